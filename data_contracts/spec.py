@@ -1,0 +1,149 @@
+"""Load the inbox contracts (contracts.yaml) into typed objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+CONTRACTS_FILE = Path(__file__).with_name("contracts.yaml")
+COLUMN_TYPES = {"code", "text", "integer", "number", "date", "period"}
+
+
+class ContractSpecError(ValueError):
+    """The contracts file itself is malformed."""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    pattern: str | None = None
+    expected: str | None = None
+    allowed: dict[str, str] | None = None
+    default: str | None = None
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: bool = False
+    references: tuple[str, str] | None = None  # (input, column)
+
+
+@dataclass(frozen=True)
+class RowRule:
+    name: str
+    columns: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    title: str
+    stems: tuple[str, ...]
+    required: bool
+    key: tuple[str, ...]
+    max_rejected_share: float
+    columns: dict[str, ColumnSpec]
+    row_rules: tuple[RowRule, ...] = field(default_factory=tuple)
+
+    def aliases(self) -> dict[str, str]:
+        """Every accepted header (English name, Chinese alias) → contract column name."""
+        out: dict[str, str] = {}
+        for col in self.columns.values():
+            out[col.name] = col.name
+            for alias in col.aliases:
+                out[alias] = col.name
+        return out
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns.values() if c.required]
+
+    @property
+    def references(self) -> set[str]:
+        return {c.references[0] for c in self.columns.values() if c.references}
+
+
+def _column(name: str, raw: dict) -> ColumnSpec:
+    ctype = raw.get("type")
+    if ctype not in COLUMN_TYPES:
+        raise ContractSpecError(f"column {name}: unknown type {ctype!r}")
+    ref = raw.get("references")
+    if ref is not None:
+        parts = str(ref).split(".")
+        if len(parts) != 2:
+            raise ContractSpecError(f"column {name}: references must be input.column, got {ref!r}")
+        ref = (parts[0], parts[1])
+    allowed = raw.get("allowed")
+    return ColumnSpec(
+        name=name,
+        type=ctype,
+        aliases=tuple(raw.get("aliases", ())),
+        required=bool(raw.get("required", False)),
+        pattern=raw.get("pattern"),
+        expected=raw.get("expected"),
+        allowed={str(k): str(v) for k, v in allowed.items()} if allowed else None,
+        default=raw.get("default"),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        min_exclusive=bool(raw.get("min_exclusive", False)),
+        references=ref,
+    )
+
+
+def parse_contracts(data: dict) -> dict[str, Contract]:
+    contracts: dict[str, Contract] = {}
+    for name, raw in (data.get("inputs") or {}).items():
+        try:
+            columns = {col: _column(col, spec) for col, spec in raw["columns"].items()}
+            rules = tuple(
+                RowRule(r["name"], tuple(r["columns"]), r["reason"]) for r in raw.get("row_rules", ())
+            )
+            contracts[name] = Contract(
+                name=name,
+                title=raw["title"],
+                stems=tuple(raw["stems"]),
+                required=bool(raw.get("required", False)),
+                key=tuple(raw.get("key", ())),
+                max_rejected_share=float(raw.get("max_rejected_share", 0.0)),
+                columns=columns,
+                row_rules=rules,
+            )
+        except KeyError as exc:
+            raise ContractSpecError(f"contract {name}: missing key {exc}") from exc
+    for contract in contracts.values():
+        for col in contract.columns.values():
+            if col.references and col.references[0] not in contracts:
+                raise ContractSpecError(f"{contract.name}.{col.name} references unknown input {col.references[0]}")
+    return contracts
+
+
+@cache
+def load_contracts(path: Path = CONTRACTS_FILE) -> dict[str, Contract]:
+    """The contracts in force, in dependency order (an input after the inputs it references)."""
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    contracts = parse_contracts(data)
+    ordered: dict[str, Contract] = {}
+
+    def visit(name: str, trail: tuple[str, ...] = ()) -> None:
+        if name in ordered:
+            return
+        if name in trail:
+            raise ContractSpecError(f"circular references: {' → '.join(trail + (name,))}")
+        for dep in sorted(contracts[name].references - {name}):
+            visit(dep, trail + (name,))
+        ordered[name] = contracts[name]
+
+    for name in contracts:
+        visit(name)
+    return ordered
+
+
+def contracts_version(path: Path = CONTRACTS_FILE) -> str:
+    with open(path, encoding="utf-8") as fh:
+        return str(yaml.safe_load(fh).get("version", "unversioned"))

@@ -1,0 +1,117 @@
+"""Every DuckDB connection of majorwatch goes through here: one writer at a time, readers read files."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from warehouse.home import Home
+
+WRITER_POOL = "duckdb_writer"
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS input_files (
+    input VARCHAR PRIMARY KEY, file VARCHAR, sha256 VARCHAR, bytes BIGINT, encoding VARCHAR,
+    format VARCHAR, rows BIGINT, raw_path VARCHAR, source VARCHAR, run_id VARCHAR, loaded_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS rejected_rows (
+    input VARCHAR, file VARCHAR, "row" BIGINT, "column" VARCHAR, "value" VARCHAR, rule VARCHAR,
+    reason VARCHAR, run_id VARCHAR, loaded_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS contract_results (
+    input VARCHAR PRIMARY KEY, run_id VARCHAR, passed BOOLEAN, severity VARCHAR, rows_in BIGINT,
+    rows_clean BIGINT, rows_rejected BIGINT, summary VARCHAR, checked_at TIMESTAMP
+);
+"""
+
+
+def ident(name: str) -> str:
+    """Quote a table or column name that majorwatch itself chose; refuse anything else."""
+    if not _IDENT.match(name):
+        raise ValueError(f"not a safe SQL identifier: {name!r}")
+    return f'"{name}"'
+
+
+def quote_any(name: str) -> str:
+    """Quote a column name that came from an input file's header (kept as an extra column)."""
+    if not name or "\x00" in name:
+        raise ValueError("empty column name")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(SCHEMA_SQL)
+    return con
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+        [table],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def read_frame(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+    """A whole warehouse table as a polars frame (empty frame if the table is absent)."""
+    if not table_exists(con, table):
+        return pl.DataFrame()
+    return query_frame(con, f"SELECT * FROM {ident(table)}")  # noqa: S608 - identifier checked
+
+
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run a parameterised query and return its rows as a polars frame."""
+    # DuckDB 2 refuses con.sql() while an execute() result is open; execute() always works.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
+        return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Replace a table's rows with `frame` in one transaction; returns the row count."""
+    con.register("_incoming", frame.to_arrow())
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT * FROM _incoming")  # noqa: S608
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("_incoming")
+    return frame.height
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The DuckDB warehouse under MAJORWATCH_HOME. Opened per step, never at import time."""
+
+    home: str = "var"
+
+    @property
+    def paths(self) -> Home:
+        return Home.from_env(self.home)
+
+    @contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        home = self.paths.ensure()
+        con = connect(home.warehouse)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def read(self, *tables: str) -> dict[str, pl.DataFrame]:
+        with self.writer() as con:
+            return {t: read_frame(con, t) for t in tables}

@@ -1,0 +1,342 @@
+"""Publish an edition: the yearly 专业指导性目录 and 禁限目录 as an immutable folder.
+
+An edition is written in a temporary folder inside ``published/``, made durable (fsync), renamed into
+place when complete, and only then named in ``CURRENT`` (written beside it and swapped atomically).
+A failure at any step leaves ``CURRENT`` and every earlier edition exactly as they were. An edition
+folder is never changed: re-publishing an id with the same rows is a no-op, with other rows an error.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from warehouse import spreadsheet
+
+CURRENT = "CURRENT"
+EDITION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
+RESERVED_KEYS = {"name", "title", "edition", "created", "previous_edition", "resources", "profile"}
+MEDIATYPES = {
+    "csv": "text/csv",
+    "parquet": "application/vnd.apache.parquet",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How one published table is keyed, and its sheet name (None: Parquet only, not for the public)."""
+
+    keys: tuple[str, ...]
+    sheet: str | None
+
+
+TABLES = {
+    "guiding_catalog": TableSpec(("major_code",), "专业指导性目录"),
+    "restriction_list": TableSpec(("major_code", "restriction", "scope"), "禁限目录"),
+    "school_major_scores": TableSpec(("school_code", "major_code"), None),
+}
+
+
+CHANGE_HEADERS = {
+    "major_code": "专业代码", "major_name": "专业名称", "change": "变化类型",
+    "guidance_old": "原指导类别", "guidance_new": "新指导类别",
+    "warning_level_old": "原预警等级", "warning_level_new": "新预警等级",
+    "restriction_old": "原限制", "restriction_new": "新限制", "reasons": "依据",
+}
+REMOVED_REASON = "专业不再出现在目录中"
+
+
+class EditionExistsError(RuntimeError):
+    """An edition with this id is already published with different content (editions are immutable)."""
+
+
+@dataclass
+class PublishedFile:
+    """One file of an edition as a reader can verify it."""
+
+    name: str
+    bytes: int
+    sha256: str
+
+
+@dataclass
+class EditionResult:
+    """A published edition: its folder and files, how many majors moved, and the edition it follows."""
+
+    edition: str
+    folder: Path
+    files: list[PublishedFile]
+    changes: int
+    previous: str | None
+
+
+def validate_edition(edition: str) -> str:
+    """An edition id is a folder name: letters, digits, '.', '_', '-', and never the CURRENT pointer."""
+    if not EDITION_RE.fullmatch(edition or "") or edition.upper().startswith(CURRENT):
+        raise ValueError(f"版次号不合法：{edition!r}（只能使用字母、数字、点、下划线和连字符，且不能是 CURRENT）")
+    return edition
+
+
+def rows_hash(df: pl.DataFrame) -> str:
+    """SHA-256 over the rows as canonical JSON, sorted: equal for the same rows in any order or column order."""
+    digest = hashlib.sha256()
+    for line in _row_json(df).sort().to_list():
+        digest.update(line.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def _row_json(df: pl.DataFrame) -> pl.Series:
+    if not df.columns:
+        return pl.Series("row", [], dtype=pl.String)
+    return df.select(pl.struct(sorted(df.columns)).struct.json_encode().alias("row")).to_series()
+
+
+def canonical(name: str, df: pl.DataFrame) -> pl.DataFrame:
+    """The table in its published order: by its key columns, ties broken by the whole row."""
+    keys = TABLES[name].keys
+    missing = [k for k in keys if k not in df.columns]
+    if missing:
+        raise ValueError(f"表 {name} 缺少关键列：{', '.join(missing)}")
+    duplicated = df.select(keys).is_duplicated()
+    if duplicated.any():
+        example = df.filter(duplicated).row(0)
+        raise ValueError(f"表 {name} 的关键列 {', '.join(keys)} 有重复行，例如 {example}")
+    return df.with_columns(_row_json(df).alias("__row")).sort([*keys, "__row"]).drop("__row")
+
+
+def current_edition(published_dir: Path) -> str | None:
+    """The id of the edition in force, read from ``CURRENT`` (None before the first publication)."""
+    try:
+        text = (Path(published_dir) / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return text or None
+
+
+def list_editions(published_dir: Path) -> list[str]:
+    """Every complete edition folder, in natural order (2026 < 2026-r2 < 2027)."""
+    root = Path(published_dir)
+    if not root.is_dir():
+        return []
+    names = [p.name for p in root.iterdir() if EDITION_RE.fullmatch(p.name) and (p / "datapackage.json").is_file()]
+    return sorted(names, key=lambda n: [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", n)])
+
+
+def publish_edition(
+    published_dir: Path,
+    edition: str,
+    tables: dict[str, pl.DataFrame],
+    headers: dict[str, dict[str, str]],
+    package: dict,
+    *,
+    created: datetime | None = None,
+) -> EditionResult:
+    """Write ``published_dir/<edition>`` (catalog, restriction list, school scores, changes, manifest)
+    and make it the edition in force. ``package`` adds the caller's provenance to datapackage.json."""
+    validate_edition(edition)
+    if set(tables) != set(TABLES):
+        raise ValueError(f"发布需要且只接受这些表：{', '.join(TABLES)}；收到：{', '.join(tables)}")
+    clash = RESERVED_KEYS & set(package)
+    if clash:
+        raise ValueError(f"package 不能覆盖这些字段：{', '.join(sorted(clash))}")
+    frames = {name: canonical(name, tables[name]) for name in TABLES}
+    created = (created or datetime.now(UTC)).astimezone(UTC)
+    root = Path(published_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with _publish_lock(root):
+        target = root / edition
+        if target.exists():
+            return _existing(root, edition, frames, headers)
+        previous = current_edition(root)
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{edition}-", dir=root))
+        try:
+            tmp.chmod(0o755)  # mkdtemp's 0700 would hide the edition from a portal run as another user
+            _write_folder(tmp, root, edition, frames, headers, package, created, previous)
+            os.rename(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _fsync(root)
+        _switch_current(root, edition)
+        return _result(root, edition)
+
+
+def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.DataFrame],
+                  headers: dict[str, dict[str, str]], package: dict, created: datetime,
+                  previous: str | None) -> None:
+    resources: list[dict[str, Any]] = []
+    for name, df in frames.items():
+        spec = TABLES[name]
+        meta = {"table": name, "rows": df.height, "rows_hash": rows_hash(df),
+                "schema": {"fields": _fields(df, headers.get(name, {})), "primaryKey": list(spec.keys)}}
+        if spec.sheet:
+            spreadsheet.write_csv(tmp / f"{name}.csv", df, headers.get(name, {}))
+            spreadsheet.write_xlsx(tmp / f"{name}.xlsx", df, headers.get(name, {}), spec.sheet, created)
+        df.write_parquet(tmp / f"{name}.parquet")
+        resources += [_resource(tmp, f"{name}.{fmt}", meta) for fmt in ("csv", "xlsx", "parquet")
+                      if (tmp / f"{name}.{fmt}").exists()]
+    if previous and not (root / previous / "datapackage.json").is_file():
+        raise FileNotFoundError(f"CURRENT 指向的版次 {previous} 不存在或不完整，无法计算变化；请人工检查 {root}")
+    old = {n: pl.read_parquet(root / previous / f"{n}.parquet") for n in TABLES} if previous else None
+    changes = compute_changes(old, frames)
+    spreadsheet.write_csv(tmp / "changes.csv", changes, CHANGE_HEADERS)
+    resources.append(_resource(tmp, "changes.csv", {"rows": changes.height, "rows_hash": rows_hash(changes)}))
+    manifest = {**package, "name": f"majorwatch-{edition.lower()}", "edition": edition,
+                "title": f"北京市职业教育专业指导性目录与禁限目录（{edition}）",
+                "created": created.isoformat(), "previous_edition": previous, "resources": resources}
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
+    (tmp / "datapackage.json").write_text(text, encoding="utf-8")
+    sums = "".join(f"{_digest(p)[1]}  {p.name}\n" for p in sorted(tmp.iterdir()))
+    (tmp / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    for path in tmp.iterdir():
+        _fsync(path)
+    _fsync(tmp)
+
+
+def _fields(df: pl.DataFrame, titles: dict[str, str]) -> list[dict[str, str]]:
+    def kind(dtype: pl.DataType) -> str:
+        if dtype.is_integer():
+            return "integer"
+        if dtype.is_float() or dtype.is_decimal():
+            return "number"
+        named = {pl.String: "string", pl.Boolean: "boolean", pl.Date: "date", pl.Datetime: "datetime"}
+        return "array" if isinstance(dtype, pl.List) else named.get(dtype.base_type(), "any")
+
+    return [{"name": c, "title": titles.get(c, c), "type": kind(t)} for c, t in df.schema.items()]
+
+
+def _resource(folder: Path, file: str, meta: dict[str, Any]) -> dict[str, Any]:
+    size, sha = _digest(folder / file)
+    fmt = file.rsplit(".", 1)[1]
+    extra = {"encoding": "utf-8-sig", "dialect": {"delimiter": ",", "lineTerminator": "\r\n"}} if fmt == "csv" else {}
+    return {"name": file.replace(".", "-"), "path": file, "format": fmt, "mediatype": MEDIATYPES[fmt],
+            "bytes": size, "sha256": sha, **extra, **meta}
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
+def _fingerprint(resources: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """What makes two editions the same content: each table file's rows and schema."""
+    return sorted((r["path"], r["rows_hash"], json.dumps(r["schema"], ensure_ascii=False, sort_keys=True))
+                  for r in resources if r.get("table") in TABLES)
+
+
+def _existing(root: Path, edition: str, frames: dict[str, pl.DataFrame],
+              headers: dict[str, dict[str, str]]) -> EditionResult:
+    """Re-publishing an id: a no-op when the rows are the same, otherwise refused."""
+    try:
+        manifest = json.loads((root / edition / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EditionExistsError(f"版次 {edition} 的文件夹已存在但不是完整的版次，请人工检查：{root / edition}") from exc
+    wanted = [{"path": f"{n}.{fmt}", "table": n, "rows_hash": rows_hash(df),
+               "schema": {"fields": _fields(df, headers.get(n, {})), "primaryKey": list(TABLES[n].keys)}}
+              for n, df in frames.items() for fmt in ("csv", "xlsx", "parquet")
+              if fmt == "parquet" or TABLES[n].sheet]
+    if _fingerprint(manifest.get("resources", [])) != _fingerprint(wanted):
+        raise EditionExistsError(
+            f"版次 {edition} 已发布且内容不同；已发布的版次不可更改，请使用新的版次号（例如 {edition}-r2）")
+    if current_edition(root) == manifest.get("previous_edition") != edition:
+        _switch_current(root, edition)  # an earlier run stopped between the rename and the switch
+    return _result(root, edition)
+
+
+def _result(root: Path, edition: str) -> EditionResult:
+    folder = root / edition
+    manifest = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    files = [PublishedFile(p.name, *_digest(p)) for p in sorted(folder.iterdir()) if p.is_file()]
+    changes = next((r["rows"] for r in manifest["resources"] if r["path"] == "changes.csv"), 0)
+    return EditionResult(edition, folder, files, changes, manifest.get("previous_edition"))
+
+
+def _switch_current(root: Path, edition: str) -> None:
+    """Name the edition in force: write CURRENT.tmp, make it durable, swap it in with one rename."""
+    staging = root / f"{CURRENT}.tmp"
+    with open(staging, "w", encoding="utf-8") as handle:
+        handle.write(edition + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(staging, root / CURRENT)
+    _fsync(root)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _publish_lock(root: Path) -> Iterator[None]:
+    """One publisher at a time; with the lock held, any leftover temporary folder is from a dead run."""
+    with open(root / ".publish.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            for stale in root.glob(".tmp-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def compute_changes(old: dict[str, pl.DataFrame] | None, new: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """One row per major added (新增), removed (移除) or whose guidance, warning level or restriction
+    changed (变化) since the previous edition; empty (header only) when there is none."""
+    rows: list[dict[str, str]] = []
+    if old is not None:
+        before, after = _major_view(old), _major_view(new)
+        for code in sorted(before.keys() | after.keys()):
+            was, now = before.get(code), after.get(code)
+            if was and now and all(was[k] == now[k] for k in ("guidance", "warning_level", "restriction")):
+                continue
+            change = "新增" if was is None else "移除" if now is None else "变化"
+            was, now = was or {}, now or {}
+            row = {"major_code": code, "major_name": now.get("major_name") or was.get("major_name", ""),
+                   "change": change, "reasons": now.get("reasons", REMOVED_REASON)}
+            for key in ("guidance", "warning_level", "restriction"):
+                row[f"{key}_old"], row[f"{key}_new"] = was.get(key, ""), now.get(key, "")
+            rows.append(row)
+    return pl.DataFrame(rows, schema={c: pl.String for c in CHANGE_HEADERS}).select(list(CHANGE_HEADERS))
+
+
+def _major_view(frames: dict[str, pl.DataFrame]) -> dict[str, dict[str, str]]:
+    """Per major: name, guidance, warning level, reasons and restrictions as 「类型（区域）」 joined by ；."""
+    def text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    view: dict[str, dict[str, Any]] = {}
+    for row in frames["guiding_catalog"].iter_rows(named=True):
+        view[row["major_code"]] = {"major_name": text(row.get("major_name")), "guidance": text(row.get("guidance")),
+                                   "warning_level": text(row.get("warning_level")),
+                                   "reasons": text(row.get("reasons")), "limits": []}
+    for row in frames["restriction_list"].iter_rows(named=True):
+        entry = view.setdefault(row["major_code"], {"major_name": text(row.get("major_name")), "guidance": "",
+                                                    "warning_level": "", "reasons": text(row.get("reasons")),
+                                                    "limits": []})
+        scope = text(row.get("scope"))
+        entry["limits"].append(text(row.get("restriction")) + (f"（{scope}）" if scope else ""))
+    for entry in view.values():
+        entry["restriction"] = "；".join(sorted(entry.pop("limits")))
+    return view
