@@ -1,0 +1,46 @@
+# Every target sets itself up from a fresh clone: virtual environment, install, then the work.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOME_DIR ?= var
+STAMP := $(VENV)/.installed
+
+export MAJORWATCH_HOME ?= $(abspath $(HOME_DIR))
+export DAGSTER_HOME ?= $(abspath $(HOME_DIR))/dagster
+
+.PHONY: setup run test lint ui portal bench clean browser-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## make run: generate the sample inbox (when var/inbox is empty), run every asset, publish an edition
+run: $(STAMP)
+	$(BIN)/majorwatch run --home $(HOME_DIR)
+
+browser-deps:
+	bash scripts/install-browser-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## make test: lint, then the whole suite (unit, Dagster, end-to-end, integration on ../shared, browser)
+test: $(STAMP) browser-deps lint
+	$(BIN)/pytest
+
+ui: $(STAMP)
+	mkdir -p $(DAGSTER_HOME)
+	MAJORWATCH_INBOX=$${MAJORWATCH_INBOX:-$(MAJORWATCH_HOME)/inbox} $(BIN)/dagster dev -m pipelines.definitions
+
+portal: $(STAMP)
+	$(BIN)/majorwatch portal --home $(HOME_DIR)
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run_all
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,105 @@
+"""`majorwatch`: run the job, write a sample inbox, evaluate the models, serve the portal, issue tokens."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.instance import prepare_home
+    from pipelines.run import run_job
+
+    home = prepare_home(args.home, args.inbox)
+    inbox = Path(args.inbox).resolve() if args.inbox else home.inbox
+    if args.inbox is None and not any(inbox.glob("*.*")):
+        from sample_data.generator import write_sample_inbox
+
+        print(f"收件箱 {inbox} 为空：生成示例数据（scale={args.sample_scale}）…", flush=True)
+        counts = write_sample_inbox(inbox, scale=args.sample_scale)
+        print("  " + "，".join(f"{k} {v} 行" for k, v in counts.items()), flush=True)
+    if not inbox.is_dir():
+        print(f"错误：收件箱文件夹不存在：{inbox}", file=sys.stderr)
+        return 2
+    return run_job(home, inbox, edition=args.edition, quiet=args.quiet)
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from sample_data.generator import write_sample_inbox
+
+    out = Path(args.out)
+    counts = write_sample_inbox(out, scale=args.scale, seed=args.seed)
+    print(f"示例收件箱已写入 {out.resolve()}：")
+    for name, rows in counts.items():
+        print(f"  {name}: {rows} 行")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipelines.evaluate import evaluate_inbox
+
+    return evaluate_inbox(Path(args.inbox), as_json=args.json, seed=args.seed)
+
+
+def _cmd_portal(args: argparse.Namespace) -> int:
+    from pipelines.instance import prepare_home
+    from portal.server import serve
+
+    home = prepare_home(args.home)
+    serve(home.root, host=args.host, port=args.port)
+    return 0
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    from pipelines.instance import prepare_home
+    from portal.cli_tokens import main as token_main
+
+    home = prepare_home(args.home)
+    return token_main([*args.rest, "--home", str(home.root)])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="majorwatch", description="北京职业教育专业预警和退出机制")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="运行完整流程：读取收件箱、数据契约、评分、发布")
+    run.add_argument("--inbox", help="收件箱文件夹（默认：主目录下 inbox/，为空时生成示例数据）")
+    run.add_argument("--edition", help="发布的版本号，如 2026 或 2026-r2（默认按数据年份自动确定）")
+    run.add_argument("--home", help="主目录（默认 MAJORWATCH_HOME 或 var/）")
+    run.add_argument("--sample-scale", type=int, default=1, help="生成示例数据时的规模倍数")
+    run.add_argument("--quiet", action="store_true", help="只打印结果摘要")
+    run.set_defaults(func=_cmd_run)
+
+    sample = sub.add_parser("sample", help="写出确定性的示例收件箱")
+    sample.add_argument("--out", required=True)
+    sample.add_argument("--scale", type=int, default=1)
+    sample.add_argument("--seed", type=int, default=20261128)
+    sample.set_defaults(func=_cmd_sample)
+
+    evaluate = sub.add_parser("evaluate", help="交叉验证各模型并打印指标")
+    evaluate.add_argument("--inbox", required=True)
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.set_defaults(func=_cmd_evaluate)
+
+    portal = sub.add_parser("portal", help="启动网上门户（学校与市教委）")
+    portal.add_argument("--home")
+    portal.add_argument("--host", default="127.0.0.1")
+    portal.add_argument("--port", type=int, default=8080)
+    portal.set_defaults(func=_cmd_portal)
+
+    token = sub.add_parser("token", help="门户访问令牌：issue / revoke / list")
+    token.add_argument("--home")
+    token.add_argument("rest", nargs=argparse.REMAINDER)
+    token.set_defaults(func=_cmd_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Point Dagster and majorwatch at one home folder before any definitions load."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from warehouse.home import Home
+
+DAGSTER_YAML = """\
+# Written by majorwatch. DuckDB allows one writer: every writer asset is in the pool duckdb_writer.
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
+
+
+def prepare_home(home_dir: str | os.PathLike | None, inbox: str | os.PathLike | None = None) -> Home:
+    """Create the home folder, write dagster.yaml once, and export the paths the resources read."""
+    home = Home.from_env(home_dir).ensure()
+    config = home.dagster_home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["MAJORWATCH_HOME"] = str(home.root)
+    os.environ["DAGSTER_HOME"] = str(home.dagster_home)
+    os.environ["MAJORWATCH_INBOX"] = str(Path(inbox).expanduser().resolve() if inbox else home.inbox)
+    return home

@@ -1,0 +1,163 @@
+"""The contract engine: each row-level rule rejects the right row and column with a Chinese reason."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from data_contracts.engine import run_contract
+from data_contracts.spec import load_contracts
+from warehouse.db import connect, query_frame, replace_table
+
+CONTRACTS = load_contracts()
+
+
+def stage(con, name: str, rows: list[dict]) -> None:
+    frame = pl.DataFrame(rows, schema={k: pl.String for k in rows[0]}).with_columns(
+        _row=pl.int_range(2, len(rows) + 2, dtype=pl.Int64)
+    )
+    replace_table(con, f"stg_{name}", frame)
+
+
+def check(con, name: str, rows: list[dict], file: str = "f.csv"):
+    stage(con, name, rows)
+    return run_contract(con, CONTRACTS[name], f"stg_{name}", file, "run-1")
+
+
+@pytest.fixture()
+def con(tmp_path):
+    c = connect(tmp_path / "w.duckdb")
+    yield c
+    c.close()
+
+
+def base(con):
+    check(con, "majors", [
+        {"major_code": "510201", "major_name": "计算机应用技术", "level": "高职专科", "category_name": "电子与信息大类"},
+        {"major_code": "610105", "major_name": "电子商务", "level": "中职", "category_name": "财经商贸类"},
+    ])
+    check(con, "industries", [
+        {"industry_code": "C", "industry_name": "制造业", "parent_code": None},
+        {"industry_code": "31", "industry_name": "黑色金属冶炼和压延加工业", "parent_code": "C"},
+        {"industry_code": "311", "industry_name": "炼铁", "parent_code": "31"},
+        {"industry_code": "3110", "industry_name": "炼铁", "parent_code": "311"},
+    ])
+    check(con, "schools", [{"school_code": "4111010001", "school_name": "北京甲学院", "level": "高职",
+                            "district": "海淀区"}])
+
+
+def test_clean_majors_pass_and_normalise(con):
+    outcome = check(con, "majors", [
+        {"major_code": "310201", "major_name": "软件工程技术", "level": "职教本科", "category_name": "电子与信息大类"},
+        {"major_code": "520101K", "major_name": "临床医学", "level": "高职专科", "category_name": "医药卫生大类"},
+    ])
+    assert outcome.passed and outcome.rows_rejected == 0 and outcome.severity == "OK"
+    majors = query_frame(con, "SELECT major_code, level FROM majors ORDER BY major_code")
+    assert majors.rows() == [("310201", "职业本科"), ("520101K", "高职专科")]
+
+
+def test_number_mangled_code_names_row_and_column(con):
+    outcome = check(con, "majors", [
+        {"major_code": "510201", "major_name": "a", "level": "高职专科", "category_name": "x"},
+        {"major_code": "10101.0", "major_name": "b", "level": "中职", "category_name": "x"},
+    ], file="majors.csv")
+    assert not outcome.passed
+    first = outcome.first[0]
+    assert (first["row"], first["column"], first["value"]) == (3, "major_code（专业代码）", "10101.0")
+    assert "数字" in first["reason"]
+    assert "majors.csv" in outcome.message() and "第 3 行" in outcome.message()
+    rejected = query_frame(con, 'SELECT input, file, "row", rule FROM rejected_rows')
+    assert rejected.rows() == [("majors", "majors.csv", 3, "major_code.number_mangled")]
+
+
+def test_scientific_notation_code_is_refused(con):
+    outcome = check(con, "schools", [{"school_code": "1.1101E+9", "school_name": "x", "level": "高职",
+                                      "district": "海淀区"}])
+    assert outcome.by_rule == {"school_code.number_mangled": 1}
+
+
+def test_duplicate_key_rejects_the_later_row(con):
+    outcome = check(con, "majors", [
+        {"major_code": "510201", "major_name": "a", "level": "高职专科", "category_name": "x"},
+        {"major_code": "510202", "major_name": "b", "level": "高职专科", "category_name": "x"},
+        {"major_code": "510201", "major_name": "c", "level": "高职专科", "category_name": "x"},
+    ])
+    assert outcome.rows_rejected == 1
+    assert outcome.first[0]["row"] == 4 and "与第 2 行重复" in outcome.first[0]["reason"]
+    assert query_frame(con, "SELECT major_name FROM majors ORDER BY major_code")["major_name"].to_list() == ["a", "b"]
+
+
+def test_unknown_reference_code(con):
+    base(con)
+    outcome = check(con, "major_industry_map", [
+        {"major_code": "510201", "industry_code": "3110", "weight": "1"},
+        {"major_code": "599999", "industry_code": "3110", "weight": "1"},
+        {"major_code": "510201", "industry_code": "99", "weight": None},
+    ])
+    assert outcome.rows_rejected == 2
+    reasons = {(v["row"], v["rule"]): v["reason"] for v in outcome.first}
+    assert "专业目录" in reasons[(3, "major_code.reference")]
+    assert "行业分类" in reasons[(4, "industry_code.reference")]
+
+
+def test_unknown_category_and_scope_default(con):
+    base(con)
+    outcome = check(con, "industry_adjustments", [
+        {"list_name": "禁限目录", "category": "禁止", "industry_code": "31", "scope": None, "effective_from": "2022-04"},
+        {"list_name": "禁限目录", "category": "鼓励", "industry_code": "311", "scope": "全市", "effective_from": "2022"},
+    ])
+    assert outcome.by_rule == {"category.allowed": 1}
+    clean = query_frame(con, "SELECT category, scope, CAST(effective_from AS VARCHAR) AS d FROM industry_adjustments")
+    assert clean.rows() == [("prohibited", "全市", "2022-04-01")]
+
+
+def test_negative_count_and_employed_above_graduates(con):
+    base(con)
+    outcome = check(con, "school_majors", [
+        {"school_code": "4111010001", "major_code": "510201", "year": "2025", "enrolled": "-3",
+         "graduates": "40", "employed": "30"},
+        {"school_code": "4111010001", "major_code": "510201", "year": "2024", "enrolled": "50",
+         "graduates": "40", "employed": "45"},
+        {"school_code": "4111010001", "major_code": "510201", "year": "2023", "enrolled": "50.0",
+         "graduates": "40", "employed": "38", "employed_in_field": "20"},
+    ])
+    assert outcome.by_rule == {"enrolled.min": 1, "employed_le_graduates": 1}
+    assert {v["row"] for v in outcome.first} == {2, 3}
+    clean = query_frame(con, "SELECT year, enrolled FROM school_majors")
+    assert clean.rows() == [(2023, 50)]
+
+
+def test_labor_market_exactly_one_code_and_period(con):
+    base(con)
+    outcome = check(con, "labor_market", [
+        {"period": "2025-Q3", "industry_code": "31", "occupation_code": None, "demand": "10", "supply": "20"},
+        {"period": "2025-Q5", "industry_code": "31", "occupation_code": None, "demand": "10", "supply": "20"},
+        {"period": "2025", "industry_code": None, "occupation_code": None, "demand": "10", "supply": "20"},
+    ])
+    assert outcome.by_rule == {"exactly_one_code": 1, "period.period": 1}
+    clean = query_frame(con, "SELECT year, quarter, region FROM labor_market")
+    assert clean.rows() == [(2025, 3, "北京市")]
+
+
+def test_tolerance_lets_noisy_postings_through_with_warning(con):
+    base(con)
+    rows = [{"posting_id": f"p{i}", "title": "Java开发", "salary_min": "8000", "salary_max": "12000"}
+            for i in range(40)]
+    rows[5]["salary_min"] = "20000"
+    outcome = check(con, "job_postings", rows)
+    assert outcome.rows_rejected == 1 and outcome.passed and outcome.severity == "WARN"
+    rows[6]["salary_min"] = rows[7]["salary_min"] = "20000"
+    assert not check(con, "job_postings", rows).passed  # 3/40 = 7.5% > 5%
+
+
+def test_industries_derive_level_and_section(con):
+    base(con)
+    rows = query_frame(con, "SELECT industry_code, industry_level, section FROM industries ORDER BY industry_code")
+    assert rows.rows() == [("31", "大类", "C"), ("311", "中类", "C"), ("3110", "小类", "C"), ("C", "门类", "C")]
+
+
+def test_rerun_replaces_rejections(con):
+    bad = [{"major_code": "10101.0", "major_name": "b", "level": "中职", "category_name": "x"}]
+    check(con, "majors", bad)
+    check(con, "majors", [{"major_code": "610101", "major_name": "b", "level": "中职", "category_name": "x"}])
+    assert query_frame(con, "SELECT count(*) AS n FROM rejected_rows WHERE input = 'majors'")["n"][0] == 0
