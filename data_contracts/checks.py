@@ -1,6 +1,5 @@
 """The contracts as blocking Dagster asset checks: ERROR stops the run before anything downstream."""
 
-from __future__ import annotations
 
 import json
 
@@ -47,7 +46,7 @@ def build_contract_check(contract: Contract) -> dg.AssetChecksDefinition:
                 "FROM contract_results WHERE input = ?",
                 [contract.name],
             ).fetchone()
-            if row is None or row[6] != context.run_id:
+            if row is None or row[6] != context.run.run_id:
                 return dg.AssetCheckResult(
                     passed=False, severity=dg.AssetCheckSeverity.ERROR,
                     description=f"{contract.title}：本次运行没有契约结果（入库步骤未完成）",

@@ -19,8 +19,20 @@ class Inbox(dg.ConfigurableResource):
         return Path(self.path).expanduser().resolve() if self.path else home.inbox
 
 
+class PolicyFile(dg.ConfigurableResource):
+    """The scoring policy (YAML) in force; empty = the policy shipped in scoring/policy.yaml."""
+
+    path: str = ""
+
+    def load(self):
+        from scoring.policy import load_policy
+
+        return load_policy(Path(self.path) if self.path else None)
+
+
 def resources() -> dict:
     return {
         "warehouse": Warehouse(home=dg.EnvVar("MAJORWATCH_HOME")),
         "inbox": Inbox(path=dg.EnvVar("MAJORWATCH_INBOX")),
+        "policy": PolicyFile(),
     }

@@ -10,8 +10,8 @@ from warehouse.home import Home
 
 def _run_config(job, edition: str | None, quiet: bool) -> dict:
     config: dict = {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}}}
-    if edition and "published_edition" in {node.name for node in job.graph.nodes}:
-        config["ops"] = {"published_edition": {"config": {"edition": edition}}}
+    if edition and "publish_catalogs" in {node.name for node in job.graph.nodes}:
+        config["ops"] = {"publish_catalogs": {"config": {"edition": edition}}}
     return config
 
 
@@ -74,7 +74,7 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
 def _published_folder(result) -> str | None:
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization
-        if mat.asset_key.path == ["published_edition"]:
-            folder = mat.metadata.get("folder")
+        if mat.asset_key.path == ["guiding_catalog"]:
+            folder = mat.metadata.get("edition_folder")
             return str(folder.value) if folder is not None else None
     return None

@@ -1,0 +1,76 @@
+"""Deterministic, realistic Beijing sample inbox: every input of the input contract.
+
+`write_sample_inbox` writes the whole inbox; the same (scale, seed) gives byte-identical files.
+The numbers carry the signals scoring must find (see `vocab_domains` for the profiles and
+`SIGNAL_MAJORS` for named examples).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sample_data import catalog
+from sample_data.market import labor_market_frame
+from sample_data.outcomes import school_majors_frame
+from sample_data.postings import job_postings_frame
+from sample_data.schools import make_schools
+from sample_data.writers import write_csv, write_text_parquet, write_text_xlsx
+
+DEFAULT_SEED = 20261128
+
+FILES: dict[str, str] = {
+    "majors": "majors.csv", "industries": "industries.csv", "occupations": "occupations.csv",
+    "major_occupation_map": "major_occupation_map.csv", "major_industry_map": "major_industry_map.csv",
+    "industry_adjustments": "industry_adjustments.xlsx", "schools": "schools.csv",
+    "school_majors": "school_majors.csv", "labor_market": "labor_market.csv",
+    "job_postings": "job_postings.parquet",
+}
+"""File name of each input in the inbox."""
+
+SIGNAL_MAJORS: dict[str, tuple[str, ...]] = {
+    "prohibited_low_employment": ("430401", "430402", "480402", "420501", "630401"),
+    "restricted_wholesale_low_employment": ("530604", "730604"),
+    "high_end_ratio_above_2": ("510401", "510209", "460702", "490202", "460301", "310401"),
+    "urban_service_shortage": ("590301", "590302", "590303", "590102"),
+    "transforming_flat_demand": ("460101", "460102", "510104"),
+    "relocated_logistics": ("530801", "530802", "500201"),
+    "many_schools_falling_demand": ("530302", "530701", "530301"),
+    "employment_low_latest_year_only": ("440701", "440702"),
+}
+"""Named majors whose numbers carry each planted signal, for scoring tests to target."""
+
+
+def write_sample_inbox(out: Path, scale: int = 1, seed: int = DEFAULT_SEED,
+                       postings_per_scale: int = 20000) -> dict[str, int]:
+    """Write a deterministic, realistic Beijing inbox into `out`; return {input_name: rows}."""
+    if scale < 1:
+        raise ValueError("scale must be at least 1")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    frames = {
+        "majors": catalog.majors_frame(seed),
+        "industries": catalog.industries_frame(),
+        "occupations": catalog.occupations_frame(),
+        "major_occupation_map": catalog.major_occupation_frame(seed),
+        "major_industry_map": catalog.major_industry_frame(seed),
+        "industry_adjustments": catalog.adjustments_frame(),
+    }
+    schools = make_schools(scale, seed)
+    frames["schools"] = schools.frame
+    frames["school_majors"] = school_majors_frame(schools, seed, scale)
+    frames["labor_market"] = labor_market_frame(scale, seed)
+    frames["job_postings"] = job_postings_frame(postings_per_scale * scale, seed)
+
+    for name, frame in frames.items():
+        path = out / FILES[name]
+        if name == "majors":
+            write_csv(frame, path, "utf-8-sig")
+        elif name == "schools":
+            write_csv(frame, path, "gb18030")
+        elif name == "industry_adjustments":
+            write_text_xlsx(frame, path, "产业调整清单")
+        elif name == "job_postings":
+            write_text_parquet(frame, path)
+        else:
+            write_csv(frame, path)
+    return {name: frame.height for name, frame in frames.items()}

@@ -1,0 +1,106 @@
+"""Synthetic 2025 job postings (`job_postings`), generated vectorised for millions of rows.
+
+Each posting belongs to a domain (drawn in proportion to its demand); its title and description
+use that domain's words, so a text classifier can learn the industry. About 70 % carry their
+industry code. About 0.1 % are deliberately bad (salary_min > salary_max, openings 0, or an
+industry code that does not exist) so the data contracts have something to reject.
+Every column is text, as a scraped file would be.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from sample_data.profiles import PROFILES
+from sample_data.schools import DISTRICTS
+from sample_data.vocab_domains import DOMAINS
+
+LABELLED_SHARE = 0.70
+BAD_SHARE = 0.001
+UNKNOWN_INDUSTRY = "9999"
+"""An industry code that GB/T 4754-2017 does not have (used by the bad rows)."""
+_PREFIXES = ("", "", "", "资深", "初级", "高级", "储备")
+_SUFFIXES = ("", "", "", "（五险一金）", "（应届生可投）", "（急招）", "（双休）")
+_GENERIC = ("五险一金", "周末双休", "带薪年假", "团队氛围好", "有相关经验者优先", "沟通能力强",
+            "责任心强", "接受应届毕业生", "提供住宿", "节日福利")
+_DISTRICT_WEIGHT = np.array([5, 6, 18, 8, 3, 18, 1, 3, 7, 6, 7, 8, 1, 1, 1, 1], dtype=float)
+
+
+def _pick(table: list[str], offsets: np.ndarray, counts: np.ndarray, dom: np.ndarray,
+          rng: np.random.Generator, k: int = 1) -> list[pl.Series]:
+    """`k` distinct entries of each posting's domain's slice of `table` (slices hold ≥ k)."""
+    values = np.asarray(table, dtype=object)
+    size = counts[dom]
+    first = (rng.random(len(dom)) * size).astype(np.int64)
+    steps = (1 + rng.random(len(dom)) * (size - 1) / k).astype(np.int64)
+    return [pl.Series(values[offsets[dom] + (first + j * steps) % size], dtype=pl.String) for j in range(k)]
+
+
+def _flatten(parts: list[tuple[str, ...]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    counts = np.array([len(p) for p in parts], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return [x for p in parts for x in p], offsets, counts
+
+
+def job_postings_frame(count: int, seed: int) -> pl.DataFrame:
+    """`count` postings posted in 2025, all columns as strings (nulls for blanks)."""
+    rng = np.random.default_rng([seed, 40, count])
+    domains = list(DOMAINS.values())
+    demand = np.array([(0.5 + d.popularity) * (1 + PROFILES[d.profile].demand_growth) ** 3 for d in domains])
+    dom = rng.choice(len(domains), size=count, p=demand / demand.sum())
+
+    codes = np.empty(count, dtype=object)
+    for i, domain in enumerate(domains):
+        mask = dom == i
+        weights = np.array([w for _, w in domain.industries])
+        choices = np.array([c for c, _ in domain.industries], dtype=object)
+        codes[mask] = choices[rng.choice(len(choices), size=int(mask.sum()), p=weights / weights.sum())]
+    codes[rng.random(count) >= LABELLED_SHARE] = None
+
+    titles, t_off, t_cnt = _flatten([d.titles for d in domains])
+    words, w_off, w_cnt = _flatten([d.keywords for d in domains])
+    g_table, g_off, g_cnt = _flatten([tuple(_GENERIC)])
+    w1, w2, w3 = _pick(words, w_off, w_cnt, dom, rng, k=3)
+    g1, g2 = _pick(g_table, g_off, g_cnt, np.zeros(count, dtype=np.int64), rng, k=2)
+    prefix = np.asarray(_PREFIXES, dtype=object)[rng.integers(0, len(_PREFIXES), count)]
+    suffix = np.asarray(_SUFFIXES, dtype=object)[rng.integers(0, len(_SUFFIXES), count)]
+    frame = pl.DataFrame({
+        "prefix": pl.Series(prefix, dtype=pl.String), "title": _pick(titles, t_off, t_cnt, dom, rng)[0],
+        "suffix": pl.Series(suffix, dtype=pl.String), "w1": w1, "w2": w2, "w3": w3, "g1": g1, "g2": g2,
+    })
+    salary = np.array([d.salary for d in domains])[dom] * rng.lognormal(0.15, 0.25, count)
+    salary_min = np.maximum(np.round(salary / 500) * 500, 2000)
+    salary_max = np.round(salary_min * rng.uniform(1.2, 1.8, count) / 500) * 500
+    openings = np.minimum(rng.geometric(0.45, count), 20)
+    days = rng.integers(0, 365, count).astype("timedelta64[D]") + np.datetime64("2025-01-01")
+    no_salary = rng.random(count) < 0.03
+
+    bad = rng.choice(count, size=max(3, round(BAD_SHARE * count)), replace=False)
+    kinds = np.arange(len(bad)) % 3
+    salary_min[bad[kinds == 0]], salary_max[bad[kinds == 0]] = (salary_max[bad[kinds == 0]] + 1000,
+                                                              salary_min[bad[kinds == 0]])
+    no_salary[bad[kinds == 0]] = False
+    openings[bad[kinds == 1]] = 0
+    codes[bad[kinds == 2]] = UNKNOWN_INDUSTRY
+
+    def money(values: np.ndarray) -> pl.Series:
+        text = values.astype(np.int64).astype(str).astype(object)
+        text[no_salary] = None
+        return pl.Series(text.tolist(), dtype=pl.String)
+
+    return frame.select(
+        posting_id=pl.lit("BJ25") + pl.int_range(1, count + 1).cast(pl.String).str.zfill(8),
+        posted_on=pl.Series(days.astype(str), dtype=pl.String),
+        title=pl.concat_str("prefix", "title", "suffix"),
+        description=pl.when(pl.Series(rng.random(count) >= 0.05)).then(pl.concat_str([
+            pl.lit("岗位职责：负责"), "w1", pl.lit("、"), "w2", pl.lit("相关工作；任职要求：熟悉"), "w3",
+            pl.lit("，"), "g1", pl.lit("，"), "g2", pl.lit("。")])),
+        industry_code=pl.Series(codes.tolist(), dtype=pl.String),
+        district=pl.Series(np.asarray(DISTRICTS, dtype=object)[
+            rng.choice(len(DISTRICTS), size=count, p=_DISTRICT_WEIGHT / _DISTRICT_WEIGHT.sum())],
+            dtype=pl.String),
+        openings=pl.Series(openings.astype(str), dtype=pl.String),
+        salary_min=money(salary_min),
+        salary_max=money(salary_max),
+    )

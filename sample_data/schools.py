@@ -1,0 +1,124 @@
+"""Sample schools across Beijing's 16 districts and which majors each one offers.
+
+About 100 × scale schools, 60 % 中职 and 40 % 高职. Each offers 8–25 majors of its level
+(some 高职 also offer a few 职业本科 majors), drawn by popularity, so the ``saturated`` majors are
+offered by very many schools and every signal major by at least three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from sample_data.catalog import PROFILES_OF
+from sample_data.vocab_domains import DOMAINS
+from sample_data.vocab_majors import Major, major_catalog
+
+DISTRICTS = ("东城区", "西城区", "朝阳区", "丰台区", "石景山区", "海淀区", "门头沟区", "房山区",
+             "通州区", "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区")
+_DISTRICT_WEIGHT = (4, 4, 10, 7, 3, 10, 2, 5, 7, 5, 7, 6, 2, 2, 2, 2)
+_STEMS = ("电子科技", "信息", "财贸", "交通", "工业", "农业", "劳动保障", "社会管理", "卫生", "艺术",
+          "体育", "政法", "经济管理", "城市", "科技", "现代", "商务", "旅游", "建筑", "汽车")
+_CN_DIGITS = "零一二三四五六七八九"
+_SIGNAL_MIN_SCHOOLS = 3
+_MIN_OFFERED, _MAX_OFFERED = 8, 25
+
+
+@dataclass(frozen=True)
+class Schools:
+    """The generated schools and their offerings (row-aligned arrays)."""
+
+    frame: pl.DataFrame
+    offer_school: np.ndarray
+    """School index of each offering."""
+    offer_major: list[Major]
+    """Major of each offering."""
+
+
+def _cn_number(n: int) -> str:
+    """Chinese ordinal for 1–9999 as schools are numbered (第十二, 第一百零五)."""
+    units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")]
+    out, zero = "", False
+    for value, unit in units:
+        digit = n // value % 10
+        if digit:
+            if zero and out:
+                out += "零"
+            out += ("" if (value == 10 and digit == 1 and not out) else _CN_DIGITS[digit]) + unit
+            zero = False
+        else:
+            zero = True
+    return out
+
+
+def _school_names(levels: list[str], districts: list[str]) -> list[str]:
+    names: list[str] = []
+    gaozhi = 0
+    numbering: dict[str, int] = {}
+    for level, district in zip(levels, districts, strict=True):
+        if level == "高职":
+            stem = _STEMS[gaozhi % len(_STEMS)]
+            if gaozhi < len(_STEMS):
+                names.append(f"北京{stem}职业技术学院")
+            else:
+                numbering[district + level] = numbering.get(district + level, 0) + 1
+                branch = _cn_number(numbering[district + level])
+                names.append(f"北京{district[:-1]}{stem}职业技术学院第{branch}分院")
+            gaozhi += 1
+        else:
+            numbering[district] = numbering.get(district, 0) + 1
+            names.append(f"北京市{district}第{_cn_number(numbering[district])}职业学校")
+    return names
+
+
+def make_schools(scale: int, seed: int) -> Schools:
+    """Schools (Chinese headers, as `schools.csv` carries them) and their offerings."""
+    rng = np.random.default_rng([seed, 10, scale])
+    count = 100 * scale
+    levels = ["中职" if i % 5 < 3 else "高职" for i in range(count)]
+    weights = np.array(_DISTRICT_WEIGHT, dtype=float) / sum(_DISTRICT_WEIGHT)
+    district_idx = rng.choice(len(DISTRICTS), size=count, p=weights)
+    district_idx[: 2 * len(DISTRICTS)] = np.tile(np.arange(len(DISTRICTS)), 2)
+    districts = [DISTRICTS[i] for i in district_idx]
+    suffix = np.sort(rng.choice(90000, size=count, replace=False) + 10000)
+    prefixes = ["41110" if lv == "高职" else "31110" for lv in levels]
+    codes = [prefix + f"{s:05d}" for prefix, s in zip(prefixes, suffix, strict=True)]
+    frame = pl.DataFrame({"学校代码": codes, "学校名称": _school_names(levels, districts),
+                          "办学层次": levels, "所在区": districts})
+    offer_school, offer_major = _offerings(rng, levels)
+    return Schools(frame, offer_school, offer_major)
+
+
+def _offerings(rng: np.random.Generator, levels: list[str]) -> tuple[np.ndarray, list[Major]]:
+    catalog = major_catalog()
+    pools = {lv: [m for m in catalog if m.level == lv] for lv in ("中职", "高职专科", "职业本科")}
+    chosen: list[set[int]] = []  # indices into catalog, per school
+    index = {m.code: i for i, m in enumerate(catalog)}
+    for level in levels:
+        pool = pools["中职" if level == "中职" else "高职专科"]
+        picks = _draw(rng, pool, int(rng.integers(_MIN_OFFERED, _MAX_OFFERED - 2)))
+        if level == "高职" and rng.random() < 0.25:
+            picks += _draw(rng, pools["职业本科"], int(rng.integers(1, 4)))
+        chosen.append({index[m.code] for m in picks})
+    for lv, pool in pools.items():
+        eligible = [s for s, level in enumerate(levels) if (level == "中职") == (lv == "中职")]
+        for major in pool:
+            if PROFILES_OF[major.domain] in ("normal", "growing") or lv == "职业本科":
+                continue
+            have = [s for s in eligible if index[major.code] in chosen[s]]
+            lacking = [s for s in eligible
+                       if index[major.code] not in chosen[s] and len(chosen[s]) < _MAX_OFFERED]
+            need = min(_SIGNAL_MIN_SCHOOLS - len(have), len(lacking))
+            for s in rng.choice(lacking, size=max(need, 0), replace=False):
+                chosen[int(s)].add(index[major.code])
+    school_idx = np.array([s for s, picks in enumerate(chosen) for _ in picks], dtype=np.int64)
+    majors = [catalog[i] for picks in chosen for i in sorted(picks)]
+    return school_idx, majors
+
+
+def _draw(rng: np.random.Generator, pool: list[Major], k: int) -> list[Major]:
+    weights = np.array([DOMAINS[m.domain].popularity for m in pool], dtype=float)
+    picks = rng.choice(len(pool), size=min(k, len(pool)), replace=False, p=weights / weights.sum())
+    return [pool[i] for i in picks]

@@ -1,0 +1,106 @@
+"""Plain-Chinese phrasing of the evidence behind a score: lists hit, figures, rules applied."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CATEGORY_CN = {"prohibited": "禁止类", "restricted": "限制类", "transforming": "调整转型类",
+               "high_end": "高精尖类", "urban_service": "城市服务紧缺类", "relocated": "疏解转移类"}
+PART_CN = {"part_prohibited": "禁止", "part_restricted": "限制", "part_transforming": "调整转型",
+           "part_relocated": "疏解转移", "part_demand": "人才需求", "part_employment": "毕业去向",
+           "part_enrolment": "招生趋势", "part_saturation": "布点数量", "part_high_end": "高精尖",
+           "part_urban_service": "城市服务紧缺"}
+SEP = "；"
+
+
+def pct(x: float, digits: int = 0) -> str:
+    """0.523 → '52.3%' (digits=1)."""
+    return f"{x * 100:.{digits}f}%"
+
+
+def list_title(name: str) -> str:
+    """A list name wrapped in book-title marks once."""
+    name = name.strip()
+    return name if not name or name.startswith("《") else f"《{name}》"
+
+
+def change(rel: float, prefix: str) -> str:
+    """A relative change in words: '较上年下降 18%', '与上年持平'."""
+    if abs(rel) < 0.005:
+        return f"{prefix.replace('较', '与')}持平" if prefix else "持平"
+    return f"{prefix}{'下降' if rel < 0 else '上升'} {pct(abs(rel))}"
+
+
+def titles(names: list[str]) -> str:
+    return "、".join(list_title(n) for n in names if n) or "未具名清单"
+
+
+def mapping_note(source: str, confidence: float | None) -> str | None:
+    if source == "none":
+        return "未找到专业—行业对应，仅依据人才供需信号评分"
+    if source == "proposed":
+        conf = f"{confidence:.2f}" if confidence is not None else "未知"
+        return (f"专业—行业对应为模型推断（置信度 {conf}），行业清单占比只计入风险分值，"
+                "不据此列入禁限目录，待人工确认")
+    return None
+
+
+def list_hit_notes(hits: list[dict[str, Any]]) -> list[str]:
+    """One sentence per category: the share of the major's industries and the lists that say so."""
+    by_cat: dict[str, list[dict[str, Any]]] = {}
+    for h in hits:
+        by_cat.setdefault(h["category"], []).append(h)
+    out = []
+    for cat in CATEGORY_CN:
+        if cat in by_cat:
+            parts = [f"{list_title(h['list_name']) or '未具名清单'}{pct(h['share'])}" for h in by_cat[cat]]
+            out.append(f"对应行业属{CATEGORY_CN[cat]}：{'、'.join(parts)}")
+    return out
+
+
+def scoped_notes(scoped: list[dict[str, Any]]) -> list[str]:
+    return [f"在{s['scope']}，对应行业中{pct(s['share'])}属{CATEGORY_CN[s['category']]}（{titles(s['list_names'])}）"
+            for s in scoped]
+
+
+def demand_note(r: dict[str, Any]) -> str:
+    ratio = r.get("demand_supply_ratio")
+    if ratio is None:
+        return "无可用的人才供需数据，需求部分不计分"
+    basis = "（按对应职业）" if r.get("demand_source") == "occupation" else ""
+    year = f"{r['labor_year']}年" if r.get("labor_year") is not None else ""
+    text = f"{year}求人倍率 {ratio:.2f}{basis}"
+    trend = r.get("ratio_trend")
+    if trend is not None:
+        text += "，" + change(trend, "较上年")
+    return text
+
+
+def employment_note(r: dict[str, Any], floor: float, red: bool, yellow: bool) -> str | None:
+    rate, prev, year = r.get("employment_rate"), r.get("employment_rate_prev"), r.get("employment_year")
+    if rate is None:
+        return None
+    text = f"{year}年毕业去向落实率 {pct(rate, 1)}"
+    if red:
+        return text + f"，上年 {pct(prev, 1)}，连续两年低于{pct(floor)}，缩减招生"
+    if yellow:
+        prev_text = f"（上年 {pct(prev, 1)}）" if prev is not None else ""
+        return text + f"{prev_text}，低于{pct(floor)}，黄色预警"
+    return text
+
+
+def enrolment_note(r: dict[str, Any]) -> str | None:
+    trend = r.get("enrolment_trend")
+    if trend is None:
+        return None
+    return (f"近三年招生人数{change(trend, '')}（{r['enrolment_base_year']}年 {r['enrolled_base']} 人 → "
+            f"{r['latest_year']}年 {r['enrolled_latest']} 人）")
+
+
+def score_note(r: dict[str, Any]) -> str:
+    plus = [f"{PART_CN[k]} {v:.1f}" for k, v in r.items() if k in PART_CN and v and v > 0]
+    minus = [f"{PART_CN[k]} {-v:.1f}" for k, v in r.items() if k in PART_CN and v and v < 0]
+    text = f"风险分值 {r['risk_score']:.1f}"
+    if plus or minus:
+        text += "（" + " + ".join(plus or ["0"]) + "".join(f" − {m}" for m in minus) + "）"
+    return text

@@ -1,0 +1,182 @@
+"""Market signals per major: talent demand (求人倍率), graduates' outcomes and enrolment trends.
+
+* `demand_supply_ratio`: 求人倍率 (demand ÷ supply) of the latest labor-market year, averaged over
+  the major's industries with the map's weights. A mapped code uses its own series if one exists,
+  else the series below it summed (a 大类 from its 中类/小类 series), else the nearest series above
+  it (a 大类 series serves its 小类). Quarterly rows are summed into their year; a yearly row for the
+  same code and year takes precedence. When no industry series serves the major, its occupations
+  (专业—职业对应) are used the same way. `ratio_trend` = latest ÷ previous year − 1, over the codes
+  that have both years.
+* `employment_rate` = Σ就业 ÷ Σ毕业 across Beijing schools in the latest year with outcome data
+  (`employment_year`); `in_field_rate` = Σ对口就业 ÷ Σ就业.
+* `enrolled_latest`, `enrolment_trend` (latest vs. two years before), `schools_offering` (schools
+  enrolling > 0 in `latest_year`, the latest year of enrolment data).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from scoring.exposure import mapping_weights
+from scoring.hierarchy import ancestors, section_map
+
+BEIJING = "北京市"
+Series = dict[str, dict[int, tuple[float, float]]]
+
+
+def market_signals(majors: pl.DataFrame, major_industry_map: pl.DataFrame,
+                   major_occupation_map: pl.DataFrame | None, labor_market: pl.DataFrame,
+                   school_majors: pl.DataFrame, proposed: pl.DataFrame | None = None,
+                   industries: pl.DataFrame | None = None, trend_years: int = 3) -> pl.DataFrame:
+    """One row per major with its demand, employment and enrolment signals (see module doc)."""
+    demand = _demand(majors, major_industry_map, major_occupation_map, labor_market, proposed, industries)
+    supply = _school_signals(school_majors, trend_years)
+    return (majors.select("major_code").unique().join(demand, on="major_code", how="left")
+            .join(supply, on="major_code", how="left")
+            .with_columns(pl.col("enrolled_latest").fill_null(0), pl.col("schools_offering").fill_null(0),
+                          pl.col("demand_source").fill_null("none"),
+                          latest_year=pl.lit(_max_year(school_majors), pl.Int32),
+                          employment_year=pl.lit(_employment_year(school_majors), pl.Int32))
+            .sort("major_code"))
+
+
+def _demand(majors: pl.DataFrame, imap: pl.DataFrame, omap: pl.DataFrame | None, labor: pl.DataFrame,
+            proposed: pl.DataFrame | None, industries: pl.DataFrame | None) -> pl.DataFrame:
+    sections = section_map(industries) if industries is not None else {}
+    ind, occ, year = _series(labor, "industry_code"), _series(labor, "occupation_code"), _latest_labor_year(labor)
+    iw = _weights(mapping_weights(majors, imap, proposed), "industry_code")
+    ow: dict[str, list[tuple[str, float]]] = {}
+    if omap is not None and omap.height:
+        ow = _weights(mapping_weights(majors, omap.rename({"occupation_code": "industry_code"})), "industry_code")
+    below = {"industry": _below(ind, sections), "occupation": _below(occ, sections)}
+    rows = []
+    for major in sorted(majors["major_code"].unique().to_list()):
+        ratio, prev, trend, source = None, None, None, "none"
+        if year is not None:
+            for kind, table, weights in (("industry", ind, iw), ("occupation", occ, ow)):
+                ratio, prev, trend = _major_ratio(weights.get(major, []), table, below[kind], year, sections)
+                if ratio is not None:
+                    source = kind
+                    break
+        rows.append((major, ratio, prev, trend, source, year))
+    return pl.DataFrame(rows, orient="row", schema={
+        "major_code": pl.String, "demand_supply_ratio": pl.Float64, "ratio_prev": pl.Float64,
+        "ratio_trend": pl.Float64, "demand_source": pl.String, "labor_year": pl.Int32})
+
+
+def _weights(w: pl.DataFrame, code: str) -> dict[str, list[tuple[str, float]]]:
+    out: dict[str, list[tuple[str, float]]] = {}
+    for major, c, weight in w.select("major_code", code, "w").iter_rows():
+        out.setdefault(major, []).append((c, weight))
+    return out
+
+
+def _series(labor: pl.DataFrame, key: str) -> Series:
+    """code → year → (demand, supply), Beijing rows only; yearly rows beat summed quarters."""
+    if key not in labor.columns or labor.height == 0:
+        return {}
+    df = labor.filter(pl.col(key).is_not_null())
+    if "region" in df.columns:
+        df = df.filter(pl.col("region").is_null() | (pl.col("region") == BEIJING))
+    year = pl.col("year") if "year" in df.columns else pl.col("period").str.slice(0, 4).cast(pl.Int32)
+    quarter = pl.col("quarter") if "quarter" in df.columns else pl.lit(None, pl.Int32)
+    df = (df.select(pl.col(key).alias("code"), year.alias("year"), quarter.is_null().alias("yearly"),
+                    pl.col("demand").cast(pl.Float64), pl.col("supply").cast(pl.Float64))
+          .filter(pl.col("yearly") == pl.col("yearly").max().over("code", "year"))
+          .group_by("code", "year").agg(pl.col("demand").sum(), pl.col("supply").sum()))
+    out: Series = {}
+    for code, y, d, s in df.iter_rows():
+        out.setdefault(code, {})[y] = (d, s)
+    return out
+
+
+def _below(table: Series, sections: dict[str, str]) -> dict[str, list[str]]:
+    """code → the series codes strictly below it."""
+    below: dict[str, list[str]] = {}
+    for s in table:
+        for anc in ancestors(s, sections)[1:]:
+            below.setdefault(anc, []).append(s)
+    return below
+
+
+def _major_ratio(weights: list[tuple[str, float]], table: Series, below: dict[str, list[str]], year: int,
+                 sections: dict[str, str]) -> tuple[float | None, float | None, float | None]:
+    """Weighted latest and previous-year ratios, and the trend measured over codes with both years."""
+    if not weights or not table:
+        return None, None, None
+    num = den = p_num = p_den = n_common = d_common = 0.0
+    for code, w in weights:
+        used = _serving(code, table, below, sections)
+        latest, prev = _ratio(table, used, year), _ratio(table, used, year - 1)
+        if prev is not None:
+            p_num, p_den = p_num + w * prev, p_den + w
+        if latest is None:
+            continue
+        num, den = num + w * latest, den + w
+        if prev is not None:
+            n_common, d_common = n_common + w * latest, d_common + w * prev
+    if den == 0:
+        return None, None, None
+    return num / den, (p_num / p_den if p_den else None), (n_common / d_common - 1 if d_common else None)
+
+
+def _serving(code: str, table: Series, below: dict[str, list[str]], sections: dict[str, str]) -> list[str]:
+    """The series that speak for a mapped code: its own, else the top-most below it, else the nearest above."""
+    if code in table:
+        return [code]
+    under = set(below.get(code, []))
+    if under:
+        return sorted(s for s in under if not any(a in under for a in ancestors(s, sections)[1:]))
+    return next(([a] for a in ancestors(code, sections)[1:] if a in table), [])
+
+
+def _ratio(table: Series, codes: list[str], year: int) -> float | None:
+    pairs = [table[c][year] for c in codes if year in table[c]]
+    supply = sum(s for _, s in pairs)
+    return sum(d for d, _ in pairs) / supply if pairs and supply > 0 else None
+
+
+def _latest_labor_year(labor: pl.DataFrame) -> int | None:
+    if labor.height == 0:
+        return None
+    year = labor["year"] if "year" in labor.columns else labor["period"].str.slice(0, 4).cast(pl.Int32)
+    return year.max()
+
+
+def _max_year(sm: pl.DataFrame) -> int | None:
+    return sm["year"].max() if sm.height else None
+
+
+def _employment_year(sm: pl.DataFrame) -> int | None:
+    ok = sm.filter((pl.col("graduates") > 0) & pl.col("employed").is_not_null())
+    return ok["year"].max() if ok.height else None
+
+
+def _school_signals(sm: pl.DataFrame, trend_years: int) -> pl.DataFrame:
+    """Citywide employment and enrolment figures per major."""
+    latest, emp_year = _max_year(sm), _employment_year(sm)
+    base_year = latest - (trend_years - 1) if latest is not None else None
+    grads_ok = (pl.col("graduates") > 0) & pl.col("employed").is_not_null()
+    infield_ok = (pl.col("employed") > 0) & pl.col("employed_in_field").is_not_null()
+
+    def rate(y: int | None, name: str) -> list[pl.Expr]:
+        at = (pl.col("year") == y) if y is not None else pl.lit(False)
+        e = pl.col("employed").filter(at & grads_ok).sum() / pl.col("graduates").filter(at & grads_ok).sum()
+        f = (pl.col("employed_in_field").filter(at & infield_ok).sum()
+             / pl.col("employed").filter(at & infield_ok).sum())
+        return [e.alias(name), f.alias(f"in_field{name[len('employment'):]}")]
+
+    at_latest = (pl.col("year") == latest) if latest is not None else pl.lit(False)
+    at_base = (pl.col("year") == base_year) if base_year is not None else pl.lit(False)
+    return sm.group_by("major_code").agg(
+        *rate(emp_year, "employment_rate"), *rate(emp_year - 1 if emp_year else None, "employment_rate_prev"),
+        pl.col("enrolled").filter(at_latest).sum().alias("enrolled_latest"),
+        pl.col("enrolled").filter(at_base).sum().alias("enrolled_base"),
+        pl.col("school_code").filter(at_latest & (pl.col("enrolled") > 0)).n_unique().alias("schools_offering"),
+    ).with_columns(
+        pl.col("employment_rate").fill_nan(None), pl.col("employment_rate_prev").fill_nan(None),
+        pl.col("in_field_rate").fill_nan(None),
+        enrolment_trend=pl.when(pl.col("enrolled_base") > 0)
+        .then(pl.col("enrolled_latest") / pl.col("enrolled_base") - 1),
+        enrolment_base_year=pl.lit(base_year, pl.Int32),
+    ).drop("in_field_rate_prev")

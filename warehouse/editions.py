@@ -1,0 +1,59 @@
+"""Choosing an edition id and gathering its provenance (inputs, contracts, policy) for datapackage.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from warehouse.db import query_frame
+from warehouse.publish import EditionExistsError, EditionResult, publish_edition
+
+MAX_REVISIONS = 99
+
+
+def default_edition(school_majors: pl.DataFrame) -> str:
+    """The catalog for the next enrolment year: the year after the latest data (e.g. data to 2025 → 2026)."""
+    if school_majors.height and "year" in school_majors.columns:
+        return str(int(school_majors["year"].max()) + 1)
+    from datetime import date
+
+    return str(date.today().year)
+
+
+def publish_next(published: Path, edition: str, *, explicit: bool, **kwargs) -> EditionResult:
+    """Publish `edition`; when chosen automatically and taken by other content, the next free -rN."""
+    try:
+        return publish_edition(published, edition, **kwargs)
+    except EditionExistsError:
+        if explicit:
+            raise
+    for revision in range(2, MAX_REVISIONS + 1):
+        try:
+            return publish_edition(published, f"{edition}-r{revision}", **kwargs)
+        except EditionExistsError:
+            continue
+    raise EditionExistsError(f"版本 {edition} 已有 {MAX_REVISIONS} 次修订，请指定新的版本号")
+
+
+def publication_package(con: duckdb.DuckDBPyConnection, run_id: str, policy) -> dict:
+    """Provenance for datapackage.json: the inputs with SHA-256, this run's contract results, the policy."""
+    inputs = query_frame(
+        con, "SELECT input, file, sha256, bytes, encoding, format, rows, source FROM input_files ORDER BY input"
+    ).to_dicts()
+    contracts = []
+    for row in query_frame(
+        con, "SELECT input, passed, severity, rows_in, rows_clean, rows_rejected, summary FROM contract_results "
+        "WHERE run_id = ? ORDER BY input", [run_id],
+    ).to_dicts():
+        summary = json.loads(row.pop("summary") or "{}")
+        contracts.append({**row, "violations_by_rule": summary.get("by_rule", {})})
+    return {
+        "run_id": run_id,
+        "inputs": inputs,
+        "contracts": contracts,
+        "policy": {"version": policy.version, "sha256": policy.sha256, "file": Path(policy.path).name
+                   if getattr(policy, "path", None) else "policy.yaml"},
+    }

@@ -1,0 +1,82 @@
+"""From inbox to staging: find an input's file (or fetch its URL), keep the raw bytes, read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import polars as pl
+
+from warehouse.http_source import fetch
+from warehouse.raw_store import RawRecord, store_raw
+from warehouse.readers import FORMATS, ReadResult, find_input, read_input
+from warehouse.sources import SourceConfig, load_sources
+
+INBOX_SOURCES = "sources.yaml"
+
+
+@dataclass
+class LoadedInput:
+    """An input as read from the raw store: the staging frame and where its bytes came from."""
+
+    result: ReadResult
+    raw: RawRecord
+    origin: str  # the inbox file name or the URL
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        return self.result.frame
+
+    @property
+    def file(self) -> str:
+        return self.result.file
+
+    def metadata(self) -> dict:
+        return {
+            "provided": True, "sha256": self.raw.sha256, "bytes": self.raw.bytes, "format": self.result.format,
+            "encoding": self.result.encoding, "raw_path": str(self.raw.path), "source": self.result.source,
+            "origin": self.origin, "realigned": self.result.realigned,
+        }
+
+
+def inbox_sources(folder: Path) -> dict[str, SourceConfig]:
+    """The shipped source configurations, plus the inbox's own sources.yaml (which wins by name)."""
+    sources = load_sources()
+    own = Path(folder) / INBOX_SOURCES
+    if own.is_file():
+        sources.update(load_sources(own))
+    return sources
+
+
+def load_input(folder: Path, contract, raw_dir: Path) -> LoadedInput | None:
+    """Read `contract`'s input from the inbox (or its configured URL); None when it is not provided.
+
+    The bytes are stored in the raw store first, and the stored copy is what gets parsed, so the
+    rows in the warehouse always come from bytes that are kept with their SHA-256.
+    """
+    folder = Path(folder)
+    sources = inbox_sources(folder)
+    path = find_input(folder, contract) if folder.is_dir() else None
+    if path is not None:
+        raw = store_raw(raw_dir, contract.name, path, file_name=path.name)
+        origin, name = path.name, path.name
+    else:
+        remote = sorted((s for s in sources.values() if s.input == contract.name and s.url), key=lambda s: s.name)
+        if not remote:
+            return None
+        url = remote[0].url
+        name = Path(urlparse(url).path).name or f"{contract.name}.csv"
+        if Path(name).suffix.lower() not in FORMATS:
+            name = f"{contract.name}.csv"
+        fetched = fetch(url, raw_dir / "_http" / contract.name)
+        raw = store_raw(raw_dir, contract.name, fetched.path, file_name=name)
+        origin = url
+    result = read_input(raw.path, contract, sources=sources, name=name)
+    return LoadedInput(result=result, raw=raw, origin=origin)
+
+
+def empty_stage(contract) -> pl.DataFrame:
+    """A zero-row staging frame for an optional input that was not provided."""
+    schema = {name: pl.String for name in contract.columns} | {"_row": pl.Int64}
+    return pl.DataFrame(schema=schema)

@@ -1,0 +1,332 @@
+"""Per-source settings (sources.yaml): map an official or scraped file onto an input contract.
+
+Official files come with their own headers (``code, name, parent``) and scraped ones with their
+own cell formats (``['大专']``, ``1-1.5万/月``). A source configuration renames, rewrites and
+derives columns so that the file is read as it was published, and nobody edits it by hand.
+The cell functions a configuration may name are below: pure, one cell in, one cell out (text or null).
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+SOURCES_FILE = Path(__file__).with_name("sources.yaml")
+PROBLEM = "_problem"
+ROW = "_row"
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_header(header: str) -> str:
+    """The form two headers are compared in: BOM and all whitespace removed, full-width → half-width
+    (NFKC, so `（` = `(`), English case-folded."""
+    text = unicodedata.normalize("NFKC", header.replace("\ufeff", ""))
+    return _SPACE.sub("", text).casefold()
+
+
+# --- cell functions -------------------------------------------------------------------------------
+
+
+_SIMPLE_LIST = re.compile(r"^\['([^'\"\\]*)'\]$")
+
+
+def unwrap_list(value: str | None) -> str | None:
+    """A Python-list literal as a scraper wrote it (``['大专']``) → its text; ``[]`` → null.
+    Several elements are joined with ``；``; a cell that is not a list literal is kept as it is."""
+    if value is None or not value.startswith("[") or not value.endswith("]"):
+        return value
+    if value == "[]":
+        return None
+    if simple := _SIMPLE_LIST.match(value):  # fast path: one element, no quotes or escapes inside
+        return simple[1].strip() or None
+    try:
+        items = ast.literal_eval(value)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return value
+    if not isinstance(items, list):
+        return value
+    texts = [str(x).strip() for x in items if x is not None and str(x).strip()]
+    return "；".join(texts) if texts else None
+
+
+def strip(value: str | None) -> str | None:
+    """Surrounding whitespace removed; an all-blank cell becomes null."""
+    return (value.strip() or None) if value is not None else None
+
+
+TRANSFORMS = {"unwrap_list": unwrap_list, "strip": strip}
+
+_SALARY = re.compile(
+    r"^(?P<lo>\d+(?:\.\d+)?)(?P<lo_unit>千|万|元)?(?:-(?P<hi>\d+(?:\.\d+)?))?(?P<unit>千|万|元)"
+    r"(?P<bound>以上|以下)?/(?P<per>月|年|天|小时)$"
+)
+_UNIT = {"元": 1.0, "千": 1_000.0, "万": 10_000.0}
+
+
+def _number_text(value: float) -> str:
+    value = round(value, 2)
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def salary_monthly(text: str | None, params: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """``1-1.5万/月``, ``8千-1万/月``, ``15-25万/年``, ``150元/天``, ``2万以上/年`` → (min, max) in yuan
+    per month, as text; (null, null) when the text has another shape."""
+    m = _SALARY.match(text.replace(" ", "")) if text else None
+    if m is None:
+        return None, None
+    per = {"月": 1.0, "年": 1 / 12, "天": float(params.get("days_per_month", 21.75))}
+    per["小时"] = per["天"] * float(params.get("hours_per_day", 8))
+    factor = per[m["per"]]
+    hi = float(m["hi"] or m["lo"]) * _UNIT[m["unit"]] * factor
+    lo = float(m["lo"]) * _UNIT[m["lo_unit"] or m["unit"]] * factor
+    if m["bound"] == "以上":
+        return _number_text(lo), None
+    if m["bound"] == "以下":
+        return None, _number_text(hi)
+    return _number_text(lo), _number_text(hi)
+
+
+_OPENINGS = re.compile(r"^招?(\d+|若干)人$")
+_FULL_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_SHORT_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})(?:发布)?$")
+
+
+def openings(text: str | None, row: int, params: Mapping[str, Any]) -> str | None:
+    """``招2人`` / ``2人`` → ``2``; ``若干人`` → null (not stated); another shape is kept for the contract."""
+    m = _OPENINGS.match(text) if text else None
+    if m is None:
+        return text
+    return None if m[1] == "若干" else m[1]
+
+
+def posted_date(text: str | None, row: int, params: Mapping[str, Any]) -> str | None:
+    """``2019-09-13`` or ``09-12发布`` (year from the configuration) → ISO date; another shape or an
+    impossible date is kept as it is so the contract rejects it."""
+    if not text:
+        return None
+    if m := _FULL_DATE.match(text):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif (m := _SHORT_DATE.match(text)) and params.get("year"):
+        y, mo, d = int(params["year"]), int(m[1]), int(m[2])
+    else:
+        return text
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return text
+
+
+def row_id(text: str | None, row: int, params: Mapping[str, Any]) -> str | None:
+    """A stable id from the row number in the file: prefix + row (``51job-2``)."""
+    return f"{params.get('prefix', '')}{row}"
+
+
+def last_segment(text: str | None, row: int, params: Mapping[str, Any]) -> str | None:
+    """The last non-empty ``separator``-separated part (``民营公司| 50-150人| 计算机软件`` → ``计算机软件``),
+    null when that part matches ``skip_pattern`` (e.g. it is a company size, not an industry)."""
+    if not text:
+        return None
+    parts = [p.strip() for p in text.split(str(params.get("separator", "|"))) if p.strip()]
+    if not parts:
+        return None
+    skip = params.get("skip_pattern")
+    return None if skip and re.match(skip, parts[-1]) else parts[-1]
+
+
+DERIVE = {
+    "salary_min_monthly": lambda text, row, params: salary_monthly(text, params)[0],
+    "salary_max_monthly": lambda text, row, params: salary_monthly(text, params)[1],
+    "openings": openings,
+    "posted_date": posted_date,
+    "row_id": row_id,
+    "last_segment": last_segment,
+}
+
+
+def place_by_kind(
+    values: tuple[str | None, ...], slots: list[str], kinds: tuple[tuple[str, re.Pattern[str]], ...]
+) -> tuple[dict[str, str | None], str | None]:
+    """Sort one row's slot values into the columns their shapes belong to: (placement, problem)."""
+    placed: dict[str, str | None] = {}
+    origin: dict[str, str] = {}
+    for slot, value in zip(slots, values, strict=True):
+        if value is None:
+            continue
+        column = next((col for col, pattern in kinds if pattern.match(value)), None)
+        if column is None:
+            return {}, f"“{slot}”列的值“{value}”无法识别，无法校正错位的列"
+        if column in placed:
+            return {}, f"“{origin[column]}”与“{slot}”两列的值都属于“{column}”，无法校正错位的列"
+        placed[column], origin[column] = value, slot
+    return placed, None
+
+
+@dataclass(frozen=True)
+class Realign:
+    """Cells that may sit left of their column: ``slots`` are the columns involved, ``kinds`` say
+    (in order) which column a value of a given shape belongs to."""
+
+    slots: tuple[str, ...]
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One source's mapping onto the contract ``input``; see sources.yaml for the meaning of each part."""
+
+    name: str
+    input: str
+    columns: dict[str, str] = field(default_factory=dict)
+    transforms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    derive: dict[str, dict[str, Any]] = field(default_factory=dict)
+    realign: Realign | None = None
+    url: str | None = None
+    encoding: str | None = None
+    detect: bool = True
+    description: str = ""
+
+    def needed_headers(self) -> set[str]:
+        """The source headers this configuration reads (all must be present for it to apply)."""
+        needed = set(self.columns) | set(self.transforms) | set(self.realign.slots if self.realign else ())
+        needed |= {str(spec["from"]) for spec in self.derive.values() if spec.get("from")}
+        return needed
+
+    def matches(self, headers: Iterable[str]) -> bool:
+        present = {normalize_header(h) for h in headers}
+        return {normalize_header(h) for h in self.needed_headers()} <= present
+
+
+def _parse(name: str, raw: Mapping[str, Any]) -> SourceConfig:
+    transforms = {
+        str(col): tuple([names] if isinstance(names, str) else names)
+        for col, names in (raw.get("transforms") or {}).items()
+    }
+    for col, names in transforms.items():
+        for tname in names:
+            if tname not in TRANSFORMS:
+                raise ValueError(f"source {name}: unknown transform {tname!r} for column {col}")
+    derive = {str(col): dict(spec) for col, spec in (raw.get("derive") or {}).items()}
+    for col, spec in derive.items():
+        if spec.get("using") not in DERIVE:
+            raise ValueError(f"source {name}: unknown derive function {spec.get('using')!r} for {col}")
+    realign = None
+    if raw.get("realign"):
+        r = raw["realign"]
+        realign = Realign(
+            slots=tuple(r["slots"]),
+            kinds=tuple((str(k["column"]), re.compile(k["pattern"])) for k in r["kinds"]),
+        )
+    encoding = raw.get("encoding")
+    if encoding not in (None, "utf-8", "utf-8-sig", "gb18030"):
+        raise ValueError(f"source {name}: encoding must be utf-8, utf-8-sig or gb18030, got {encoding!r}")
+    return SourceConfig(
+        name=name,
+        input=str(raw["input"]),
+        columns={str(k): str(v) for k, v in (raw.get("columns") or {}).items()},
+        transforms=transforms,
+        derive=derive,
+        realign=realign,
+        url=raw.get("url"),
+        encoding=encoding,
+        detect=bool(raw.get("detect", True)),
+        description=str(raw.get("description", "")),
+    )
+
+
+@cache
+def _load(path: Path) -> dict[str, SourceConfig]:
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    return {str(name): _parse(str(name), raw) for name, raw in (data.get("sources") or {}).items()}
+
+
+def load_sources(path: Path | None = None) -> dict[str, SourceConfig]:
+    """Every configured source by name (default: the sources.yaml next to this module)."""
+    return dict(_load(Path(path or SOURCES_FILE).resolve()))
+
+
+def detect_source(
+    headers: Iterable[str], input_name: str, sources: Mapping[str, SourceConfig]
+) -> SourceConfig | None:
+    """The one auto-detectable source of ``input_name`` whose headers are all in the file, if exactly one."""
+    headers = list(headers)
+    found = [s for s in sources.values() if s.input == input_name and s.detect and s.matches(headers)]
+    if len(found) > 1:  # prefer the most specific configuration
+        found.sort(key=lambda s: len(s.needed_headers()), reverse=True)
+        if len(found[0].needed_headers()) == len(found[1].needed_headers()):
+            return None
+    return found[0] if found else None
+
+
+def _resolve(frame: pl.DataFrame, header: str) -> str | None:
+    wanted = normalize_header(header)
+    return next((c for c in frame.columns if normalize_header(c) == wanted), None)
+
+
+def _map_cells(series: pl.Series, fn) -> pl.Series:
+    return pl.Series(series.name, [fn(v) for v in series.to_list()], dtype=pl.String)
+
+
+def _realign(frame: pl.DataFrame, realign: Realign) -> tuple[pl.DataFrame, int]:
+    """Put shifted cells back into the column of their kind; rows that cannot be sorted out get a
+    Chinese reason in ``_problem``. Returns the frame and how many rows were moved."""
+    slots = [_resolve(frame, s) or s for s in realign.slots]
+    targets = list(dict.fromkeys([*slots, *(col for col, _ in realign.kinds)]))
+    source_cols = [c for c in frame.columns if c != ROW]
+    out: dict[str, list[str | None]] = {c: [] for c in targets}
+    problems: list[str | None] = []
+    moved = 0
+    columns = [frame.get_column(c).to_list() for c in slots]
+    all_cols = frame.select(source_cols).rows()
+    for i, values in enumerate(zip(*columns, strict=True)):
+        placed, problem = place_by_kind(values, slots, realign.kinds)
+        if all(v is None for v in all_cols[i]):
+            problem = "该行所有单元格均为空"
+        if problem is not None:
+            placed = {s: v for s, v in zip(slots, values, strict=True)}
+        elif any(placed.get(s) != v for s, v in zip(slots, values, strict=True)):
+            moved += 1
+        for col in targets:
+            out[col].append(placed.get(col))
+        problems.append(problem)
+    frame = frame.with_columns(
+        *(pl.Series(col, vals, dtype=pl.String) for col, vals in out.items()),
+        pl.Series(PROBLEM, problems, dtype=pl.String),
+    )
+    return frame, moved
+
+
+def apply_source(frame: pl.DataFrame, source: SourceConfig) -> tuple[pl.DataFrame, dict[str, str], int]:
+    """Transform, realign, derive and rename a frame read under its own headers (all pl.String, with
+    ``_row``). Returns the frame, {source header → contract column} for the renames, and the number of
+    realigned rows."""
+    for header, names in source.transforms.items():
+        col = _resolve(frame, header)
+        if col is not None:
+            for tname in names:
+                frame = frame.with_columns(_map_cells(frame.get_column(col), TRANSFORMS[tname]))
+    moved = 0
+    if source.realign is not None:
+        frame, moved = _realign(frame, source.realign)
+    rows = frame.get_column(ROW).to_list()
+    derived = []
+    for target, spec in source.derive.items():
+        fn = DERIVE[spec["using"]]
+        src = _resolve(frame, str(spec["from"])) if spec.get("from") else None
+        values = frame.get_column(src).to_list() if src else [None] * frame.height
+        derived.append(
+            pl.Series(target, [fn(v, r, spec) for v, r in zip(values, rows, strict=True)], pl.String)
+        )
+    frame = frame.with_columns(derived) if derived else frame
+    renames = {c: source.columns[h] for h in source.columns if (c := _resolve(frame, h)) is not None}
+    return frame.rename(renames), renames, moved
