@@ -59,8 +59,8 @@ def build_contract_check(contract: Contract) -> dg.AssetChecksDefinition:
         report = validate(stage.to_pandas(), contract, references) if stage.height else None
         file_name = (file_row[0] if file_row else None) or "（未提供）"
         message = (
-            f"{contract.title}：{rows_in} 行，{rows_rejected} 行不合格（已保存到 rejected_rows）"
-            if rows_rejected else f"{contract.title}：{rows_in} 行全部合格"
+            f"{file_name}（{contract.title}）：{rows_in} 行，{rows_rejected} 行不合格（已保存到 rejected_rows）"
+            if rows_rejected else f"{file_name}（{contract.title}）：{rows_in} 行全部合格"
         )
         first = summary.get("first", [])
         if first:

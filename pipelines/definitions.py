@@ -1,6 +1,7 @@
 """The one entry point: every asset, check, job, sensor, schedule and resource of majorwatch."""
 
 import dagster as dg
+
 from assets.ingest.inputs import ingest_assets
 from assets.publish.catalogs import publish_catalogs
 from assets.score.majors import major_industry_exposure, major_market_signals, major_risk_scores

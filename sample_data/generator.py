@@ -34,7 +34,7 @@ SIGNAL_MAJORS: dict[str, tuple[str, ...]] = {
     "urban_service_shortage": ("590301", "590302", "590303", "590102"),
     "transforming_flat_demand": ("460101", "460102", "510104"),
     "relocated_logistics": ("530801", "530802", "500201"),
-    "many_schools_falling_demand": ("530302", "530701", "530301"),
+    "many_schools_falling_demand": ("530302", "530701", "530301", "730302", "730701"),
     "employment_low_latest_year_only": ("440701", "440702"),
 }
 """Named majors whose numbers carry each planted signal, for scoring tests to target."""

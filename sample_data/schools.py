@@ -1,8 +1,8 @@
 """Sample schools across Beijing's 16 districts and which majors each one offers.
 
 About 100 × scale schools, 60 % 中职 and 40 % 高职. Each offers 8–25 majors of its level
-(some 高职 also offer a few 职业本科 majors), drawn by popularity, so the ``saturated`` majors are
-offered by very many schools and every signal major by at least three.
+(some 高职 also offer a few 职业本科 majors), drawn by popularity; the ``saturated`` majors are
+offered by at least 30 % of the schools of their level and every other signal major by at least three.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ _STEMS = ("电子科技", "信息", "财贸", "交通", "工业", "农业", "劳
           "体育", "政法", "经济管理", "城市", "科技", "现代", "商务", "旅游", "建筑", "汽车")
 _CN_DIGITS = "零一二三四五六七八九"
 _SIGNAL_MIN_SCHOOLS = 3
+_SATURATED_SHARE = 0.3
+"""A ``saturated`` major is offered by at least this share of the schools of its level."""
 _MIN_OFFERED, _MAX_OFFERED = 8, 25
 
 
@@ -110,7 +112,10 @@ def _offerings(rng: np.random.Generator, levels: list[str]) -> tuple[np.ndarray,
             have = [s for s in eligible if index[major.code] in chosen[s]]
             lacking = [s for s in eligible
                        if index[major.code] not in chosen[s] and len(chosen[s]) < _MAX_OFFERED]
-            need = min(_SIGNAL_MIN_SCHOOLS - len(have), len(lacking))
+            floor = _SIGNAL_MIN_SCHOOLS
+            if PROFILES_OF[major.domain] == "saturated":
+                floor = max(floor, int(np.ceil(_SATURATED_SHARE * len(eligible))))
+            need = min(floor - len(have), len(lacking))
             for s in rng.choice(lacking, size=max(need, 0), replace=False):
                 chosen[int(s)].add(index[major.code])
     school_idx = np.array([s for s, picks in enumerate(chosen) for _ in picks], dtype=np.int64)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from scoring_fixtures import build, run
 
 from scoring.catalog import (
     CATALOG_COLUMNS,
@@ -16,6 +15,7 @@ from scoring.catalog import (
     school_major_scores,
 )
 from scoring.policy import load_policy
+from tests.scoring_fixtures import build, run
 
 POLICY = load_policy()
 

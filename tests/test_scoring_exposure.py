@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from scoring_fixtures import LIST_BAN, adjustments_frame, build
 
 from scoring.exposure import CATEGORIES, industry_exposure
+from tests.scoring_fixtures import LIST_BAN, adjustments_frame, build
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "reference"
 

@@ -6,11 +6,11 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scoring_fixtures import LIST_BAN, build, labor_frame, policy_with, run
 
 from scoring.exposure import CATEGORIES, SCOPED_DTYPE
 from scoring.policy import load_policy
 from scoring.risk import PARTS, score_majors
+from tests.scoring_fixtures import LIST_BAN, build, labor_frame, policy_with, run
 
 POLICY = load_policy()
 
@@ -208,7 +208,7 @@ def test_proposed_mapping_never_yields_a_list_restriction(rows):
 
 
 def test_local_and_citywide_entries_together_restrict_in_the_district():
-    from scoring_fixtures import adjustments_frame
+    from tests.scoring_fixtures import adjustments_frame
 
     f = build()
     m = pl.DataFrame({"major_code": ["540101", "540101"], "industry_code": ["62", "26"], "weight": [None, None]},

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from scoring_fixtures import build, labor_frame
 
 from scoring.signals import market_signals
+from tests.scoring_fixtures import build, labor_frame
 
 
 def _signals(f) -> pl.DataFrame:

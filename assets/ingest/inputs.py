@@ -38,12 +38,12 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
             else:
                 stage, file_name, file_meta = loaded.frame, loaded.file, loaded.metadata()
             replace_table(con, f"stg_{contract.name}", stage)
-            outcome = run_contract(con, contract, f"stg_{contract.name}", file_name, context.run_id)
+            outcome = run_contract(con, contract, f"stg_{contract.name}", file_name, context.run.run_id)
             con.execute(
                 "INSERT OR REPLACE INTO input_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
                 [contract.name, file_name, file_meta.get("sha256"), file_meta.get("bytes"),
                  file_meta.get("encoding"), file_meta.get("format"), stage.height, file_meta.get("raw_path"),
-                 file_meta.get("source"), context.run_id],
+                 file_meta.get("source"), context.run.run_id],
             )
         context.log.info(f"{contract.name}: {outcome.rows_in} rows read, {outcome.rows_rejected} rejected")
         return dg.MaterializeResult(

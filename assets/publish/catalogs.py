@@ -40,7 +40,7 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
     with warehouse.writer() as con:
         replace_table(con, "guiding_catalog", catalog)
         replace_table(con, "restriction_list", restrictions)
-        package = publication_package(con, context.run_id, rules)
+        package = publication_package(con, context.run.run_id, rules)
     home = warehouse.paths
     edition = config.edition or default_edition(f["school_majors"])
     result = publish_next(

@@ -1,0 +1,97 @@
+"""The JSON API under /api: one endpoint per page, each returning exactly its role's fields.
+
+Lists take ``limit`` (1–200) and ``offset``. A school's data is looked up with the school code from
+its token; any query parameter or header naming another school is ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from portal import views
+from portal.auth import CommissionUser, SchoolUser, User, not_found, snapshot_of
+from portal.editions import Snapshot
+from portal.models import (
+    CommissionSummary,
+    EditionList,
+    ErrorBody,
+    MajorPage,
+    Me,
+    SchoolMajorDetail,
+    SchoolPage,
+    SchoolView,
+)
+
+MAX_LIMIT = 200
+ERRORS = {code: {"model": ErrorBody} for code in (401, 403, 404, 422, 429, 503)}
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数（最多 200）")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="跳过条数")]
+
+router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
+
+
+def _school_json(snap: Snapshot, school_code: str, limit: int, offset: int) -> Response:
+    """A school view validated against SchoolView once per edition and page, then served as bytes
+    (the edition never changes, so neither does the answer)."""
+    key = ("school-json", school_code, limit, offset)
+    body = snap.cache.get(key)
+    if body is None:
+        view = views.school_view(snap, school_code, limit, offset)
+        if view is None:
+            raise not_found()
+        body = snap.cache[key] = SchoolView.model_validate(view).model_dump_json().encode("utf-8")
+    return Response(body, media_type="application/json")
+
+
+@router.get("/me", response_model=Me, summary="当前令牌的身份")
+async def me(request: Request, principal: User) -> dict:
+    return {"role": principal.role, "school_code": principal.school_code, "label": principal.label,
+            "edition": snapshot_of(request).current.edition_id}
+
+
+@router.get("/editions", response_model=EditionList, summary="历版目录及可下载文件")
+async def editions(request: Request, principal: User) -> dict:
+    snap = snapshot_of(request)
+    return {"current": snap.current.edition_id, "editions": views.editions_info(snap, principal)}
+
+
+@router.get("/school", response_model=SchoolView, summary="本校专业（仅本校）")
+async def school(request: Request, principal: SchoolUser, limit: Limit = 50, offset: Offset = 0) -> Response:
+    return _school_json(snapshot_of(request), principal.school_code, limit, offset)
+
+
+@router.get("/school/majors/{major_code}", response_model=SchoolMajorDetail, summary="本校某一专业")
+async def school_major(request: Request, major_code: str, principal: SchoolUser) -> dict:
+    detail = views.school_major(snapshot_of(request), principal.school_code, major_code)
+    if detail is None:
+        raise not_found()
+    return detail
+
+
+@router.get("/commission", response_model=CommissionSummary, summary="教委总览")
+async def commission(request: Request, principal: CommissionUser) -> dict:
+    return views.commission_summary(snapshot_of(request), principal)
+
+
+@router.get("/commission/majors", response_model=MajorPage, summary="检索专业指导性目录")
+async def commission_majors(request: Request, principal: CommissionUser, limit: Limit = 50, offset: Offset = 0,
+                            q: Annotated[str, Query(max_length=50, description="专业代码前缀或名称关键词")] = "",
+                            guidance: Annotated[str, Query(max_length=20, description="指导类别")] = "",
+                            warning_level: Annotated[str, Query(max_length=4, description="预警等级")] = "",
+                            ) -> dict:
+    return views.search_majors(snapshot_of(request), q, guidance, warning_level, limit, offset)
+
+
+@router.get("/commission/schools", response_model=SchoolPage, summary="全部学校")
+async def commission_schools(request: Request, principal: CommissionUser, limit: Limit = 50, offset: Offset = 0,
+                             q: Annotated[str, Query(max_length=50, description="学校代码前缀或名称关键词")] = "",
+                             ) -> dict:
+    return views.school_list(snapshot_of(request), q, limit, offset)
+
+
+@router.get("/commission/schools/{school_code}", response_model=SchoolView, summary="任一学校的专业")
+async def commission_school(request: Request, school_code: str, principal: CommissionUser, limit: Limit = 50,
+                            offset: Offset = 0) -> Response:
+    return _school_json(snapshot_of(request), school_code, limit, offset)

@@ -1,0 +1,94 @@
+"""Who is asking, decided only from the token (Bearer header or the sign-in cookie).
+
+A school's identity comes from its token, never from the path, a query parameter or a header; the
+dependencies below are the only place a request gets a principal.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import HTTPBearer
+
+from portal.editions import Snapshot
+from portal.security import MESSAGES
+from portal.tokens import Principal
+
+COOKIE_NAME = "mw_token"
+bearer_scheme = HTTPBearer(auto_error=False, description="学校或教委的访问令牌：Authorization: Bearer <令牌>")
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def presented_token(request: Request) -> str | None:
+    """The token a request carries: the Bearer header first, else the sign-in cookie."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(COOKIE_NAME) or None
+
+
+def resolve_principal(request: Request) -> Principal | None:
+    """The principal of a valid token, None without a token; a bad token counts as a failed sign-in."""
+    token = presented_token(request)
+    if token is None:
+        return None
+    principal = request.app.state.tokens.verify(token)
+    if principal is None and not request.app.state.limiter.hit(client_ip(request)):
+        raise HTTPException(429, MESSAGES[429])
+    request.state.principal = principal
+    return principal
+
+
+def _signed_in(request: Request) -> Principal:
+    principal = resolve_principal(request)
+    if principal is None:
+        raise HTTPException(401, MESSAGES[401], headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+# Each role check is one dependency (FastAPI's per-dependency cost is most of a request's time); the
+# Security(...) parameter only documents the Bearer scheme in the OpenAPI text.
+async def current_principal(request: Request, _: object = Security(bearer_scheme)) -> Principal | None:
+    return resolve_principal(request)
+
+
+async def require_user(request: Request, _: object = Security(bearer_scheme)) -> Principal:
+    return _signed_in(request)
+
+
+async def require_school(request: Request, _: object = Security(bearer_scheme)) -> Principal:
+    principal = _signed_in(request)
+    if principal.role != "school" or not principal.school_code:
+        raise HTTPException(403, "无权访问：此页面仅供学校账户使用。")
+    return principal
+
+
+async def require_commission(request: Request, _: object = Security(bearer_scheme)) -> Principal:
+    principal = _signed_in(request)
+    if principal.role != "commission":
+        raise HTTPException(403, "无权访问：此页面仅供教委工作人员使用。")
+    return principal
+
+
+AnyUser = Annotated[Principal | None, Depends(current_principal)]
+User = Annotated[Principal, Depends(require_user)]
+SchoolUser = Annotated[Principal, Depends(require_school)]
+CommissionUser = Annotated[Principal, Depends(require_commission)]
+
+
+def snapshot_of(request: Request) -> Snapshot:
+    """The edition in force (503 when nothing has been published yet); call after the role check."""
+    snap = request.app.state.editions.snapshot()
+    if snap is None:
+        raise HTTPException(503, MESSAGES[503])
+    return snap
+
+
+def not_found() -> HTTPException:
+    """The one 404 for anything outside the caller's scope or nonexistent (identical bodies)."""
+    return HTTPException(404, MESSAGES[404])

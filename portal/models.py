@@ -1,0 +1,166 @@
+"""Response models of the JSON API: exactly the fields each role may see (they feed the OpenAPI text)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: a plain Chinese sentence, no stack trace."""
+
+    detail: str = Field(description="错误说明（中文）")
+
+
+class Me(BaseModel):
+    """Who the token belongs to and which edition is in force."""
+
+    role: Literal["school", "commission"]
+    school_code: str | None = Field(description="学校令牌对应的学校代码；教委令牌为空")
+    label: str
+    edition: str | None
+
+
+class TrendPoint(BaseModel):
+    """The offering's risk score in one edition."""
+
+    edition: str
+    risk_score: float
+
+
+class SchoolMajor(BaseModel):
+    """One of a school's own majors: its score, warning, guidance, reasons, own vs city figures."""
+
+    major_code: str
+    major_name: str
+    level: str | None
+    category_name: str | None
+    risk_score: float | None = Field(description="风险分值 0–100")
+    warning_level: str | None = Field(description="预警等级：红 / 黄 / 绿")
+    guidance: str | None = Field(description="指导类别")
+    restriction: str | None = Field(description="限制类型（如有）")
+    reasons: str | None = Field(description="依据")
+    latest_year: int | None
+    enrolled: int | None
+    enrolled_prev: int | None
+    graduates: int | None
+    employment_rate: float | None
+    in_field_rate: float | None
+    city_employment_rate: float | None
+    city_in_field_rate: float | None
+    city_avg_enrolled: float | None
+    trend: list[TrendPoint] = Field(description="历版风险分值，按版本先后")
+
+
+class SchoolView(BaseModel):
+    """A school's page: its own offerings only (a page of them)."""
+
+    edition: str
+    school_code: str
+    school_name: str
+    district: str | None
+    school_flags: str | None
+    school_risk_score: float | None
+    total: int
+    limit: int
+    offset: int
+    majors: list[SchoolMajor]
+
+
+class SchoolMajorDetail(BaseModel):
+    """One of the school's own majors, on its own."""
+
+    edition: str
+    school_code: str
+    major: SchoolMajor
+
+
+class DownloadFile(BaseModel):
+    name: str
+    label: str
+    bytes: int
+    url: str
+    public: bool
+
+
+class EditionInfo(BaseModel):
+    """An edition with the files the caller may download."""
+
+    edition: str
+    current: bool
+    files: list[DownloadFile]
+
+
+class EditionList(BaseModel):
+    current: str
+    editions: list[EditionInfo]
+
+
+class Count(BaseModel):
+    value: str
+    count: int
+
+
+class CommissionSummary(BaseModel):
+    """The commission's overview of the edition in force."""
+
+    edition: str
+    majors: int
+    schools: int
+    offerings: int
+    restrictions: int
+    by_guidance: list[Count]
+    by_warning_level: list[Count]
+    editions: list[EditionInfo]
+
+
+class CatalogMajor(BaseModel):
+    """A row of the guiding catalog (专业指导性目录)."""
+
+    major_code: str
+    major_name: str
+    level: str | None
+    category_name: str | None
+    guidance: str | None
+    warning_level: str | None
+    risk_score: float | None
+    exposure_prohibited: float | None = None
+    exposure_restricted: float | None = None
+    exposure_transforming: float | None = None
+    exposure_high_end: float | None = None
+    exposure_urban_service: float | None = None
+    exposure_relocated: float | None = None
+    demand_supply_ratio: float | None = None
+    employment_rate: float | None = None
+    reasons: str | None
+    restriction: str | None = Field(default=None, description="禁限目录中的限制类型（如有）")
+    restriction_scope: str | None = None
+
+
+class MajorPage(BaseModel):
+    edition: str
+    total: int
+    limit: int
+    offset: int
+    items: list[CatalogMajor]
+
+
+class SchoolSummary(BaseModel):
+    """One school in the commission's list."""
+
+    school_code: str
+    school_name: str
+    district: str | None
+    majors: int
+    red: int
+    yellow: int
+    school_risk_score: float | None
+
+
+class SchoolPage(BaseModel):
+    edition: str
+    total: int
+    limit: int
+    offset: int
+    items: list[SchoolSummary]

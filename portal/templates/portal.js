@@ -1,0 +1,48 @@
+(function () {
+  "use strict";
+  function cellValue(row, index) {
+    var cell = row.cells[index];
+    var key = cell.getAttribute("data-sort");
+    if (key !== null && key !== "" && !isNaN(Number(key))) { return Number(key); }
+    return cell.textContent.trim();
+  }
+  function sortTable(table, index, th) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var asc = th.getAttribute("data-dir") !== "asc";
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("data-dir"); });
+    th.setAttribute("data-dir", asc ? "asc" : "desc");
+    rows.sort(function (a, b) {
+      var x = cellValue(a, index), y = cellValue(b, index);
+      var r = (typeof x === "number" && typeof y === "number") ? x - y : String(x).localeCompare(String(y), "zh");
+      return asc ? r : -r;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+  function filterTable(table) {
+    var text = document.getElementById("filter-text");
+    var level = document.getElementById("filter-level");
+    var q = text ? text.value.trim().toLowerCase() : "";
+    var lv = level ? level.value : "";
+    var shown = 0;
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var ok = (!q || row.textContent.toLowerCase().indexOf(q) >= 0) &&
+               (!lv || row.getAttribute("data-level") === lv);
+      row.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    var count = document.getElementById("shown-count");
+    if (count) { count.textContent = String(shown); }
+  }
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      if (th.classList.contains("sortable")) {
+        th.addEventListener("click", function () { sortTable(table, index, th); });
+      }
+    });
+    ["filter-text", "filter-level"].forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) { el.addEventListener("input", function () { filterTable(table); }); }
+    });
+  });
+})();

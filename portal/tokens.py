@@ -1,0 +1,194 @@
+"""Access tokens for the portal: one per school contact or commission staff member.
+
+A token is shown once when issued (``secrets.token_urlsafe``); the home folder keeps only its
+SHA-256 hash in ``<home>/tokens.json`` with the role, the school it belongs to, a label, the time it
+was created and whether it was revoked. A stolen ``tokens.json`` therefore grants nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+Role = Literal["school", "commission"]
+TOKENS_FILE = "tokens.json"
+ID_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a school (sees its own offerings only) or commission staff (sees all)."""
+
+    role: Role
+    school_code: str | None
+    token_id: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """One stored token, without the secret: what ``token list`` shows."""
+
+    token_id: str
+    role: Role
+    school_code: str | None
+    label: str
+    created: str
+    revoked: bool
+
+
+def _path(home: Path) -> Path:
+    return Path(home) / TOKENS_FILE
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 hex digest of a token: the only form in which tokens are stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _read(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return list(data.get("tokens", []))
+
+
+def _write(path: Path, tokens: list[dict]) -> None:
+    """Write atomically (temp file + os.replace) with owner-only permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tokens-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"version": 1, "tokens": tokens}, handle, ensure_ascii=False, indent=2)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _locked(home: Path) -> Iterator[Path]:
+    """Serialise writers (two ``token issue`` at once must not lose a token)."""
+    path = _path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / ".tokens.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield path
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def issue(home: Path, school: str | None = None, commission: bool = False, label: str = "") -> str:
+    """Create a token for one school (``school=CODE``) or for commission staff; return it once."""
+    if bool(school) == bool(commission):
+        raise ValueError("exactly one of school=CODE or commission=True is required")
+    if school is not None and (not isinstance(school, str) or not school.strip()):
+        raise ValueError("school code must be non-empty text")
+    token = secrets.token_urlsafe(32)
+    digest = hash_token(token)
+    record = {
+        "id": digest[:ID_LENGTH],
+        "hash": digest,
+        "role": "commission" if commission else "school",
+        "school_code": None if commission else school.strip(),
+        "label": label,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "revoked": False,
+    }
+    with _locked(home) as path:
+        tokens = _read(path)
+        tokens.append(record)
+        _write(path, tokens)
+    return token
+
+
+def revoke(home: Path, token_id: str) -> bool:
+    """Mark the token with this id (or unique id prefix, ≥ 6 chars) revoked; False if not found."""
+    token_id = token_id.strip()
+    if len(token_id) < 6:
+        return False
+    with _locked(home) as path:
+        tokens = _read(path)
+        matches = [t for t in tokens if t["id"].startswith(token_id)]
+        if len(matches) != 1:
+            return False
+        matches[0]["revoked"] = True
+        _write(path, tokens)
+    return True
+
+
+def list_tokens(home: Path) -> list[TokenRecord]:
+    """Every stored token (revoked ones included), oldest first."""
+    return [_record(t) for t in _read(_path(home))]
+
+
+def _record(raw: dict) -> TokenRecord:
+    return TokenRecord(
+        token_id=raw["id"],
+        role=raw["role"],
+        school_code=raw.get("school_code"),
+        label=raw.get("label", ""),
+        created=raw.get("created", ""),
+        revoked=bool(raw.get("revoked", False)),
+    )
+
+
+def _principal(raw: dict, digest: str) -> Principal | None:
+    if raw.get("revoked") or not hmac.compare_digest(raw["hash"], digest):
+        return None
+    if raw["role"] not in ("school", "commission"):
+        return None
+    return Principal(role=raw["role"], school_code=raw.get("school_code"), token_id=raw["id"],
+                     label=raw.get("label", ""))
+
+
+def verify(home: Path, token: str) -> Principal | None:
+    """The principal a presented token stands for, or None (unknown, revoked or malformed)."""
+    if not token or len(token) > 256:
+        return None
+    digest = hash_token(token)
+    by_hash = {t["hash"]: t for t in _read(_path(home))}
+    raw = by_hash.get(digest)
+    return _principal(raw, digest) if raw is not None else None
+
+
+class TokenCache:
+    """The portal's view of ``tokens.json``: re-read only when the file changes (stat per check)."""
+
+    def __init__(self, home: Path) -> None:
+        self._path = _path(home)
+        self._signature: tuple[int, int, int] | None = None
+        self._by_hash: dict[str, dict] = {}
+
+    def _refresh(self) -> None:
+        try:
+            st = self._path.stat()
+            signature = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            signature = (0, 0, 0)
+        if signature != self._signature:
+            tokens = _read(self._path) if signature != (0, 0, 0) else []
+            self._by_hash = {t["hash"]: t for t in tokens}
+            self._signature = signature
+
+    def verify(self, token: str) -> Principal | None:
+        """Like :func:`verify`, reusing the parsed file while it is unchanged."""
+        if not token or len(token) > 256:
+            return None
+        self._refresh()
+        digest = hash_token(token)
+        raw = self._by_hash.get(digest)
+        return _principal(raw, digest) if raw is not None else None

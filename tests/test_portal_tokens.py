@@ -1,0 +1,98 @@
+"""Tokens: shown once, stored only as SHA-256 hashes, revocable; the `majorwatch token` CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+
+import pytest
+
+from portal import cli_tokens, tokens
+from portal.tokens import Principal, TokenCache
+
+
+def test_issue_stores_only_the_hash(tmp_path):
+    token = tokens.issue(tmp_path, school="0110001", label="教务处")
+    raw = (tmp_path / "tokens.json").read_text(encoding="utf-8")
+    assert token not in raw
+    record = json.loads(raw)["tokens"][0]
+    assert record["hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert record["role"] == "school" and record["school_code"] == "0110001" and not record["revoked"]
+    assert record["id"] == record["hash"][:12] and record["label"] == "教务处" and record["created"]
+    assert stat.S_IMODE((tmp_path / "tokens.json").stat().st_mode) == 0o600
+    assert len(token) >= 40
+
+
+def test_verify_and_revoke(tmp_path):
+    school = tokens.issue(tmp_path, school="0110001")
+    staff = tokens.issue(tmp_path, commission=True)
+    assert tokens.verify(tmp_path, school) == Principal("school", "0110001", tokens.hash_token(school)[:12])
+    assert tokens.verify(tmp_path, staff).role == "commission"
+    assert tokens.verify(tmp_path, staff).school_code is None
+    assert tokens.verify(tmp_path, school + "x") is None
+    assert tokens.verify(tmp_path, "") is None
+    assert tokens.verify(tmp_path, "a" * 10_000) is None
+    cache = TokenCache(tmp_path)
+    assert cache.verify(school) is not None
+    assert tokens.revoke(tmp_path, tokens.hash_token(school)[:8])
+    assert tokens.verify(tmp_path, school) is None
+    assert cache.verify(school) is None, "the portal's cache sees the revocation"
+    assert tokens.verify(tmp_path, staff) is not None
+    assert [r.revoked for r in tokens.list_tokens(tmp_path)] == [True, False]
+
+
+def test_revoke_needs_a_unique_id(tmp_path):
+    tokens.issue(tmp_path, commission=True)
+    assert not tokens.revoke(tmp_path, "")
+    assert not tokens.revoke(tmp_path, "abc")
+    assert not tokens.revoke(tmp_path, "zzzzzzzzzzzz")
+
+
+def test_issue_needs_exactly_one_role(tmp_path):
+    with pytest.raises(ValueError):
+        tokens.issue(tmp_path)
+    with pytest.raises(ValueError):
+        tokens.issue(tmp_path, school="0110001", commission=True)
+    with pytest.raises(ValueError):
+        tokens.issue(tmp_path, school="  ")
+
+
+def test_tokens_are_unique(tmp_path):
+    issued = {tokens.issue(tmp_path, commission=True) for _ in range(20)}
+    assert len(issued) == 20
+    assert len(tokens.list_tokens(tmp_path)) == 20
+
+
+def test_cli_issue_list_revoke_in_chinese(tmp_path, capsys):
+    assert cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "0110001"]) == 0
+    out = capsys.readouterr().out
+    token = out.splitlines()[1]
+    assert "已为学校 0110001 签发令牌" in out and "只显示这一次" in out
+    assert tokens.verify(tmp_path, token).school_code == "0110001"
+    assert cli_tokens.main(["issue", "--commission", "--label", "张老师", "--home", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert cli_tokens.main(["list", "--home", str(tmp_path)]) == 0
+    listing = capsys.readouterr().out
+    assert "学校" in listing and "教委" in listing and "张老师" in listing and token not in listing
+    token_id = tokens.hash_token(token)[:12]
+    assert cli_tokens.main(["revoke", token_id, "--home", str(tmp_path)]) == 0
+    assert "已吊销" in capsys.readouterr().out
+    assert tokens.verify(tmp_path, token) is None
+    assert cli_tokens.main(["revoke", "nonexistent", "--home", str(tmp_path)]) == 1
+    assert "找不到" in capsys.readouterr().err
+
+
+def test_cli_warns_about_a_school_not_in_the_current_edition(tmp_path, capsys):
+    from tests.portal_fixtures import build_home
+
+    build_home(tmp_path)
+    assert cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "0999999"]) == 0
+    assert "警告" in capsys.readouterr().err
+    assert cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "0110001"]) == 0
+    assert "警告" not in capsys.readouterr().err
+
+
+def test_cli_refuses_both_roles(tmp_path):
+    with pytest.raises(SystemExit):
+        cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "1", "--commission"])
