@@ -32,8 +32,9 @@ lint: $(STAMP)
 test: $(STAMP) browser-deps lint
 	$(BIN)/pytest
 
+## make ui: the Dagster UI on the same definitions (http://127.0.0.1:3000)
 ui: $(STAMP)
-	mkdir -p $(DAGSTER_HOME)
+	$(BIN)/python -c "from pipelines.instance import prepare_home; prepare_home('$(HOME_DIR)')"
 	MAJORWATCH_INBOX=$${MAJORWATCH_INBOX:-$(MAJORWATCH_HOME)/inbox} $(BIN)/dagster dev -m pipelines.definitions
 
 portal: $(STAMP)
