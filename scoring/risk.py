@@ -24,7 +24,10 @@ _OPTIONAL = {
     "ratio_trend": pl.Float64, "demand_source": pl.String, "labor_year": pl.Int32, "employment_rate": pl.Float64,
     "employment_rate_prev": pl.Float64, "in_field_rate": pl.Float64, "employment_year": pl.Int32,
     "enrolled_latest": pl.Int64, "enrolled_base": pl.Int64, "enrolment_trend": pl.Float64,
-    "enrolment_base_year": pl.Int32, "schools_offering": pl.Int64, "latest_year": pl.Int32}
+    "enrolment_base_year": pl.Int32, "schools_offering": pl.Int64, "latest_year": pl.Int32,
+    # the model's forecast trend (only where its backtest beat seasonal naive); null → observed trend
+    "forecast_ratio": pl.Float64, "ratio_trend_forecast": pl.Float64, "forecast_year": pl.Int32,
+    "forecast_mase": pl.Float64}
 RESTRICTIONS_DTYPE = pl.List(pl.Struct({"restriction": pl.String, "scope": pl.String, "basis": pl.String}))
 
 
@@ -54,7 +57,8 @@ def score_parts(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
     share = c["employment_prev_share"]
     demand = ((1 - c["demand_trend_share"]) * _ramp(pl.col("demand_supply_ratio"), c["demand_ratio_no_risk"],
                                                     c["demand_ratio_full_risk"])
-              + c["demand_trend_share"] * _ramp(pl.col("ratio_trend"), 0.0, -c["demand_fall_full_risk"]))
+              + c["demand_trend_share"] * _ramp(pl.coalesce("ratio_trend_forecast", "ratio_trend"), 0.0,
+                                                -c["demand_fall_full_risk"]))
     df = df.with_columns(
         part_prohibited=w["prohibited"] * with_scope("prohibited"),
         part_restricted=w["restricted"] * with_scope("restricted"),

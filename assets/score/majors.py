@@ -6,6 +6,7 @@ import dagster as dg
 from assets.charts import PALETTE, bar_chart_md, histogram_md, preview_md, value_counts
 from pipelines.resources import PolicyFile
 from scoring.exposure import industry_exposure
+from scoring.forecast_signal import forecast_trend
 from scoring.risk import score_majors
 from scoring.signals import market_signals
 from warehouse.db import WRITER_POOL, Warehouse, replace_table
@@ -39,22 +40,30 @@ def major_industry_exposure(warehouse: Warehouse) -> dg.MaterializeResult:
 @dg.asset(
     group_name="score", kinds={"duckdb", "polars"}, pool=WRITER_POOL,
     deps=["majors", "industries", "major_industry_map", "major_occupation_map", "labor_market",
-          "school_majors", PROPOSED],
+          "school_majors", PROPOSED, "labor_forecasts"],
 )
 def major_market_signals(warehouse: Warehouse) -> dg.MaterializeResult:
-    """每个专业的人才供需信号：求人倍率及趋势、毕业去向落实率、对口率、招生趋势、开设学校数。"""
+    """每个专业的人才供需信号：求人倍率及趋势（含经回测验证的模型预测）、毕业去向落实率、对口率、招生趋势、开设学校数。"""
     f = warehouse.read("majors", "industries", "major_industry_map", "major_occupation_map", "labor_market",
-                       "school_majors", PROPOSED)
+                       "school_majors", PROPOSED, "labor_forecasts", "forecast_quality")
+    proposed = f[PROPOSED] if f[PROPOSED].height else None
     signals = market_signals(
         f["majors"], f["major_industry_map"], f["major_occupation_map"], f["labor_market"], f["school_majors"],
-        proposed=f[PROPOSED] if f[PROPOSED].height else None, industries=f["industries"],
+        proposed=proposed, industries=f["industries"],
     )
+    if f["labor_forecasts"].height:
+        trend = forecast_trend(f["majors"], f["major_industry_map"], f["major_occupation_map"], f["labor_market"],
+                               f["labor_forecasts"], f["forecast_quality"], proposed, f["industries"])
+        signals = signals.join(trend, on="major_code", how="left")
     with warehouse.writer() as con:
         replace_table(con, "major_market_signals", signals)
+    with_forecast = int(signals["ratio_trend_forecast"].is_not_null().sum()) if "ratio_trend_forecast" in \
+        signals.columns else 0
     return dg.MaterializeResult(metadata={
         "dagster/row_count": signals.height,
         "with_demand_ratio": int(signals["demand_supply_ratio"].is_not_null().sum()),
         "with_employment_rate": int(signals["employment_rate"].is_not_null().sum()),
+        "with_forecast_trend": with_forecast,
         "preview": dg.MetadataValue.md(preview_md(signals)),
     })
 
