@@ -1,0 +1,77 @@
+"""The model assets through dg.materialize on a temporary warehouse, and the rule that models never restrict."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+import dagster as dg
+from pipelines.definitions import defs
+from pipelines.resources import Inbox, PolicyFile
+from tests.handmade_inbox import write_handmade_inbox
+from warehouse.db import Warehouse, connect, query_frame, replace_table
+
+pytestmark = pytest.mark.slow
+INGEST = ["majors", "industries", "occupations", "major_occupation_map", "major_industry_map",
+          "industry_adjustments", "schools", "school_majors", "labor_market", "job_postings"]
+
+
+def all_assets():
+    return list(defs.assets)
+
+
+def materialize(selection: list[str], home, inbox):
+    return dg.materialize(
+        all_assets(), selection=selection,
+        resources={"warehouse": Warehouse(home=str(home)), "inbox": Inbox(path=str(inbox)), "policy": PolicyFile()},
+    )
+
+
+def test_model_assets_on_the_sample(home, sample_inbox):
+    result = materialize([*INGEST, "proposed_major_industries", "labor_forecasts", "posting_industry_proposals"],
+                         home, sample_inbox)
+    assert result.success
+    meta = {e.asset_key.path[-1]: e.materialization.metadata for e in result.get_asset_materialization_events()}
+    assert meta["proposed_major_industries"]["recall_at_10"].value > 0.5
+    assert meta["posting_industry_proposals"]["macro_f1"].value > meta["posting_industry_proposals"][
+        "majority_baseline_accuracy"].value / 2
+    con = connect(home / "warehouse.duckdb")
+    proposed = query_frame(con, "SELECT * FROM proposed_major_industries")
+    mapped = set(query_frame(con, "SELECT DISTINCT major_code FROM major_industry_map")["major_code"])
+    assert proposed.height and not set(proposed["major_code"]) & mapped        # only for unmapped majors
+    assert proposed["score"].min() >= 0.5 and proposed["model_version"].n_unique() == 1
+    quality = query_frame(con, "SELECT * FROM forecast_quality")
+    assert set(quality["level"]) == {"industry_code", "occupation_code"}
+    forecasts = query_frame(con, "SELECT * FROM labor_forecasts")
+    usable = set(quality.filter(pl.col("usable"))["level"])
+    assert forecasts.height == 0 or all(forecasts[level].is_not_null().any() for level in usable)
+    postings = query_frame(con, "SELECT p.industry_code FROM posting_industry_proposals x "
+                                "JOIN job_postings p USING (posting_id)")
+    assert postings.height > 0 and postings["industry_code"].null_count() == postings.height
+    con.close()
+    record = json.loads((home / "models" / "mapping_industry" / "mapping_industry.json").read_text("utf-8"))
+    assert record["version"].startswith(proposed["model_version"][0]) and record["metrics"]["recall_at_10"] > 0.5
+
+
+def test_a_model_proposal_alone_never_puts_a_major_on_the_restriction_list(home, tmp_path):
+    inbox = write_handmade_inbox(tmp_path / "inbox")
+    assert materialize(INGEST, home, inbox).success
+    # the model says 精细化工技术 (no map row) serves 大类 26, which is prohibited citywide
+    with connect(home / "warehouse.duckdb") as con:
+        replace_table(con, "proposed_major_industries", pl.DataFrame({
+            "major_code": ["470202"], "industry_code": ["26"], "score": [0.97], "rank": [1],
+            "model_version": ["test"]}, schema_overrides={"rank": pl.Int32}))
+    score = ["major_industry_exposure", "labor_forecasts", "major_market_signals", "major_risk_scores",
+             "school_major_scores", "guiding_catalog", "restriction_list"]
+    assert materialize(score, home, inbox).success
+    with connect(home / "warehouse.duckdb") as con:
+        row = query_frame(con, "SELECT * FROM major_risk_scores WHERE major_code = '470202'").row(0, named=True)
+        banned = query_frame(con, "SELECT * FROM major_risk_scores WHERE major_code = '470201'").row(0, named=True)
+        listed = set(query_frame(con, "SELECT major_code FROM restriction_list")["major_code"])
+    assert row["mapping_source"] == "proposed" and row["exposure_prohibited"] == 1.0
+    assert row["part_prohibited"] > 0                      # the proposal raises the score …
+    assert row["restriction"] is None and "470202" not in listed   # … but never restricts alone
+    assert "模型推断" in row["reasons"] and "0.97" in row["reasons"]
+    assert banned["restriction"] == "停止新设" and "470201" in listed  # the mapped twin is restricted
