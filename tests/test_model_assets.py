@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+import dagster as dg
 import polars as pl
 import pytest
 
-import dagster as dg
 from pipelines.definitions import defs
 from pipelines.resources import Inbox, PolicyFile
 from tests.handmade_inbox import write_handmade_inbox

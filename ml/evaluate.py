@@ -1,0 +1,83 @@
+"""One entry point that measures every model on the current warehouse frames (`majorwatch evaluate`).
+
+Business meaning: models assist, rules decide — and a model's output may only be shown with its
+measured quality. This runs each model's honest evaluation (cross-validation by major, rolling-origin
+backtest, held-out postings) and writes a Chinese report.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ml.forecast import backtest
+from ml.mapping import evaluate_mapping
+from ml.postings import train_classifier
+
+MIN_MAJORS = 10  # fewer mapped majors than this: too few for 5-fold cross-validation
+
+
+def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0) -> dict:
+    """CV metrics of the three models; a section holds `skipped` (Chinese reason) when data is missing."""
+    out: dict[str, dict] = {}
+    majors = frames.get("majors")
+    for key, pairs_name, targets_name in (("mapping_occupation", "major_occupation_map", "occupations"),
+                                          ("mapping_industry", "major_industry_map", "industries")):
+        pairs, targets = frames.get(pairs_name), frames.get(targets_name)
+        if majors is None or pairs is None or targets is None:
+            out[key] = {"skipped": f"缺少 {pairs_name} 或 {targets_name} 或 majors 表"}
+            continue
+        mapped = pairs["major_code"].n_unique()
+        if mapped < MIN_MAJORS:
+            out[key] = {"skipped": f"有对应关系的专业只有 {mapped} 个，少于 {MIN_MAJORS} 个，无法做五折交叉验证"}
+            continue
+        out[key] = evaluate_mapping(majors, pairs, targets, folds=5, seed=seed)
+    labor = frames.get("labor_market")
+    if labor is None or labor.height == 0:
+        out["forecast"] = {"skipped": "缺少 labor_market 表"}
+    else:
+        out["forecast"] = backtest(labor, horizons=(1, 2, 3, 4), origins=4, seed=seed)
+    postings = frames.get("job_postings")
+    labelled = 0 if postings is None else postings.filter(pl.col("industry_code").is_not_null()).height
+    if labelled < 50:
+        out["classifier"] = {"skipped": f"带行业代码的招聘信息只有 {labelled} 条，不足 50 条"}
+    else:
+        out["classifier"] = train_classifier(postings, seed=seed)[1]
+    return out
+
+
+def format_report(metrics: dict) -> str:
+    """Chinese plain-text report of evaluate_all's result."""
+    lines = ["模型评估报告", ""]
+    names = {"mapping_occupation": "专业—职业对应推荐（按专业五折交叉验证）",
+             "mapping_industry": "专业—行业对应推荐（按专业五折交叉验证）"}
+    for key, title in names.items():
+        m = metrics.get(key, {})
+        lines.append(f"【{title}】")
+        if "skipped" in m:
+            lines.append(f"  未评估：{m['skipped']}")
+        else:
+            lines.append(f"  专业数 {m['n_majors']}，对应关系 {m['n_pairs']} 条，折数 {m['folds']}")
+            lines.append(f"  前10召回率 {m['recall_at_10']:.3f}，平均倒数排名(MRR) {m['mrr']:.3f}")
+        lines.append("")
+    f = metrics.get("forecast", {})
+    lines.append("【人才供需预测（滚动起点回测，MASE 越小越好，以季节朴素法样本内误差为尺度）】")
+    if "skipped" in f:
+        lines.append(f"  未评估：{f['skipped']}")
+    else:
+        lines.append(f"  序列数 {f['n_series']}，起点数 {f['origins']}")
+        lines.append("  预测步长 | 模型 | 朴素法 | 季节朴素法")
+        for h in f["horizons"]:
+            lines.append(f"  {h} | {f['mase']['model'][h]:.3f} | {f['mase']['naive'][h]:.3f} | "
+                         f"{f['mase']['seasonal_naive'][h]:.3f}")
+        verdict = "是" if f["beats_seasonal_naive"] else "否（预测仅供参考，以季节朴素法为基准）"
+        lines.append(f"  各步长均显著优于季节朴素法：{verdict}")
+    lines.append("")
+    c = metrics.get("classifier", {})
+    lines.append("【招聘信息行业分类（留出集）】")
+    if "skipped" in c:
+        lines.append(f"  未评估：{c['skipped']}")
+    else:
+        lines.append(f"  训练 {c['n_train']} 条，测试 {c['n_test']} 条，类别 {c['n_classes']} 个")
+        lines.append(f"  准确率 {c['accuracy']:.3f}（多数类基线 {c['majority_accuracy']:.3f}）")
+        lines.append(f"  宏平均F1 {c['macro_f1']:.3f}（多数类基线 {c['majority_macro_f1']:.3f}）")
+    return "\n".join(lines)

@@ -1,0 +1,152 @@
+"""The fitted major→target proposer: candidate targets, their signals and a two-stage learned blend.
+
+A target is an occupation (职业分类大典 细类) or an industry (GB/T 4754); the candidates are the targets at
+the code levels the known pairs use. Stage one (a logistic regression over all candidates) finds the
+plausible few; stage two (a logistic regression fitted only on each known major's top candidates)
+orders them. Scores are probabilities in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import Pipeline
+
+from ml import mapping_features as mf
+
+FEATURES = (
+    "knn_votes", "knn_votes_near", "class_prior", "category_prior", "text_name", "name_name",
+    "fragment_name", "fragment_parent", "fragment_grandparent", "substring_name", "substring_parent",
+    "substring_grandparent", "text_parent", "popularity", "knn_sibling", "class_sibling",
+    "knn_votes_rel", "text_name_rel", "name_name_rel", "fragment_name_rel", "text_parent_rel",
+    "centroid", "centroid_rel", "knn_name", "fragment_sibling", "text_sibling",
+)
+CHUNK = 256  # majors scored at a time: bounds memory to CHUNK x targets x features
+
+
+@dataclass
+class MappingProposer:
+    """A fitted proposer: the known majors, the candidate targets and the learned blend."""
+
+    vectorizer: TfidfVectorizer
+    target_codes: list[str]
+    target_texts: tuple[list[str], list[str], list[str]]  # name, parent name, grandparent name
+    sibling: sparse.csr_matrix  # targets x parent groups (same 小类 / parent industry)
+    train_frame: pl.DataFrame  # the majors with known pairs, in the row order of y_train
+    y_train: sparse.csr_matrix  # known majors x targets, 1 = known pair
+    stages: list[Pipeline] = field(default_factory=list)
+    params: dict = field(default_factory=dict)
+
+    def features(self, majors: pl.DataFrame, self_rows: np.ndarray | None = None) -> np.ndarray:
+        """Signals for every (major, candidate): float32 array (majors, targets, len(FEATURES)).
+
+        `self_rows[i]` is major i's row among the known majors (or -1); its own pairs are left out.
+        """
+        return _features(self, majors, self_rows)
+
+    def score(self, majors: pl.DataFrame) -> np.ndarray:
+        """Probability that each candidate target belongs to each major (majors x targets)."""
+        parts = [self.score_features(self.features(majors[i:i + CHUNK])) for i in range(0, majors.height, CHUNK)]
+        return np.vstack(parts) if parts else np.zeros((0, len(self.target_codes)))
+
+    def score_features(self, x: np.ndarray) -> np.ndarray:
+        """Apply the two stages: stage two re-orders each major's top `shortlist` of stage one."""
+        n, t, f = x.shape
+        flat = x.reshape(n * t, f)
+        s1 = self.stages[0].predict_proba(flat)[:, 1].reshape(n, t)
+        if len(self.stages) == 1:
+            return s1
+        top = shortlist_mask(s1, int(self.params["shortlist"]))
+        s2 = self.stages[1].predict_proba(flat[top.ravel()])[:, 1]
+        out = np.zeros_like(s1)
+        out[top] = s2
+        floor = np.where(top, out, np.inf).min(axis=1, keepdims=True)  # lowest shortlisted score
+        cut = np.where(top, s1, np.inf).min(axis=1, keepdims=True)
+        rest = floor * np.divide(s1, cut, out=np.zeros_like(s1), where=cut > 0) * 0.999
+        return np.where(top, out, np.minimum(rest, floor * 0.999))
+
+    def propose(self, majors: pl.DataFrame, k: int = 10) -> pl.DataFrame:
+        """Top-k targets per major: major_code, target_code, score (0–1), rank (1 = best)."""
+        s = self.score(majors)
+        k = min(k, s.shape[1])
+        order = np.argsort(-s, axis=1, kind="stable")[:, :k]
+        codes = np.asarray(self.target_codes, dtype=object)
+        return pl.DataFrame({
+            "major_code": np.repeat(majors["major_code"].cast(pl.String).to_numpy(), k).tolist(),
+            "target_code": codes[order].ravel().tolist(),
+            "score": np.take_along_axis(s, order, axis=1).ravel().astype(np.float64),
+            "rank": np.tile(np.arange(1, k + 1, dtype=np.int32), len(s)),
+        }, schema={"major_code": pl.String, "target_code": pl.String, "score": pl.Float64, "rank": pl.Int32})
+
+
+def shortlist_mask(scores: np.ndarray, n: int) -> np.ndarray:
+    """True for each row's n best candidates."""
+    n = max(1, min(n, scores.shape[1]))
+    idx = np.argpartition(-scores, n - 1, axis=1)[:, :n]
+    mask = np.zeros(scores.shape, dtype=bool)
+    np.put_along_axis(mask, idx, True, axis=1)
+    return mask
+
+
+def _features(m: MappingProposer, majors: pl.DataFrame, self_rows: np.ndarray | None) -> np.ndarray:
+    names, parents, grand = m.target_texts
+    text, desc = mf.major_text(majors), mf._col(majors, "description")
+    mnames = mf._col(majors, "major_name")
+    train_text = mf.major_text(m.train_frame)
+    own = mf.own_pairs(m.y_train, self_rows, majors.height)
+    sim = mf.cosine(m.vectorizer, text, train_text)
+    counts = np.asarray(m.y_train.sum(axis=0)).ravel()[None, :] - own  # own pairs must not add popularity
+    cols = [
+        mf.neighbour_votes(sim, m.y_train, int(m.params["k_neighbours"]), 2.0, self_rows),
+        mf.neighbour_votes(sim, m.y_train, 3, 1.0, self_rows),
+        mf.group_prior(mf._col(majors, "class_name"), mf._col(m.train_frame, "class_name"), m.y_train, own),
+        mf.group_prior(mf._col(majors, "category_name"), mf._col(m.train_frame, "category_name"), m.y_train, own),
+        mf.cosine(m.vectorizer, text, names),
+        mf.cosine(m.vectorizer, mnames, names),
+        mf.fragment_max_similarity(m.vectorizer, desc, names),
+        mf.fragment_max_similarity(m.vectorizer, desc, parents),
+        mf.fragment_max_similarity(m.vectorizer, desc, grand),
+        mf.substring_hits(desc, names),
+        mf.substring_hits(desc, parents),
+        mf.substring_hits(desc, grand),
+        mf.cosine(m.vectorizer, text, parents),
+        np.log1p(counts) / np.log1p(max(m.y_train.shape[0], 1)),
+    ]
+    cols += [mf.sibling_spread(cols[0], m.sibling), mf.sibling_spread(cols[2], m.sibling)]
+    cols += [mf.row_relative(cols[i]) for i in (0, 4, 5, 6, 12)]
+    cen = mf.centroid_similarity(m.vectorizer.transform(text), m.vectorizer.transform(train_text), m.y_train, own)
+    name_sim = mf.cosine(m.vectorizer, mnames, mf._col(m.train_frame, "major_name"))
+    cols += [cen, mf.row_relative(cen), mf.neighbour_votes(name_sim, m.y_train, 5, 2.0, self_rows),
+             mf.sibling_spread(cols[6], m.sibling), mf.sibling_spread(cols[4], m.sibling)]
+    return np.stack([np.asarray(c, dtype=np.float32) for c in cols], axis=2)
+
+
+def candidates(targets: pl.DataFrame, pairs: pl.DataFrame) -> tuple[list[str], list[list[str]], list[str]]:
+    """Candidate codes at the levels the known pairs use; their own, parent and grandparent names; parents.
+
+    Parents come from `parent_code` when given, else from the code (2-02-03-05 → 2-02-03 → 2-02).
+    A pair code missing from `targets` is still a candidate (with an empty name).
+    """
+    name = {c: n or "" for c, n in zip(targets["target_code"], targets["target_name"], strict=True)}
+    given = dict(zip(targets["target_code"], targets["parent_code"], strict=True)) if "parent_code" in targets.columns else {}
+
+    def parent(code: str) -> str:
+        if given.get(code):
+            return given[code]
+        return code.rsplit("-", 1)[0] if "-" in code else ""
+
+    shapes = {_shape(c) for c in pairs["target_code"].to_list()}
+    codes = sorted({c for c in name if _shape(c) in shapes} | set(pairs["target_code"].to_list()))
+    par = [parent(c) for c in codes]
+    texts = [[name.get(c, "") for c in codes], [name.get(p, "") for p in par],
+             [name.get(parent(p), "") if p else "" for p in par]]
+    return codes, texts, par
+
+
+def _shape(code: str) -> int:
+    """Level of a code: segments for occupation codes (2-02-10-03), length for industry codes (C3911)."""
+    return code.count("-") + 10 if "-" in code else len(code)
