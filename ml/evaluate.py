@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ml.forecast import backtest
+from ml.forecast import LEVELS, backtest_by_level
 from ml.mapping import evaluate_mapping
 from ml.postings import train_classifier
 
@@ -32,10 +32,10 @@ def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0) -> dict:
             continue
         out[key] = evaluate_mapping(majors, pairs, targets, folds=5, seed=seed)
     labor = frames.get("labor_market")
-    if labor is None or labor.height == 0:
-        out["forecast"] = {"skipped": "缺少 labor_market 表"}
-    else:
-        out["forecast"] = backtest(labor, horizons=(1, 2, 3, 4), origins=4, seed=seed)
+    by_level = backtest_by_level(labor, seed=seed) if labor is not None and labor.height else {}
+    for level in LEVELS:
+        result = by_level.get(level)
+        out[f"forecast_{level}"] = result or {"skipped": "没有该层级的季度人才供需数据"}
     postings = frames.get("job_postings")
     labelled = 0 if postings is None else postings.filter(pl.col("industry_code").is_not_null()).height
     if labelled < 50:
@@ -59,19 +59,20 @@ def format_report(metrics: dict) -> str:
             lines.append(f"  专业数 {m['n_majors']}，对应关系 {m['n_pairs']} 条，折数 {m['folds']}")
             lines.append(f"  前10召回率 {m['recall_at_10']:.3f}，平均倒数排名(MRR) {m['mrr']:.3f}")
         lines.append("")
-    f = metrics.get("forecast", {})
-    lines.append("【人才供需预测（滚动起点回测，MASE 越小越好，以季节朴素法样本内误差为尺度）】")
-    if "skipped" in f:
-        lines.append(f"  未评估：{f['skipped']}")
-    else:
-        lines.append(f"  序列数 {f['n_series']}，起点数 {f['origins']}")
-        lines.append("  预测步长 | 模型 | 朴素法 | 季节朴素法")
-        for h in f["horizons"]:
-            lines.append(f"  {h} | {f['mase']['model'][h]:.3f} | {f['mase']['naive'][h]:.3f} | "
-                         f"{f['mase']['seasonal_naive'][h]:.3f}")
-        verdict = "是" if f["beats_seasonal_naive"] else "否（预测仅供参考，以季节朴素法为基准）"
-        lines.append(f"  各步长均显著优于季节朴素法：{verdict}")
-    lines.append("")
+    for level, label in (("industry_code", "按行业"), ("occupation_code", "按职业")):
+        f = metrics.get(f"forecast_{level}", {})
+        lines.append(f"【人才供需预测·{label}（滚动起点回测，MASE 越小越好，以季节朴素法样本内误差为尺度）】")
+        if "skipped" in f:
+            lines.append(f"  未评估：{f['skipped']}")
+        else:
+            lines.append(f"  序列数 {f['n_series']}，起点数 {f['origins']}")
+            lines.append("  预测步长 | 模型 | 朴素法 | 季节朴素法 | 模型÷季节朴素法")
+            for h in f["horizons"]:
+                m, sn = f["mase"]["model"][h], f["mase"]["seasonal_naive"][h]
+                lines.append(f"  {h} | {m:.3f} | {f['mase']['naive'][h]:.3f} | {sn:.3f} | {m / sn:.3f}")
+            verdict = "是（用于评分中的需求趋势）" if f["beats_seasonal_naive"] else "否（不用于评分）"
+            lines.append(f"  各步长均显著优于季节朴素法：{verdict}")
+        lines.append("")
     c = metrics.get("classifier", {})
     lines.append("【招聘信息行业分类（留出集）】")
     if "skipped" in c:

@@ -145,3 +145,23 @@ def _clear_win(baseline: list[float], model: list[float], units: list[str]) -> b
         return False
     se = d.std(ddof=1) / np.sqrt(d.size)
     return bool(d.mean() > 0 and (se == 0 or d.mean() / se > 2.0))
+
+
+LEVELS = ("industry_code", "occupation_code")
+
+
+def backtest_by_level(labor: pl.DataFrame, horizons=(1, 2, 3, 4), origins: int = 4, seed: int = 0) -> dict:
+    """The backtest run separately on the industry-keyed and the occupation-keyed quarterly series.
+
+    Scoring trusts the forecast per level of data, so each level must earn it on its own.
+    A level with no quarterly rows maps to None.
+    """
+    quarterly = labor.filter(pl.col("period").str.contains("Q")) if labor.height else labor
+    out: dict[str, dict | None] = {}
+    for level in LEVELS:
+        if level not in quarterly.columns or quarterly.height == 0:
+            out[level] = None
+            continue
+        part = quarterly.filter(pl.col(level).is_not_null())
+        out[level] = backtest(part, horizons=horizons, origins=origins, seed=seed) if part.height else None
+    return out

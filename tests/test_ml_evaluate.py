@@ -19,7 +19,8 @@ def test_evaluate_all_measures_what_is_there():
     metrics = evaluate_all(frames, seed=0)
     assert metrics["mapping_occupation"]["n_majors"] == 16
     assert "skipped" in metrics["mapping_industry"]
-    assert set(metrics["forecast"]["mase"]) == {"model", "naive", "seasonal_naive"}
+    assert set(metrics["forecast_industry_code"]["mase"]) == {"model", "naive", "seasonal_naive"}
+    assert "skipped" in metrics["forecast_occupation_code"]         # no occupation-keyed series here
     assert metrics["classifier"]["macro_f1"] > 0.9
     report = format_report(metrics)
     assert "模型评估报告" in report and "前10召回率" in report and "未评估" in report and "宏平均F1" in report
@@ -28,4 +29,4 @@ def test_evaluate_all_measures_what_is_there():
 def test_evaluate_all_with_nothing_skips_everything():
     metrics = evaluate_all({}, seed=0)
     assert all("skipped" in section for section in metrics.values())
-    assert format_report(metrics).count("未评估") == 4
+    assert format_report(metrics).count("未评估") == 5

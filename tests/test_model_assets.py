@@ -29,7 +29,7 @@ def materialize(selection: list[str], home, inbox):
     )
 
 
-def test_model_assets_on_the_sample(home, sample_inbox):
+def test_model_assets_on_the_sample_and_evaluate_agrees(home, sample_inbox, capsys):
     result = materialize([*INGEST, "proposed_major_industries", "labor_forecasts", "posting_industry_proposals"],
                          home, sample_inbox)
     assert result.success
@@ -53,6 +53,19 @@ def test_model_assets_on_the_sample(home, sample_inbox):
     con.close()
     record = json.loads((home / "models" / "mapping_industry" / "mapping_industry.json").read_text("utf-8"))
     assert record["version"].startswith(proposed["model_version"][0]) and record["metrics"]["recall_at_10"] > 0.5
+
+    # `majorwatch evaluate` on the same inbox reports the numbers the assets recorded
+    from pipelines.cli import main
+
+    capsys.readouterr()
+    assert main(["evaluate", "--inbox", str(sample_inbox), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert round(report["mapping_industry"]["recall_at_10"], 4) == meta["proposed_major_industries"]["recall_at_10"].value
+    assert round(report["mapping_industry"]["mrr"], 4) == meta["proposed_major_industries"]["mrr"].value
+    assert round(report["classifier"]["macro_f1"], 4) == meta["posting_industry_proposals"]["macro_f1"].value
+    usable = meta["labor_forecasts"]["beats_seasonal_naive"].value
+    for level in ("industry_code", "occupation_code"):
+        assert report[f"forecast_{level}"]["beats_seasonal_naive"] == usable[level]
 
 
 def test_a_model_proposal_alone_never_puts_a_major_on_the_restriction_list(home, tmp_path):

@@ -8,6 +8,9 @@ from urllib.parse import urlparse
 
 import polars as pl
 
+from data_contracts.engine import ContractOutcome, run_contract
+from warehouse.db import replace_table
+from warehouse.errors import InputError
 from warehouse.http_source import fetch
 from warehouse.raw_store import RawRecord, store_raw
 from warehouse.readers import FORMATS, ReadResult, find_input, read_input
@@ -80,3 +83,33 @@ def empty_stage(contract) -> pl.DataFrame:
     """A zero-row staging frame for an optional input that was not provided."""
     schema = {name: pl.String for name in contract.columns} | {"_row": pl.Int64}
     return pl.DataFrame(schema=schema)
+
+
+@dataclass
+class Ingested:
+    """One input after ingest: the staging frame, the contract's outcome and the file's provenance."""
+
+    stage: pl.DataFrame
+    outcome: ContractOutcome
+    file: str
+    file_meta: dict
+
+
+def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str) -> Ingested:
+    """Inbox → raw store → staging table → contract → clean table, rejected_rows and input_files."""
+    loaded = load_input(folder, contract, raw_dir)
+    if loaded is None:
+        if contract.required:
+            raise InputError(str(folder), f"缺少必需的输入文件「{contract.title}」（文件名为 "
+                             f"{' 或 '.join(contract.stems)}，扩展名 .csv/.xlsx/.parquet）")
+        stage, file_name, file_meta = empty_stage(contract), "", {"provided": False}
+    else:
+        stage, file_name, file_meta = loaded.frame, loaded.file, loaded.metadata()
+    replace_table(con, f"stg_{contract.name}", stage)
+    outcome = run_contract(con, contract, f"stg_{contract.name}", file_name, run_id)
+    con.execute(
+        "INSERT OR REPLACE INTO input_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+        [contract.name, file_name, file_meta.get("sha256"), file_meta.get("bytes"), file_meta.get("encoding"),
+         file_meta.get("format"), stage.height, file_meta.get("raw_path"), file_meta.get("source"), run_id],
+    )
+    return Ingested(stage, outcome, file_name, file_meta)

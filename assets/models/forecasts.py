@@ -4,7 +4,7 @@ import dagster as dg
 import polars as pl
 
 from assets.charts import bar_chart_md, preview_md
-from ml.forecast import backtest, forecast
+from ml.forecast import backtest_by_level, forecast
 from warehouse.db import WRITER_POOL, Warehouse, replace_table
 
 LEVELS = {"industry_code": "按行业", "occupation_code": "按职业"}
@@ -15,37 +15,36 @@ class ForecastConfig(dg.Config):
     seed: int = 0
 
 
-def _quarterly(labor: pl.DataFrame) -> pl.DataFrame:
-    return labor.filter(pl.col("quarter").is_not_null()) if labor.height else labor
-
-
 @dg.asset(group_name="models", kinds={"scikitlearn", "duckdb"}, pool=WRITER_POOL, deps=["labor_market"])
 def labor_forecasts(config: ForecastConfig, warehouse: Warehouse) -> dg.MaterializeResult:
     """人才供需预测：各行业、职业下一年的需求、求职与求人倍率；仅在回测优于季节性朴素预测时用于评分。"""
-    labor = _quarterly(warehouse.read("labor_market")["labor_market"])
+    labor = warehouse.read("labor_market")["labor_market"]
+    horizons = tuple(range(1, config.horizon + 1))
+    results = backtest_by_level(labor, horizons=horizons, origins=4, seed=config.seed)
     quality_rows, forecasts, charts = [], [], []
     for key, label in LEVELS.items():
-        part = labor.filter(pl.col(key).is_not_null()) if labor.height else labor
-        if part.height == 0:
+        result = results[key]
+        if result is None:
             quality_rows.append({"level": key, "usable": False, "n_series": 0, "mase_model": None,
-                                 "mase_seasonal_naive": None, "note": "无季度数据"})
+                                 "mase_seasonal_naive": None, "relative_mase": None, "note": "无季度数据"})
             continue
-        result = backtest(part, horizons=tuple(range(1, config.horizon + 1)), origins=4, seed=config.seed)
         usable = bool(result["beats_seasonal_naive"])
         mase = result["mase"]
         model_mean = sum(mase["model"].values()) / len(mase["model"])
         snaive_mean = sum(mase["seasonal_naive"].values()) / len(mase["seasonal_naive"])
         quality_rows.append({"level": key, "usable": usable, "n_series": result["n_series"],
                              "mase_model": model_mean, "mase_seasonal_naive": snaive_mean,
+                             "relative_mase": model_mean / snaive_mean if snaive_mean else None,
                              "note": "回测优于季节性朴素预测，用于需求趋势" if usable else "回测未优于季节性朴素预测，不用于评分"})
         charts.append(bar_chart_md(f"{label} MASE（越低越好）", {
             f"h={h} 模型": round(mase["model"][h], 3) for h in mase["model"]} | {
             f"h={h} 季节性朴素": round(mase["seasonal_naive"][h], 3) for h in mase["seasonal_naive"]}))
         if usable:
+            part = labor.filter(pl.col("quarter").is_not_null() & pl.col(key).is_not_null())
             forecasts.append(forecast(part, h=config.horizon, seed=config.seed))
     quality = pl.DataFrame(quality_rows, schema={"level": pl.String, "usable": pl.Boolean, "n_series": pl.Int64,
                                                  "mase_model": pl.Float64, "mase_seasonal_naive": pl.Float64,
-                                                 "note": pl.String})
+                                                 "relative_mase": pl.Float64, "note": pl.String})
     table = pl.concat(forecasts) if forecasts else pl.DataFrame(schema={
         "industry_code": pl.String, "occupation_code": pl.String, "region": pl.String, "period": pl.String,
         "demand_hat": pl.Float64, "supply_hat": pl.Float64, "ratio_hat": pl.Float64})
