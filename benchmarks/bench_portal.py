@@ -1,11 +1,17 @@
 """Load test of the portal: how fast does a school's own page (its JSON) answer under 100 clients?
 
 Builds a sample-sized home (default 100 schools × 15 majors, two editions) in a temporary folder,
-starts ``portal.server.serve`` with uvicorn in a subprocess on loopback, issues one token per school,
-then runs ``--clients`` concurrent httpx clients for ``--requests`` requests in total against
-``/api/school`` and prints p50/p95/p99 latency and throughput. Target: p99 < 50 ms.
+starts ``portal.server.serve`` with uvicorn (httptools, uvloop, no access log) in a subprocess on
+loopback, issues one token per school, then runs ``--clients`` concurrent keep-alive HTTP/1.1 clients
+for ``--requests`` requests in total against ``/api/school`` and prints p50/p95/p99 latency, throughput,
+the CPU the server and the client spent per request, and a one-line verdict against the target
+(p99 < 50 ms). It exits 0 whatever the figures (failed responses are counted and named in the verdict).
 
-    .venv/bin/python benchmarks/bench_portal.py [--schools 100] [--majors 15] [--clients 100] [--requests 5000]
+Client and server share the machine's cores, and with 100 clients always waiting the mean latency is
+100 / throughput (Little's law): the figures depend on how busy the machine is, so compare runs made
+one after another, not across sessions.
+
+    .venv/bin/python benchmarks/bench_portal.py [--schools 100] [--majors 15] [--clients 100] [--requests 20000]
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
+TARGET_P99_MS = 50.0
 sys.path.insert(0, str(REPO))
 
 from portal import tokens  # noqa: E402
@@ -48,7 +55,7 @@ def free_port() -> int:
 
 def start_server(home: Path, port: int) -> subprocess.Popen:
     code = ("from pathlib import Path; from portal.server import serve; "
-            f"serve(Path({str(home)!r}), host='127.0.0.1', port={port}, log_level='warning')")
+            f"serve(Path({str(home)!r}), host='127.0.0.1', port={port}, log_level='warning', access_log=False)")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -71,9 +78,11 @@ async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reque
     return status, await reader.readexactly(length)
 
 
-async def load(port: int, school_tokens: dict[str, str], clients: int, total: int) -> tuple[list[float], int, float]:
+async def load(port: int, school_tokens: dict[str, str], clients: int, total: int,
+               server_pid: int | None = None) -> tuple[list[float], int, float, float, float]:
     """Run ``clients`` workers, each on its own keep-alive connection, until ``total`` requests are
-    done; returns latencies (s), failures and wall time.
+    done; returns latencies (s), failures, wall time and the CPU seconds the server and this client used
+    in the measured phase (after the warm-up).
 
     The workers speak plain HTTP/1.1 over asyncio streams (like wrk) so that the client's own cost
     stays small: httpx's AsyncClient spends 3–4 ms of CPU per request here and, on a 2-core machine,
@@ -100,13 +109,16 @@ async def load(port: int, school_tokens: dict[str, str], clients: int, total: in
         for i, (_, request) in enumerate(pairs):  # warm-up: every school once, every connection once
             await _get(*connections[i % clients], request)
         await asyncio.gather(*(_get(r, w, pairs[0][1]) for r, w in connections))
+        server_before, client_before = cpu_seconds(server_pid) if server_pid else 0.0, time.process_time()
         started = time.perf_counter()
         await asyncio.gather(*(worker(r, w) for r, w in connections))
         wall = time.perf_counter() - started
+        client_cpu = time.process_time() - client_before
+        server_cpu = cpu_seconds(server_pid) - server_before if server_pid else 0.0
     finally:
         for _, writer in connections:
             writer.close()
-    return latencies, failures, wall
+    return latencies, failures, wall, server_cpu, client_cpu
 
 
 def cpu_seconds(pid: int) -> float:
@@ -123,6 +135,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
+def verdict(p99_ms: float, failures: int) -> str:
+    """The one-line outcome against the target (the run exits 0 either way: it measures, it does not gate)."""
+    side = "below" if p99_ms < TARGET_P99_MS else "above"
+    line = f"p99 {p99_ms:.2f} ms: {side} the {TARGET_P99_MS:g} ms target"
+    return line + (f" ({failures} failed responses)" if failures else "")
+
+
 def run(coro):
     """Run the load with uvloop when it is installed (a cheaper client leaves more CPU to the server)."""
     try:
@@ -137,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schools", type=int, default=100)
     parser.add_argument("--majors", type=int, default=15)
     parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=20000)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="majorwatch-bench-") as tmp:
         home = Path(tmp)
@@ -145,9 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         server = start_server(home, port)
         try:
-            cpu_before = cpu_seconds(server.pid)
-            latencies, failures, wall = run(load(port, school_tokens, args.clients, args.requests))
-            server_cpu = cpu_seconds(server.pid) - cpu_before
+            latencies, failures, wall, server_cpu, client_cpu = run(
+                load(port, school_tokens, args.clients, args.requests, server.pid))
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -158,12 +176,14 @@ def main(argv: list[str] | None = None) -> int:
               "max_ms": round(max(ms), 2), "mean_ms": round(statistics.fmean(ms), 2),
               "throughput_rps": round(len(ms) / wall, 1), "wall_s": round(wall, 2),
               "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, len(ms)), 3),
-              "server_cpu_share": round(server_cpu / wall, 2)}
+              "server_cpu_share": round(server_cpu / wall, 2),
+              "client_cpu_ms_per_request": round(client_cpu * 1000 / max(1, len(ms)), 3),
+              "client_cpu_share": round(client_cpu / wall, 2)}
     print(json.dumps(result, ensure_ascii=False))
     print(f"p50 {result['p50_ms']} ms · p95 {result['p95_ms']} ms · p99 {result['p99_ms']} ms · "
-          f"{result['throughput_rps']} 请求/秒 · 失败 {failures} · 目标 p99 < 50 ms："
-          f"{'达到' if result['p99_ms'] < 50 else '未达到'}")
-    return 0 if failures == 0 else 1
+          f"{result['throughput_rps']} 请求/秒 · 失败 {failures}")
+    print(verdict(result["p99_ms"], failures))
+    return 0
 
 
 if __name__ == "__main__":

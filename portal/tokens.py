@@ -166,29 +166,31 @@ def verify(home: Path, token: str) -> Principal | None:
 
 
 class TokenCache:
-    """The portal's view of ``tokens.json``: re-read only when the file changes (stat per check)."""
+    """The portal's view of ``tokens.json``: the principal of every usable token, by token hash, built
+    once per version of the file and rebuilt when its inode, mtime or size changes (one stat per check,
+    no file read, so a revocation counts from the next request on)."""
 
     def __init__(self, home: Path) -> None:
         self._path = _path(home)
+        self._name = str(self._path)  # os.stat on a str skips pathlib's per-call overhead
         self._signature: tuple[int, int, int] | None = None
-        self._by_hash: dict[str, dict] = {}
+        self._principals: dict[str, Principal] = {}
 
     def _refresh(self) -> None:
         try:
-            st = self._path.stat()
+            st = os.stat(self._name)
             signature = (st.st_ino, st.st_mtime_ns, st.st_size)
         except FileNotFoundError:
             signature = (0, 0, 0)
         if signature != self._signature:
             tokens = _read(self._path) if signature != (0, 0, 0) else []
-            self._by_hash = {t["hash"]: t for t in tokens}
+            usable = ((t["hash"], _principal(t, t["hash"])) for t in tokens)
+            self._principals = {digest: principal for digest, principal in usable if principal is not None}
             self._signature = signature
 
     def verify(self, token: str) -> Principal | None:
-        """Like :func:`verify`, reusing the parsed file while it is unchanged."""
+        """Like :func:`verify` (unknown, revoked or malformed: None), from the parsed file while unchanged."""
         if not token or len(token) > 256:
             return None
         self._refresh()
-        digest = hash_token(token)
-        raw = self._by_hash.get(digest)
-        return _principal(raw, digest) if raw is not None else None
+        return self._principals.get(hash_token(token))
