@@ -55,8 +55,12 @@ def _cmd_token(args: argparse.Namespace) -> int:
     from pipelines.instance import prepare_home
     from portal.cli_tokens import main as token_main
 
+    rest = list(args.rest)
+    if "--home" in rest:  # `majorwatch token issue --school X --home H`: the home came after the verb
+        i = rest.index("--home")
+        args.home, rest = (rest[i + 1] if i + 1 < len(rest) else None), rest[:i] + rest[i + 2:]
     home = prepare_home(args.home)
-    return token_main([*args.rest, "--home", str(home.root)])
+    return token_main([*rest, "--home", str(home.root)])
 
 
 def build_parser() -> argparse.ArgumentParser:
