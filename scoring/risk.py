@@ -73,7 +73,10 @@ def score_parts(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
         part_high_end=-rel["high_end"] * pl.col("exposure_high_end"),
         part_urban_service=-rel["urban_service"] * pl.col("exposure_urban_service"),
     )
-    return df.with_columns(risk_score=pl.sum_horizontal(*PARTS).clip(0.0, 100.0))
+    # Rounded to 1e-6: polars may evaluate the same arithmetic with or without fused multiply-adds
+    # depending on how a frame is chunked, which moves the last bit; the catalog must not move with it.
+    df = df.with_columns(*[pl.col(part).round(6) for part in PARTS])
+    return df.with_columns(risk_score=pl.sum_horizontal(*PARTS).clip(0.0, 100.0).round(6))
 
 
 def score_majors(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame, p: Policy) -> pl.DataFrame:
