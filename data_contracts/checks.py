@@ -5,7 +5,7 @@ import json
 
 import dagster as dg
 
-from data_contracts.ge_runner import GE_MAX_ROWS, GeReport, validate
+from data_contracts.ge_runner import GE_MAX_ROWS, left_to_duckdb, validate
 from data_contracts.spec import Contract, load_contracts
 from warehouse.db import Warehouse, ident, query_frame, table_exists
 
@@ -51,7 +51,7 @@ def build_contract_check(contract: Contract) -> dg.AssetChecksDefinition:
                     passed=False, severity=dg.AssetCheckSeverity.ERROR,
                     description=f"{contract.title}：本次运行没有契约结果（入库步骤未完成）",
                 )
-            passed, severity, rows_in, rows_clean, rows_rejected, summary_json, _ = row
+            passed, _, rows_in, rows_clean, rows_rejected, summary_json, _ = row
             file_row = con.execute("SELECT file FROM input_files WHERE input = ?", [contract.name]).fetchone()
             # great-expectations sees small inputs; large ones were counted in DuckDB by the engine
             small = 0 < rows_in <= GE_MAX_ROWS
@@ -61,14 +61,16 @@ def build_contract_check(contract: Contract) -> dg.AssetChecksDefinition:
         if small:
             report = validate(stage.to_pandas(), contract, references)
         elif rows_in:
-            report = GeReport(False, True, note=f"{rows_in} 行超过 {GE_MAX_ROWS} 行：由 DuckDB 计数校验，未经 pandas")
+            report = left_to_duckdb(rows_in)
         else:
             report = None
         file_name = (file_row[0] if file_row else None) or "（未提供）"
-        message = (
-            f"{file_name}（{contract.title}）：{rows_in} 行，{rows_rejected} 行不合格（已保存到 rejected_rows）"
-            if rows_rejected else f"{file_name}（{contract.title}）：{rows_in} 行全部合格"
-        )
+        if file_name == "（未提供）":
+            message = f"{contract.title}：未提供（可选输入），按空表处理"
+        elif rows_rejected:
+            message = f"{file_name}（{contract.title}）：{rows_in} 行，{rows_rejected} 行不合格（已保存到 rejected_rows）"
+        else:
+            message = f"{file_name}（{contract.title}）：{rows_in} 行全部合格"
         first = summary.get("first", [])
         if first:
             v = first[0]

@@ -1,0 +1,53 @@
+"""The contract checks inside Dagster: ERROR blocks what is downstream, WARN shows but lets the run go on."""
+
+from __future__ import annotations
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from pipelines.definitions import defs
+from pipelines.resources import Inbox, PolicyFile
+from tests.handmade_inbox import write_handmade_inbox
+from warehouse.db import Warehouse, connect, query_frame
+
+pytestmark = pytest.mark.slow
+INGEST = ["majors", "industries", "occupations", "major_occupation_map", "major_industry_map",
+          "industry_adjustments", "schools", "school_majors", "labor_market", "job_postings"]
+
+
+def run(home, inbox, selection):
+    return dg.materialize(
+        [*defs.assets, *defs.asset_checks], selection=selection, raise_on_error=False,
+        resources={"warehouse": Warehouse(home=str(home)), "inbox": Inbox(path=str(inbox)), "policy": PolicyFile()},
+    )
+
+
+def evaluations(result) -> dict[str, dg.AssetCheckEvaluation]:
+    return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+def test_noisy_postings_warn_and_bad_outcomes_block(home, tmp_path):
+    inbox = write_handmade_inbox(tmp_path / "inbox")
+    postings = pl.DataFrame({"posting_id": [f"p{i}" for i in range(40)], "title": ["Java开发工程师"] * 40,
+                             "salary_min": ["8000"] * 40, "salary_max": ["12000"] * 40})
+    postings.with_columns(pl.when(pl.int_range(40) == 5).then(pl.lit("30000")).otherwise(pl.col("salary_min"))
+                          .alias("salary_min")).write_csv(inbox / "job_postings.csv")
+    frame = pl.read_csv(inbox / "school_majors.csv", infer_schema=False)
+    frame.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("-1")).otherwise(pl.col("enrolled"))
+                       .alias("enrolled")).write_csv(inbox / "school_majors.csv")
+    result = run(home, inbox, [*INGEST, "major_market_signals"])
+    checks = evaluations(result)
+    warn = checks["job_postings_contract"]
+    assert not warn.passed and warn.severity == dg.AssetCheckSeverity.WARN       # 1 of 40 ≤ 5%: shown, not blocking
+    assert "| 7 | salary_min" in warn.metadata["first_rejections"].value
+    error = checks["school_majors_contract"]
+    assert not error.passed and error.severity == dg.AssetCheckSeverity.ERROR
+    assert "不能小于 0" in error.metadata["first_rejections"].value
+    assert error.metadata["great_expectations_success"].value is False           # GE saw it too
+    assert checks["majors_contract"].passed
+    materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+    assert "major_market_signals" not in materialized                             # blocked downstream
+    with connect(home / "warehouse.duckdb") as con:
+        rejected = query_frame(con, 'SELECT input, "row", "column" FROM rejected_rows ORDER BY input')
+    assert rejected.rows() == [("job_postings", 7, "salary_min（最低月薪）"), ("school_majors", 2, "enrolled（招生人数）")]
