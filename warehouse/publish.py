@@ -4,6 +4,7 @@ An edition is written in a temporary folder inside ``published/``, made durable 
 place when complete, and only then named in ``CURRENT`` (written beside it and swapped atomically).
 A failure at any step leaves ``CURRENT`` and every earlier edition exactly as they were. An edition
 folder is never changed: re-publishing an id with the same rows is a no-op, with other rows an error.
+The list of majors that moved since the previous edition is computed in changes.py.
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ from typing import Any
 import polars as pl
 
 from warehouse import spreadsheet
+from warehouse.changes import CHANGE_HEADERS, REMOVED_REASON, compute_changes
+
+# The changes computation is re-exported: callers (and tests) read it from here.
+__all__ = [
+    "CHANGE_HEADERS", "CURRENT", "REMOVED_REASON", "TABLES", "EditionExistsError", "EditionResult",
+    "PublishedFile", "TableSpec", "canonical", "compute_changes", "current_edition", "list_editions",
+    "publish_edition", "rows_hash", "validate_edition",
+]
 
 CURRENT = "CURRENT"
 EDITION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
@@ -49,15 +58,6 @@ TABLES = {
     "restriction_list": TableSpec(("major_code", "restriction", "scope"), "禁限目录"),
     "school_major_scores": TableSpec(("school_code", "major_code"), None),
 }
-
-
-CHANGE_HEADERS = {
-    "major_code": "专业代码", "major_name": "专业名称", "change": "变化类型",
-    "guidance_old": "原指导类别", "guidance_new": "新指导类别",
-    "warning_level_old": "原预警等级", "warning_level_new": "新预警等级",
-    "restriction_old": "原限制", "restriction_new": "新限制", "reasons": "依据",
-}
-REMOVED_REASON = "专业不再出现在目录中"
 
 
 class EditionExistsError(RuntimeError):
@@ -299,44 +299,3 @@ def _publish_lock(root: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def compute_changes(old: dict[str, pl.DataFrame] | None, new: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """One row per major added (新增), removed (移除) or whose guidance, warning level or restriction
-    changed (变化) since the previous edition; empty (header only) when there is none."""
-    rows: list[dict[str, str]] = []
-    if old is not None:
-        before, after = _major_view(old), _major_view(new)
-        for code in sorted(before.keys() | after.keys()):
-            was, now = before.get(code), after.get(code)
-            if was and now and all(was[k] == now[k] for k in ("guidance", "warning_level", "restriction")):
-                continue
-            change = "新增" if was is None else "移除" if now is None else "变化"
-            was, now = was or {}, now or {}
-            row = {"major_code": code, "major_name": now.get("major_name") or was.get("major_name", ""),
-                   "change": change, "reasons": now.get("reasons", REMOVED_REASON)}
-            for key in ("guidance", "warning_level", "restriction"):
-                row[f"{key}_old"], row[f"{key}_new"] = was.get(key, ""), now.get(key, "")
-            rows.append(row)
-    return pl.DataFrame(rows, schema={c: pl.String for c in CHANGE_HEADERS}).select(list(CHANGE_HEADERS))
-
-
-def _major_view(frames: dict[str, pl.DataFrame]) -> dict[str, dict[str, str]]:
-    """Per major: name, guidance, warning level, reasons and restrictions as 「类型（区域）」 joined by ；."""
-    def text(value: Any) -> str:
-        return "" if value is None else str(value)
-
-    view: dict[str, dict[str, Any]] = {}
-    for row in frames["guiding_catalog"].iter_rows(named=True):
-        view[row["major_code"]] = {"major_name": text(row.get("major_name")), "guidance": text(row.get("guidance")),
-                                   "warning_level": text(row.get("warning_level")),
-                                   "reasons": text(row.get("reasons")), "limits": []}
-    for row in frames["restriction_list"].iter_rows(named=True):
-        entry = view.setdefault(row["major_code"], {"major_name": text(row.get("major_name")), "guidance": "",
-                                                    "warning_level": "", "reasons": text(row.get("reasons")),
-                                                    "limits": []})
-        scope = text(row.get("scope"))
-        entry["limits"].append(text(row.get("restriction")) + (f"（{scope}）" if scope else ""))
-    for entry in view.values():
-        entry["restriction"] = "；".join(sorted(entry.pop("limits")))
-    return view
