@@ -142,7 +142,7 @@ def _column_checks(col: ColumnSpec, con) -> list[tuple[str, str, list, str]]:
                        f"取值不在允许范围内：{shown}"))
     if col.references:
         ref_input, ref_col = col.references
-        if table_exists(con, ref_input):
+        if reference_available(con, ref_input):
             checks.append((
                 "reference",
                 f"{c} IS NOT NULL AND {c} NOT IN (SELECT {ident(ref_col)} FROM {ident(ref_input)} "  # noqa: S608
@@ -150,6 +150,15 @@ def _column_checks(col: ColumnSpec, con) -> list[tuple[str, str, list, str]]:
                 [], f"在{load_contracts()[ref_input].title}（{ref_input}）中找不到该代码",
             ))
     return checks
+
+
+def reference_available(con, ref_input: str) -> bool:
+    """Whether codes can be checked against `ref_input`: its table exists and it was not an absent
+    optional input (an absent optional file leaves an empty table, against which every code would fail)."""
+    if not table_exists(con, ref_input):
+        return False
+    row = con.execute("SELECT file FROM input_files WHERE input = ?", [ref_input]).fetchone()
+    return row is None or bool(row[0])
 
 
 def _normalised_view(con, contract: Contract, stg: str, present: set[str], extras: list[str]) -> str:
@@ -240,9 +249,9 @@ def _clean_select(contract: Contract, view: str, extras: list[str]) -> tuple[str
             expr = f"coalesce({expr}, ?)"
             params.append(col.default)
         if col.type in _SQL_TYPES:
-            expr = f"CAST(TRY_CAST({c} AS DOUBLE) AS {_SQL_TYPES[col.type]})"
+            expr = f"CAST(TRY_CAST({expr} AS DOUBLE) AS {_SQL_TYPES[col.type]})"
         elif col.type == "date":
-            expr = DATE_SQL.format(c=c)
+            expr = DATE_SQL.format(c=expr)
         parts.append(f"{expr} AS {c}")
     parts += [quote_any(e) for e in extras]
     parts.append('"_row" AS source_row')
@@ -276,7 +285,7 @@ def run_contract(
     skipped = [
         f"{col.name} 引用的 {col.references[0]} 未提供，未检查引用"
         for col in contract.columns.values()
-        if col.references and not table_exists(con, col.references[0])
+        if col.references and col.references[0] != contract.name and not reference_available(con, col.references[0])
     ]
     warnings += skipped
     clean_sql, clean_params = _clean_select(contract, view, safe_extras)

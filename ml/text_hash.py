@@ -35,9 +35,10 @@ class CharNgramHasher:
         """
         if self.n_features & (self.n_features - 1):
             raise ValueError("n_features must be a power of two")
-        clipped = [(t or "")[: self.max_chars] for t in texts]
+        # lower() before measuring: it can lengthen a string ('İ' → 'i̇'), and lengths must match the codes
+        clipped = [(t or "").lower()[: self.max_chars] for t in texts]
         lengths = np.fromiter((len(t) for t in clipped), dtype=np.int64, count=len(clipped))
-        codes = np.frombuffer("".join(clipped).lower().encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        codes = np.frombuffer("".join(clipped).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         doc = np.repeat(np.arange(len(clipped), dtype=np.int64), lengths)
         lo, hi = self.ngram_range
         grams = sum(np.clip(lengths - n + 1, 0, None) for n in range(lo, hi + 1))

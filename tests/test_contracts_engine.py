@@ -161,3 +161,34 @@ def test_rerun_replaces_rejections(con):
     check(con, "majors", bad)
     check(con, "majors", [{"major_code": "610101", "major_name": "b", "level": "中职", "category_name": "x"}])
     assert query_frame(con, "SELECT count(*) AS n FROM rejected_rows WHERE input = 'majors'")["n"][0] == 0
+
+
+def test_absent_optional_reference_is_not_checked_but_said(con):
+    """No occupations file: occupation-keyed labour rows are kept, and the contract says it did not check."""
+    base(con)
+    check(con, "occupations", [{"occupation_code": "2-02-10-01", "occupation_name": "x"}])
+    con.execute("INSERT OR REPLACE INTO input_files (input, file) VALUES ('occupations', '')")  # not provided
+    outcome = check(con, "labor_market", [
+        {"period": "2025-Q1", "industry_code": None, "occupation_code": "4-01-02-01", "demand": "5", "supply": "4"},
+    ])
+    assert outcome.passed and outcome.rows_clean == 1
+    assert any("occupation_code 引用的 occupations 未提供" in w for w in outcome.warnings)
+    con.execute("INSERT OR REPLACE INTO input_files (input, file) VALUES ('occupations', 'occupations.csv')")
+    assert check(con, "labor_market", [
+        {"period": "2025-Q1", "industry_code": None, "occupation_code": "4-01-02-01", "demand": "5", "supply": "4"},
+    ]).by_rule == {"occupation_code.reference": 1}
+
+
+def test_default_and_allowed_survive_a_typed_column(con):
+    """An edited contract may give a number column a default: the cast applies to the defaulted value."""
+    from dataclasses import replace
+
+    contract = CONTRACTS["school_majors"]
+    columns = dict(contract.columns)
+    columns["graduates"] = replace(columns["graduates"], default="0")
+    edited = replace(contract, columns=columns)
+    base(con)
+    stage(con, "school_majors", [{"school_code": "4111010001", "major_code": "510201", "year": "2025",
+                                  "enrolled": "3", "graduates": None}])
+    run_contract(con, edited, "stg_school_majors", "f.csv", "run-1")
+    assert query_frame(con, "SELECT graduates FROM school_majors").rows() == [(0,)]

@@ -63,3 +63,10 @@ def test_classify_keeps_order_across_batches():
     batched = classify(model, postings, batch=37)
     assert whole["posting_id"].to_list() == postings["posting_id"].to_list()
     assert whole.equals(batched)
+
+
+def test_text_whose_lowercase_is_longer_does_not_break_the_batch():
+    from ml.text_hash import CharNgramHasher
+
+    matrix = CharNgramHasher().transform(["İstanbul 销售", "会计"])
+    assert matrix.shape[0] == 2 and matrix[1].nnz > 0

@@ -9,7 +9,13 @@ import duckdb
 import polars as pl
 
 from warehouse.db import query_frame
-from warehouse.publish import EditionExistsError, EditionResult, publish_edition
+from warehouse.publish import (
+    EditionExistsError,
+    EditionResult,
+    current_edition,
+    make_current,
+    publish_edition,
+)
 
 MAX_REVISIONS = 99
 
@@ -24,15 +30,24 @@ def default_edition(school_majors: pl.DataFrame) -> str:
 
 
 def publish_next(published: Path, edition: str, *, explicit: bool, **kwargs) -> EditionResult:
-    """Publish `edition`; when chosen automatically and taken by other content, the next free -rN."""
-    try:
-        return publish_edition(published, edition, **kwargs)
-    except EditionExistsError:
-        if explicit:
-            raise
-    for revision in range(2, MAX_REVISIONS + 1):
+    """Publish `edition` and make it the edition in force.
+
+    Chosen automatically: an id that is CURRENT with the same content is a no-op; an id already used
+    by an older edition is skipped (history only moves forward, even back to older content), and the
+    next free `-rN` is taken. Given explicitly: that id is published, or, if it already holds the same
+    content, put back in force (a roll-back); different content under it is refused.
+    """
+    if explicit:
+        result = publish_edition(published, edition, **kwargs)
+        if current_edition(published) != result.edition:
+            make_current(published, result.edition)
+        return result
+    current = current_edition(published)
+    for candidate in [edition, *(f"{edition}-r{n}" for n in range(2, MAX_REVISIONS + 1))]:
+        if (published / candidate).exists() and candidate != current:
+            continue
         try:
-            return publish_edition(published, f"{edition}-r{revision}", **kwargs)
+            return publish_edition(published, candidate, **kwargs)
         except EditionExistsError:
             continue
     raise EditionExistsError(f"版本 {edition} 已有 {MAX_REVISIONS} 次修订，请指定新的版本号")

@@ -261,6 +261,16 @@ def _existing(root: Path, edition: str, frames: dict[str, pl.DataFrame],
     return _result(root, edition)
 
 
+def make_current(published_dir: Path, edition: str) -> None:
+    """Put an already published, complete edition back in force (an explicit roll-back)."""
+    root = Path(published_dir)
+    validate_edition(edition)
+    if not (root / edition / "datapackage.json").is_file():
+        raise FileNotFoundError(f"版次 {edition} 不存在或不完整：{root / edition}")
+    with _publish_lock(root):
+        _switch_current(root, edition)
+
+
 def _result(root: Path, edition: str) -> EditionResult:
     folder = root / edition
     manifest = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))

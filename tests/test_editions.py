@@ -1,0 +1,39 @@
+"""Choosing the edition id: the last successful run is always the edition in force."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tests.test_publish import CREATED, HEADERS, MAJORS, PACKAGE, tables
+from warehouse.editions import default_edition, publish_next
+from warehouse.publish import current_edition
+
+
+def publish(root, content, edition="2026", explicit=False):
+    return publish_next(root, edition, explicit=explicit, tables=content, headers=HEADERS, package=PACKAGE,
+                        created=CREATED)
+
+
+def test_auto_ids_move_forward_even_back_to_older_content(tmp_path):
+    root = tmp_path / "published"
+    a, b = tables(), tables(MAJORS[:3])
+    assert publish(root, a).edition == "2026"
+    assert publish(root, a).edition == "2026"            # same content as CURRENT: a no-op
+    assert publish(root, b).edition == "2026-r2"
+    back = publish(root, a)                              # the commission reverts a correction
+    assert back.edition == "2026-r3" and current_edition(root) == "2026-r3"
+    assert sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) == [
+        "2026", "2026-r2", "2026-r3"]
+
+
+def test_explicit_id_with_the_same_content_is_put_back_in_force(tmp_path):
+    root = tmp_path / "published"
+    publish(root, tables())
+    publish(root, tables(MAJORS[:3]))
+    assert current_edition(root) == "2026-r2"
+    assert publish(root, tables(), edition="2026", explicit=True).edition == "2026"
+    assert current_edition(root) == "2026"
+
+
+def test_default_edition_is_the_year_after_the_data():
+    assert default_edition(pl.DataFrame({"year": [2023, 2025, 2024]})) == "2026"
