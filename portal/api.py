@@ -41,7 +41,11 @@ def _school_json(snap: Snapshot, school_code: str, limit: int, offset: int) -> R
         view = views.school_view(snap, school_code, limit, offset)
         if view is None:
             raise not_found()
-        body = snap.cache[key] = SchoolView.model_validate(view).model_dump_json().encode("utf-8")
+        body = SchoolView.model_validate(view).model_dump_json().encode("utf-8")
+        # Only the default page is kept: caching every (limit, offset) a client asks for would let
+        # one token grow the snapshot without bound.
+        if (limit, offset) == (DEFAULT_LIMIT, DEFAULT_OFFSET):
+            snap.cache[key] = body
     return Response(body, media_type="application/json")
 
 

@@ -21,6 +21,7 @@ import polars as pl
 
 log = logging.getLogger("majorwatch.portal.editions")
 
+# The publisher's rule (warehouse.publish.EDITION_RE): its temporary folders start with '.', so they never match.
 EDITION_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]{0,63}$")
 PUBLIC_FILES: dict[str, str] = {
     "guiding_catalog.csv": "专业指导性目录（CSV）",
@@ -139,8 +140,7 @@ class EditionStore:
         if not self.published.is_dir():
             return []
         found = [p.name for p in self.published.iterdir()
-                 if p.is_dir() and EDITION_ID.match(p.name) and "tmp" not in p.name.lower()
-                 and (p / "datapackage.json").is_file()]
+                 if p.is_dir() and EDITION_ID.match(p.name) and (p / "datapackage.json").is_file()]
         return sorted(found, key=edition_sort_key)
 
     def snapshot(self) -> Snapshot | None:

@@ -98,13 +98,24 @@ def _counts(values: list[str | None], order: tuple[str, ...]) -> list[dict]:
     return [{"value": v, "count": tally[v]} for v in ranked]
 
 
+RESTRICTION_STRENGTH = {"停止新设": 0, "限制招生": 1}
+
+
 def catalog_rows(snap: Snapshot) -> list[dict]:
     """The guiding catalog joined with the restriction list (one row per major)."""
 
     def build() -> list[dict]:
-        restr = snap.current.restrictions.group_by("major_code", maintain_order=True).agg(
-            restriction=pl.col("restriction").first(),
-            restriction_scope=pl.col("scope").cast(pl.Utf8).str.join("、"))
+        # The restriction shown is the citywide one when there is one, else the strongest; its scopes
+        # are the places where that same restriction applies (never another restriction's places).
+        ranked = snap.current.restrictions.with_columns(
+            _local=(pl.col("scope") != "全市").cast(pl.Int8),
+            _strength=pl.col("restriction").replace_strict(RESTRICTION_STRENGTH, default=9, return_dtype=pl.Int8),
+        ).sort("major_code", "_local", "_strength", "scope")
+        chosen = ranked.group_by("major_code", maintain_order=True).agg(restriction=pl.col("restriction").first())
+        restr = (ranked.join(chosen, on=["major_code", "restriction"], how="semi")
+                 .group_by("major_code", maintain_order=True)
+                 .agg(restriction=pl.col("restriction").first(),
+                      restriction_scope=pl.col("scope").cast(pl.Utf8).str.join("、")))
         joined = snap.current.guiding.join(restr, on="major_code", how="left")
         return [{k: _clean(v) for k, v in row.items()} for row in joined.to_dicts()]
 

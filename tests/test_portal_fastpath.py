@@ -42,7 +42,7 @@ def comparable(response) -> tuple:
 
 
 @pytest.mark.parametrize("secure", [False, True])
-@pytest.mark.parametrize("query", ["", "?limit=2", "?offset=1&limit=2", "?limit=200&offset=0"])
+@pytest.mark.parametrize("query", ["", "?limit=2", "?offset=1&limit=2", "?limit=200&offset=0", "?limit=50&offset=0"])
 def test_fast_answer_equals_the_full_app_answer(home, secure, query):
     token = tokens.issue(home, school=SCHOOL_A)
     app = create_app(home, secure_cookies=secure)
@@ -50,7 +50,10 @@ def test_fast_answer_equals_the_full_app_answer(home, secure, query):
     client = TestClient(app)
     first = client.get("/api/school" + query, headers={"Authorization": f"Bearer {token}"})
     second = client.get("/api/school" + query, headers={"Authorization": f"bearer  {token} "})
-    assert decisions[0] is None and decisions[1] is not None  # full app first, then the cached bytes
+    # full app first; then the cached bytes, which are kept for the default page only (a client must
+    # not be able to grow the cache with every limit/offset it can think of)
+    cached = query in ("", "?limit=50&offset=0")
+    assert decisions[0] is None and (decisions[1] is not None) == cached
     assert first.status_code == 200 and first.json()["school_code"] == SCHOOL_A
     assert comparable(first) == comparable(second)
     assert ("strict-transport-security" in second.headers) is secure
@@ -158,3 +161,16 @@ def test_serve_runs_uvicorn_on_httptools_and_uvloop_without_access_log(tmp_path,
     assert [c["access_log"] for c in calls] == [False, True, False]
     assert all(c["http"] == "httptools" and c["loop"] == "uvloop" for c in calls)
     assert all(c["server_header"] is False and c["proxy_headers"] is False for c in calls)
+
+
+def test_paging_does_not_grow_the_cache(home):
+    token = tokens.issue(home, school=SCHOOL_A)
+    app = create_app(home)
+    client = TestClient(app)
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/school", headers=auth).status_code == 200
+    snap = app.state.editions.snapshot()
+    before = len(snap.cache)
+    for offset in range(0, 60):
+        assert client.get(f"/api/school?limit=3&offset={offset}", headers=auth).status_code == 200
+    assert len(snap.cache) == before

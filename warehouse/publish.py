@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 CURRENT = "CURRENT"
-EDITION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
+EDITION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")  # the portal accepts exactly these
 RESERVED_KEYS = {"name", "title", "edition", "created", "previous_edition", "resources", "profile"}
 MEDIATYPES = {
     "csv": "text/csv",
