@@ -76,13 +76,17 @@ def build_contract_check(contract: Contract) -> dg.AssetChecksDefinition:
             v = first[0]
             message += f"；首个问题：第 {v['row']} 行，列 {v['column']}：{v['reason']}"
         warnings = list(summary.get("warnings", []))
-        if report and report.ran and not report.success and not rows_rejected:
-            warnings.append("great-expectations 报告了 DuckDB 未发现的问题，请核对")
+        # Two independent validators: a problem great-expectations finds that the DuckDB engine did not
+        # reject is a contract failure too (one of them is wrong, and the data cannot be trusted).
+        ge_only = bool(report and report.ran and not report.success and not rows_rejected)
+        if ge_only:
+            message += "；great-expectations 发现了 DuckDB 引擎未拒收的问题，已阻断，请核对"
+        ok = bool(passed) and not ge_only
         # ERROR blocks the run; a failed WARN is shown to a person but lets the run go on.
-        clean = bool(passed) and not rows_rejected and not warnings
+        clean = ok and not rows_rejected and not warnings
         return dg.AssetCheckResult(
             passed=clean,
-            severity=dg.AssetCheckSeverity.WARN if passed else dg.AssetCheckSeverity.ERROR,
+            severity=dg.AssetCheckSeverity.WARN if ok else dg.AssetCheckSeverity.ERROR,
             description=message,
             metadata={
                 "input": file_name,

@@ -83,29 +83,40 @@ class Policy:
 
 
 def load_policy(path: Path | None = None) -> Policy:
-    """Read and validate a policy file (default: the bundled `scoring/policy.yaml`)."""
+    """Read and validate a policy file (default: the bundled `scoring/policy.yaml`).
+
+    Every error names the file and the key, in Chinese: the commission edits this file."""
     path = Path(path) if path is not None else DEFAULT_PATH
+    try:
+        return _load_policy(path)
+    except PolicyError as exc:
+        if str(exc).startswith("评分政策文件"):
+            raise
+        raise PolicyError(f"评分政策文件 {path}：{exc}") from exc
+
+
+def _load_policy(path: Path) -> Policy:
     data = path.read_bytes()
     try:
         raw = yaml.safe_load(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise PolicyError(f"{path}: not valid UTF-8 YAML: {exc}") from exc
+        raise PolicyError(f"评分政策文件 {path} 不是有效的 UTF-8 YAML：{exc}") from exc
     if not isinstance(raw, dict):
-        raise PolicyError(f"{path}: the top level must be a mapping")
+        raise PolicyError(f"评分政策文件 {path}：顶层必须是键值映射")
     version = raw.get("version")
     if not isinstance(version, str) or not version.strip():
-        raise PolicyError(f"{path}: 'version' must be a non-empty quoted string, e.g. \"2026.1\"")
+        raise PolicyError(f"评分政策文件 {path}：version 必须是加引号的非空字符串，例如 \"2026.1\"")
     sources: dict[str, str] = {}
     sections = {name: _numeric_section(raw, name, spec, sources) for name, spec in _NUMERIC.items()}
     _cross_check(sections)
     districts = _string_list(_item(raw, "districts", "no_vocational", sources), "districts.no_vocational")
     zones_item = _entry(raw, "zones", sources)
     if not isinstance(zones_item, dict) or not zones_item:
-        raise PolicyError("zones.value: must be a mapping zone → [districts]")
+        raise PolicyError("zones.value：必须是“功能区 → [区名列表]”的映射")
     zones = {str(z): tuple(_string_list(d, f"zones.value.{z}")) for z, d in zones_item.items()}
     precedence = tuple(_string_list(_entry(raw, "guidance_precedence", sources), "guidance_precedence"))
     if sorted(precedence) != sorted(GUIDANCE):
-        raise PolicyError(f"guidance_precedence.value: must list each of {', '.join(GUIDANCE)} exactly once")
+        raise PolicyError(f"guidance_precedence.value：必须把 {'、'.join(GUIDANCE)} 各列出且只列出一次")
     return Policy(
         version=version.strip(), sha256=hashlib.sha256(data).hexdigest(), path=path,
         **{name: MappingProxyType(values) for name, values in sections.items()},
@@ -118,7 +129,7 @@ def _entry(raw: dict, key: str, sources: dict[str, str]) -> Any:
     """A top-level {value, source} entry."""
     node = raw.get(key)
     if not isinstance(node, dict) or "value" not in node:
-        raise PolicyError(f"{key}: missing, or has no 'value'")
+        raise PolicyError(f"{key}：缺失，或没有 value")
     _source(node, key, sources)
     return node["value"]
 
@@ -127,11 +138,11 @@ def _item(raw: dict, section: str, key: str, sources: dict[str, str]) -> Any:
     """A {value, source} entry inside a section."""
     block = raw.get(section)
     if not isinstance(block, dict):
-        raise PolicyError(f"{section}: missing section")
+        raise PolicyError(f"{section}：缺少这一节")
     node = block.get(key)
     name = f"{section}.{key}"
     if not isinstance(node, dict) or "value" not in node:
-        raise PolicyError(f"{name}: missing, or has no 'value'")
+        raise PolicyError(f"{name}：缺失，或没有 value")
     _source(node, name, sources)
     return node["value"]
 
@@ -139,7 +150,7 @@ def _item(raw: dict, section: str, key: str, sources: dict[str, str]) -> Any:
 def _source(node: dict, name: str, sources: dict[str, str]) -> None:
     src = node.get("source")
     if not isinstance(src, str) or not src.strip():
-        raise PolicyError(f"{name}.source: every value must say where it comes from")
+        raise PolicyError(f"{name}.source：每个取值都必须写明出处")
     sources[name] = src.strip()
 
 
@@ -147,20 +158,20 @@ def _numeric_section(raw: dict, section: str, spec: dict[str, tuple[float, float
                      sources: dict[str, str]) -> dict[str, float]:
     block = raw.get(section)
     if not isinstance(block, dict):
-        raise PolicyError(f"{section}: missing section")
+        raise PolicyError(f"{section}：缺少这一节")
     unknown = sorted(set(block) - set(spec))
     if unknown:
-        raise PolicyError(f"{section}.{unknown[0]}: unknown key (expected one of {', '.join(spec)})")
+        raise PolicyError(f"{section}.{unknown[0]}：未知的键（应为 {'、'.join(spec)} 之一）")
     out: dict[str, float] = {}
     for key, (low, high, integer) in spec.items():
         value = _item(raw, section, key, sources)
         name = f"{section}.{key}.value"
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise PolicyError(f"{name}: must be a number, got {value!r}")
+            raise PolicyError(f"{name}：必须是数字，实际为 {value!r}")
         if integer and value != int(value):
-            raise PolicyError(f"{name}: must be a whole number, got {value!r}")
+            raise PolicyError(f"{name}：必须是整数，实际为 {value!r}")
         if not low <= value <= high:
-            raise PolicyError(f"{name}: must be between {low} and {high}, got {value!r}")
+            raise PolicyError(f"{name}：必须在 {low} 到 {high} 之间，实际为 {value!r}")
         out[key] = float(value)
     return out
 
@@ -168,16 +179,16 @@ def _numeric_section(raw: dict, section: str, spec: dict[str, tuple[float, float
 def _cross_check(s: dict[str, dict[str, float]]) -> None:
     total = sum(s["weights"].values())
     if abs(total - 100) > 1e-9:
-        raise PolicyError(f"weights: the risk parts must sum to 100, got {total:g}")
+        raise PolicyError(f"weights：各风险组成部分的分值合计必须为 100，实际为 {total:g}")
     c, r = s["curves"], s["rules"]
     if c["demand_ratio_no_risk"] <= c["demand_ratio_full_risk"]:
-        raise PolicyError("curves.demand_ratio_no_risk: must be greater than curves.demand_ratio_full_risk")
+        raise PolicyError("curves.demand_ratio_no_risk：必须大于 curves.demand_ratio_full_risk")
     if c["employment_no_risk"] <= c["employment_full_risk"]:
-        raise PolicyError("curves.employment_no_risk: must be greater than curves.employment_full_risk")
+        raise PolicyError("curves.employment_no_risk：必须大于 curves.employment_full_risk")
     if c["saturation_start"] >= r["saturation_max_schools"]:
-        raise PolicyError("curves.saturation_start: must be below rules.saturation_max_schools")
+        raise PolicyError("curves.saturation_start：必须小于 rules.saturation_max_schools")
     if r["yellow_score"] > r["red_score"]:
-        raise PolicyError("rules.yellow_score: must not exceed rules.red_score")
+        raise PolicyError("rules.yellow_score：不能大于 rules.red_score")
 
 
 def _string_list(value: Any, name: str) -> list[str]:

@@ -56,3 +56,16 @@ def test_a_file_in_the_inbox_wins_and_absent_optional_input_is_none(tmp_path):
     assert loaded.origin == "人才供需.csv" and loaded.metadata()["sha256"] == loaded.raw.sha256
     assert load_input(inbox, contracts["job_postings"], tmp_path / "raw") is None
     assert empty_stage(contracts["job_postings"]).columns[-1] == "_row"
+
+
+def test_a_broken_inbox_sources_file_is_named_in_chinese(tmp_path):
+    from warehouse.errors import InputError
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "sources.yaml").write_text("sources:\n  mine:\n    columns: {a: b}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_input(inbox, load_contracts()["labor_market"], tmp_path / "raw")
+    assert "sources.yaml" in str(caught.value) and "来源配置文件有误" in str(caught.value)
+    (inbox / "sources.yaml").write_text("sources: {}\n", encoding="utf-8")   # fixed: re-read, not cached
+    assert load_input(inbox, load_contracts()["labor_market"], tmp_path / "raw") is None

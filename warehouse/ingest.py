@@ -75,7 +75,7 @@ def load_input(folder: Path, contract, raw_dir: Path) -> LoadedInput | None:
         fetched = fetch(url, raw_dir / "_http" / contract.name)
         raw = store_raw(raw_dir, contract.name, fetched.path, file_name=name)
         origin = url
-    result = read_input(raw.path, contract, sources=sources, name=name)
+    result = read_input(raw.path, contract, sources=sources, name=name, known_digest=(raw.sha256, raw.bytes))
     return LoadedInput(result=result, raw=raw, origin=origin)
 
 

@@ -191,7 +191,8 @@ def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.Data
                       if (tmp / f"{name}.{fmt}").exists()]
     if previous and not (root / previous / "datapackage.json").is_file():
         raise FileNotFoundError(f"CURRENT 指向的版次 {previous} 不存在或不完整，无法计算变化；请人工检查 {root}")
-    old = {n: pl.read_parquet(root / previous / f"{n}.parquet") for n in TABLES} if previous else None
+    compared = ("guiding_catalog", "restriction_list")  # what changes.csv compares (not the school scores)
+    old = {n: pl.read_parquet(root / previous / f"{n}.parquet") for n in compared} if previous else None
     changes = compute_changes(old, frames)
     spreadsheet.write_csv(tmp / "changes.csv", changes, CHANGE_HEADERS)
     resources.append(_resource(tmp, "changes.csv", {"rows": changes.height, "rows_hash": rows_hash(changes)}))

@@ -157,10 +157,12 @@ def read_input(
     *,
     sources: dict[str, SourceConfig] | None = None,
     name: str | None = None,
+    known_digest: tuple[str, int] | None = None,
 ) -> ReadResult:
     """Read an inbox file for ``contract``. ``source`` applies a sources.yaml entry; when it is None, the
     one entry of this input whose headers are all in the file is applied (``sources={}`` disables that).
-    ``name`` is the file name shown in messages (e.g. the inbox name when reading the raw-store copy).
+    ``name`` is the file name shown in messages (e.g. the inbox name when reading the raw-store copy);
+    ``known_digest`` (sha256, bytes) skips hashing a file the raw store has just hashed.
     Raises InputError for anything a person must fix in the file itself."""
     path = Path(path)
     file = name or path.name
@@ -171,7 +173,7 @@ def read_input(
         raise ValueError(f"source {source.name} feeds {source.input}, not {contract.name}")
     with open(path, "rb") as fh:
         _check_kind(file, path.suffix, fmt, fh.read(8192))
-    sha, size = sha256_of(path)
+    sha, size = known_digest or sha256_of(path)
     frame, encoding, warnings = _load(path, fmt, file, source.encoding if source else None)
     if source is None:
         pool = load_sources() if sources is None else sources

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from warehouse.errors import InputError
 from warehouse.source_cells import (
     DERIVE,
     TRANSFORMS,
@@ -126,15 +127,22 @@ def _parse(name: str, raw: Mapping[str, Any]) -> SourceConfig:
 
 
 @cache
-def _load(path: Path) -> dict[str, SourceConfig]:
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    return {str(name): _parse(str(name), raw) for name, raw in (data.get("sources") or {}).items()}
+def _load(path: Path, mtime_ns: int, size: int) -> dict[str, SourceConfig]:
+    """Parsed once per version of the file (an inbox's sources.yaml may be edited between runs)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        return {str(name): _parse(str(name), raw) for name, raw in (data.get("sources") or {}).items()}
+    except (KeyError, ValueError, TypeError, yaml.YAMLError) as exc:
+        detail = f"缺少键 {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise InputError(path.name, f"来源配置文件有误：{detail}") from exc
 
 
 def load_sources(path: Path | None = None) -> dict[str, SourceConfig]:
     """Every configured source by name (default: the sources.yaml next to this module)."""
-    return dict(_load(Path(path or SOURCES_FILE).resolve()))
+    resolved = Path(path or SOURCES_FILE).resolve()
+    stat = resolved.stat()
+    return dict(_load(resolved, stat.st_mtime_ns, stat.st_size))
 
 
 def detect_source(

@@ -4,7 +4,7 @@
 import dagster as dg
 
 from assets.charts import PALETTE, bar_chart_md, preview_md, value_counts
-from assets.score.majors import GUIDANCE_ORDER, WARNING_ORDER, major_risk_scores
+from assets.score.majors import WARNING_ORDER, major_risk_scores
 from assets.score.schools import school_major_scores
 from pipelines.resources import PolicyFile
 from scoring.catalog import CHINESE_HEADERS, guiding_catalog, restriction_list
@@ -59,7 +59,7 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
     yield dg.MaterializeResult(asset_key="guiding_catalog", metadata={
         **edition_meta,
         "dagster/row_count": catalog.height,
-        "guidance": dg.MetadataValue.md(bar_chart_md("指导类别", value_counts(catalog, "guidance", GUIDANCE_ORDER))),
+        "guidance": dg.MetadataValue.md(bar_chart_md("指导类别", value_counts(catalog, "guidance", list(rules.guidance_precedence)))),
         "warning_level": dg.MetadataValue.md(
             bar_chart_md("预警等级", value_counts(catalog, "warning_level", WARNING_ORDER), PALETTE)),
         "files": dg.MetadataValue.md("\n".join(f"- `{p.name}` {p.bytes} 字节" for p in result.files)),

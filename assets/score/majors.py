@@ -11,7 +11,6 @@ from scoring.risk import score_majors
 from scoring.signals import market_signals
 from warehouse.db import WRITER_POOL, Warehouse, replace_table
 
-GUIDANCE_ORDER = ["停止新设", "限制", "控制发展", "改造升级", "合作办学", "优先发展", "重点建设", "正常"]
 WARNING_ORDER = ["红", "黄", "绿"]
 PROPOSED = "proposed_major_industries"
 
@@ -79,7 +78,7 @@ def major_risk_scores(warehouse: Warehouse, policy: PolicyFile) -> dg.Materializ
     scored = score_majors(f["majors"], f["major_industry_exposure"], f["major_market_signals"], rules)
     with warehouse.writer() as con:
         replace_table(con, "major_risk_scores", scored)
-    guidance = value_counts(scored, "guidance", GUIDANCE_ORDER)
+    guidance = value_counts(scored, "guidance", list(rules.guidance_precedence))
     warnings = value_counts(scored, "warning_level", WARNING_ORDER)
     return dg.MaterializeResult(metadata={
         "dagster/row_count": scored.height,
