@@ -66,7 +66,7 @@ def scoped_notes(scoped: list[dict[str, Any]]) -> list[str]:
 def demand_note(r: dict[str, Any]) -> str:
     ratio = r.get("demand_supply_ratio")
     if ratio is None:
-        return "无可用的人才供需数据，需求部分不计分"
+        return "无可用的人才供需数据，需求部分不计分" + posting_note(r)
     basis = "（按对应职业）" if r.get("demand_source") == "occupation" else ""
     year = f"{r['labor_year']}年" if r.get("labor_year") is not None else ""
     text = f"{year}求人倍率 {ratio:.2f}{basis}"
@@ -77,7 +77,16 @@ def demand_note(r: dict[str, Any]) -> str:
         mase = f"，回测 MASE {r['forecast_mase']:.2f}" if r.get("forecast_mase") is not None else ""
         text += (f"；模型预测{r['forecast_year']}年求人倍率 {r['forecast_ratio']:.2f}"
                  f"（{change(r['ratio_trend_forecast'], '较上年')}，预测优于季节性朴素法{mase}），用于需求趋势评分")
-    return text
+    return text + posting_note(r)
+
+
+def posting_note(r: dict[str, Any]) -> str:
+    """Job postings as evidence: shown, never scored."""
+    if not r.get("posting_openings"):
+        return ""
+    proposed = r.get("posting_openings_proposed") or 0
+    note = f"，其中 {proposed:,} 个的行业为模型推断" if proposed else ""
+    return f"；{r['posting_year']}年招聘信息中对应行业岗位 {r['posting_openings']:,} 个{note}（仅作参考，不计分）"
 
 
 def employment_note(r: dict[str, Any], floor: float, red: bool, yellow: bool) -> str | None:

@@ -27,7 +27,9 @@ _OPTIONAL = {
     "enrolment_base_year": pl.Int32, "schools_offering": pl.Int64, "latest_year": pl.Int32,
     # the model's forecast trend (only where its backtest beat seasonal naive); null → observed trend
     "forecast_ratio": pl.Float64, "ratio_trend_forecast": pl.Float64, "forecast_year": pl.Int32,
-    "forecast_mase": pl.Float64}
+    "forecast_mase": pl.Float64,
+    # job postings: evidence in the reasons only, never points
+    "posting_year": pl.Int32, "posting_openings": pl.Int64, "posting_openings_proposed": pl.Int64}
 RESTRICTIONS_DTYPE = pl.List(pl.Struct({"restriction": pl.String, "scope": pl.String, "basis": pl.String}))
 
 

@@ -7,9 +7,11 @@ from assets.charts import PALETTE, bar_chart_md, histogram_md, preview_md, value
 from pipelines.resources import PolicyFile
 from scoring.exposure import industry_exposure
 from scoring.forecast_signal import forecast_trend
+from scoring.postings_signal import posting_demand
 from scoring.risk import score_majors
 from scoring.signals import market_signals
 from warehouse.db import WRITER_POOL, Warehouse, replace_table
+from warehouse.postings import posting_demand_by_industry
 
 WARNING_ORDER = ["红", "黄", "绿"]
 PROPOSED = "proposed_major_industries"
@@ -39,7 +41,7 @@ def major_industry_exposure(warehouse: Warehouse) -> dg.MaterializeResult:
 @dg.asset(
     group_name="score", kinds={"duckdb", "polars"}, pool=WRITER_POOL,
     deps=["majors", "industries", "major_industry_map", "major_occupation_map", "labor_market",
-          "school_majors", PROPOSED, "labor_forecasts"],
+          "school_majors", PROPOSED, "labor_forecasts", "job_postings", "posting_industry_proposals"],
 )
 def major_market_signals(warehouse: Warehouse) -> dg.MaterializeResult:
     """每个专业的人才供需信号：求人倍率及趋势（含经回测验证的模型预测）、毕业去向落实率、对口率、招生趋势、开设学校数。"""
@@ -55,6 +57,10 @@ def major_market_signals(warehouse: Warehouse) -> dg.MaterializeResult:
                                f["labor_forecasts"], f["forecast_quality"], proposed, f["industries"])
         signals = signals.join(trend, on="major_code", how="left")
     with warehouse.writer() as con:
+        by_industry = posting_demand_by_industry(con)
+    signals = signals.join(posting_demand(f["majors"], f["major_industry_map"], by_industry, proposed),
+                           on="major_code", how="left")
+    with warehouse.writer() as con:
         replace_table(con, "major_market_signals", signals)
     with_forecast = int(signals["ratio_trend_forecast"].is_not_null().sum()) if "ratio_trend_forecast" in \
         signals.columns else 0
@@ -63,6 +69,7 @@ def major_market_signals(warehouse: Warehouse) -> dg.MaterializeResult:
         "with_demand_ratio": int(signals["demand_supply_ratio"].is_not_null().sum()),
         "with_employment_rate": int(signals["employment_rate"].is_not_null().sum()),
         "with_forecast_trend": with_forecast,
+        "with_posting_evidence": int(signals["posting_openings"].is_not_null().sum()),
         "preview": dg.MetadataValue.md(preview_md(signals)),
     })
 
