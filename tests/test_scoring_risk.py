@@ -217,3 +217,37 @@ def test_local_and_citywide_entries_together_restrict_in_the_district():
     r = _row(run(f.with_(major_industry_map=m, industry_adjustments=adj))[2], "540101")
     assert r["restrictions"] == [{"restriction": "限制招生", "scope": "东城区", "basis": r["restrictions"][0]["basis"]}]
     assert r["part_restricted"] == pytest.approx(15 * (0.5 + 0.3 * 0.5))  # city 0.5 + factor × local extra
+
+
+_LEVEL = {"绿": 0, "黄": 1, "红": 2}
+
+
+def _levels(rows: list[dict]) -> list[int]:
+    out = score_majors(*_frames(rows), POLICY).sort("major_code")
+    return [_LEVEL[w] for w in out["warning_level"]]
+
+
+_STRENGTH = {"限制招生": 1, "停止新设": 2}
+
+
+def _citywide_restriction(rows: list[dict]) -> list[int]:
+    """The strongest citywide restriction per major: 0 none, 1 限制招生, 2 停止新设."""
+    out = score_majors(*_frames(rows), POLICY).sort("major_code")
+    return [max((_STRENGTH[x["restriction"]] for x in r if x["scope"] == "全市"), default=0)
+            for r in out["restrictions"]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(_rows, _deltas, st.sampled_from(["exposure_prohibited", "exposure_restricted"]))
+def test_more_banned_exposure_never_lowers_the_warning_or_lifts_a_restriction(rows, deltas, key):
+    bumped = _bumped(rows, key, deltas, 1.0)
+    assert all(y >= x for x, y in zip(_levels(rows), _levels(bumped), strict=True))
+    # a stronger restriction may replace a weaker one (限制招生 → 停止新设), never the other way
+    assert all(y >= x for x, y in zip(_citywide_restriction(rows), _citywide_restriction(bumped), strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_rows, _deltas)
+def test_better_employment_never_raises_the_warning(rows, deltas):
+    better = _bumped(_bumped(rows, "employment_rate", deltas, 1.0), "employment_rate_prev", deltas, 1.0)
+    assert all(y <= x for x, y in zip(_levels(rows), _levels(better), strict=True))
