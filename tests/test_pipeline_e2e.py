@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from pathlib import Path
 
 import polars as pl
@@ -68,6 +69,11 @@ def test_each_rule_and_category_acts(published_once):
     assert ("470201", "停止新设", "全市") in scopes
     assert ("540101", "限制招生", "东城区") in scopes
     assert all(r["reasons"] and r["scope"] for r in restrictions.to_dicts())
+    package = json.loads((pub / "2026" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["policy"]["version"] == package["policy"]["content"]["version"] == "2026.1"
+    assert package["policy"]["content"]["rules"]["employment_floor"]["value"] == 0.6
+    assert {c["input"] for c in package["contracts"]} >= {"majors", "school_majors"}
+    assert all(len(i["sha256"]) == 64 for i in package["inputs"] if i["file"])
     assert not any(code == "470202" for code, _, _ in scopes)            # model-only mapping: never restricted
     schools = pl.read_parquet(pub / "2026" / "school_major_scores.parquet")
     flags = {(r["school_code"], r["major_code"]): r["school_flags"] for r in schools.to_dicts()}

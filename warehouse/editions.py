@@ -69,6 +69,8 @@ def publication_package(con: duckdb.DuckDBPyConnection, run_id: str, policy) -> 
         "run_id": run_id,
         "inputs": inputs,
         "contracts": contracts,
+        # the whole policy in force (values, sources, descriptions), so an edition explains itself
         "policy": {"version": policy.version, "sha256": policy.sha256, "file": Path(policy.path).name
-                   if getattr(policy, "path", None) else "policy.yaml"},
+                   if getattr(policy, "path", None) else "policy.yaml",
+                   "content": json.loads(json.dumps(policy.as_dict(), ensure_ascii=False, default=str))},
     }
