@@ -4,7 +4,7 @@ import dagster as dg
 
 from assets.ingest.inputs import ingest_assets
 from assets.models.forecasts import labor_forecasts
-from assets.models.mapping import proposed_major_industries
+from assets.models.mapping import proposed_major_industries, proposed_major_occupations
 from assets.models.postings import posting_industry_proposals
 from assets.publish.catalogs import publish_catalogs
 from assets.score.majors import major_industry_exposure, major_market_signals, major_risk_scores
@@ -17,7 +17,7 @@ from pipelines.sensors import inbox_sensor, yearly_schedule
 defs = dg.Definitions(
     assets=[
         *ingest_assets(),
-        proposed_major_industries, labor_forecasts, posting_industry_proposals,
+        proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
         major_industry_exposure, major_market_signals, major_risk_scores, school_major_scores,
         publish_catalogs,
     ],

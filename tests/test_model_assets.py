@@ -30,8 +30,8 @@ def materialize(selection: list[str], home, inbox):
 
 
 def test_model_assets_on_the_sample_and_evaluate_agrees(home, sample_inbox, capsys):
-    result = materialize([*INGEST, "proposed_major_industries", "labor_forecasts", "posting_industry_proposals"],
-                         home, sample_inbox)
+    result = materialize([*INGEST, "proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
+                          "posting_industry_proposals"], home, sample_inbox)
     assert result.success
     meta = {e.asset_key.path[-1]: e.materialization.metadata for e in result.get_asset_materialization_events()}
     assert meta["proposed_major_industries"]["recall_at_10"].value > 0.5
@@ -42,6 +42,10 @@ def test_model_assets_on_the_sample_and_evaluate_agrees(home, sample_inbox, caps
     mapped = set(query_frame(con, "SELECT DISTINCT major_code FROM major_industry_map")["major_code"])
     assert proposed.height and not set(proposed["major_code"]) & mapped        # only for unmapped majors
     assert proposed["score"].min() >= 0.5 and proposed["model_version"].n_unique() == 1
+    occupations = query_frame(con, "SELECT * FROM proposed_major_occupations")
+    with_map = set(query_frame(con, "SELECT DISTINCT major_code FROM major_occupation_map")["major_code"])
+    assert not set(occupations["major_code"]) & with_map
+    assert occupations.height > 0 and occupations["occupation_code"].str.contains("-").all()
     quality = query_frame(con, "SELECT * FROM forecast_quality")
     assert set(quality["level"]) == {"industry_code", "occupation_code"}
     forecasts = query_frame(con, "SELECT * FROM labor_forecasts")
@@ -62,6 +66,8 @@ def test_model_assets_on_the_sample_and_evaluate_agrees(home, sample_inbox, caps
     report = json.loads(capsys.readouterr().out)
     assert round(report["mapping_industry"]["recall_at_10"], 4) == meta["proposed_major_industries"]["recall_at_10"].value
     assert round(report["mapping_industry"]["mrr"], 4) == meta["proposed_major_industries"]["mrr"].value
+    assert round(report["mapping_occupation"]["recall_at_10"], 4) == \
+        meta["proposed_major_occupations"]["recall_at_10"].value
     assert round(report["classifier"]["macro_f1"], 4) == meta["posting_industry_proposals"]["macro_f1"].value
     usable = meta["labor_forecasts"]["beats_seasonal_naive"].value
     for level in ("industry_code", "occupation_code"):
