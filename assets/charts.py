@@ -7,8 +7,10 @@ from html import escape
 
 import polars as pl
 
-PALETTE = {"红": "#d9363e", "黄": "#e6a700", "绿": "#2e9d5b"}
-DEFAULT_COLOR = "#3b6fb6"
+from scoring.palette import NEUTRAL, WARNING_COLORS
+
+PALETTE = {level: colors[0] for level, colors in WARNING_COLORS.items()}
+DEFAULT_COLOR = NEUTRAL
 
 
 def preview_md(frame: pl.DataFrame, rows: int = 8, width: int = 40) -> str:
