@@ -2,28 +2,27 @@
 
 import dagster as dg
 
-from assets.ingest.inputs import ingest_assets
+from assets.ingest.inputs import build_ingest
 from assets.models.forecasts import labor_forecasts
 from assets.models.mapping import proposed_major_industries, proposed_major_occupations
 from assets.models.postings import posting_industry_proposals
 from assets.publish.catalogs import publish_catalogs
+from assets.resources import resources
 from assets.score.majors import major_industry_exposure, major_market_signals, major_risk_scores
+from assets.score.postings import posting_demand
 from assets.score.schools import school_major_scores
-from data_contracts.checks import contract_checks
-from pipelines.jobs import majorwatch_job
-from pipelines.resources import resources
-from pipelines.sensors import inbox_sensor, yearly_schedule
+from pipelines.jobs import JOBS
+from pipelines.sensors import failure_log, inbox_sensor, yearly_schedule
 
 defs = dg.Definitions(
     assets=[
-        *ingest_assets(),
+        build_ingest(),
         proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
-        major_industry_exposure, major_market_signals, major_risk_scores, school_major_scores,
+        posting_demand, major_industry_exposure, major_market_signals, major_risk_scores, school_major_scores,
         publish_catalogs,
     ],
-    asset_checks=[*contract_checks()],
-    jobs=[majorwatch_job],
-    sensors=[inbox_sensor],
+    jobs=JOBS,
+    sensors=[inbox_sensor, failure_log],
     schedules=[yearly_schedule],
     resources=resources(),
 )

@@ -1,15 +1,26 @@
-"""The one job that the CLI, the sensor, the schedule and the UI all launch."""
+"""The jobs the data team reasons about, and the one the CLI, sensor and schedule launch for a full run."""
 
 import dagster as dg
 
 MAIN_JOB = "majorwatch_job"
 
-# In-process: every step shares one process, so great-expectations and the models load once and
-# the DuckDB writer rule (one writer at a time) holds by construction. On a cluster swap the executor
-# (the assets assume nothing about processes beyond the writer pool).
+# In-process: every step shares one process, so great-expectations and the models load once and the DuckDB
+# writer rule holds by construction. The three stage jobs use the default multiprocess executor; the pool
+# duckdb_writer (limit 1, in dagster.yaml) keeps one warehouse writer at a time there.
 majorwatch_job = dg.define_asset_job(
-    MAIN_JOB,
-    selection=dg.AssetSelection.all(),
-    executor_def=dg.in_process_executor,
-    description="读取收件箱 → 数据契约 → 评分 → 发布专业指导性目录与禁限目录",
+    MAIN_JOB, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+    description="完整运行：读取收件箱 → 数据契约 → 模型 → 评分 → 发布专业指导性目录与禁限目录",
 )
+refresh_inputs = dg.define_asset_job(
+    "refresh_inputs", selection=dg.AssetSelection.groups("ingest"),
+    description="只读取收件箱并检查数据契约（不评分、不发布）",
+)
+score_and_publish = dg.define_asset_job(
+    "score_and_publish", selection=dg.AssetSelection.groups("score", "publish"),
+    description="用已入库的输入和最近一次的模型结果评分并发布一版目录",
+)
+evaluate_models = dg.define_asset_job(
+    "evaluate_models", selection=dg.AssetSelection.groups("models"),
+    description="重新训练并评估模型（专业—行业推荐、人才供需预测、招聘信息分类）",
+)
+JOBS = [majorwatch_job, refresh_inputs, score_and_publish, evaluate_models]

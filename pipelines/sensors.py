@@ -1,13 +1,15 @@
-"""Launch the main job when the inbox changes; publish yearly on a schedule."""
+"""Launch a full run when the inbox changes, publish yearly, and log every failed run where people look."""
 
 from __future__ import annotations
 
 import hashlib
-import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 
+from assets.resources import Inbox, Warehouse
+from pipelines.failures import failure_messages
 from pipelines.jobs import MAIN_JOB, majorwatch_job
 
 INPUT_SUFFIXES = {".csv", ".xlsx", ".parquet", ".yaml"}
@@ -25,21 +27,30 @@ def inbox_fingerprint(folder: Path) -> str | None:
     return hashlib.sha256("\n".join(entries).encode()).hexdigest() if entries else None
 
 
-def _inbox_folder() -> Path:
-    home = Path(os.environ.get("MAJORWATCH_HOME", "var"))
-    return Path(os.environ.get("MAJORWATCH_INBOX") or home / "inbox")
-
-
 @dg.sensor(job=majorwatch_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED,
            description="收件箱有新文件或文件变化时启动一次完整运行")
-def inbox_sensor(context: dg.SensorEvaluationContext):
-    fingerprint = inbox_fingerprint(_inbox_folder())
+def inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox):
+    fingerprint = inbox_fingerprint(inbox.folder())
     if fingerprint is None:
         return dg.SkipReason("inbox is empty")
     if fingerprint == context.cursor:
         return dg.SkipReason("inbox unchanged since the last run")
     context.update_cursor(fingerprint)
-    return dg.RunRequest(run_key=fingerprint)
+    return dg.RunRequest(run_key=fingerprint, tags={"majorwatch/inbox": fingerprint})
+
+
+@dg.run_failure_sensor(name="failure_log", default_status=dg.DefaultSensorStatus.RUNNING,
+                       description="运行失败时把失败的步骤和数据契约检查写入 logs/failures.log（邮件或即时通讯通知接在这里）")
+def failure_log(context: dg.RunFailureSensorContext, warehouse: Warehouse):
+    run = context.dagster_run
+    messages = failure_messages(context.instance, run.run_id) or [context.failure_event.message or "未知原因"]
+    logs = warehouse.paths.root / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    entry = f"{stamp} run {run.run_id} job {run.job_name} failed\n" + "".join(
+        "  " + m.replace("\n", "\n  ") + "\n" for m in messages)
+    with open(logs / "failures.log", "a", encoding="utf-8") as handle:
+        handle.write(entry)
 
 
 yearly_schedule = dg.ScheduleDefinition(
@@ -47,4 +58,4 @@ yearly_schedule = dg.ScheduleDefinition(
     execution_timezone="Asia/Shanghai", default_status=dg.DefaultScheduleStatus.STOPPED,
     description="每年 3 月 1 日发布新一版目录（招生计划编制之前）",
 )
-__all__ = ["inbox_sensor", "yearly_schedule"]
+__all__ = ["failure_log", "inbox_sensor", "yearly_schedule"]

@@ -17,8 +17,15 @@ def test_definitions_load_with_groups_kinds_and_blocking_checks():
         assert specs[name].group_name == "ingest"
         assert "duckdb" in specs[name].kinds
         assert specs[name].description
-    for name in ("major_industry_exposure", "major_market_signals", "major_risk_scores", "school_major_scores"):
+    for name in ("rejected_rows", "input_files", "contract_results"):
+        assert specs[name].group_name == "ingest" and specs[name].description
+    for name in ("major_industry_exposure", "major_market_signals", "major_risk_scores", "school_major_scores",
+                 "posting_demand"):
         assert specs[name].group_name == "score" and specs[name].description
+    for name in ("labor_forecasts", "forecast_quality", "proposed_major_industries", "posting_industry_proposals"):
+        assert specs[name].group_name == "models" and specs[name].description
+    for spec in specs.values():
+        assert spec.kinds and spec.owners == ["team:data"], spec.key
     for name in ("guiding_catalog", "restriction_list"):
         assert specs[name].group_name == "publish"
     checks = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys}
@@ -37,12 +44,34 @@ def test_definitions_load_with_groups_kinds_and_blocking_checks():
             assert dg.AssetKey(name) in seen, name
 
 
-def test_job_sensor_schedule_and_pool():
+def test_signatures_carry_the_lineage():
+    """What a score or publish asset reads is exactly its declared inputs: nothing arrives by a table name."""
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    parents = {key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
+               for key in graph.get_all_asset_keys()}
+    assert parents["major_market_signals"] == {
+        "majors", "industries", "major_industry_map", "major_occupation_map", "labor_market", "school_majors",
+        "proposed_major_industries", "labor_forecasts", "forecast_quality", "posting_demand"}
+    assert parents["posting_demand"] == {"job_postings", "posting_industry_proposals"}
+    assert {"input_files", "contract_results", "major_risk_scores", "school_major_scores"} <= parents["guiding_catalog"]
+    assert parents["forecast_quality"] == {"labor_market"}
+
+
+def test_jobs_sensors_schedule_and_pool():
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("majorwatch_job")
-    assert {"majors", "publish_catalogs", "major_risk_scores"} <= {n.name for n in job.graph.nodes}
+    assert {"ingest_inbox", "publish_catalogs", "major_risk_scores"} <= {n.name for n in job.graph.nodes}
+    stages = {name: {n.name for n in defs.resolve_job_def(name).graph.nodes}
+              for name in ("refresh_inputs", "score_and_publish", "evaluate_models")}
+    assert stages["refresh_inputs"] == {"ingest_inbox"}
+    assert "publish_catalogs" in stages["score_and_publish"] and "ingest_inbox" not in stages["score_and_publish"]
+    assert stages["evaluate_models"] == {"labor_forecasts", "proposed_major_industries", "proposed_major_occupations",
+                                         "posting_industry_proposals"}
     assert defs.resolve_sensor_def("inbox_sensor")
+    assert defs.resolve_sensor_def("failure_log")
     assert defs.resolve_schedule_def("yearly_catalog").cron_schedule == "0 6 1 3 *"
     assets = defs.resolve_asset_graph()
     writer = assets.get(dg.AssetKey("majors")).pools
@@ -60,16 +89,18 @@ def test_no_io_at_import(tmp_path, monkeypatch):
     assert not (tmp_path / "h").exists()
 
 
-def test_inbox_sensor_requests_a_run_once_per_change(tmp_path, monkeypatch):
+def test_inbox_sensor_requests_a_run_once_per_change(tmp_path):
+    from assets.resources import Inbox
     from pipelines.sensors import inbox_sensor
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    monkeypatch.setenv("MAJORWATCH_INBOX", str(inbox))
-    ctx = dg.build_sensor_context()
+    resource = Inbox(path=str(inbox))
+    ctx = dg.build_sensor_context(resources={"inbox": resource})
     assert isinstance(inbox_sensor(ctx), dg.SkipReason)
     (inbox / "majors.csv").write_text("专业代码\n510201\n", encoding="utf-8")
     first = inbox_sensor(ctx)
     assert isinstance(first, dg.RunRequest)
-    ctx = dg.build_sensor_context(cursor=first.run_key)
+    assert first.tags["majorwatch/inbox"] == first.run_key
+    ctx = dg.build_sensor_context(cursor=first.run_key, resources={"inbox": resource})
     assert isinstance(inbox_sensor(ctx), dg.SkipReason)

@@ -8,29 +8,16 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from pipelines.definitions import defs
-from pipelines.resources import Inbox, PolicyFile
+from tests.dagster_helpers import INGEST, materialize
 from tests.handmade_inbox import write_handmade_inbox
-from warehouse.db import Warehouse, connect, query_frame, replace_table
+from warehouse.db import connect, query_frame, replace_table
 
 pytestmark = pytest.mark.slow
-INGEST = ["majors", "industries", "occupations", "major_occupation_map", "major_industry_map",
-          "industry_adjustments", "schools", "school_majors", "labor_market", "job_postings"]
-
-
-def all_assets():
-    return list(defs.assets)
-
-
-def materialize(selection: list[str], home, inbox):
-    return dg.materialize(
-        all_assets(), selection=selection,
-        resources={"warehouse": Warehouse(home=str(home)), "inbox": Inbox(path=str(inbox)), "policy": PolicyFile()},
-    )
 
 
 def test_model_assets_on_the_sample_and_evaluate_agrees(home, sample_inbox, capsys):
     result = materialize([*INGEST, "proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
+                          "forecast_quality",
                           "posting_industry_proposals"], home, sample_inbox)
     assert result.success
     meta = {e.asset_key.path[-1]: e.materialization.metadata for e in result.get_asset_materialization_events()}
@@ -82,7 +69,8 @@ def test_a_model_proposal_alone_never_puts_a_major_on_the_restriction_list(home,
         replace_table(con, "proposed_major_industries", pl.DataFrame({
             "major_code": ["470202"], "industry_code": ["26"], "score": [0.97], "rank": [1],
             "model_version": ["test"]}, schema_overrides={"rank": pl.Int32}))
-    score = ["major_industry_exposure", "labor_forecasts", "major_market_signals", "major_risk_scores",
+    score = ["major_industry_exposure", "labor_forecasts", "forecast_quality", "posting_demand",
+             "major_market_signals", "major_risk_scores",
              "school_major_scores", "guiding_catalog", "restriction_list"]
     assert materialize(score, home, inbox).success
     with connect(home / "warehouse.duckdb") as con:

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import polars as pl
-
-from warehouse.home import Home
 
 WRITER_POOL = "duckdb_writer"
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -92,26 +87,3 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     finally:
         con.unregister("_incoming")
     return frame.height
-
-
-class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse under MAJORWATCH_HOME. Opened per step, never at import time."""
-
-    home: str = "var"
-
-    @property
-    def paths(self) -> Home:
-        return Home.from_env(self.home)
-
-    @contextmanager
-    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        home = self.paths.ensure()
-        con = connect(home.warehouse)
-        try:
-            yield con
-        finally:
-            con.close()
-
-    def read(self, *tables: str) -> dict[str, pl.DataFrame]:
-        with self.writer() as con:
-            return {t: read_frame(con, t) for t in tables}

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
-from warehouse.db import query_frame
 from warehouse.publish import (
     EditionExistsError,
     EditionResult,
@@ -53,17 +51,17 @@ def publish_next(published: Path, edition: str, *, explicit: bool, **kwargs) -> 
     raise EditionExistsError(f"版本 {edition} 已有 {MAX_REVISIONS} 次修订，请指定新的版本号")
 
 
-def publication_package(con: duckdb.DuckDBPyConnection, run_id: str, policy) -> dict:
+def publication_package(input_files: pl.DataFrame, contract_results: pl.DataFrame, run_id: str, policy) -> dict:
     """Provenance for datapackage.json: the inputs with SHA-256, this run's contract results, the policy."""
-    inputs = query_frame(
-        con, "SELECT input, file, sha256, bytes, encoding, format, rows, source FROM input_files ORDER BY input"
-    ).to_dicts()
+    columns = ["input", "file", "sha256", "bytes", "encoding", "format", "rows", "source"]
+    inputs = input_files.select([c for c in columns if c in input_files.columns]).sort("input").to_dicts()
+    results = contract_results
+    if "run_id" in results.columns:
+        results = results.filter(pl.col("run_id") == run_id)
     contracts = []
-    for row in query_frame(
-        con, "SELECT input, passed, severity, rows_in, rows_clean, rows_rejected, summary FROM contract_results "
-        "WHERE run_id = ? ORDER BY input", [run_id],
-    ).to_dicts():
-        summary = json.loads(row.pop("summary") or "{}")
+    keep = ["input", "passed", "severity", "rows_in", "rows_clean", "rows_rejected", "summary"]
+    for row in results.select([c for c in keep if c in results.columns]).sort("input").to_dicts():
+        summary = json.loads(row.pop("summary", None) or "{}")
         contracts.append({**row, "violations_by_rule": summary.get("by_rule", {})})
     return {
         "run_id": run_id,

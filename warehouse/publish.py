@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,7 @@ class EditionResult:
     files: list[PublishedFile]
     changes: int
     previous: str | None
+    unchanged: bool = False  # the same content was already published under this id: nothing was written
 
 
 def validate_edition(edition: str) -> str:
@@ -259,7 +260,7 @@ def _existing(root: Path, edition: str, frames: dict[str, pl.DataFrame],
             f"版次 {edition} 已发布且内容不同；已发布的版次不可更改，请使用新的版次号（例如 {edition}-r2）")
     if current_edition(root) == manifest.get("previous_edition") != edition:
         _switch_current(root, edition)  # an earlier run stopped between the rename and the switch
-    return _result(root, edition)
+    return replace(_result(root, edition), unchanged=True)
 
 
 def make_current(published_dir: Path, edition: str) -> None:

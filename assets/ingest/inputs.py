@@ -1,48 +1,130 @@
-"""Ingest: one asset per inbox input. Raw bytes kept, rows staged as text, the contract applied."""
+"""Ingest: every inbox input read, kept raw, staged and held to its contract, with the verdict attached.
 
+One step reads the inbox in reference order (an input is checked after the inputs it refers to), so the
+contract check results travel with each input's materialization: no second step re-reads a results table.
+"""
+
+from datetime import timedelta
+from graphlib import TopologicalSorter
 
 import dagster as dg
 
-from assets.charts import preview_md
+from assets.metadata import frame_metadata
+from assets.resources import Inbox, Warehouse
 from data_contracts.spec import Contract, load_contracts
-from pipelines.resources import Inbox
-from warehouse.db import WRITER_POOL, Warehouse
+from data_contracts.verdict import Verdict, contract_verdict, second_opinion
+from warehouse.db import WRITER_POOL, ident, query_frame, read_frame, table_exists
 from warehouse.ingest import ingest_input
 
+OWNERS = ["team:data"]
+RECORD_TABLES = {
+    "rejected_rows": "不合格行：每次运行每个输入被拒收的行，含文件、行、列、值与中文原因。",
+    "input_files": "输入文件登记：每个输入的文件名、SHA-256、字节数、编码与格式。",
+    "contract_results": "数据契约结果：每个输入读入、合格、拒收的行数与严重程度。",
+}
+# how often each input is expected to be refreshed (labour market quarterly, lists and catalogs yearly)
+QUARTERLY = {"labor_market", "job_postings"}
 
-def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
-    deps = sorted(contract.references - {contract.name})
-    optional = "（可选输入：未提供时为空表）" if not contract.required else ""
 
-    @dg.asset(
-        name=contract.name,
-        group_name="ingest",
-        kinds={"duckdb", "polars"},
-        pool=WRITER_POOL,
-        deps=deps,
-        description=f"{contract.title}：从收件箱读取 {contract.name}，保存原始字节，按数据契约入库。{optional}",
-        metadata={"contract": contract.name, "stems": ", ".join(contract.stems)},
-    )
-    def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, inbox: Inbox) -> dg.MaterializeResult:
-        home = warehouse.paths.ensure()
-        with warehouse.writer() as con:
-            done = ingest_input(con, inbox.folder(home), contract, home.raw, context.run.run_id)
-        outcome, file_meta = done.outcome, done.file_meta
-        context.log.info(f"{contract.name}: {outcome.rows_in} rows read, {outcome.rows_rejected} rejected")
-        return dg.MaterializeResult(
-            metadata={
-                "dagster/row_count": outcome.rows_clean,
-                "rows_read": outcome.rows_in,
-                "rows_rejected": outcome.rows_rejected,
-                "file": done.file or "（未提供）",
-                **{k: v for k, v in file_meta.items() if k in ("sha256", "encoding", "format", "bytes")
-                   and v is not None},
-                "preview": dg.MetadataValue.md(preview_md(done.stage)),
-            }
+def check_name(contract: Contract) -> str:
+    return f"{contract.name}_contract"
+
+
+def ingest_order(contracts: dict[str, Contract]) -> list[str]:
+    """Inputs in an order where every referenced input comes first."""
+    graph = {name: sorted(c.references - {name}) for name, c in contracts.items()}
+    return list(TopologicalSorter(graph).static_order())
+
+
+def _freshness(name: str) -> dg.FreshnessPolicy:
+    days = 100 if name in QUARTERLY else 400
+    return dg.FreshnessPolicy.time_window(fail_window=timedelta(days=days), warn_window=timedelta(days=days - 10))
+
+
+def _specs(contracts: dict[str, Contract]) -> list[dg.AssetSpec]:
+    specs = [
+        dg.AssetSpec(
+            name, group_name="ingest", kinds={"duckdb", "polars"}, owners=OWNERS, skippable=True,
+            deps=sorted(c.references - {name}), freshness_policy=_freshness(name),
+            description=f"{c.title}：从收件箱读取，保存原始字节，按数据契约入库。"
+            + ("" if c.required else "（可选输入：未提供时为空表）"),
+            metadata={"contract": name, "stems": ", ".join(c.stems)},
         )
+        for name, c in contracts.items()
+    ]
+    specs += [dg.AssetSpec(name, group_name="ingest", kinds={"duckdb"}, owners=OWNERS, description=text,
+                           skippable=True, deps=list(contracts))
+              for name, text in RECORD_TABLES.items()]
+    return specs
 
-    return _ingest
+
+def _check_specs(contracts: dict[str, Contract]) -> list[dg.AssetCheckSpec]:
+    return [dg.AssetCheckSpec(check_name(c), asset=name, blocking=True,
+                              description=f"{c.title}的数据契约（DuckDB 引擎 + great-expectations）：不合格行超过上限则阻断后续步骤。")
+            for name, c in contracts.items()]
 
 
-def ingest_assets() -> list[dg.AssetsDefinition]:
-    return [build_ingest_asset(c) for c in load_contracts().values()]
+def _reference_values(con, contract: Contract) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for col in contract.columns.values():
+        if col.references and table_exists(con, col.references[0]):
+            ref_input, ref_col = col.references
+            frame = query_frame(con, f"SELECT DISTINCT {ident(ref_col)} AS v FROM {ident(ref_input)}")  # noqa: S608
+            out[col.name] = [v for v in frame["v"].to_list() if v is not None]
+    return out
+
+
+def check_result(contract: Contract, verdict: Verdict) -> dg.AssetCheckResult:
+    """The verdict as a blocking check result: ERROR stops everything downstream."""
+    return dg.AssetCheckResult(
+        check_name=check_name(contract), asset_key=contract.name,
+        passed=not verdict.blocking,
+        severity=dg.AssetCheckSeverity.ERROR if verdict.blocking else dg.AssetCheckSeverity.WARN,
+        description=verdict.message,
+        metadata={
+            "input": verdict.file, "rows_in": verdict.rows_in, "rows_clean": verdict.rows_clean,
+            "rows_rejected": verdict.rows_rejected, "max_rejected_share": verdict.max_rejected_share,
+            "rejected_share": round(verdict.rows_rejected / verdict.rows_in, 6) if verdict.rows_in else 0.0,
+            "violations_by_rule": dg.MetadataValue.json(verdict.by_rule),
+            "first_rejections": dg.MetadataValue.md(verdict.first_rejections_md()),
+            "great_expectations": dg.MetadataValue.md(verdict.ge.markdown() if verdict.ge else "_空表_"),
+            "great_expectations_success": bool(verdict.ge.success) if verdict.ge else True,
+        },
+    )
+
+
+def build_ingest() -> dg.AssetsDefinition:
+    contracts = load_contracts()
+
+    @dg.multi_asset(name="ingest_inbox", specs=_specs(contracts), check_specs=_check_specs(contracts),
+                    can_subset=True, pool=WRITER_POOL)
+    def ingest_inbox(context: dg.AssetExecutionContext, warehouse: Warehouse, inbox: Inbox):
+        """Every selected input: raw bytes kept, rows staged as text, contract applied, verdict returned."""
+        selected = {key.path[-1] for key in context.selected_asset_keys}
+        home = warehouse.paths.ensure()
+        for name in ingest_order(contracts):
+            if name not in selected:
+                continue
+            contract = contracts[name]
+            with warehouse.writer() as con:
+                done = ingest_input(con, inbox.folder(), contract, home.raw, context.run.run_id)
+                references = _reference_values(con, contract) if 0 < done.stage.height else {}
+                head = query_frame(con, f"SELECT * FROM {ident(name)} LIMIT 10")  # noqa: S608
+            verdict = contract_verdict(contract, done.outcome, done.file, second_opinion(done.stage, contract,
+                                                                                          references))
+            context.log.info(f"{name}: {verdict.message}")
+            meta = frame_metadata(head, name) | {"dagster/row_count": done.outcome.rows_clean}
+            yield dg.MaterializeResult(asset_key=name, check_results=[check_result(contract, verdict)], metadata={
+                **meta, "rows_read": done.outcome.rows_in, "rows_rejected": done.outcome.rows_rejected,
+                "file": done.file or "（未提供）",
+                **{k: v for k, v in done.file_meta.items()
+                   if k in ("sha256", "encoding", "format", "bytes", "sheet") and v is not None},
+            })
+        with warehouse.writer() as con:
+            for table in RECORD_TABLES:
+                if table in selected:
+                    frame = read_frame(con, table)
+                    yield dg.MaterializeResult(asset_key=table, metadata=frame_metadata(frame, table))
+
+    return ingest_inbox
+

@@ -3,9 +3,9 @@
 import dagster as dg
 import polars as pl
 
-from assets.charts import bar_chart_md, preview_md
+from assets.charts import bar_chart_md
 from ml.forecast import backtest_by_level, forecast
-from warehouse.db import WRITER_POOL, Warehouse, replace_table
+from warehouse.db import WRITER_POOL
 
 LEVELS = {"industry_code": "按行业", "occupation_code": "按职业"}
 
@@ -15,10 +15,18 @@ class ForecastConfig(dg.Config):
     seed: int = 0
 
 
-@dg.asset(group_name="models", kinds={"scikitlearn", "duckdb"}, pool=WRITER_POOL, deps=["labor_market"])
-def labor_forecasts(config: ForecastConfig, warehouse: Warehouse) -> dg.MaterializeResult:
-    """人才供需预测：各行业、职业下一年的需求、求职与求人倍率；仅在回测优于季节性朴素预测时用于评分。"""
-    labor = warehouse.read("labor_market")["labor_market"]
+@dg.multi_asset(
+    outs={
+        "labor_forecasts": dg.AssetOut(group_name="models", kinds={"scikitlearn", "duckdb"}, owners=["team:data"],
+                                       description="人才供需预测：各行业、职业下一年的需求、求职与求人倍率；仅在回测优于季节性朴素预测时用于评分。"),
+        "forecast_quality": dg.AssetOut(group_name="models", kinds={"duckdb"}, owners=["team:data"],
+                                        description="预测质量：按行业、按职业的滚动回测误差，与季节性朴素预测相比是否更好、能否用于评分。"),
+    },
+    pool=WRITER_POOL,
+)
+def labor_forecasts(context: dg.AssetExecutionContext, config: ForecastConfig, labor_market: pl.DataFrame):
+    """Backtest per level, forecast the levels that beat the seasonal naive forecast."""
+    labor = labor_market
     horizons = tuple(range(1, config.horizon + 1))
     results = backtest_by_level(labor, horizons=horizons, origins=4, seed=config.seed)
     quality_rows, forecasts, charts = [], [], []
@@ -48,12 +56,8 @@ def labor_forecasts(config: ForecastConfig, warehouse: Warehouse) -> dg.Material
     table = pl.concat(forecasts) if forecasts else pl.DataFrame(schema={
         "industry_code": pl.String, "occupation_code": pl.String, "region": pl.String, "period": pl.String,
         "demand_hat": pl.Float64, "supply_hat": pl.Float64, "ratio_hat": pl.Float64})
-    with warehouse.writer() as con:
-        replace_table(con, "labor_forecasts", table)
-        replace_table(con, "forecast_quality", quality)
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": table.height,
+    yield dg.Output(table, output_name="labor_forecasts", metadata={
         "beats_seasonal_naive": dg.MetadataValue.json({r["level"]: r["usable"] for r in quality_rows}),
-        "quality": dg.MetadataValue.md(preview_md(quality)),
         "mase": dg.MetadataValue.md("\n\n".join(charts) or "_无数据_"),
     })
+    yield dg.Output(quality, output_name="forecast_quality")

@@ -4,10 +4,10 @@ import dagster as dg
 import polars as pl
 
 import ml.mapping as mapping_module
-from assets.charts import preview_md
+from assets.resources import Warehouse
 from ml.mapping import evaluate_mapping, fit_mapping_proposer
 from ml.registry import save_model
-from warehouse.db import WRITER_POOL, Warehouse, replace_table
+from warehouse.db import WRITER_POOL
 
 MIN_MAPPED = 10
 
@@ -20,19 +20,15 @@ class ProposalConfig(dg.Config):
     seed: int = 0
 
 
-def propose(config: ProposalConfig, warehouse: Warehouse, *, pairs_table: str, targets_table: str,
-            code: str, table: str, model_name: str) -> dg.MaterializeResult:
-    """Cross-validate, fit, save and apply one proposer; write `table` (major_code, <code>, score, …)."""
-    f = warehouse.read("majors", targets_table, pairs_table)
-    majors, pairs, targets = f["majors"], f[pairs_table], f[targets_table]
+def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse: Warehouse, majors: pl.DataFrame,
+            pairs: pl.DataFrame, targets: pl.DataFrame, *, code: str, model_name: str) -> pl.DataFrame:
+    """Cross-validate, fit, save and apply one proposer: the proposals (major_code, <code>, score, …)."""
     empty = pl.DataFrame(schema={"major_code": pl.String, code: pl.String, "score": pl.Float64,
                                  "rank": pl.Int32, "model_version": pl.String})
     mapped = pairs["major_code"].n_unique() if pairs.height else 0
     if mapped < MIN_MAPPED or targets.height == 0:
-        with warehouse.writer() as con:
-            replace_table(con, table, empty)
-        return dg.MaterializeResult(metadata={"dagster/row_count": 0,
-                                              "note": f"只有 {mapped} 个专业有对应关系，不足以训练模型"})
+        context.add_output_metadata({"note": f"只有 {mapped} 个专业有对应关系，不足以训练模型"})
+        return empty
     metrics = evaluate_mapping(majors, pairs, targets, folds=5, seed=config.seed)
     model = fit_mapping_proposer(majors, pairs, targets, seed=config.seed)
     unmapped = majors.filter(~pl.col("major_code").is_in(pairs["major_code"].implode()))
@@ -44,10 +40,7 @@ def propose(config: ProposalConfig, warehouse: Warehouse, *, pairs_table: str, t
         proposals = (model.propose(unmapped, k=config.top_k).filter(pl.col("score") >= config.threshold)
                      .rename({"target_code": code})
                      .with_columns(model_version=pl.lit(record["version"][:16])).select(empty.columns))
-    with warehouse.writer() as con:
-        replace_table(con, table, proposals)
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": proposals.height,
+    context.add_output_metadata({
         "majors_without_mapping": unmapped.height,
         "majors_with_proposal": proposals["major_code"].n_unique() if proposals.height else 0,
         "recall_at_10": round(metrics["recall_at_10"], 4),
@@ -55,25 +48,26 @@ def propose(config: ProposalConfig, warehouse: Warehouse, *, pairs_table: str, t
         "cv": f"{metrics['folds']}-fold by major over {metrics['n_majors']} mapped majors",
         "model_version": record["version"][:16],
         "threshold": config.threshold,
-        "preview": dg.MetadataValue.md(preview_md(proposals, rows=10)),
     })
+    return proposals
 
 
-@dg.asset(
-    group_name="models", kinds={"scikitlearn", "duckdb"}, pool=WRITER_POOL,
-    deps=["majors", "industries", "major_industry_map"],
-)
-def proposed_major_industries(config: ProposalConfig, warehouse: Warehouse) -> dg.MaterializeResult:
+MODELS = {"group_name": "models", "kinds": {"scikitlearn", "duckdb"}, "pool": WRITER_POOL, "owners": ["team:data"]}
+
+
+@dg.asset(**MODELS)
+def proposed_major_industries(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse: Warehouse,
+                              majors: pl.DataFrame, industries: pl.DataFrame,
+                              major_industry_map: pl.DataFrame) -> pl.DataFrame:
     """模型推断：为没有专业—行业对应的专业推荐行业（附置信度与模型版本），评分时标注「模型推断」。"""
-    return propose(config, warehouse, pairs_table="major_industry_map", targets_table="industries",
-                   code="industry_code", table="proposed_major_industries", model_name="mapping_industry")
+    return propose(context, config, warehouse, majors, major_industry_map, industries,
+                   code="industry_code", model_name="mapping_industry")
 
 
-@dg.asset(
-    group_name="models", kinds={"scikitlearn", "duckdb"}, pool=WRITER_POOL,
-    deps=["majors", "occupations", "major_occupation_map"],
-)
-def proposed_major_occupations(config: ProposalConfig, warehouse: Warehouse) -> dg.MaterializeResult:
+@dg.asset(**MODELS)
+def proposed_major_occupations(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse: Warehouse,
+                               majors: pl.DataFrame, occupations: pl.DataFrame,
+                               major_occupation_map: pl.DataFrame) -> pl.DataFrame:
     """模型推断：为没有专业—职业对应的专业推荐职业（附置信度与模型版本），供数据团队核对后补入对应表，不参与评分。"""
-    return propose(config, warehouse, pairs_table="major_occupation_map", targets_table="occupations",
-                   code="occupation_code", table="proposed_major_occupations", model_name="mapping_occupation")
+    return propose(context, config, warehouse, majors, major_occupation_map, occupations,
+                   code="occupation_code", model_name="mapping_occupation")

@@ -1,100 +1,78 @@
 """Score: each major's industry exposure, market signals and risk score (thin wrappers over scoring/)."""
 
-
 import dagster as dg
+import polars as pl
 
-from assets.charts import PALETTE, bar_chart_md, histogram_md, preview_md, value_counts
-from pipelines.resources import PolicyFile
+from assets.charts import PALETTE, bar_chart_md, histogram_md, value_counts
+from assets.resources import PolicyFile
 from scoring.exposure import industry_exposure
 from scoring.forecast_signal import forecast_trend
-from scoring.postings_signal import posting_demand
+from scoring.palette import WARNING_ORDER
+from scoring.postings_signal import posting_demand as posting_signal
 from scoring.risk import score_majors
 from scoring.signals import market_signals
-from warehouse.db import WRITER_POOL, Warehouse, replace_table
-from warehouse.postings import posting_demand_by_industry
+from warehouse.db import WRITER_POOL
 
-WARNING_ORDER = ["红", "黄", "绿"]
-PROPOSED = "proposed_major_industries"
+SCORE = {"group_name": "score", "kinds": {"duckdb", "polars"}, "pool": WRITER_POOL, "owners": ["team:data"]}
 
 
-@dg.asset(
-    group_name="score", kinds={"duckdb", "polars"}, pool=WRITER_POOL,
-    deps=["majors", "industries", "major_industry_map", "industry_adjustments", PROPOSED],
-)
-def major_industry_exposure(warehouse: Warehouse) -> dg.MaterializeResult:
+def _or_none(frame: pl.DataFrame) -> pl.DataFrame | None:
+    return frame if frame.height else None
+
+
+@dg.asset(**SCORE)
+def major_industry_exposure(context: dg.AssetExecutionContext, majors: pl.DataFrame, industries: pl.DataFrame,
+                            major_industry_map: pl.DataFrame, industry_adjustments: pl.DataFrame,
+                            proposed_major_industries: pl.DataFrame) -> pl.DataFrame:
     """每个专业所对应行业在六类产业清单（禁止、限制、调整转型、高精尖、城市服务紧缺、疏解转移）中的占比。"""
-    f = warehouse.read("majors", "industries", "major_industry_map", "industry_adjustments", PROPOSED)
-    exposure = industry_exposure(
-        f["majors"], f["industries"], f["major_industry_map"], f["industry_adjustments"],
-        proposed=f[PROPOSED] if f[PROPOSED].height else None,
-    )
-    with warehouse.writer() as con:
-        replace_table(con, "major_industry_exposure", exposure)
-    sources = value_counts(exposure, "mapping_source", ["map", "proposed", "none"])
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": exposure.height,
-        "mapping_source": dg.MetadataValue.json(sources),
-        "preview": dg.MetadataValue.md(preview_md(exposure.drop("scoped_restrictions", strict=False))),
-    })
+    exposure = industry_exposure(majors, industries, major_industry_map, industry_adjustments,
+                                 proposed=_or_none(proposed_major_industries))
+    context.add_output_metadata({"mapping_source": dg.MetadataValue.json(
+        value_counts(exposure, "mapping_source", ["map", "proposed", "none"]))})
+    return exposure
 
 
-@dg.asset(
-    group_name="score", kinds={"duckdb", "polars"}, pool=WRITER_POOL,
-    deps=["majors", "industries", "major_industry_map", "major_occupation_map", "labor_market",
-          "school_majors", PROPOSED, "labor_forecasts", "job_postings", "posting_industry_proposals"],
-)
-def major_market_signals(warehouse: Warehouse) -> dg.MaterializeResult:
+@dg.asset(**SCORE)
+def major_market_signals(
+    context: dg.AssetExecutionContext, majors: pl.DataFrame, industries: pl.DataFrame,
+    major_industry_map: pl.DataFrame, major_occupation_map: pl.DataFrame, labor_market: pl.DataFrame,
+    school_majors: pl.DataFrame, proposed_major_industries: pl.DataFrame, labor_forecasts: pl.DataFrame,
+    forecast_quality: pl.DataFrame, posting_demand: pl.DataFrame,
+) -> pl.DataFrame:
     """每个专业的人才供需信号：求人倍率及趋势（含经回测验证的模型预测）、毕业去向落实率、对口率、招生趋势、开设学校数。"""
-    f = warehouse.read("majors", "industries", "major_industry_map", "major_occupation_map", "labor_market",
-                       "school_majors", PROPOSED, "labor_forecasts", "forecast_quality")
-    proposed = f[PROPOSED] if f[PROPOSED].height else None
-    signals = market_signals(
-        f["majors"], f["major_industry_map"], f["major_occupation_map"], f["labor_market"], f["school_majors"],
-        proposed=proposed, industries=f["industries"],
-    )
-    if f["labor_forecasts"].height:
-        trend = forecast_trend(f["majors"], f["major_industry_map"], f["major_occupation_map"], f["labor_market"],
-                               f["labor_forecasts"], f["forecast_quality"], proposed, f["industries"])
+    proposed = _or_none(proposed_major_industries)
+    signals = market_signals(majors, major_industry_map, major_occupation_map, labor_market, school_majors,
+                             proposed=proposed, industries=industries)
+    if labor_forecasts.height:
+        trend = forecast_trend(majors, major_industry_map, major_occupation_map, labor_market, labor_forecasts,
+                               forecast_quality, proposed, industries)
         signals = signals.join(trend, on="major_code", how="left")
-    with warehouse.writer() as con:
-        by_industry = posting_demand_by_industry(con)
-    signals = signals.join(posting_demand(f["majors"], f["major_industry_map"], by_industry, proposed),
+    signals = signals.join(posting_signal(majors, major_industry_map, posting_demand, proposed),
                            on="major_code", how="left")
-    with warehouse.writer() as con:
-        replace_table(con, "major_market_signals", signals)
-    with_forecast = int(signals["ratio_trend_forecast"].is_not_null().sum()) if "ratio_trend_forecast" in \
-        signals.columns else 0
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": signals.height,
-        "with_demand_ratio": int(signals["demand_supply_ratio"].is_not_null().sum()),
-        "with_employment_rate": int(signals["employment_rate"].is_not_null().sum()),
-        "with_forecast_trend": with_forecast,
-        "with_posting_evidence": int(signals["posting_openings"].is_not_null().sum()),
-        "preview": dg.MetadataValue.md(preview_md(signals)),
+
+    def present(column: str) -> int:
+        return int(signals[column].is_not_null().sum()) if column in signals.columns else 0
+
+    context.add_output_metadata({
+        "with_demand_ratio": present("demand_supply_ratio"), "with_employment_rate": present("employment_rate"),
+        "with_forecast_trend": present("ratio_trend_forecast"), "with_posting_evidence": present("posting_openings"),
     })
+    return signals
 
 
-@dg.asset(
-    group_name="score", kinds={"duckdb", "polars"}, pool=WRITER_POOL,
-    deps=[major_industry_exposure, major_market_signals],
-)
-def major_risk_scores(warehouse: Warehouse, policy: PolicyFile) -> dg.MaterializeResult:
+@dg.asset(**SCORE)
+def major_risk_scores(context: dg.AssetExecutionContext, policy: PolicyFile, majors: pl.DataFrame,
+                      major_industry_exposure: pl.DataFrame, major_market_signals: pl.DataFrame) -> pl.DataFrame:
     """每个专业的风险分值（0–100，各组成部分可解释）、预警等级、指导类别与中文依据。"""
     rules = policy.load()
-    f = warehouse.read("majors", "major_industry_exposure", "major_market_signals")
-    scored = score_majors(f["majors"], f["major_industry_exposure"], f["major_market_signals"], rules)
-    with warehouse.writer() as con:
-        replace_table(con, "major_risk_scores", scored)
+    scored = score_majors(majors, major_industry_exposure, major_market_signals, rules)
     guidance = value_counts(scored, "guidance", list(rules.guidance_precedence))
-    warnings = value_counts(scored, "warning_level", WARNING_ORDER)
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": scored.height,
+    context.add_output_metadata({
         "policy_version": rules.version,
         "policy_sha256": rules.sha256,
         "score_distribution": dg.MetadataValue.md(histogram_md("风险分值分布", scored["risk_score"].to_list())),
         "guidance": dg.MetadataValue.md(bar_chart_md("指导类别", guidance)),
-        "warning_level": dg.MetadataValue.md(bar_chart_md("预警等级", warnings, PALETTE)),
-        "preview": dg.MetadataValue.md(preview_md(
-            scored.sort("risk_score", descending=True).select(
-                "major_code", "risk_score", "warning_level", "guidance", "reasons"), rows=10, width=80)),
+        "warning_level": dg.MetadataValue.md(
+            bar_chart_md("预警等级", value_counts(scored, "warning_level", WARNING_ORDER), PALETTE)),
     })
+    return scored

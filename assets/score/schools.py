@@ -1,29 +1,23 @@
 """Score: every school offering with the major's verdict and the school's own figures."""
 
-
 import dagster as dg
+import polars as pl
 
 from assets.charts import PALETTE, bar_chart_md, preview_md, value_counts
-from assets.score.majors import WARNING_ORDER, major_risk_scores
-from pipelines.resources import PolicyFile
+from assets.resources import PolicyFile
+from assets.score.majors import SCORE
 from scoring.catalog import school_major_scores as build_school_scores
-from warehouse.db import WRITER_POOL, Warehouse, replace_table
+from scoring.palette import WARNING_ORDER
 
 
-@dg.asset(
-    group_name="score", kinds={"duckdb", "polars"}, pool=WRITER_POOL,
-    deps=["schools", "majors", "school_majors", major_risk_scores],
-)
-def school_major_scores(warehouse: Warehouse, policy: PolicyFile) -> dg.MaterializeResult:
+@dg.asset(**SCORE)
+def school_major_scores(context: dg.AssetExecutionContext, policy: PolicyFile, schools: pl.DataFrame,
+                        majors: pl.DataFrame, school_majors: pl.DataFrame,
+                        major_risk_scores: pl.DataFrame) -> pl.DataFrame:
     """各学校每个专业点的风险分值、预警等级、指导类别，以及本校与全市的招生、就业对比。"""
-    f = warehouse.read("schools", "majors", "school_majors", "major_risk_scores")
-    scores = build_school_scores(f["schools"], f["majors"], f["school_majors"], f["major_risk_scores"],
-                                 policy.load())
-    with warehouse.writer() as con:
-        replace_table(con, "school_major_scores", scores)
-    flagged = scores.filter(scores["school_flags"] != "") if scores.height else scores
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": scores.height,
+    scores = build_school_scores(schools, majors, school_majors, major_risk_scores, policy.load())
+    flagged = scores.filter(pl.col("school_flags") != "") if scores.height else scores
+    context.add_output_metadata({
         "schools": scores["school_code"].n_unique() if scores.height else 0,
         "flagged_offerings": flagged.height,
         "warning_level": dg.MetadataValue.md(
@@ -31,3 +25,4 @@ def school_major_scores(warehouse: Warehouse, policy: PolicyFile) -> dg.Material
         "flagged_preview": dg.MetadataValue.md(preview_md(
             flagged.select("school_name", "district", "major_name", "school_flags") if flagged.height else flagged)),
     })
+    return scores

@@ -1,0 +1,115 @@
+"""The Dagster resources of majorwatch: the warehouse, its IO manager, the inbox and the policy.
+
+Every table an asset reads is one of its declared inputs: frames arrive through ``WarehouseIOManager``
+(which reads the table named after the upstream asset), and the few assets that keep million-row work in
+DuckDB SQL go through ``Warehouse.query``, which refuses a table that is not among the asset's inputs.
+Paths come from ``EnvVar`` at run time; nothing here touches the disk at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from assets.metadata import frame_metadata
+from warehouse.db import connect, query_frame, read_frame, replace_table
+from warehouse.home import Home
+
+
+class UndeclaredReadError(RuntimeError):
+    """An asset read a warehouse table that is not one of its declared inputs."""
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The DuckDB warehouse under the home folder. Opened per step (pool duckdb_writer), never at import."""
+
+    home: str = "var"
+
+    @property
+    def paths(self) -> Home:
+        return Home.from_env(self.home)
+
+    @contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = connect(self.paths.ensure().warehouse)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def query(self, context: dg.AssetExecutionContext, sql: str, params: list | None = None) -> pl.DataFrame:
+        """Run SQL over the asset's declared inputs only; any other table is an error (lineage stays true)."""
+        declared = {key.path[-1] for key in context.assets_def.dependency_keys}
+        declared |= {key.path[-1] for key in context.assets_def.keys}
+        undeclared = set(duckdb.get_table_names(sql)) - declared
+        if undeclared:
+            raise UndeclaredReadError(
+                f"{context.assets_def.node_def.name} reads {sorted(undeclared)} without declaring them as inputs")
+        with self.writer() as con:
+            return query_frame(con, sql, params)
+
+
+class WarehouseIOManager(dg.ConfigurableIOManager):
+    """Polars frames in and out of the warehouse: an asset's output is the table named after it."""
+
+    home: str = "var"
+
+    def _warehouse(self) -> Path:
+        return Home.from_env(self.home).ensure().warehouse
+
+    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | None) -> None:
+        if obj is None:
+            return
+        table = context.asset_key.path[-1]
+        con = connect(self._warehouse())
+        try:
+            replace_table(con, table, obj)
+        finally:
+            con.close()
+        context.add_output_metadata(frame_metadata(obj, table))
+
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame:
+        table = context.upstream_output.asset_key.path[-1] if context.upstream_output else context.asset_key.path[-1]
+        con = connect(self._warehouse())
+        try:
+            return read_frame(con, table)
+        finally:
+            con.close()
+
+
+class Inbox(dg.ConfigurableResource):
+    """The folder of input files for this run (empty = the home folder's inbox/)."""
+
+    path: str = ""
+    home: str = "var"
+
+    def folder(self) -> Path:
+        return Path(self.path).expanduser().resolve() if self.path else Home.from_env(self.home).inbox
+
+
+class PolicyFile(dg.ConfigurableResource):
+    """The scoring policy (YAML) in force; empty = the policy shipped in scoring/policy.yaml."""
+
+    path: str = ""
+
+    def load(self):
+        from scoring.policy import load_policy
+
+        return load_policy(Path(self.path) if self.path else None)
+
+
+def resources(home: str | None = None, inbox: str | None = None) -> dict:
+    """The resources of the Definitions: paths from the environment at run time, or given (tests, CLI)."""
+    home_value = home if home is not None else dg.EnvVar("MAJORWATCH_HOME")
+    inbox_value = inbox if inbox is not None else dg.EnvVar("MAJORWATCH_INBOX")
+    return {
+        "warehouse": Warehouse(home=home_value),
+        "io_manager": WarehouseIOManager(home=home_value),
+        "inbox": Inbox(path=inbox_value, home=home_value),
+        "policy": PolicyFile(),
+    }

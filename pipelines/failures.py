@@ -1,0 +1,28 @@
+"""What failed in a run, in Chinese, from the run's own events: failed steps and blocking contract checks."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+
+def failure_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The failed blocking checks' messages (with their first rejected rows) first, then the failed steps."""
+    checks: list[str] = []
+    steps: list[str] = []
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None:
+            continue
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                first = evaluation.metadata.get("first_rejections")
+                detail = f"\n{first.value}" if first is not None else ""
+                checks.append(f"数据契约未通过（检查 {evaluation.check_name}）：{evaluation.description}{detail}")
+        elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.event_specific_data.error
+            text = error.message.strip() if error else "未知错误"
+            if error and error.cause:
+                text = error.cause.message.strip()
+            steps.append(f"步骤 {event.step_key} 失败：{text}")
+    return checks + steps

@@ -1,0 +1,25 @@
+"""Materialize majorwatch's assets in-process on a temporary home and inbox (shared by the Dagster tests)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.resources import resources
+from data_contracts.spec import load_contracts
+
+INGEST = list(load_contracts())
+
+
+def materialize(selection: list[str], home, inbox, *, raise_on_error: bool = True, **kwargs):
+    from pipelines.definitions import defs
+
+    return dg.materialize(list(defs.assets), selection=selection, raise_on_error=raise_on_error,
+                          resources=resources(home=str(home), inbox=str(inbox)), **kwargs)
+
+
+def evaluations(result) -> dict[str, dg.AssetCheckEvaluation]:
+    return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+def materialized(result) -> set[str]:
+    return {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
