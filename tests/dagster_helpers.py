@@ -23,3 +23,15 @@ def evaluations(result) -> dict[str, dg.AssetCheckEvaluation]:
 
 def materialized(result) -> set[str]:
     return {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+
+
+def refresh_inputs_job():
+    from pipelines.definitions import defs
+
+    return defs.resolve_job_def("refresh_inputs")
+
+
+def evaluate_models_job():
+    from pipelines.definitions import defs
+
+    return defs.resolve_job_def("evaluate_models")

@@ -1,0 +1,119 @@
+"""The asset graph is the one truth: every read is a declared input, one DuckDB writer at a time, failures logged."""
+
+import dagster as dg
+import polars as pl
+import pytest
+
+import assets.resources as resources_module
+from assets.resources import UndeclaredReadError, Warehouse, resources
+from tests.dagster_helpers import INGEST, materialize
+from tests.handmade_inbox import write_handmade_inbox
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_sql_read_of_an_undeclared_table_is_refused(home, tmp_path):
+    inbox = write_handmade_inbox(tmp_path / "inbox")
+    assert materialize(["majors"], home, inbox).success
+
+    @dg.asset(deps=["industries"])
+    def sneaky(context: dg.AssetExecutionContext, warehouse: Warehouse) -> None:
+        warehouse.query(context, "SELECT count(*) FROM majors")
+
+    with pytest.raises(UndeclaredReadError, match="majors"):
+        dg.materialize([sneaky], resources=resources(home=str(home), inbox=str(inbox)))
+
+
+def test_every_table_an_asset_reads_is_one_of_its_declared_inputs(home, tmp_path, monkeypatch):
+    """Spy on the two ways an asset can read the warehouse during a whole run."""
+    from pipelines.definitions import defs
+
+    reads: list[tuple[str, str]] = []
+    load_input = resources_module.WarehouseIOManager.load_input
+
+    def spy_load(self, context):
+        reads.append((context.op_def.name, context.asset_key.to_user_string()))  # (consumer step, upstream table)
+        return load_input(self, context)
+
+    query = resources_module.Warehouse.query
+
+    def spy_query(self, context, sql, params=None):
+        import duckdb
+
+        reads.extend((context.assets_def.node_def.name, t) for t in duckdb.get_table_names(sql))
+        return query(self, context, sql, params)
+
+    monkeypatch.setattr(resources_module.WarehouseIOManager, "load_input", spy_load)
+    monkeypatch.setattr(resources_module.Warehouse, "query", spy_query)
+    inbox = write_handmade_inbox(tmp_path / "inbox")
+    result = materialize([k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()], home, inbox)
+    assert result.success
+    graph = defs.resolve_asset_graph()
+    parents: dict[str, set[str]] = {}                      # step → every asset it declares as an input
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key).assets_def.node_def.name
+        parents.setdefault(node, set()).update(p.to_user_string() for p in graph.get(key).parent_keys)
+    assert len(reads) > 30
+    undeclared = [(asset, table) for asset, table in reads if table not in parents.get(asset, set())]
+    assert undeclared == []
+
+
+def test_stage_jobs_under_the_multiprocess_executor_keep_one_duckdb_writer(home, tmp_path):
+    """Four model steps could run side by side; the pool duckdb_writer (limit 1) must serialise them."""
+    inbox = write_handmade_inbox(tmp_path / "inbox")
+    import os
+
+    os.environ["MAJORWATCH_INBOX"] = str(inbox)
+    with dg.DagsterInstance.get() as instance:
+        for job in ("refresh_inputs", "evaluate_models"):
+            with dg.execute_job(dg.reconstructable(_stage_job(job)), instance=instance,
+                                run_config={"execution": {"config": {"multiprocess": {"max_concurrent": 4}}}}) as result:
+                assert result.success, job
+        run_id = result.run_id
+        spans = _step_spans(instance, run_id)
+    assert len(spans) == 4
+    ordered = sorted(spans.values())
+    overlaps = [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b[0] < a[1]]
+    assert overlaps == []                                  # never two warehouse writers at once
+
+
+def _stage_job(name: str):
+    from tests import dagster_helpers
+
+    return {"refresh_inputs": dagster_helpers.refresh_inputs_job,
+            "evaluate_models": dagster_helpers.evaluate_models_job}[name]
+
+
+def _step_spans(instance: dg.DagsterInstance, run_id: str) -> dict[str, tuple[float, float]]:
+    spans: dict[str, list[float]] = {}
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None or not event.step_key:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            spans.setdefault(event.step_key, [record.timestamp, 0.0])[0] = record.timestamp
+        elif event.event_type == dg.DagsterEventType.STEP_SUCCESS:
+            spans.setdefault(event.step_key, [0.0, record.timestamp])[1] = record.timestamp
+    return {k: (v[0], v[1]) for k, v in spans.items()}
+
+
+def test_a_failed_run_is_written_to_the_failure_log_with_check_and_rows(home, tmp_path):
+    from pipelines.sensors import failure_log
+
+    inbox = write_handmade_inbox(tmp_path / "inbox")
+    frame = pl.read_csv(inbox / "school_majors.csv", infer_schema=False)
+    frame.with_columns(pl.when(pl.int_range(pl.len()) == 2).then(pl.lit("-5")).otherwise(pl.col("enrolled"))
+                       .alias("enrolled")).write_csv(inbox / "school_majors.csv")
+    instance = dg.DagsterInstance.ephemeral()
+    result = materialize([*INGEST, "major_market_signals"], home, inbox, raise_on_error=False, instance=instance)
+    assert not result.success
+    run = instance.get_run_by_id(result.run_id)
+    failure = next(r.dagster_event for r in instance.all_logs(result.run_id)
+                   if r.dagster_event and r.dagster_event.event_type == dg.DagsterEventType.RUN_FAILURE)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="failure_log", dagster_event=failure, dagster_instance=instance, dagster_run=run,
+        resources={"warehouse": Warehouse(home=str(home))}).for_run_failure()
+    failure_log(context)
+    log = (home / "logs" / "failures.log").read_text(encoding="utf-8")
+    assert result.run_id in log and "school_majors_contract" in log
+    assert "| 4 | enrolled（招生人数） | -5 |" in log                     # the first rejected row, as in the UI
