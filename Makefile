@@ -25,8 +25,11 @@ run: $(STAMP)
 browser-deps:
 	bash scripts/install-browser-deps.sh
 
+## make lint: ruff, the architecture's import rules (import-linter) and `dagster definitions validate`
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/dagster definitions validate -m pipelines.definitions
 
 ## make test: lint, then the whole suite (unit, Dagster, end-to-end, integration on ../shared, browser)
 test: $(STAMP) browser-deps lint

@@ -47,6 +47,26 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(429, headers={"Retry-After": "0"}) if n == 1 else self._send(200, BODY)
         if self.path == "/down.csv":
             return self._send(503, b"down")
+        if self.path == "/error-once.csv":
+            return self._send(500, b"oops") if n == 1 else self._send(200, BODY)
+        if self.path == "/truncated.csv":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(BODY) + 100))
+            self.end_headers()
+            self.wfile.write(BODY)
+            self.wfile.flush()
+            self.close_connection = True
+            return None
+        if self.path == "/same-etag.csv":  # a server that changes the file but not its ETag
+            return self._send(200, BODY + f"{n}\n".encode(), {"ETag": ETAG})
+        if self.path == "/slow.csv":
+            import time
+
+            time.sleep(1.5)
+            return self._send(200, BODY)
+        if self.path == "/elsewhere.csv":
+            port = self.server.server_address[1]
+            return self._send(302, headers={"Location": f"http://localhost:{port}/data.csv"})
         return self._send(404, b"not here")
 
 
@@ -129,3 +149,32 @@ def test_a_given_session_is_used_and_left_open(server, tmp_path):
         fetch(f"{server}/data.csv", tmp_path, session=session)
         assert Handler.seen_headers["/data.csv"]["X-Test"] == "1"
         fetch(f"{server}/data.csv", tmp_path, session=session)  # still usable
+
+
+def test_500_then_200_is_retried_and_the_attempts_counted(server, tmp_path):
+    result = fetch(f"{server}/error-once.csv", tmp_path, backoff=0.01)
+    assert result.attempts == 2 and result.path.read_bytes() == BODY
+
+
+def test_a_truncated_body_is_refused_and_nothing_is_stored(server, tmp_path):
+    with pytest.raises(FetchError, match="不完整|连接中断"):
+        fetch(f"{server}/truncated.csv", tmp_path, retries=0)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_a_timeout_gives_up_with_the_url_and_attempts(server, tmp_path):
+    with pytest.raises(FetchError) as caught:
+        fetch(f"{server}/slow.csv", tmp_path, retries=1, backoff=0.01, timeout=(1, 0.3))
+    assert caught.value.attempts == 2 and "slow.csv" in str(caught.value)
+
+
+def test_other_bytes_under_the_same_etag_are_kept_and_flagged(server, tmp_path):
+    first = fetch(f"{server}/same-etag.csv", tmp_path)
+    second = fetch(f"{server}/same-etag.csv", tmp_path)
+    assert not first.changed_under_same_etag and second.changed_under_same_etag
+    assert first.sha256 != second.sha256 and second.path.read_bytes().endswith(b"2\n")
+
+
+def test_a_redirect_to_another_host_is_refused(server, tmp_path):
+    with pytest.raises(FetchError, match="重定向到其他主机"):
+        fetch(f"{server}/elsewhere.csv", tmp_path)

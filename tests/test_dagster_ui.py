@@ -1,0 +1,143 @@
+"""The data team's UI: `dagster dev` on a free loopback port, read and driven over its GraphQL API.
+
+Reads the jobs, schedules, sensors, groups and blocking checks; launches the full job on a small inbox and
+reads the published catalog's metadata back; then breaks one input, launches `refresh_inputs`, and finds
+the failed check with its first rejected rows in the run's events and in logs/failures.log (written by the
+failure_log sensor that the daemon runs).
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import polars as pl
+import pytest
+
+from tests.handmade_inbox import write_handmade_inbox
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+LOCATION = "pipelines.definitions"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Dagster:
+    def __init__(self, port: int):
+        self.url = f"http://127.0.0.1:{port}/graphql"
+
+    def query(self, text: str, **variables) -> dict:
+        response = httpx.post(self.url, json={"query": text, "variables": variables}, timeout=60)
+        response.raise_for_status()
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"]
+
+    def launch(self, job: str) -> str:
+        data = self.query(
+            "mutation($p: ExecutionParams!) { launchRun(executionParams: $p) { __typename "
+            "... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }",
+            p={"selector": {"repositoryLocationName": LOCATION, "repositoryName": "__repository__", "jobName": job},
+               "runConfigData": {}})
+        assert data["launchRun"]["__typename"] == "LaunchRunSuccess", data
+        return data["launchRun"]["run"]["runId"]
+
+    def wait(self, run_id: str, deadline: float) -> str:
+        while time.monotonic() < deadline:
+            status = self.query("query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }",
+                                id=run_id)["runOrError"]["status"]
+            if status in ("SUCCESS", "FAILURE", "CANCELED"):
+                return status
+            time.sleep(2)
+        raise TimeoutError(f"run {run_id} did not finish")
+
+
+@pytest.fixture(scope="module")
+def dagster_dev(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ui")
+    inbox = write_handmade_inbox(root / "inbox")
+    home = root / "home"
+    subprocess.run([sys.executable, "-c", "import sys; from pipelines.instance import prepare_home; "
+                    "prepare_home(sys.argv[1], sys.argv[2])", str(home), str(inbox)], check=True)
+    port = free_port()
+    env = {**os.environ, "MAJORWATCH_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
+           "MAJORWATCH_INBOX": str(inbox)}
+    log = open(root / "dagster-dev.log", "wb")
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("dagster")), "dev", "-m", LOCATION,
+                             "-h", "127.0.0.1", "-p", str(port)], cwd=root, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    client = Dagster(port)
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            client.query("{ version }")
+            break
+        except (httpx.HTTPError, AssertionError):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((root / "dagster-dev.log").read_text(errors="replace")[-3000:]) from None
+            time.sleep(2)
+    yield client, home, inbox
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.close()
+
+
+def test_the_ui_shows_jobs_sensors_groups_and_blocking_checks(dagster_dev):
+    client, _, _ = dagster_dev
+    repo = client.query("{ repositoriesOrError { ... on RepositoryConnection { nodes { jobs { name } "
+                        "schedules { name } sensors { name } assetGroups { groupName } } } } }")
+    node = repo["repositoriesOrError"]["nodes"][0]
+    assert {"majorwatch_job", "refresh_inputs", "score_and_publish", "evaluate_models"} <= {j["name"] for j in node["jobs"]}
+    assert {s["name"] for s in node["sensors"]} == {"inbox_sensor", "failure_log"}
+    assert [s["name"] for s in node["schedules"]] == ["yearly_catalog"]
+    assert {g["groupName"] for g in node["assetGroups"]} == {"ingest", "models", "score", "publish"}
+    nodes = client.query("{ assetNodes { assetKey { path } assetChecksOrError { ... on AssetChecks { checks { "
+                         "name blocking } } } } }")["assetNodes"]
+    checks = {c["name"]: c["blocking"] for n in nodes for c in n["assetChecksOrError"]["checks"]}
+    assert checks["school_majors_contract"] is True and len(checks) >= 10 and all(checks.values())
+
+
+def test_a_ui_launched_run_publishes_and_a_failed_contract_is_named_and_logged(dagster_dev):
+    client, home, inbox = dagster_dev
+    run_id = client.launch("majorwatch_job")
+    assert client.wait(run_id, time.monotonic() + 600) == "SUCCESS"
+    asset = client.query(
+        '{ assetOrError(assetKey: {path: ["guiding_catalog"]}) { ... on Asset { assetMaterializations(limit: 1) {'
+        " runId metadataEntries { label ... on TextMetadataEntry { text } ... on IntMetadataEntry { intValue } } } } } }")
+    materialization = asset["assetOrError"]["assetMaterializations"][0]
+    meta = {e["label"]: e.get("text", e.get("intValue")) for e in materialization["metadataEntries"]}
+    assert materialization["runId"] == run_id
+    assert meta["edition"] == "2026" and meta["dagster/row_count"] == 12 and meta["outcome"] == "已发布版本 2026"
+
+    frame = pl.read_csv(inbox / "school_majors.csv", infer_schema=False)
+    frame.with_columns(pl.when(pl.int_range(pl.len()) == 2).then(pl.lit("-5")).otherwise(pl.col("enrolled"))
+                       .alias("enrolled")).write_csv(inbox / "school_majors.csv")
+    failed = client.launch("refresh_inputs")
+    assert client.wait(failed, time.monotonic() + 300) == "FAILURE"
+    events = client.query(
+        "query($id: ID!) { runOrError(runId: $id) { ... on Run { eventConnection { events { __typename "
+        "... on AssetCheckEvaluationEvent { evaluation { checkName success severity metadataEntries { label "
+        "... on MarkdownMetadataEntry { mdStr } } } } } } } } }", id=failed)
+    evaluations = {e["evaluation"]["checkName"]: e["evaluation"]
+                   for e in events["runOrError"]["eventConnection"]["events"] if "evaluation" in e}
+    failed_check = evaluations["school_majors_contract"]
+    assert failed_check["success"] is False and failed_check["severity"] == "ERROR"
+    first = {m["label"]: m.get("mdStr") for m in failed_check["metadataEntries"]}["first_rejections"]
+    assert "| 4 | enrolled（招生人数） | -5 |" in first
+    log = home / "logs" / "failures.log"
+    deadline = time.monotonic() + 180                     # the daemon runs the failure_log sensor every 30 s
+    while not (log.exists() and failed in log.read_text(encoding="utf-8")) and time.monotonic() < deadline:
+        time.sleep(3)
+    text = log.read_text(encoding="utf-8")
+    assert failed in text and "school_majors_contract" in text and "| 4 | enrolled（招生人数） | -5 |" in text
