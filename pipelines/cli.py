@@ -63,6 +63,14 @@ def _cmd_token(args: argparse.Namespace) -> int:
     return token_main([*rest, "--home", str(home.root)])
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from pipelines.definitions import defs
+    from pipelines.tables_doc import write
+
+    print(f"已写入 {write(defs)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="majorwatch", description="北京职业教育专业预警和退出机制")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     portal.add_argument("--host", default="127.0.0.1")
     portal.add_argument("--port", type=int, default=8080)
     portal.set_defaults(func=_cmd_portal)
+
+    docs = sub.add_parser("docs", help="由资产图重新生成 docs/tables.md（仓库表说明）")
+    docs.set_defaults(func=_cmd_docs)
 
     token = sub.add_parser("token", help="门户访问令牌：issue / revoke / list")
     token.add_argument("--home")

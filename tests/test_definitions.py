@@ -104,3 +104,14 @@ def test_inbox_sensor_requests_a_run_once_per_change(tmp_path):
     assert first.tags["majorwatch/inbox"] == first.run_key
     ctx = dg.build_sensor_context(cursor=first.run_key, resources={"inbox": resource})
     assert isinstance(inbox_sensor(ctx), dg.SkipReason)
+
+
+def test_docs_tables_md_is_generated_from_the_definitions():
+    """docs/tables.md cannot drift: it must equal what `majorwatch docs` renders from the asset graph."""
+    from pipelines.definitions import defs
+    from pipelines.tables_doc import DOC, render
+
+    text = render(defs)
+    assert DOC.read_text(encoding="utf-8") == text, "docs/tables.md is stale: run `majorwatch docs`"
+    for key in defs.resolve_asset_graph().get_all_asset_keys():
+        assert f"| `{key.to_user_string()}` |" in text
