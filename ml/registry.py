@@ -18,16 +18,12 @@ from typing import Any
 
 import polars as pl
 
+from warehouse.hashing import rows_hash
+
 
 def frame_hash(frame: pl.DataFrame) -> str:
-    """SHA-256 of a frame's rows, independent of row order (rows are sorted as text first)."""
-    text = frame.select(sorted(frame.columns)).cast({c: pl.String for c in frame.columns}).fill_null("\x00")
-    rows = sorted("\x1f".join(r) for r in text.iter_rows())
-    digest = hashlib.sha256("\x1e".join(sorted(frame.columns)).encode())
-    for r in rows:
-        digest.update(r.encode())
-        digest.update(b"\x1e")
-    return digest.hexdigest()
+    """SHA-256 of a frame's rows, independent of row and column order (the published tables' hash)."""
+    return rows_hash(frame)
 
 
 def model_version(module: ModuleType, data_hash: str, params: dict) -> str:

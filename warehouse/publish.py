@@ -27,6 +27,8 @@ import polars as pl
 
 from warehouse import spreadsheet
 from warehouse.changes import CHANGE_HEADERS, REMOVED_REASON, compute_changes
+from warehouse.hashing import row_json as _row_json
+from warehouse.hashing import rows_hash
 
 # The changes computation is re-exported: callers (and tests) read it from here.
 __all__ = [
@@ -90,20 +92,6 @@ def validate_edition(edition: str) -> str:
     if not EDITION_RE.fullmatch(edition or "") or edition.upper().startswith(CURRENT):
         raise ValueError(f"版次号不合法：{edition!r}（只能使用字母、数字、点、下划线和连字符，且不能是 CURRENT）")
     return edition
-
-
-def rows_hash(df: pl.DataFrame) -> str:
-    """SHA-256 over the rows as canonical JSON, sorted: equal for the same rows in any order or column order."""
-    digest = hashlib.sha256()
-    for line in _row_json(df).sort().to_list():
-        digest.update(line.encode("utf-8") + b"\n")
-    return digest.hexdigest()
-
-
-def _row_json(df: pl.DataFrame) -> pl.Series:
-    if not df.columns:
-        return pl.Series("row", [], dtype=pl.String)
-    return df.select(pl.struct(sorted(df.columns)).struct.json_encode().alias("row")).to_series()
 
 
 def canonical(name: str, df: pl.DataFrame) -> pl.DataFrame:
