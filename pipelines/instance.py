@@ -9,11 +9,14 @@ from warehouse.home import Home
 
 DAGSTER_YAML = """\
 # Written by majorwatch. DuckDB allows one writer: every writer asset is in the pool duckdb_writer.
+# One run at a time per home (two runs would mix their inboxes in one warehouse).
 telemetry:
   enabled: false
 concurrency:
   pools:
     default_limit: 1
+  runs:
+    max_concurrent_runs: 1
 """
 
 

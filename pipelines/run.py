@@ -37,17 +37,24 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
 
     from pipelines.definitions import defs
     from pipelines.failures import failure_messages
+    from pipelines.home_lock import HomeBusyError, exclusive_run, recover_dead_runs, run_tags
     from pipelines.sensors import inbox_fingerprint
 
     job = defs.resolve_job_def("majorwatch_job")
-    tags = {INBOX_TAG: inbox_fingerprint(inbox) or "empty"}
+    tags = {INBOX_TAG: inbox_fingerprint(inbox) or "empty", **run_tags()}
     if edition:
         tags[EDITION_TAG] = edition
-    print(f"运行 majorwatch_job：收件箱 {inbox}，主目录 {home.root}", flush=True)
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(run_config=_run_config(quiet), instance=instance, tags=tags,
-                                        raise_on_error=False)
-        messages = [] if result.success else failure_messages(instance, result.run_id)
+    try:
+        with exclusive_run(home, str(inbox), edition), dg.DagsterInstance.get() as instance:
+            for run_id in recover_dead_runs(instance, home):
+                print(f"已清理被中断的运行 {run_id}（其进程已不存在）", flush=True)
+            print(f"运行 majorwatch_job：收件箱 {inbox}，主目录 {home.root}", flush=True)
+            result = job.execute_in_process(run_config=_run_config(quiet), instance=instance, tags=tags,
+                                            raise_on_error=False)
+            messages = [] if result.success else failure_messages(instance, result.run_id)
+    except HomeBusyError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 3
     summary = contract_summary(result)
     if summary:
         print("\n输入文件（读入 / 合格 / 拒收）：")

@@ -37,3 +37,17 @@ def test_explicit_id_with_the_same_content_is_put_back_in_force(tmp_path):
 
 def test_default_edition_is_the_year_after_the_data():
     assert default_edition(pl.DataFrame({"year": [2023, 2025, 2024]})) == "2026"
+
+
+def test_an_older_inbox_never_moves_current_backwards(tmp_path):
+    """Data to 2024 after data to 2025: refused without --edition; published (and put in force) only when asked."""
+    import pytest
+
+    from warehouse.editions import OlderEditionError
+
+    root = tmp_path / "published"
+    publish(root, tables(), edition="2026")
+    with pytest.raises(OlderEditionError, match="早于现行版本 2026"):
+        publish(root, tables(MAJORS[:3]), edition="2025")
+    assert current_edition(root) == "2026" and not (root / "2025").exists()
+    assert publish(root, tables(MAJORS[:3]), edition="2025", explicit=True).edition == "2025"

@@ -27,6 +27,15 @@ def default_edition(school_majors: pl.DataFrame) -> str:
     return str(date.today().year)
 
 
+class OlderEditionError(RuntimeError):
+    """An automatically chosen edition would be older than the one in force (CURRENT never moves back)."""
+
+
+def _year(edition: str) -> int | None:
+    head = edition[:4]
+    return int(head) if head.isdigit() else None
+
+
 def publish_next(published: Path, edition: str, *, explicit: bool, **kwargs) -> EditionResult:
     """Publish `edition` and make it the edition in force.
 
@@ -41,6 +50,10 @@ def publish_next(published: Path, edition: str, *, explicit: bool, **kwargs) -> 
             make_current(published, result.edition)
         return result
     current = current_edition(published)
+    if current and _year(edition) is not None and _year(current) is not None and _year(edition) < _year(current):
+        raise OlderEditionError(
+            f"收件箱的数据只到 {int(edition) - 1 if edition.isdigit() else edition} 年，对应版本 {edition}，"
+            f"早于现行版本 {current}：未发布，现行版本保持不变。如确需发布旧版，请用 --edition 明确指定版本号")
     for candidate in [edition, *(f"{edition}-r{n}" for n in range(2, MAX_REVISIONS + 1))]:
         if (published / candidate).exists() and candidate != current:
             continue
