@@ -26,7 +26,7 @@ def test_noisy_postings_warn_and_bad_outcomes_block(home, tmp_path):
     frame = pl.read_csv(inbox / "school_majors.csv", infer_schema=False)
     frame.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("-1")).otherwise(pl.col("enrolled"))
                        .alias("enrolled")).write_csv(inbox / "school_majors.csv")
-    result = run(home, inbox, [*INGEST, "major_market_signals"])
+    result = run(home, inbox, [*INGEST, "rejected_rows", "major_market_signals", "proposed_major_industries"])
     checks = evaluations(result)
     warn = checks["job_postings_contract"]
     assert warn.passed and warn.severity == dg.AssetCheckSeverity.WARN           # 1 of 40 ≤ 5%: shown, not blocking
@@ -39,6 +39,8 @@ def test_noisy_postings_warn_and_bad_outcomes_block(home, tmp_path):
     assert checks["majors_contract"].passed
     materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
     assert "major_market_signals" not in materialized                             # blocked downstream
+    assert "proposed_major_industries" not in materialized      # fail fast: no model trains after a failed contract
+    assert {"majors", "job_postings", "rejected_rows"} <= materialized            # what passed is still recorded
     with connect(home / "warehouse.duckdb") as con:
         rejected = query_frame(con, 'SELECT input, "row", "column" FROM rejected_rows ORDER BY input')
     assert rejected.rows() == [("job_postings", 7, "salary_min（最低月薪）"), ("school_majors", 2, "enrolled（招生人数）")]

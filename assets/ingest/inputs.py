@@ -102,6 +102,7 @@ def build_ingest() -> dg.AssetsDefinition:
         """Every selected input: raw bytes kept, rows staged as text, contract applied, verdict returned."""
         selected = {key.path[-1] for key in context.selected_asset_keys}
         home = warehouse.paths.ensure()
+        blocked: list[Verdict] = []
         for name in ingest_order(contracts):
             if name not in selected:
                 continue
@@ -113,6 +114,8 @@ def build_ingest() -> dg.AssetsDefinition:
             verdict = contract_verdict(contract, done.outcome, done.file, second_opinion(done.stage, contract,
                                                                                           references))
             context.log.info(f"{name}: {verdict.message}")
+            if verdict.blocking:
+                blocked.append(verdict)
             meta = frame_metadata(head, name) | {"dagster/row_count": done.outcome.rows_clean}
             yield dg.MaterializeResult(asset_key=name, check_results=[check_result(contract, verdict)], metadata={
                 **meta, "rows_read": done.outcome.rows_in, "rows_rejected": done.outcome.rows_rejected,
@@ -125,6 +128,11 @@ def build_ingest() -> dg.AssetsDefinition:
                 if table in selected:
                     frame = read_frame(con, table)
                     yield dg.MaterializeResult(asset_key=table, metadata=frame_metadata(frame, table))
+        if blocked:
+            # Fail fast: nothing downstream (models included) can lead to a publication any more.
+            raise dg.Failure(
+                description="数据契约未通过，运行已停止：" + "、".join(f"{v.file}（{v.input}）" for v in blocked),
+                metadata={"failed_checks": ", ".join(f"{v.input}_contract" for v in blocked)})
 
     return ingest_inbox
 
