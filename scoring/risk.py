@@ -47,33 +47,33 @@ def _scoped_max(category: str) -> pl.Expr:
 def score_parts(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
     """Add the part_* columns and risk_score to a frame holding exposure and signal columns."""
     w, c, rel = p.weights, p.curves, p.relief
-    f = c["scoped_exposure_factor"]
+    f = c.scoped_exposure_factor
 
     def with_scope(cat: str) -> pl.Expr:
         city = pl.col(f"exposure_{cat}")
         return (city + f * (_scoped_max(cat) - city).clip(lower_bound=0.0)).clip(0.0, 1.0)
 
-    emp_latest = _ramp(pl.col("employment_rate"), c["employment_no_risk"], c["employment_full_risk"])
+    emp_latest = _ramp(pl.col("employment_rate"), c.employment_no_risk, c.employment_full_risk)
     emp_prev = _ramp(pl.col("employment_rate_prev").fill_null(pl.col("employment_rate")),
-                     c["employment_no_risk"], c["employment_full_risk"])
-    share = c["employment_prev_share"]
-    demand = ((1 - c["demand_trend_share"]) * _ramp(pl.col("demand_supply_ratio"), c["demand_ratio_no_risk"],
-                                                    c["demand_ratio_full_risk"])
-              + c["demand_trend_share"] * _ramp(pl.coalesce("ratio_trend_forecast", "ratio_trend"), 0.0,
-                                                -c["demand_fall_full_risk"]))
+                     c.employment_no_risk, c.employment_full_risk)
+    share = c.employment_prev_share
+    demand = ((1 - c.demand_trend_share) * _ramp(pl.col("demand_supply_ratio"), c.demand_ratio_no_risk,
+                                                    c.demand_ratio_full_risk)
+              + c.demand_trend_share * _ramp(pl.coalesce("ratio_trend_forecast", "ratio_trend"), 0.0,
+                                                -c.demand_fall_full_risk))
     df = df.with_columns(
-        part_prohibited=w["prohibited"] * with_scope("prohibited"),
-        part_restricted=w["restricted"] * with_scope("restricted"),
-        part_transforming=w["transforming"] * pl.col("exposure_transforming"),
-        part_relocated=w["relocated"] * pl.col("exposure_relocated"),
-        part_demand=w["demand"] * demand,
+        part_prohibited=w.prohibited * with_scope("prohibited"),
+        part_restricted=w.restricted * with_scope("restricted"),
+        part_transforming=w.transforming * pl.col("exposure_transforming"),
+        part_relocated=w.relocated * pl.col("exposure_relocated"),
+        part_demand=w.demand * demand,
         part_employment=pl.when(pl.col("employment_rate").is_null()).then(0.0)
-        .otherwise(w["employment"] * ((1 - share) * emp_latest + share * emp_prev)),
-        part_enrolment=w["enrolment"] * _ramp(pl.col("enrolment_trend"), 0.0, -c["enrolment_drop_full_risk"]),
-        part_saturation=w["saturation"] * _ramp(pl.col("schools_offering").cast(pl.Float64),
-                                                c["saturation_start"], p.rules["saturation_max_schools"]),
-        part_high_end=-rel["high_end"] * pl.col("exposure_high_end"),
-        part_urban_service=-rel["urban_service"] * pl.col("exposure_urban_service"),
+        .otherwise(w.employment * ((1 - share) * emp_latest + share * emp_prev)),
+        part_enrolment=w.enrolment * _ramp(pl.col("enrolment_trend"), 0.0, -c.enrolment_drop_full_risk),
+        part_saturation=w.saturation * _ramp(pl.col("schools_offering").cast(pl.Float64),
+                                                c.saturation_start, p.rules.saturation_max_schools),
+        part_high_end=-rel.high_end * pl.col("exposure_high_end"),
+        part_urban_service=-rel.urban_service * pl.col("exposure_urban_service"),
     )
     # Rounded to 1e-6: polars may evaluate the same arithmetic with or without fused multiply-adds
     # depending on how a frame is chunked, which moves the last bit; the catalog must not move with it.

@@ -20,7 +20,7 @@ STRENGTH = {STOP: 2, LIMIT: 1}
 def evaluate(r: dict[str, Any], p: Policy) -> dict[str, Any]:
     """Restrictions, guidance, warning level and reasons for one scored major (a row as a dict)."""
     rules = p.rules
-    floor = rules["employment_floor"]
+    floor = rules.employment_floor
     rate, prev = r.get("employment_rate"), r.get("employment_rate_prev")
     emp_red = rate is not None and prev is not None and rate < floor and prev < floor
     emp_yellow = rate is not None and rate < floor and not emp_red
@@ -30,12 +30,12 @@ def evaluate(r: dict[str, Any], p: Policy) -> dict[str, Any]:
     city = next((x for x in restrictions if x["scope"] == CITYWIDE), None)
     if r["mapping_source"] == "proposed":
         banned = r["exposure_prohibited"] + r["exposure_restricted"]
-        if banned > rules["restricted_share"]:
+        if banned > rules.restricted_share:
             notes.append(f"模型推断的对应行业中禁止、限制类合计 {rs.pct(banned)}，未据此列入禁限目录")
     guidance, why = _guidance(r, p, city)
-    level = ("红" if emp_red or (city and city["restriction"] == STOP) or r["risk_score"] >= rules["red_score"]
+    level = ("红" if emp_red or (city and city["restriction"] == STOP) or r["risk_score"] >= rules.red_score
              else "黄" if emp_yellow or restrictions or guidance in ("限制", "控制发展")
-             or r["risk_score"] >= rules["yellow_score"] else "绿")
+             or r["risk_score"] >= rules.yellow_score else "绿")
     text = [rs.mapping_note(r["mapping_source"], r.get("mapping_confidence"))]
     text += rs.list_hit_notes(r["list_hits"]) + rs.scoped_notes(r["scoped_restrictions"])
     text += [rs.demand_note(r), rs.employment_note(r, floor, emp_red, emp_yellow), rs.enrolment_note(r)]
@@ -57,17 +57,17 @@ def _restrictions(r: dict[str, Any], p: Policy, confirmed: bool, emp_red: bool) 
         names[h["category"]].append(h["list_name"])
     pro, res = r["exposure_prohibited"], r["exposure_restricted"]
     city = None
-    if confirmed and pro > rules["prohibited_share"]:
+    if confirmed and pro > rules.prohibited_share:
         city = STOP
         basis = (f"{rs.titles(names.get('prohibited', []))}：对应行业中禁止类占 {rs.pct(pro)}，"
-                 f"超过 {rs.pct(rules['prohibited_share'])}，全市停止新设")
-    elif confirmed and pro + res > rules["restricted_share"]:
+                 f"超过 {rs.pct(rules.prohibited_share)}，全市停止新设")
+    elif confirmed and pro + res > rules.restricted_share:
         city = LIMIT
         lists = rs.titles(names.get("prohibited", []) + names.get("restricted", []))
         basis = (f"{lists}：对应行业中禁止、限制类合计占 {rs.pct(min(1.0, pro + res))}，"
-                 f"超过 {rs.pct(rules['restricted_share'])}，全市限制招生")
+                 f"超过 {rs.pct(rules.restricted_share)}，全市限制招生")
     if emp_red:
-        emp = (f"毕业去向落实率连续两年低于 {rs.pct(rules['employment_floor'])}"
+        emp = (f"毕业去向落实率连续两年低于 {rs.pct(rules.employment_floor)}"
                f"（{rs.pct(r['employment_rate_prev'], 1)}、{rs.pct(r['employment_rate'], 1)}），缩减招生")
         if city is None:
             city, basis = LIMIT, emp + "，全市限制招生"
@@ -84,14 +84,14 @@ def _restrictions(r: dict[str, Any], p: Policy, confirmed: bool, emp_red: bool) 
         entry["lists"] += [n for n in s["list_names"] if n not in entry["lists"]]
     for scope in sorted(scopes):
         e = scopes[scope]
-        kind = (STOP if e["prohibited"] > rules["prohibited_share"]
-                else LIMIT if e["prohibited"] + e["restricted"] > rules["restricted_share"] else None)
+        kind = (STOP if e["prohibited"] > rules.prohibited_share
+                else LIMIT if e["prohibited"] + e["restricted"] > rules.restricted_share else None)
         if kind and STRENGTH[kind] > STRENGTH.get(city or "", 0):
             share = e["prohibited"] if kind == STOP else min(1.0, e["prohibited"] + e["restricted"])
             what = "禁止类" if kind == STOP else "禁止、限制类合计"
             out.append({"restriction": kind, "scope": scope,
                         "basis": f"{rs.titles(e['lists'])}（适用区域：{scope}）：对应行业中{what}占 "
-                                 f"{rs.pct(share)}，超过 {rs.pct(rules['prohibited_share' if kind == STOP else 'restricted_share'])}，"
+                                 f"{rs.pct(share)}，超过 {rs.pct(rules.prohibited_share if kind == STOP else rules.restricted_share)}，"
                                  f"{scope}{kind}"})
     return out
 
@@ -105,24 +105,24 @@ def _guidance(r: dict[str, Any], p: Policy, city: dict[str, str] | None) -> tupl
         found["停止新设"] = "依据上述禁限规则"
     if city and city["restriction"] == LIMIT:
         found["限制"] = "依据上述禁限规则，限制招生"
-    if (r["schools_offering"] > rules["saturation_max_schools"] and trend is not None
-            and trend <= rules["falling_demand_trend"]):
-        found["控制发展"] = (f"全市开设学校 {r['schools_offering']} 所，超过 {rules['saturation_max_schools']:.0f} 所"
+    if (r["schools_offering"] > rules.saturation_max_schools and trend is not None
+            and trend <= rules.falling_demand_trend):
+        found["控制发展"] = (f"全市开设学校 {r['schools_offering']} 所，超过 {rules.saturation_max_schools:.0f} 所"
                          f"且求人倍率下降，控制发展（不再新增布点）")
-    elif r["risk_score"] >= rules["control_score"]:
-        found["控制发展"] = f"风险分值不低于 {rules['control_score']:.0f}，控制发展"
-    if r["exposure_transforming"] > rules["transforming_share"]:
+    elif r["risk_score"] >= rules.control_score:
+        found["控制发展"] = f"风险分值不低于 {rules.control_score:.0f}，控制发展"
+    if r["exposure_transforming"] > rules.transforming_share:
         found["改造升级"] = f"调整转型类占比 {rs.pct(r['exposure_transforming'])}，改造升级"
-    if r["exposure_relocated"] > rules["relocated_share"]:
+    if r["exposure_relocated"] > rules.relocated_share:
         found["合作办学"] = f"疏解转移类占比 {rs.pct(r['exposure_relocated'])}，合作办学"
-    if ratio is not None and r["exposure_high_end"] >= rules["priority_high_end_min"] \
-            and ratio >= rules["priority_ratio_min"]:
+    if ratio is not None and r["exposure_high_end"] >= rules.priority_high_end_min \
+            and ratio >= rules.priority_ratio_min:
         found["优先发展"] = (f"高精尖类占比 {rs.pct(r['exposure_high_end'])}、求人倍率 {ratio:.2f}"
-                         f" ≥ {rules['priority_ratio_min']:g}，优先发展")
-    if ratio is not None and r["exposure_urban_service"] >= rules["key_urban_service_min"] \
-            and ratio >= rules["key_ratio_min"]:
+                         f" ≥ {rules.priority_ratio_min:g}，优先发展")
+    if ratio is not None and r["exposure_urban_service"] >= rules.key_urban_service_min \
+            and ratio >= rules.key_ratio_min:
         found["重点建设"] = (f"城市服务紧缺类占比 {rs.pct(r['exposure_urban_service'])}、求人倍率 {ratio:.2f}"
-                         f" ≥ {rules['key_ratio_min']:g}，重点建设")
+                         f" ≥ {rules.key_ratio_min:g}，重点建设")
     for g in p.guidance_precedence:
         if g in found:
             return g, f"指导类别「{g}」：{found[g]}"

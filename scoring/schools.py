@@ -32,7 +32,7 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
     """One row per school offering, sorted by school_code and major_code (see module doc)."""
     if school_majors.height == 0:
         return pl.DataFrame(schema={c: pl.String for c in SCHOOL_COLUMNS})
-    n = int(policy.rules["exit_zero_enrolment_years"])
+    n = int(policy.rules.exit_zero_enrolment_years)
     latest = int(school_majors["year"].max())
     first = latest - n + 1
     emp_ok = school_majors.filter((pl.col("graduates") > 0) & pl.col("employed").is_not_null())
@@ -97,16 +97,16 @@ def _school_verdict(r: dict[str, Any], p: Policy, n: int, first: int, latest: in
     if rate is not None and city is not None:
         word = "低于" if rate < city - 0.0005 else "高于" if rate > city + 0.0005 else "持平于"
         notes.append(f"{emp_year}年本校毕业去向落实率 {rs.pct(rate, 1)}，{word}全市同专业 {rs.pct(city, 1)}")
-        gap = max(-1.0, min(1.0, (city - rate) / s["employment_gap_full"]))
-    if rate is not None and rate < p.rules["employment_floor"]:
-        flags.append(f"本校毕业去向落实率低于{rs.pct(p.rules['employment_floor'])}")
+        gap = max(-1.0, min(1.0, (city - rate) / s.employment_gap_full))
+    if rate is not None and rate < p.rules.employment_floor:
+        flags.append(f"本校毕业去向落实率低于{rs.pct(p.rules.employment_floor)}")
     applicable = [x for x in (r["restrictions"] or [])
                   if x["scope"] == CITYWIDE or district in p.districts_in(x["scope"])]
     strongest = max(applicable, key=lambda x: STRENGTH[x["restriction"]]) if applicable else None
     if strongest and strongest["scope"] != CITYWIDE:
         notes.append(f"本校位于{district}，适用{strongest['scope']}{strongest['restriction']}")
-    score = ((r["risk_score"] or 0.0) + s["employment_gap_points"] * gap + s["exit_points"] * exit_
-             + s["district_points"] * in_banned_district)
+    score = ((r["risk_score"] or 0.0) + s.employment_gap_points * gap + s.exit_points * exit_
+             + s.district_points * in_banned_district)
     return {"school_code": r["school_code"], "major_code": r["major_code"],
             "restriction": strongest["restriction"] if strongest else None, "school_flags": "；".join(flags),
             "school_reasons": rs.SEP.join(notes), "school_risk_score": max(0.0, min(100.0, score))}
