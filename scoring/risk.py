@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from scoring.evidence import apply_evidence
 from scoring.exposure import CATEGORIES, HITS_DTYPE, SCOPED_DTYPE
 from scoring.policy import Policy
 from scoring.rules import evaluate
@@ -22,7 +23,8 @@ _OPTIONAL = {
     **{f"exposure_{c}": pl.Float64 for c in CATEGORIES}, "mapping_source": pl.String,
     "mapping_confidence": pl.Float64, "demand_supply_ratio": pl.Float64, "ratio_prev": pl.Float64,
     "ratio_trend": pl.Float64, "demand_source": pl.String, "labor_year": pl.Int32, "employment_rate": pl.Float64,
-    "employment_rate_prev": pl.Float64, "in_field_rate": pl.Float64, "employment_year": pl.Int32,
+    "employment_rate_prev": pl.Float64, "employment_rate_prev2": pl.Float64, "in_field_rate": pl.Float64,
+    "employment_year": pl.Int32,
     "enrolled_latest": pl.Int64, "enrolled_base": pl.Int64, "enrolment_trend": pl.Float64,
     "enrolment_base_year": pl.Int32, "schools_offering": pl.Int64, "latest_year": pl.Int32,
     # the model's forecast trend (only where its backtest beat seasonal naive); null → observed trend
@@ -30,7 +32,11 @@ _OPTIONAL = {
     "forecast_mase": pl.Float64,
     # job postings: evidence in the reasons only, never points
     "posting_year": pl.Int32, "posting_openings": pl.Int64, "posting_openings_proposed": pl.Int64}
-RESTRICTIONS_DTYPE = pl.List(pl.Struct({"restriction": pl.String, "scope": pl.String, "basis": pl.String}))
+RESTRICTIONS_DTYPE = pl.List(pl.Struct({"restriction": pl.String, "scope": pl.String, "basis": pl.String,
+                                        "cause": pl.String}))
+VERDICT_SCHEMA = {"major_code": pl.String, "warning_level": pl.String, "guidance": pl.String,
+                  "restriction": pl.String, "restriction_scope": pl.String, "restrictions": RESTRICTIONS_DTYPE,
+                  "cause": pl.String, "basis": pl.String}
 
 
 def _ramp(x: pl.Expr, zero_at: float, full_at: float) -> pl.Expr:
@@ -81,12 +87,8 @@ def score_parts(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
     return df.with_columns(risk_score=pl.sum_horizontal(*PARTS).clip(0.0, 100.0).round(6))
 
 
-def score_majors(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame, p: Policy) -> pl.DataFrame:
-    """One row per major: exposure, signals, parts, risk_score, warning_level, guidance, restriction, reasons.
-
-    Majors missing from `exposure` count as unmapped (all-zero exposure, mapping_source 'none');
-    majors missing from `signals` have no market evidence (null signals, no points from them).
-    """
+def prepare(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame) -> pl.DataFrame:
+    """One row per major with every column scoring reads (absent → null or empty)."""
     base = majors.select("major_code").unique()
     df = base.join(exposure, on="major_code", how="left").join(signals, on="major_code", how="left")
     for name, dtype in (("scoped_restrictions", SCOPED_DTYPE), ("list_hits", HITS_DTYPE)):
@@ -95,13 +97,34 @@ def score_majors(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataF
     for col, dtype in _OPTIONAL.items():
         if col not in df.columns:
             df = df.with_columns(pl.lit(None, dtype).alias(col))
-    df = df.with_columns(
+    return df.with_columns(
         *[pl.col(f"exposure_{cat}").cast(pl.Float64).fill_null(0.0) for cat in CATEGORIES],
         pl.col("mapping_source").fill_null("none"),
-        pl.col("schools_offering").fill_null(0), pl.col("enrolled_latest").fill_null(0))
-    df = score_parts(df, p).sort("major_code")
-    verdicts = pl.DataFrame([evaluate(r, p) for r in df.iter_rows(named=True)], schema={
-        "major_code": pl.String, "warning_level": pl.String, "guidance": pl.String, "restriction": pl.String,
-        "restriction_scope": pl.String, "restrictions": RESTRICTIONS_DTYPE, "reasons": pl.String})
-    return df.join(verdicts, on="major_code", how="left").with_columns(
-        policy_version=pl.lit(p.version)).sort("major_code")
+        pl.col("schools_offering").fill_null(0), pl.col("enrolled_latest").fill_null(0)).sort("major_code")
+
+
+def judge(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
+    """Score parts, risk score and the rules' verdict for prepared (and evidence-gated) rows."""
+    df = score_parts(df.drop([c for c in VERDICT_SCHEMA if c != "major_code" and c in df.columns]), p)
+    verdicts = pl.DataFrame([evaluate(r, p) for r in df.iter_rows(named=True)], schema=VERDICT_SCHEMA)
+    return pl.concat([df, verdicts.drop("major_code")], how="horizontal")
+
+
+def score_majors(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame, p: Policy,
+                 explain: bool = True) -> pl.DataFrame:
+    """One row per major: signals, parts, risk score and its interval, verdict, certainty, cause, reasons.
+
+    Majors missing from `exposure` count as unmapped (all-zero exposure, mapping_source 'none');
+    majors missing from `signals` have no market evidence (null signals, no points from them).
+    `explain=False` skips the what-would-change search (the back-test scores many years).
+    """
+    from scoring.change import what_would_change
+    from scoring.summary import short_reasons
+    from scoring.uncertainty import with_intervals
+
+    df = judge(apply_evidence(prepare(majors, exposure, signals), p), p)
+    df = with_intervals(df, p)
+    if explain:
+        df = what_would_change(df, p)
+    df = short_reasons(df, p)
+    return df.with_columns(policy_version=pl.lit(p.version)).sort("major_code")
