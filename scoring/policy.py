@@ -250,6 +250,17 @@ def _message(err: dict[str, Any]) -> str:
     return f"{name}：{_TYPES.get(err['type'], err['msg'])}{value}"
 
 
+def policy_from_dict(raw: dict[str, Any], name: str = "datapackage.json") -> Policy:
+    """The policy embedded in an edition (`Policy.as_dict()`), validated the same way as the file."""
+    raw = {k: v for k, v in raw.items() if k not in ("sha256",)}
+    sources: dict[str, str] = {}
+    try:
+        policy = Policy.model_validate(raw, context=sources)
+    except ValidationError as exc:
+        raise PolicyError(f"评分政策（{name}）：" + "；".join(_message(e) for e in exc.errors())) from None
+    return policy.model_copy(update={"sources": sources, "raw": raw})
+
+
 def load_policy(path: Path | None = None) -> Policy:
     """Read and validate a policy file (default: the bundled `scoring/policy.yaml`).
 
