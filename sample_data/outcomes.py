@@ -1,4 +1,4 @@
-"""Enrolment and graduate outcomes of every school offering, 2021–2025 (`school_majors`).
+"""Enrolment and graduate outcomes of every school offering, 2018–2025 (`school_majors`).
 
 Vectorised over offerings × years. Enrolment follows the domain profile's trend; graduates are
 the enrolment of three years before (four for 职业本科) less drop-outs; employment is drawn
