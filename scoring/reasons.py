@@ -32,7 +32,8 @@ def change(rel: float, prefix: str) -> str:
 
 
 def titles(names: list[str]) -> str:
-    return "、".join(list_title(n) for n in names if n) or "未具名清单"
+    """Each list named once, in book-title marks."""
+    return "、".join(dict.fromkeys(list_title(n) for n in names if n)) or "未具名清单"
 
 
 def mapping_note(source: str, confidence: float | None) -> str | None:

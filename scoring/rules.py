@@ -63,6 +63,8 @@ def _cause(r: dict[str, Any], level: str, primary: dict[str, str] | None, employ
     """The one primary cause of a 红/黄 or a restriction (None for a green, unrestricted major)."""
     if level == "绿" and primary is None:
         return None
+    if employment and level == "红" and (primary is None or primary["restriction"] != STOP):
+        return EMPLOYMENT  # the employment rule made it red; a list restriction alone gives 黄
     if primary is not None:
         return primary["cause"]
     if employment:

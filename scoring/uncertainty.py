@@ -63,9 +63,10 @@ def _watch_note(r: dict, p: Policy) -> str:
     """Which interval straddles which threshold, in words."""
     parts = []
     floor = p.rules.employment_floor
-    low, high = r.get("employment_rate_low"), r.get("employment_rate_high")
-    if low is not None and high is not None and low < floor <= high:
-        parts.append(f"毕业去向落实率区间 {rs.pct(low, 1)}–{rs.pct(high, 1)} 跨越 {rs.pct(floor)}")
+    for s, year in zip(RATE_YEARS, ("", "上年", "前年"), strict=True):
+        low, high = r.get(f"employment_rate{s}_low"), r.get(f"employment_rate{s}_high")
+        if low is not None and high is not None and low < floor <= high:
+            parts.append(f"{year}毕业去向落实率区间 {rs.pct(low, 1)}–{rs.pct(high, 1)} 跨越 {rs.pct(floor)}")
     for name, line in (("黄色预警线", p.rules.yellow_score), ("红色预警线", p.rules.red_score)):
         if r["risk_score_low"] < line <= r["risk_score_high"]:
             parts.append(f"风险分值区间 {r['risk_score_low']:.1f}–{r['risk_score_high']:.1f} 跨越{name} {line:g}")
