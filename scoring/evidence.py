@@ -69,7 +69,7 @@ def apply_evidence(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
         employment_pool_known=pl.col("graduates").is_not_null(),
         demand_pool=pl.sum_horizontal(*[pl.col(c) for c in ("demand_count", "demand_count_prev")[: ev.pool_years]]),
         demand_pool_known=pl.col("demand_count").is_not_null())
-    emp_state = (pl.when(pl.col("employment_rate").is_null() & ~(pl.col("employment_pool_graduates") > 0))
+    emp_state = (pl.when(pl.col("employment_rate").is_null() & ~(pl.col("employment_pool_graduates").fill_null(0) > 0))
                  .then(pl.lit(NONE))
                  .when(pl.col("employment_pool_known") & (pl.col("employment_pool_graduates") < ev.min_graduates))
                  .then(pl.lit(INSUFFICIENT)).otherwise(pl.lit(OK)))
