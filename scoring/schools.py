@@ -93,7 +93,8 @@ def _short(school: str | None, major: str | None) -> str:
     major_s = [s + "。" for s in (major or "").split("。") if s]
     if school:
         own = [s + "。" for s in school.split("。") if s]
-        return "".join((own + major_s[:-1])[:3])
+        citywide = [("就全市该专业而言，" + major_s[0]) if major_s else "", *major_s[1:-1]]
+        return "".join((own + [s for s in citywide if s])[:3])
     return "".join(major_s)
 
 

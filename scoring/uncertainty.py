@@ -63,7 +63,8 @@ def _watch_note(r: dict, p: Policy) -> str:
     """Which interval straddles which threshold, in words."""
     parts = []
     floor = p.rules.employment_floor
-    for s, year in zip(RATE_YEARS, ("", "上年", "前年"), strict=True):
+    years = max(p.rules.employment_red_years, p.rules.employment_yellow_years)
+    for s, year in list(zip(RATE_YEARS, ("", "上年", "前年"), strict=True))[:years]:
         low, high = r.get(f"employment_rate{s}_low"), r.get(f"employment_rate{s}_high")
         if low is not None and high is not None and low < floor <= high:
             parts.append(f"{year}毕业去向落实率区间 {rs.pct(low, 1)}–{rs.pct(high, 1)} 跨越 {rs.pct(floor)}")
