@@ -16,9 +16,25 @@ from ml.postings import train_classifier
 MIN_MAJORS = 10  # fewer mapped majors than this: too few for 5-fold cross-validation
 
 
-def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0) -> dict:
-    """CV metrics of the three models; a section holds `skipped` (Chinese reason) when data is missing."""
-    out: dict[str, dict] = {}
+_BACKTEST_INPUTS = ("majors", "industries", "major_industry_map", "industry_adjustments", "labor_market",
+                    "school_majors")
+
+
+def evaluate_flags(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
+    """The back-test of past flags (scoring.backtest) on these frames, or `skipped` with the reason."""
+    from scoring.backtest import backtest
+    from scoring.policy import load_policy
+
+    missing = [n for n in _BACKTEST_INPUTS if frames.get(n) is None or frames[n].height == 0]
+    if missing:
+        return {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
+    return backtest(frames, policy or load_policy(), seed=seed)
+
+
+def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
+    """CV metrics of the three models and the back-test of past flags; a section holds `skipped`
+    (Chinese reason) when data is missing."""
+    out: dict[str, dict] = {"flags_backtest": evaluate_flags(frames, seed, policy)}
     majors = frames.get("majors")
     for key, pairs_name, targets_name in (("mapping_occupation", "major_occupation_map", "occupations"),
                                           ("mapping_industry", "major_industry_map", "industries")):
@@ -81,4 +97,8 @@ def format_report(metrics: dict) -> str:
         lines.append(f"  训练 {c['n_train']} 条，测试 {c['n_test']} 条，类别 {c['n_classes']} 个")
         lines.append(f"  准确率 {c['accuracy']:.3f}（多数类基线 {c['majority_accuracy']:.3f}）")
         lines.append(f"  宏平均F1 {c['macro_f1']:.3f}（多数类基线 {c['majority_macro_f1']:.3f}）")
+    if "flags_backtest" in metrics:
+        from scoring.backtest import format_backtest
+
+        lines += ["", "【过往预警回测（预警之后招生或毕业去向落实率是否下降）】", *format_backtest(metrics["flags_backtest"])]
     return "\n".join(lines)

@@ -1,10 +1,12 @@
-"""Enrolment and graduate outcomes of every school offering, 2021–2025 (`school_majors`).
+"""Enrolment and graduate outcomes of every school offering, 2018–2025 (`school_majors`).
 
 Vectorised over offerings × years. Enrolment follows the domain profile's trend; graduates are
 the enrolment of three years before (four for 职业本科) less drop-outs; employment is drawn
 around the profile's city-level rate, so 0 ≤ employed_in_field ≤ employed ≤ graduates holds
 by construction. About 3 % of the offerings of quiet or declining majors enrol nobody in the
-last three years (the exit rule's target).
+last three years (the exit rule's target). One major taught by a single school is planted as a tiny
+cohort (`TINY_COHORT`: 5 enrolled, 4 graduates, 1 employed a year), which the evidence minimum must
+report as 证据不足 instead of a red warning.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import polars as pl
 from sample_data.profiles import PROFILES, YEARS
 from sample_data.schools import Schools
 from sample_data.vocab_domains import DOMAINS
+from sample_data.vocab_majors import major_catalog
+
+_CATALOG = {m.code: m for m in major_catalog()}
 
 _SIZE = {"中职": (20, 70), "高职专科": (30, 120), "职业本科": (30, 80)}
 _LAG = {"中职": 3, "高职专科": 3, "职业本科": 4}
@@ -22,6 +27,16 @@ _SALARY_FACTOR = {"中职": 0.85, "高职专科": 1.0, "职业本科": 1.15}
 _CAN_STOP = ("declining", "restricted", "relocated", "transforming", "normal", "late_drop")
 ZERO_SHARE = 0.03
 """Share of (eligible) offerings with no enrolment in the last three years."""
+TINY_COHORT = {"enrolled": 5, "graduates": 4, "employed": 1, "employed_in_field": 1}
+"""Every year's figures of the planted tiny cohort."""
+
+
+def tiny_cohort_major(frame: pl.DataFrame) -> str:
+    """The major planted as a tiny cohort: the lowest code of a 'normal' major with exactly one offering."""
+    normal = [code for code, m in _CATALOG.items() if DOMAINS[m.domain].profile == "normal"]
+    singles = (frame.filter(pl.col("major_code").is_in(normal)).group_by("major_code")
+               .agg(pl.col("school_code").n_unique().alias("n")).filter(pl.col("n") == 1))
+    return singles["major_code"].sort()[0]
 
 
 def school_majors_frame(schools: Schools, seed: int, scale: int) -> pl.DataFrame:
@@ -60,7 +75,7 @@ def school_majors_frame(schools: Schools, seed: int, scale: int) -> pl.DataFrame
 
     codes = schools.frame["学校代码"].to_numpy()[schools.offer_school]
     years = len(YEARS)
-    return pl.DataFrame({
+    frame = pl.DataFrame({
         "school_code": np.repeat(codes, years),
         "major_code": np.repeat(np.array([m.code for m in majors]), years),
         "year": np.tile(np.array(YEARS, dtype=np.int64), n),
@@ -70,3 +85,5 @@ def school_majors_frame(schools: Schools, seed: int, scale: int) -> pl.DataFrame
         "employed_in_field": in_field.ravel(),
         "starting_salary": np.where(salary_missing, np.nan, salary).ravel(),
     }).with_columns(pl.col("starting_salary").fill_nan(None).cast(pl.Int64))
+    tiny = pl.col("major_code") == tiny_cohort_major(frame)
+    return frame.with_columns(*[pl.when(tiny).then(v).otherwise(pl.col(c)).alias(c) for c, v in TINY_COHORT.items()])

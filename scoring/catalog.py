@@ -16,9 +16,11 @@ __all__ = ["CATALOG_COLUMNS", "CHINESE_HEADERS", "RESTRICTION_COLUMNS", "SCHOOL_
            "restriction_list", "school_major_scores"]
 
 CATALOG_COLUMNS = ("major_code", "major_name", "level", "category_name", "guidance", "warning_level",
-                   "risk_score", *[f"exposure_{c}" for c in CATEGORIES], "demand_supply_ratio",
-                   "employment_rate", "reasons")
-RESTRICTION_COLUMNS = ("major_code", "major_name", "level", "restriction", "scope", "reasons")
+                   "certainty", "cause", "risk_score", "risk_score_low", "risk_score_high",
+                   *[f"exposure_{c}" for c in CATEGORIES], "schools_offering", "demand_supply_ratio", "demand_note",
+                   "employment_rate", "employment_note", "reasons", "what_would_change", "watch_note", "basis")
+RESTRICTION_COLUMNS = ("major_code", "major_name", "level", "restriction", "scope", "cause", "reasons")
+NO_FLAG = "无（未预警）"
 
 _NAMES = {
     "major_code": "专业代码", "major_name": "专业名称", "level": "层次", "category_name": "专业大类",
@@ -26,7 +28,10 @@ _NAMES = {
     "exposure_prohibited": "禁止占比", "exposure_restricted": "限制占比", "exposure_transforming": "调整转型占比",
     "exposure_high_end": "高精尖占比", "exposure_urban_service": "城市服务紧缺占比",
     "exposure_relocated": "疏解转移占比", "demand_supply_ratio": "求人倍率", "employment_rate": "毕业去向落实率",
-    "restriction": "限制类型", "scope": "适用区域",
+    "restriction": "限制类型", "scope": "适用区域", "certainty": "结论确定性", "cause": "主要原因",
+    "risk_score_low": "风险分值下限", "risk_score_high": "风险分值上限", "schools_offering": "开设学校数",
+    "demand_note": "求人倍率说明", "employment_note": "毕业去向落实率说明", "what_would_change": "如何改变结论",
+    "watch_note": "临界说明", "basis": "详细依据",
 }
 _SCHOOL_NAMES = {
     **_NAMES, "school_code": "学校代码", "school_name": "学校名称", "district": "所在区", "latest_year": "年份",
@@ -49,9 +54,12 @@ def guiding_catalog(majors: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
     df = (majors.select("major_code", "major_name", "level", "category_name").unique("major_code")
           .join(scored.select("major_code", *cols), on="major_code", how="left"))
     return df.select(
-        *[pl.col(c) for c in CATALOG_COLUMNS[:6]], pl.col("risk_score").round(1),
-        *[pl.col(f"exposure_{c}").round(4) for c in CATEGORIES],
-        pl.col("demand_supply_ratio").round(3), pl.col("employment_rate").round(4), pl.col("reasons"),
+        *[pl.col(c) for c in CATALOG_COLUMNS[:6]], pl.col("certainty"), pl.col("cause").fill_null(NO_FLAG),
+        *[pl.col(c).round(1) for c in ("risk_score", "risk_score_low", "risk_score_high")],
+        *[pl.col(f"exposure_{c}").round(4) for c in CATEGORIES], pl.col("schools_offering"),
+        pl.col("demand_supply_ratio").round(3), "demand_note", pl.col("employment_rate").round(4),
+        "employment_note", "reasons", pl.col("what_would_change").fill_null(NO_FLAG),
+        pl.col("watch_note").fill_null("—"), "basis",
     ).sort("major_code")
 
 
@@ -66,4 +74,5 @@ def restriction_list(scored: pl.DataFrame, majors: pl.DataFrame) -> pl.DataFrame
             .with_columns(_order=(pl.col("scope") != CITYWIDE).cast(pl.Int8),
                           _strength=-pl.col("restriction").replace_strict(STRENGTH, return_dtype=pl.Int8))
             .sort("major_code", "_order", "scope", "_strength")
-            .select("major_code", "major_name", "level", "restriction", "scope", pl.col("basis").alias("reasons")))
+            .select("major_code", "major_name", "level", "restriction", "scope", "cause",
+                    pl.col("basis").alias("reasons")))

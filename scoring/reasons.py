@@ -32,7 +32,8 @@ def change(rel: float, prefix: str) -> str:
 
 
 def titles(names: list[str]) -> str:
-    return "、".join(list_title(n) for n in names if n) or "未具名清单"
+    """Each list named once, in book-title marks."""
+    return "、".join(dict.fromkeys(list_title(n) for n in names if n)) or "未具名清单"
 
 
 def mapping_note(source: str, confidence: float | None) -> str | None:
@@ -63,13 +64,43 @@ def scoped_notes(scoped: list[dict[str, Any]]) -> list[str]:
             for s in scoped]
 
 
-def demand_note(r: dict[str, Any]) -> str:
+def years_span(last: int | None, n: int) -> str:
+    """'2024–2025年' for the n years ending in `last`."""
+    if last is None:
+        return ""
+    return f"{last}年" if n <= 1 else f"{last - n + 1}–{last}年"
+
+
+def demand_sample(r: dict[str, Any], pool_years: int) -> str:
+    """The 需求人数 behind a 求人倍率 judged too few."""
+    return (f"{years_span(r.get('labor_year'), pool_years)}对应行业需求人数共 {r.get('demand_pool') or 0:,.0f} 人，"
+            "样本不足，未据此预警")
+
+
+def employment_sample(r: dict[str, Any], pool_years: int) -> str:
+    """The graduates behind a 毕业去向落实率 judged too few: '2024–2025年毕业生共 8 人（2025年 4 人）…'."""
+    latest = f"（{r['employment_year']}年 {r.get('graduates') or 0} 人）" if pool_years > 1 else ""
+    return (f"{years_span(r.get('employment_year'), pool_years)}毕业生共 {r.get('employment_pool_graduates') or 0} 人"
+            f"{latest}，样本不足，未据此预警")
+
+
+def interval(low: float | None, high: float | None, fmt: str = "pct") -> str:
+    if low is None or high is None or abs(high - low) < 1e-9:
+        return ""
+    show = (lambda x: pct(x, 1)) if fmt == "pct" else (lambda x: f"{x:.2f}")
+    return f"（95%区间 {show(low)}–{show(high)}）"
+
+
+def demand_note(r: dict[str, Any], pool_years: int = 2) -> str:
     ratio = r.get("demand_supply_ratio")
+    if r.get("demand_evidence") == "insufficient":
+        return f"求人倍率：{demand_sample(r, pool_years)}" + posting_note(r)
     if ratio is None:
         return "无可用的人才供需数据，需求部分不计分" + posting_note(r)
     basis = "（按对应职业）" if r.get("demand_source") == "occupation" else ""
     year = f"{r['labor_year']}年" if r.get("labor_year") is not None else ""
     text = f"{year}求人倍率 {ratio:.2f}{basis}"
+    text += interval(r.get("demand_supply_ratio_low"), r.get("demand_supply_ratio_high"), "ratio")
     trend = r.get("ratio_trend")
     if trend is not None:
         text += "，" + change(trend, "较上年")
@@ -89,21 +120,45 @@ def posting_note(r: dict[str, Any]) -> str:
     return f"；{r['posting_year']}年招聘信息中对应行业岗位 {r['posting_openings']:,} 个{note}（仅作参考，不计分）"
 
 
-def employment_note(r: dict[str, Any], floor: float, red: bool, yellow: bool) -> str | None:
+def employment_note(r: dict[str, Any], floor: float, red: bool, yellow: bool, below: int = 0,
+                    pool_years: int = 2) -> str | None:
     rate, prev, year = r.get("employment_rate"), r.get("employment_rate_prev"), r.get("employment_year")
+    if r.get("employment_evidence") == "insufficient":
+        return f"毕业去向落实率：{employment_sample(r, pool_years)}"
     if rate is None:
         return None
-    text = f"{year}年毕业去向落实率 {pct(rate, 1)}"
+    graduates = f"，毕业生 {r['graduates']} 人" if r.get("graduates") else ""
+    text = f"{year}年毕业去向落实率 {pct(rate, 1)}{interval(r.get('employment_rate_low'), r.get('employment_rate_high'))}"
+    text += graduates
     if red:
-        return text + f"，上年 {pct(prev, 1)}，连续两年低于{pct(floor)}，缩减招生"
+        if below >= 2:
+            return text + f"，上年 {pct(prev, 1)}，连续{_CN_N.get(below, below)}年低于{pct(floor)}，缩减招生"
+        return text + "，位于全市各专业最低之列，缩减招生"
     if yellow:
         prev_text = f"（上年 {pct(prev, 1)}）" if prev is not None else ""
         return text + f"{prev_text}，低于{pct(floor)}，黄色预警"
     return text
 
 
+_CN_N = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五"}
+
+
+def employment_red_text(r: dict[str, Any], rules: Any) -> str:
+    """The restriction basis of the employment rule (years below the floor, or the bottom share)."""
+    n = rules.employment_red_years
+    years = [r.get(k) for k in ("employment_rate", "employment_rate_prev", "employment_rate_prev2")][:max(n, 2)]
+    shown = "、".join(pct(x, 1) for x in reversed(years) if x is not None)
+    if rules.employment_bottom_share > 0 and (r.get("employment_bottom_years") or 0) >= n:
+        return (f"毕业去向落实率连续{_CN_N.get(n, n)}年位于全市各专业最低的 {pct(rules.employment_bottom_share)}"
+                f"（{shown}），缩减招生")
+    return f"毕业去向落实率连续{_CN_N.get(n, n)}年低于 {pct(rules.employment_floor)}（{shown}），缩减招生"
+
+
 def enrolment_note(r: dict[str, Any]) -> str | None:
     trend = r.get("enrolment_trend")
+    if r.get("enrolment_evidence") == "insufficient":
+        return (f"招生趋势：{r['enrolment_base_year']}年全市招生仅 {r['enrolled_base']} 人，样本不足，"
+                "未据此预警")
     if trend is None:
         return None
     return (f"近三年招生人数{change(trend, '')}（{r['enrolment_base_year']}年 {r['enrolled_base']} 人 → "

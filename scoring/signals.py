@@ -8,7 +8,9 @@
   (专业—职业对应) are used the same way. `ratio_trend` = latest ÷ previous year − 1, over the codes
   that have both years.
 * `employment_rate` = Σ就业 ÷ Σ毕业 across Beijing schools in the latest year with outcome data
-  (`employment_year`); `in_field_rate` = Σ对口就业 ÷ Σ就业.
+  (`employment_year`), `_prev` and `_prev2` the two years before; `graduates*`/`employed*` are the
+  counts behind each rate (the sample for evidence minimums and Wilson intervals); `in_field_rate` =
+  Σ对口就业 ÷ Σ就业. `demand_count`/`supply_count` (`_prev`) are the 需求人数/求职人数 behind 求人倍率.
 * `enrolled_latest`, `enrolment_trend` (latest vs. two years before), `schools_offering` (schools
   enrolling > 0 in `latest_year`, the latest year of enrolment data).
 """
@@ -51,17 +53,30 @@ def _demand(majors: pl.DataFrame, imap: pl.DataFrame, omap: pl.DataFrame | None,
     below = {"industry": _below(ind, sections), "occupation": _below(occ, sections)}
     rows = []
     for major in sorted(majors["major_code"].unique().to_list()):
-        ratio, prev, trend, source = None, None, None, "none"
+        ratio, prev, trend, source, counts = None, None, None, "none", (None,) * 4
         if year is not None:
             for kind, table, weights in (("industry", ind, iw), ("occupation", occ, ow)):
                 ratio, prev, trend = _major_ratio(weights.get(major, []), table, below[kind], year, sections)
                 if ratio is not None:
-                    source = kind
+                    source, counts = kind, _counts(weights.get(major, []), table, below[kind], year, sections)
                     break
-        rows.append((major, ratio, prev, trend, source, year))
+        rows.append((major, ratio, prev, trend, source, year, *counts))
     return pl.DataFrame(rows, orient="row", schema={
         "major_code": pl.String, "demand_supply_ratio": pl.Float64, "ratio_prev": pl.Float64,
-        "ratio_trend": pl.Float64, "demand_source": pl.String, "labor_year": pl.Int32})
+        "ratio_trend": pl.Float64, "demand_source": pl.String, "labor_year": pl.Int32,
+        "demand_count": pl.Float64, "supply_count": pl.Float64, "demand_count_prev": pl.Float64,
+        "supply_count_prev": pl.Float64})
+
+
+def _counts(weights: list[tuple[str, float]], table: Series, below: dict[str, list[str]], year: int,
+            sections: dict[str, str]) -> tuple[float | None, ...]:
+    """需求人数 and 求职人数 behind the ratio (latest and previous year): the sample sizes of the signal."""
+    used = sorted({c for code, _ in weights for c in _serving(code, table, below, sections)})
+    out: list[float | None] = []
+    for y in (year, year - 1):
+        pairs = [table[c][y] for c in used if y in table[c]]
+        out += [sum(d for d, _ in pairs), sum(s for _, s in pairs)] if pairs else [None, None]
+    return tuple(out)
 
 
 def _weights(w: pl.DataFrame, code: str) -> dict[str, list[tuple[str, float]]]:
@@ -164,19 +179,24 @@ def _school_signals(sm: pl.DataFrame, trend_years: int) -> pl.DataFrame:
         e = pl.col("employed").filter(at & grads_ok).sum() / pl.col("graduates").filter(at & grads_ok).sum()
         f = (pl.col("employed_in_field").filter(at & infield_ok).sum()
              / pl.col("employed").filter(at & infield_ok).sum())
-        return [e.alias(name), f.alias(f"in_field{name[len('employment'):]}")]
+        g = pl.col("graduates").filter(at & grads_ok).sum()
+        return [e.alias(name), f.alias(f"in_field{name[len('employment'):]}"),
+                g.alias(name.replace("employment_rate", "graduates")),
+                pl.col("employed").filter(at & grads_ok).sum().alias(name.replace("employment_rate", "employed"))]
 
     at_latest = (pl.col("year") == latest) if latest is not None else pl.lit(False)
     at_base = (pl.col("year") == base_year) if base_year is not None else pl.lit(False)
     return sm.group_by("major_code").agg(
         *rate(emp_year, "employment_rate"), *rate(emp_year - 1 if emp_year else None, "employment_rate_prev"),
+        *rate(emp_year - 2 if emp_year else None, "employment_rate_prev2"),
         pl.col("enrolled").filter(at_latest).sum().alias("enrolled_latest"),
         pl.col("enrolled").filter(at_base).sum().alias("enrolled_base"),
         pl.col("school_code").filter(at_latest & (pl.col("enrolled") > 0)).n_unique().alias("schools_offering"),
     ).with_columns(
         pl.col("employment_rate").fill_nan(None), pl.col("employment_rate_prev").fill_nan(None),
+        pl.col("employment_rate_prev2").fill_nan(None),
         pl.col("in_field_rate").fill_nan(None),
         enrolment_trend=pl.when(pl.col("enrolled_base") > 0)
         .then(pl.col("enrolled_latest") / pl.col("enrolled_base") - 1),
         enrolment_base_year=pl.lit(base_year, pl.Int32),
-    ).drop("in_field_rate_prev")
+    ).drop("in_field_rate_prev", "in_field_rate_prev2")

@@ -158,7 +158,7 @@ def test_schools_and_offerings(tables) -> None:
     assert schools["school_code"].is_unique().all() and schools["school_code"].str.contains(r"^\d{10}$").all()
     assert set(schools["district"]) == DISTRICTS and set(schools["level"]) == {"中职", "高职"}
     assert sm.select("school_code", "major_code", "year").is_unique().all()
-    assert set(sm["year"]) == {2021, 2022, 2023, 2024, 2025}
+    assert set(sm["year"]) == set(range(2018, 2026))  # eight years: enough history for the back-test
     assert set(sm["school_code"]) <= set(schools["school_code"])
     assert set(sm["major_code"]) <= set(tables["majors"]["major_code"])
     assert sm.filter((pl.col("employed_in_field") < 0) | (pl.col("employed_in_field") > pl.col("employed"))
@@ -301,3 +301,23 @@ def test_cli_prints_chinese_summary(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "已生成样例收件箱" in printed and "招聘信息：20,000 行" in printed
     with pytest.raises(SystemExit):
         main(["--out", str(tmp_path / "bad"), "--scale", "0"])
+
+
+def test_planted_tiny_cohort_is_insufficient_evidence(tables) -> None:
+    from sample_data.outcomes import TINY_COHORT, tiny_cohort_major
+    from scoring.policy import load_policy
+    from scoring.risk import score_majors
+    from scoring.signals import market_signals
+
+    sm = tables["school_majors"]
+    code = tiny_cohort_major(sm)
+    rows = sm.filter(pl.col("major_code") == code)
+    assert rows["school_code"].n_unique() == 1 and set(rows["graduates"]) == {TINY_COHORT["graduates"]}
+    majors = pl.DataFrame({"major_code": [code]})
+    empty_map = pl.DataFrame(schema={"major_code": pl.String, "industry_code": pl.String, "weight": pl.Float64})
+    labor = pl.DataFrame(schema={"period": pl.String, "year": pl.Int32, "quarter": pl.Int32, "industry_code": pl.String,
+                                 "occupation_code": pl.String, "demand": pl.Int64, "supply": pl.Int64})
+    signals = market_signals(majors, empty_map, None, labor, rows.with_columns(pl.col("year").cast(pl.Int32)))
+    r = score_majors(majors, pl.DataFrame({"major_code": [code]}), signals, load_policy()).to_dicts()[0]
+    assert r["employment_evidence"] == "insufficient" and r["warning_level"] != "红" and r["restriction"] is None
+    assert "毕业生共 8 人（2025年 4 人）" in r["reasons"]

@@ -81,7 +81,10 @@ def test_school_scores(fx):
     dong = _school(s, "1111000002", "510201")
     assert "所在区（东城区）不再举办职业教育" in dong["school_flags"]
     assert dong["employment_rate"] == pytest.approx(0.5) and dong["city_employment_rate"] == pytest.approx(0.87)
-    assert "低于全市同专业 87.0%" in dong["reasons"]
+    assert "低于全市同专业 87.0%" in dong["basis"]
+    assert dong["reasons"].startswith("学校位于东城区") and "鼓励" not in dong["reasons"]
+    assert dong["cause"] == "所在区" and "须疏解转移或停办" in dong["what_would_change"]
+    assert gone["cause"] == "招生萎缩" and gone["what_would_change"].startswith("恢复招生可解除退出提示")
     assert dong["school_risk_score"] > dong["risk_score"]
     good = _school(s, "1111000003", "510201")
     assert good["school_flags"] == "" and good["school_risk_score"] == 0.0

@@ -43,7 +43,8 @@ def test_each_guidance_rule_acts(scored, major, guidance):
 def test_banned_major_stops_citywide(scored):
     r = _row(scored, "470201")
     assert (r["restriction"], r["restriction_scope"], r["warning_level"]) == ("停止新设", "全市", "红")
-    assert f"《{LIST_BAN}》" in r["reasons"] and "禁止类占 100%" in r["reasons"]
+    assert f"《{LIST_BAN}》" in r["basis"] and "禁止类占 100%" in r["basis"]
+    assert r["reasons"].count(f"《{LIST_BAN}》") == 1 and r["cause"] == "产业清单"
 
 
 def test_restricted_only_in_dongcheng(scored):
@@ -51,21 +52,24 @@ def test_restricted_only_in_dongcheng(scored):
     assert (r["restriction"], r["restriction_scope"]) == ("限制招生", "东城区")
     assert r["guidance"] == "正常"  # the citywide catalog is not restricted; the 东城区 row is on the list
     assert r["warning_level"] == "黄"
-    assert "东城区限制招生" in r["reasons"]
+    assert "东城区限制招生" in r["basis"] and r["reasons"].startswith("在东城区")
 
 
 def test_employment_rules(scored):
     red = _row(scored, "530101")
     assert red["warning_level"] == "红" and red["restriction"] == "限制招生"
-    assert "2025年毕业去向落实率 50.0%，上年 53.3%，连续两年低于60%，缩减招生" in red["reasons"]
+    assert "2025年毕业去向落实率 50.0%（95%区间 37.7%–62.3%），毕业生 60 人，上年 53.3%，连续两年低于60%，缩减招生" \
+        in red["basis"]
+    assert red["reasons"].startswith("毕业去向落实率连续两年低于 60%（53.3%、50.0%）") and red["cause"] == "毕业去向"
     yellow = _row(scored, "530102")
     assert yellow["warning_level"] == "黄" and yellow["restriction"] is None
-    assert "2025年毕业去向落实率 55.0%（上年 70.0%），低于60%" in yellow["reasons"]
+    assert "毕业生 40 人（上年 70.0%），低于60%" in yellow["basis"]
+    assert yellow["reasons"].startswith("2025年毕业去向落实率 55.0%，低于 60%")
     assert _row(scored, "460104")["warning_level"] == "绿"
 
 
 def test_demand_figures_in_reasons(scored):
-    assert "2025年求人倍率 0.60，较上年下降 25%" in _row(scored, "470201")["reasons"]
+    assert "2025年求人倍率 0.60（95%区间 0.54–0.66），较上年下降 25%" in _row(scored, "470201")["basis"]
 
 
 def test_proposed_mapping_raises_score_but_never_restricts(scored):
@@ -74,11 +78,11 @@ def test_proposed_mapping_raises_score_but_never_restricts(scored):
     assert prop["risk_score"] == pytest.approx(confirmed["risk_score"])
     assert prop["restriction"] is None and prop["restrictions"] == []
     assert prop["guidance"] not in ("停止新设", "限制")
-    assert "模型推断（置信度 0.82）" in prop["reasons"]
+    assert "模型推断（置信度 0.82）" in prop["basis"]
 
 
 def test_unmapped_major_says_so(scored):
-    assert _row(scored, "610101")["reasons"].startswith("未找到专业—行业对应，仅依据人才供需信号评分")
+    assert _row(scored, "610101")["basis"].startswith("未找到专业—行业对应，仅依据人才供需信号评分")
 
 
 def test_too_many_schools_with_falling_demand_is_controlled(tmp_path):
@@ -87,7 +91,7 @@ def test_too_many_schools_with_falling_demand_is_controlled(tmp_path):
     p = policy_with(tmp_path, {"rules.saturation_max_schools": 2, "curves.saturation_start": 1})
     r = _row(run(f.with_(labor_market=labor), p)[2], "510201")  # 3 schools, ratio 2.2 → 2.0
     assert r["guidance"] == "控制发展"  # also qualifies for 优先发展; 控制发展 comes first
-    assert "全市开设学校 3 所，超过 2 所且求人倍率下降" in r["reasons"]
+    assert "全市开设学校 3 所，超过 2 所且求人倍率下降" in r["basis"]
     assert r["part_saturation"] == pytest.approx(5.0)
     rising = _row(run(f, p)[2], "510201")
     assert rising["guidance"] == "优先发展"
@@ -149,7 +153,7 @@ def _frames(rows: list[dict]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
 
 
 def _scores(rows: list[dict]) -> list[float]:
-    return score_majors(*_frames(rows), POLICY).sort("major_code")["risk_score"].to_list()
+    return score_majors(*_frames(rows), POLICY, explain=False).sort("major_code")["risk_score"].to_list()
 
 
 def _bumped(rows: list[dict], key: str, deltas: list[float], cap: float | None) -> list[dict]:
@@ -201,7 +205,7 @@ def test_higher_demand_ratio_never_raises_risk(rows, deltas):
 @settings(max_examples=60, deadline=None)
 @given(_rows)
 def test_proposed_mapping_never_yields_a_list_restriction(rows):
-    out = score_majors(*_frames(rows), POLICY)
+    out = score_majors(*_frames(rows), POLICY, explain=False)
     for r in out.filter(pl.col("mapping_source") != "map").iter_rows(named=True):
         assert all(x["restriction"] != "停止新设" for x in r["restrictions"])
         assert all(x["scope"] == "全市" and "毕业去向落实率连续两年" in x["basis"] for x in r["restrictions"])
@@ -215,7 +219,8 @@ def test_local_and_citywide_entries_together_restrict_in_the_district():
                      schema_overrides={"weight": pl.Float64})
     adj = adjustments_frame([(LIST_BAN, "restricted", "62", "东城区"), ("市清单", "restricted", "26", "全市")])
     r = _row(run(f.with_(major_industry_map=m, industry_adjustments=adj))[2], "540101")
-    assert r["restrictions"] == [{"restriction": "限制招生", "scope": "东城区", "basis": r["restrictions"][0]["basis"]}]
+    assert r["restrictions"] == [{"restriction": "限制招生", "scope": "东城区", "basis": r["restrictions"][0]["basis"],
+                                  "cause": "产业清单"}]
     assert r["part_restricted"] == pytest.approx(15 * (0.5 + 0.3 * 0.5))  # city 0.5 + factor × local extra
 
 
@@ -223,7 +228,7 @@ _LEVEL = {"绿": 0, "黄": 1, "红": 2}
 
 
 def _levels(rows: list[dict]) -> list[int]:
-    out = score_majors(*_frames(rows), POLICY).sort("major_code")
+    out = score_majors(*_frames(rows), POLICY, explain=False).sort("major_code")
     return [_LEVEL[w] for w in out["warning_level"]]
 
 
@@ -232,7 +237,7 @@ _STRENGTH = {"限制招生": 1, "停止新设": 2}
 
 def _citywide_restriction(rows: list[dict]) -> list[int]:
     """The strongest citywide restriction per major: 0 none, 1 限制招生, 2 停止新设."""
-    out = score_majors(*_frames(rows), POLICY).sort("major_code")
+    out = score_majors(*_frames(rows), POLICY, explain=False).sort("major_code")
     return [max((_STRENGTH[x["restriction"]] for x in r if x["scope"] == "全市"), default=0)
             for r in out["restrictions"]]
 

@@ -1,0 +1,146 @@
+"""How past flags fared: score each earlier year with only the data then available, then look ahead.
+
+For every origin year Y with a year of history before it and `horizon` years after it, the same
+rules score the majors from the school and labour-market rows up to Y (list entries in force by the
+end of Y). A major offered in Y "declined" when its citywide enrolment fell by at least `enrol_drop`
+by Y + horizon, or its 毕业去向落实率 fell by at least `employment_drop` (both years on enough
+graduates). Over all (major, origin) pairs: precision = declined among flagged (红/黄), recall =
+flagged among declined, lift = precision ÷ the base rate of declines; Wilson intervals for the
+first two, a seeded bootstrap over pairs for lift. Short histories are reported as such.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from scoring.evidence import wilson
+from scoring.exposure import industry_exposure
+from scoring.policy import Policy
+from scoring.risk import score_majors
+from scoring.signals import market_signals
+
+MIN_ORIGINS, MIN_FLAGGED, MIN_DECLINES = 2, 10, 10
+
+
+def _outcomes(sm: pl.DataFrame, year: int, horizon: int, enrol_drop: float, employment_drop: float,
+              min_graduates: int) -> pl.DataFrame:
+    """major_code, declined (bool) for majors enrolling in `year`."""
+    ok = (pl.col("graduates") > 0) & pl.col("employed").is_not_null()
+
+    def at(y: int, tag: str) -> pl.DataFrame:
+        return sm.filter(pl.col("year") == y).group_by("major_code").agg(
+            pl.col("enrolled").sum().alias(f"enrolled_{tag}"),
+            pl.col("employed").filter(ok).sum().alias(f"employed_{tag}"),
+            pl.col("graduates").filter(ok).sum().alias(f"graduates_{tag}"))
+
+    df = at(year, "then").join(at(year + horizon, "after"), on="major_code", how="left").filter(
+        pl.col("enrolled_then") > 0)
+    rate = lambda tag: pl.col(f"employed_{tag}") / pl.col(f"graduates_{tag}")  # noqa: E731
+    enough = (pl.col("graduates_then") >= min_graduates) & (pl.col("graduates_after") >= min_graduates)
+    return df.select("major_code", declined=(
+        (pl.col("enrolled_after").fill_null(0) <= (1 - enrol_drop) * pl.col("enrolled_then"))
+        | (enough & (rate("after") <= rate("then") - employment_drop)).fill_null(False)))
+
+
+def flags_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, horizon: int = 1, enrol_drop: float = 0.10,
+                       employment_drop: float = 0.05) -> pl.DataFrame:
+    """One row per (origin year, major offered then): flagged (红/黄 then) and declined (after)."""
+    sm, labor = frames["school_majors"], frames["labor_market"]
+    years = sorted(sm["year"].unique().to_list())
+    labor_year = labor["year"] if "year" in labor.columns else labor["period"].str.slice(0, 4).cast(pl.Int32)
+    rows = []
+    for y in [y for y in years if y - 1 >= years[0] and y + horizon <= years[-1]]:
+        sm_y, labor_y = sm.filter(pl.col("year") <= y), labor.filter(labor_year <= y)
+        exposure = industry_exposure(frames["majors"], frames["industries"], frames["major_industry_map"],
+                                     frames["industry_adjustments"], frames.get("proposed"), as_of=date(y, 12, 31))
+        signals = market_signals(frames["majors"], frames["major_industry_map"], frames.get("major_occupation_map"),
+                                 labor_y, sm_y, frames.get("proposed"), frames["industries"])
+        scored = score_majors(frames["majors"], exposure, signals, p, explain=False)
+        out = _outcomes(sm, y, horizon, enrol_drop, employment_drop, p.evidence.min_graduates)
+        rows.append(out.join(scored.select("major_code", flagged=pl.col("warning_level") != "绿"), on="major_code")
+                    .with_columns(origin=pl.lit(y, pl.Int32)))
+    schema = {"major_code": pl.String, "declined": pl.Boolean, "flagged": pl.Boolean, "origin": pl.Int32}
+    return pl.concat(rows) if rows else pl.DataFrame(schema=schema)
+
+
+def measure(pairs: pl.DataFrame, z: float = 1.96, seed: int = 0, reps: int = 1000) -> dict[str, Any]:
+    """Precision, recall and lift with intervals, per origin counts, and a plain verdict."""
+    n = pairs.height
+    f = pairs["flagged"].to_numpy().astype(bool) if n else np.zeros(0, bool)
+    d = pairs["declined"].to_numpy().astype(bool) if n else np.zeros(0, bool)
+    tp, flagged, declined = int((f & d).sum()), int(f.sum()), int(d.sum())
+    out: dict[str, Any] = {"pairs": n, "origins": sorted(pairs["origin"].unique().to_list()) if n else [],
+                           "flagged": flagged, "declined": declined, "true_positives": tp}
+    out["precision"] = tp / flagged if flagged else None
+    out["precision_interval"] = wilson(tp, flagged, z) if flagged else None
+    out["recall"] = tp / declined if declined else None
+    out["recall_interval"] = wilson(tp, declined, z) if declined else None
+    base = declined / n if n else None
+    out["base_rate"] = base
+    out["lift"] = out["precision"] / base if out["precision"] is not None and base else None
+    out["lift_interval"] = _bootstrap_lift(f, d, seed, reps) if out["lift"] is not None else None
+    out["verdict"] = _verdict(out)
+    return out
+
+
+def _bootstrap_lift(f: np.ndarray, d: np.ndarray, seed: int, reps: int) -> tuple[float, float] | None:
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(f), size=(reps, len(f)))
+    ff, dd = f[idx], d[idx]
+    flagged, base = ff.sum(axis=1), dd.mean(axis=1)
+    ok = (flagged > 0) & (base > 0)
+    if not ok.any():
+        return None
+    lift = (ff & dd).sum(axis=1)[ok] / flagged[ok] / base[ok]
+    return float(np.quantile(lift, 0.025)), float(np.quantile(lift, 0.975))
+
+
+def _verdict(m: dict[str, Any]) -> str:
+    if len(m["origins"]) < MIN_ORIGINS or m["flagged"] < MIN_FLAGGED or m["declined"] < MIN_DECLINES:
+        return (f"历史太短或样本太少，不足以判断预警是否有效（回测年份 {len(m['origins'])} 个，被预警 {m['flagged']} 个，"
+                f"随后下降 {m['declined']} 个；至少需要 {MIN_ORIGINS} 个年份、各 {MIN_FLAGGED} 个）")
+    low = m["lift_interval"][0] if m["lift_interval"] else None
+    if low is not None and low > 1:
+        return (f"被预警专业随后下降的比例是全部专业的 {m['lift']:.2f} 倍（95%区间下限 {low:.2f} 高于 1），"
+                "预警对后来的下降有提示作用")
+    return f"提升度 {m['lift']:.2f} 的区间包含 1，尚不能证明预警优于随机"
+
+
+def backtest(frames: dict[str, pl.DataFrame], p: Policy, horizon: int = 1, seed: int = 0) -> dict[str, Any]:
+    """`flags_and_outcomes` measured; per-origin figures under `by_origin`."""
+    pairs = flags_and_outcomes(frames, p, horizon)
+    out = measure(pairs, p.evidence.interval_z, seed)
+    out["horizon"] = horizon
+    out["by_origin"] = [
+        {"origin": y, **{k: v for k, v in measure(pairs.filter(pl.col("origin") == y), p.evidence.interval_z,
+                                                     seed, 200).items() if k in ("pairs", "flagged", "declined",
+                                                                                 "precision", "lift")}}
+        for y in out["origins"]]
+    return out
+
+
+def format_backtest(m: dict[str, Any]) -> list[str]:
+    """Chinese lines for `majorwatch evaluate` and the bulletin."""
+    if m.get("skipped"):
+        return [f"  未评估：{m['skipped']}"]
+    years = "、".join(str(y) for y in m["origins"]) or "无"
+    lines = [f"  回测起点年份：{years}（每年只用当年及以前的数据评分，看其后 {m['horizon']} 年）",
+             f"  专业·年份 {m['pairs']} 个，被预警（红/黄）{m['flagged']} 个，随后招生或落实率下降 {m['declined']} 个"]
+
+    def show(name: str, key: str, pct: bool = True) -> None:
+        v, ci = m[key], m.get(f"{key}_interval")
+        if v is None:
+            lines.append(f"  {name}：无法计算")
+            return
+        f = (lambda x: f"{x * 100:.1f}%") if pct else (lambda x: f"{x:.2f}")
+        lines.append(f"  {name}：{f(v)}" + (f"（95%区间 {f(ci[0])}–{f(ci[1])}）" if ci else ""))
+
+    show("精确率（被预警中随后下降的比例）", "precision")
+    show("召回率（随后下降中事先被预警的比例）", "recall")
+    show("提升度（精确率 ÷ 全部专业的下降比例）", "lift", pct=False)
+    lines.append(f"  结论：{m['verdict']}")
+    return lines

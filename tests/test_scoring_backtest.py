@@ -1,0 +1,64 @@
+"""The back-test of past flags: planted true declines give lift > 1; a short history says so."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from scoring.backtest import backtest, format_backtest, measure
+from scoring.policy import load_policy
+from tests.scoring_fixtures import adjustments_frame, industries_frame
+
+YEARS = range(2021, 2026)
+BAD = 8          # majors 0..7: employment 40% every year and enrolment falling 30% a year (planted true declines)
+N = 20           # majors 8..19: employment 90%, flat enrolment; two of them drop in 2025 without warning
+SURPRISE = {"700008", "700009"}
+
+
+def _frames(years=YEARS) -> dict[str, pl.DataFrame]:
+    codes = [f"7000{i:02d}" for i in range(N)]
+    rows = []
+    for i, code in enumerate(codes):
+        for y in years:
+            bad = i < BAD
+            enrolled = round(100 * 0.7 ** (y - 2021)) if bad else (60 if code in SURPRISE and y == 2025 else 100)
+            rows.append(("1111000001", code, y, enrolled, 50, 20 if bad else 45, 10, None))
+    sm = pl.DataFrame(rows, orient="row", schema={
+        "school_code": pl.String, "major_code": pl.String, "year": pl.Int32, "enrolled": pl.Int32,
+        "graduates": pl.Int32, "employed": pl.Int32, "employed_in_field": pl.Int32, "starting_salary": pl.Float64})
+    return {"majors": pl.DataFrame({"major_code": codes}), "industries": industries_frame(),
+            "major_industry_map": pl.DataFrame(schema={"major_code": pl.String, "industry_code": pl.String,
+                                                       "weight": pl.Float64}),
+            "major_occupation_map": None, "industry_adjustments": adjustments_frame([]),
+            "labor_market": pl.DataFrame(schema={"period": pl.String, "year": pl.Int32, "quarter": pl.Int32,
+                                                 "industry_code": pl.String, "occupation_code": pl.String,
+                                                 "demand": pl.Int64, "supply": pl.Int64, "region": pl.String}),
+            "school_majors": sm}
+
+
+def test_planted_declines_are_found_with_lift_above_one():
+    m = backtest(_frames(), load_policy())
+    assert m["origins"] == [2022, 2023, 2024]
+    assert m["flagged"] == BAD * 3 and m["true_positives"] == BAD * 3     # every flag was followed by a decline
+    assert m["declined"] == BAD * 3 + len(SURPRISE)                       # plus the two unwarned drops in 2025
+    base = m["declined"] / m["pairs"]
+    assert m["lift"] == 1 / base and m["lift"] > 1
+    assert m["lift_interval"][0] > 1
+    assert m["recall"] == BAD * 3 / (BAD * 3 + len(SURPRISE))
+    assert "预警对后来的下降有提示作用" in m["verdict"]
+    assert any("提升度" in line for line in format_backtest(m))
+
+
+def test_a_short_history_says_it_cannot_tell():
+    m = backtest(_frames(range(2023, 2026)), load_policy())
+    assert m["origins"] == [2024] and m["verdict"].startswith("历史太短或样本太少")
+    none = backtest(_frames(range(2024, 2026)), load_policy())
+    assert none["origins"] == [] and none["pairs"] == 0 and none["verdict"].startswith("历史太短或样本太少")
+    assert "无法计算" in "\n".join(format_backtest(none))
+
+
+def test_no_better_than_chance_is_said_plainly():
+    pairs = pl.DataFrame({"major_code": [str(i) for i in range(40)], "declined": [i % 2 == 0 for i in range(40)],
+                          "flagged": [i % 4 < 2 for i in range(40)], "origin": [2022] * 20 + [2023] * 20},
+                         schema_overrides={"origin": pl.Int32})
+    m = measure(pairs)
+    assert m["lift"] == 1.0 and "尚不能证明预警优于随机" in m["verdict"]
