@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     portal.add_argument("--port", type=int, default=8080)
     portal.set_defaults(func=_cmd_portal)
 
+    from pipelines.cli_commission import register as register_commission
+
+    register_commission(sub)
+
     docs = sub.add_parser("docs", help="由资产图重新生成 docs/tables.md（仓库表说明）")
     docs.set_defaults(func=_cmd_docs)
 
