@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -95,37 +96,121 @@ def column_widths(df: pl.DataFrame, titles: Iterable[str]) -> list[int]:
     return [max(w, MIN_WIDTH) for w in widths]
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: a frame in its final order, its Chinese headers and how numbers read.
+
+    ``percent`` columns show as 12.3%; ``missing`` gives the words written where a number is absent
+    (a document never leaves a figure blank without saying why; None keeps the cell empty)."""
+
+    name: str
+    df: pl.DataFrame
+    headers: Mapping[str, str]
+    percent: Collection[str] = ()
+    missing: Mapping[str, str] | str | None = None
+    decimals: Mapping[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What makes a sheet a document: a title row, a line naming issuer, edition and date, a footer."""
+
+    title: str
+    subtitle: str
+
+
 def write_xlsx(
     path: Path, df: pl.DataFrame, headers: Mapping[str, str], sheet_name: str, created: datetime
 ) -> None:
-    """One sheet: bold frozen Chinese header, autofilter, widths by content, codes as text cells.
+    """One plain sheet: bold frozen Chinese header, autofilter, widths by content, codes as text cells.
 
     The document's created time is fixed to ``created`` so equal rows give byte-identical files.
     """
-    titles = _check_headers(df, headers)
+    write_workbook(path, [Sheet(sheet_name, df, headers)], created)
+
+
+def write_workbook(path: Path, sheets: Sequence[Sheet], created: datetime, heading: Heading | None = None) -> None:
+    """A workbook of sheets. With a ``heading`` every sheet is a printable document: title and subtitle
+    rows above the header, landscape A4 fitted to the page width, the header row repeated on every
+    page, borders, wrapped long text, page numbers and the title in the footer."""
     options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     workbook = xlsxwriter.Workbook(str(path), options)
     try:
-        workbook.set_properties({"created": created.replace(tzinfo=None), "title": sheet_name})
-        sheet = workbook.add_worksheet(sheet_name)
-        bold = workbook.add_format({"bold": True})
-        text = workbook.add_format({"num_format": "@"})
-        number = {c: workbook.add_format({"num_format": "0." + "0" * decimals_for(c)}) for c in df.columns}
-        for col, title in enumerate(titles):
-            sheet.write_string(0, col, safe_text(title), bold)
-        for r, row in enumerate(df.iter_rows(), start=1):
-            for col, (value, column) in enumerate(zip(row, df.columns, strict=True)):
-                if value is None or (isinstance(value, float) and not math.isfinite(value)):
-                    continue
-                if isinstance(value, float):
-                    sheet.write_number(r, col, value, number[column])
-                elif _is_number(value):
-                    sheet.write_number(r, col, value)
-                else:
-                    sheet.write_string(r, col, safe_text(_text_of(value)), text)
-        for col, width in enumerate(column_widths(df, titles)):
-            sheet.set_column(col, col, width)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, df.height, max(len(titles) - 1, 0))
+        workbook.set_properties({"created": created.replace(tzinfo=None),
+                                 "title": heading.title if heading else sheets[0].name})
+        for sheet in sheets:
+            _write_sheet(workbook, sheet, heading)
     finally:
         workbook.close()
+
+
+def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | None) -> None:
+    df = spec.df
+    titles = _check_headers(df, spec.headers)
+    widths = column_widths(df, titles)
+    top = 2 if heading else 0  # the header row
+    base = {"border": 1, "valign": "top"} if heading else {}
+    fmt = _Formats(workbook, base)
+    sheet = workbook.add_worksheet(spec.name)
+    last = max(len(titles) - 1, 0)
+    if heading:
+        title_fmt = workbook.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
+        sheet.merge_range(0, 0, 0, last, heading.title, title_fmt) if last else sheet.write(0, 0, heading.title, title_fmt)
+        sheet.set_row(0, 30)
+        sheet.merge_range(1, 0, 1, last, heading.subtitle, fmt.get(align="center")) if last else sheet.write(
+            1, 0, heading.subtitle)
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+        sheet.repeat_rows(top)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        sheet.set_footer(f"&L&8{_footer_text(heading.title)}&R&8第 &P 页，共 &N 页")
+    header_fmt = fmt.get(bold=True, bg_color="#eeeeee", text_wrap=True, **({"align": "center"} if heading else {}))
+    for col, title in enumerate(titles):
+        sheet.write_string(top, col, safe_text(title), header_fmt)
+    missing = spec.missing if isinstance(spec.missing, Mapping) else {}
+    for r, row in enumerate(df.iter_rows(), start=top + 1):
+        for col, (value, column) in enumerate(zip(row, df.columns, strict=True)):
+            wrap = heading is not None and widths[col] >= MAX_WIDTH
+            if value is None or (isinstance(value, float) and not math.isfinite(value)):
+                words = missing.get(column) or (spec.missing if isinstance(spec.missing, str) else None)
+                if words and df.schema[column].is_numeric():
+                    sheet.write_string(r, col, words, fmt.get(font_color="#555555"))
+                elif heading:
+                    sheet.write_blank(r, col, None, fmt.get())
+            elif isinstance(value, float) or (_is_number(value) and column in spec.percent):
+                sheet.write_number(r, col, value, fmt.get(num_format=_number_format(column, spec)))
+            elif _is_number(value):
+                sheet.write_number(r, col, value, fmt.get())
+            else:
+                sheet.write_string(r, col, safe_text(_text_of(value)), fmt.get(num_format="@", text_wrap=wrap))
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(top + 1, 0)
+    sheet.autofilter(top, 0, top + df.height, last)
+
+
+def _number_format(column: str, spec: Sheet) -> str:
+    if column in spec.percent:
+        return "0.0%"
+    places = (spec.decimals or {}).get(column, decimals_for(column))
+    return "0." + "0" * places if places else "0"
+
+
+def _footer_text(title: str) -> str:
+    """Footer text as Excel reads it: '&' starts a code, so a literal one is doubled."""
+    return title.replace("&", "&&")
+
+
+class _Formats:
+    """One xlsxwriter format per distinct set of properties (a workbook has a limited number)."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook, base: Mapping[str, Any]) -> None:
+        self._workbook, self._base, self._cache = workbook, dict(base), {}
+
+    def get(self, **props: Any):
+        merged = {**self._base, **{k: v for k, v in props.items() if v is not False}}
+        key = tuple(sorted(merged.items()))
+        if key not in self._cache:
+            self._cache[key] = self._workbook.add_format(merged)
+        return self._cache[key]
