@@ -129,7 +129,7 @@ def summary(t: dict[str, pl.DataFrame], info: EditionInfo) -> list[str]:
 def _bulletin(folder: Path, stem: str, info: EditionInfo, title: str, sections: list, lines: list[str]) -> list[Path]:
     html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
     page = render_html(title.replace(f"（{DRAFT}）", ""), info.subtitle(), DRAFT if info.is_draft else None, lines,
-                       sections, f"{title} · {info.issuer}")
+                       sections, f"{info.issuer} · {info.year}年版" + (f" · {DRAFT}" if info.is_draft else ""))
     html_path.write_text(page, encoding="utf-8")
     print_pdf(html_path, pdf_path)
     return [html_path, pdf_path]

@@ -27,7 +27,10 @@ def num(x: float | None) -> str:
 
 
 def table(caption: str, headers: list[str], rows: list[list[Any]]) -> dict[str, Any]:
-    return {"caption": caption, "headers": headers, "rows": [[str(v) for v in r] for r in rows]}
+    """A table of text; columns with long text wrap, the others stay on one line."""
+    cells = [[str(v) for v in r] for r in rows]
+    wrap = [max((len(r[i]) for r in cells), default=0) > 16 for i in range(len(headers))]
+    return {"caption": caption, "headers": headers, "rows": cells, "wrap": wrap}
 
 
 def list_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None) -> Section:
@@ -56,7 +59,7 @@ def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需�
     s = t["labour_market_summary"]
     actual = s.filter(~pl.col("is_forecast"))
     periods = actual["period"].unique().sort().to_list()
-    last, first = periods[-1], periods[-1]
+    last = periods[-1]
     year = last[:4]
     prev_year = str(int(year) - 1)
     yearly = actual.with_columns(year=pl.col("period").str.slice(0, 4)).filter(
@@ -78,7 +81,6 @@ def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需�
         text.append(f"预测（非实际数据）：{fc['period'][0]}—{fc['period'][-1]} 全市求人倍率约 "
                     f"{fc['ratio'].min():.2f}—{fc['ratio'].max():.2f}。")
     text.append(forecast_words(t.get("forecast_quality")))
-    del first
     return {"title": title, "paragraphs": text, "charts": [charts.ratio_panels(s, [CITY, *top])],
             "tables": [table(f"{year}年各行业门类人才供需（按需求人数排序）",
                              ["行业门类", "需求人数", "求职人数", "求人倍率", f"{prev_year}年求人倍率"], rows)]}
@@ -102,8 +104,8 @@ def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame]
                               f"{r['guidance_old'] or '—'} → {r['guidance_new'] or '—'}",
                               f"{r['warning_level_old'] or '—'} → {r['warning_level_new'] or '—'}", r["reasons"]]
                              for r in moved.head(60).iter_rows(named=True)]))
-    red = cat.filter(pl.col("warning_level") == "红").sort("risk_score", descending=True).head(20)
-    tables.append(table("红色预警专业（按风险分值，前 20 个）", ["专业代码", "专业名称", "指导类别", "风险分值", "依据"],
+    red = cat.filter(pl.col("warning_level") == "红").sort("risk_score", descending=True).head(10)
+    tables.append(table("红色预警专业（按风险分值，前 10 个；全部见专业指导性目录）", ["专业代码", "专业名称", "指导类别", "风险分值", "依据"],
                         [[r["major_code"], r["major_name"], r["guidance"], f"{r['risk_score']:.1f}", r["reasons"]]
                          for r in red.iter_rows(named=True)]))
     return {"title": "三、专业预警与指导类别", "paragraphs": text, "charts": [charts.guidance_bars(cat, order)],

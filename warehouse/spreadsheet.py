@@ -23,6 +23,8 @@ import xlsxwriter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MIN_WIDTH, MAX_WIDTH = 6, 60
+PRINT_MAX_WIDTH = 50  # a printed document wraps longer text in columns this wide
+LINE_HEIGHT = 15  # points per line of 11-point text
 
 
 def decimals_for(column: str) -> int:
@@ -87,13 +89,20 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def column_widths(df: pl.DataFrame, titles: Iterable[str]) -> list[int]:
-    """Width per column from its longest cell (header included), padded and capped."""
+def column_widths(df: pl.DataFrame, titles: Iterable[str], printed: bool = False) -> list[int]:
+    """Width per column from its longest cell (header included), padded and capped. A printed
+    document lets its header wrap over two lines and wraps long text at PRINT_MAX_WIDTH."""
     widths = []
     for column, title in zip(df.columns, titles, strict=True):
         longest = max((display_width(format_cell(v, column)) for v in df.get_column(column)), default=0)
-        widths.append(min(max(longest, display_width(title)) + 2, MAX_WIDTH))
+        head = -(-display_width(title) // 2) if printed else display_width(title)
+        widths.append(min(max(longest, head) + 2, PRINT_MAX_WIDTH if printed else MAX_WIDTH))
     return [max(w, MIN_WIDTH) for w in widths]
+
+
+def lines_needed(text: str, width: int) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide."""
+    return max(1, -(-(display_width(text) * 17 // 20) // max(width - 1, 1)))  # CJK prints ~1.7 digits wide
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,8 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], created: datetime, headi
 def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | None) -> None:
     df = spec.df
     titles = _check_headers(df, spec.headers)
-    widths = column_widths(df, titles)
+    widths = column_widths(df, titles, printed=heading is not None)
+    wraps = [heading is not None and w >= PRINT_MAX_WIDTH for w in widths]
     top = 2 if heading else 0  # the header row
     base = {"border": 1, "valign": "top"} if heading else {}
     fmt = _Formats(workbook, base)
@@ -168,10 +178,16 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
     header_fmt = fmt.get(bold=True, bg_color="#eeeeee", text_wrap=True, **({"align": "center"} if heading else {}))
     for col, title in enumerate(titles):
         sheet.write_string(top, col, safe_text(title), header_fmt)
+    if heading:  # row heights set here: LibreOffice does not fit wrapped rows itself
+        sheet.set_row(top, LINE_HEIGHT * max(lines_needed(t, w) for t, w in zip(titles, widths, strict=True)))
     missing = spec.missing if isinstance(spec.missing, Mapping) else {}
     for r, row in enumerate(df.iter_rows(), start=top + 1):
+        tall = max((lines_needed(_text_of(v), widths[c]) for c, v in enumerate(row) if wraps[c] and v is not None),
+                   default=1)
+        if tall > 1:
+            sheet.set_row(r, LINE_HEIGHT * tall)
         for col, (value, column) in enumerate(zip(row, df.columns, strict=True)):
-            wrap = heading is not None and widths[col] >= MAX_WIDTH
+            wrap = wraps[col]
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
                 words = missing.get(column) or (spec.missing if isinstance(spec.missing, str) else None)
                 if words and df.schema[column].is_numeric():
