@@ -163,7 +163,7 @@ def matching_section(t: dict[str, pl.DataFrame]) -> Section:
         "tables": [table("供给偏多的十个行业大类", head, rows(over)), table("供给不足的十个行业大类", head, rows(under)),
                    table("最降低全市匹配度的专业（前 10 个）", ["专业代码", "专业名称", "招生人数", "不计该专业时匹配度提高"],
                          [[r["major_code"], r["major_name"], num(r["enrolled"]), f"{r['lift'] * 100:.2f} 个百分点"]
-                          for r in m.head(10).iter_rows(named=True)]),
+                          for r in m.filter(pl.col("lift") > 0).head(10).iter_rows(named=True)]),
                    table("各区匹配度", ["区", "招生人数（有行业对应）", "匹配度"],
                          [[r["unit_name"], num(r["enrolled_mapped"]), pct(r["match"])] for r in dist.iter_rows(named=True)])]}
 

@@ -4,6 +4,7 @@ in the one colour scheme of scoring/palette.py."""
 from __future__ import annotations
 
 import io
+import re
 
 import matplotlib
 
@@ -31,6 +32,7 @@ def _svg(fig) -> str:
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     text = buffer.getvalue()
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)  # RDF names no reader needs
     return text[text.index("<svg"):]  # inline: drop the XML prolog and doctype
 
 

@@ -105,7 +105,7 @@ def write_matching_report(folder: Path, report: dict[str, pl.DataFrame], info: E
         Sheet("行业大类匹配", groups, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据"),
         Sheet("供给偏多前十", over, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据"),
         Sheet("供给不足前十", under, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据"),
-        Sheet("降低匹配度的专业", report["matching_majors"].head(30), MATCH_MAJOR_HEADERS, MATCH_PERCENT),
+        Sheet("降低匹配度的专业", report["matching_majors"].filter(pl.col("lift") > 0).head(30), MATCH_MAJOR_HEADERS, MATCH_PERCENT),
         Sheet("学校匹配度", scores.filter(pl.col("unit_type") == "学校"), MATCH_SCORE_HEADERS, MATCH_PERCENT),
         Sheet("说明", notes, {"kind": "类别", "term": "名称", "definition": "含义"}),
     ]
