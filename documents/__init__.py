@@ -8,6 +8,8 @@ datapackage.json and SHA256SUMS are computed, so every file it writes is listed 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -29,7 +31,8 @@ from documents.render import print_pdf, render_html
 from documents.workbooks import write_catalogs, write_matching_report, write_province_lists
 from scoring.policy import Policy
 
-__all__ = ["REPORT_TABLES", "EditionInfo", "report_tables", "write_edition_documents", "write_quarterly_bulletin"]
+__all__ = ["REPORT_TABLES", "SOURCE_TABLES", "EditionInfo", "edition_date", "publish_hook", "report_tables",
+           "write_edition_documents", "write_quarterly_bulletin"]
 
 # Tables the edition publishes as Parquet beside the catalogs: every figure of the bulletin and the
 # matching report is read from these (and from guiding_catalog / restriction_list / school_major_scores).
@@ -43,6 +46,20 @@ BULLETIN = "行业产业动态调整和人才供需状况"
 DOWNLOAD_NAMES = {"guiding_catalog.xlsx": "专业指导性目录", "restriction_list.xlsx": "专业禁限目录",
                   "matching_report.xlsx": "专业设置与产业发展匹配分析", "bulletin.pdf": "行业产业动态调整和人才供需状况公报",
                   **{f"{k}.xlsx": v[1] for k, v in PROVINCE_LISTS.items()}}
+
+
+def edition_date(school_majors: pl.DataFrame) -> date:
+    """The edition's reference date when none is configured: the end of the latest data year."""
+    return date(int(school_majors["year"].max()), 12, 31)
+
+
+def publish_hook(tables: dict[str, pl.DataFrame], policy: Policy, package: dict, info: EditionInfo
+                 ) -> Callable[[Path, dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None], list[Path]]:
+    """What ``publish_edition(..., documents=...)`` calls inside the temporary edition folder."""
+    def write(folder: Path, published: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None) -> list[Path]:
+        return write_edition_documents(folder, {**tables, **published}, policy, package, previous, info)
+
+    return write
 
 
 def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None = None
@@ -109,7 +126,8 @@ def write_quarterly_bulletin(folder: Path, tables: dict[str, pl.DataFrame], pack
     edition = {"labour_market_summary": labour_series(tables["labor_market"], tables.get("labor_forecasts"), groups),
                "forecast_quality": tables.get("forecast_quality")}
     last = edition["labour_market_summary"].filter(~pl.col("is_forecast"))["period"].max()
-    title = f"北京市人才供需状况季报（{last}）"
+    year, _, quarter = last.partition("-Q")
+    title = f"北京市人才供需状况季报（{year}年第{quarter}季度）" if quarter else f"北京市人才供需状况（{last}）"
     sections = [b.labour_section(edition, "一、人才供需状况"), b.provenance_section(package, policy, "二、数据来源与说明")]
     folder.mkdir(parents=True, exist_ok=True)
     edition["labour_market_summary"].write_parquet(folder / "labour_market_summary.parquet")

@@ -112,25 +112,39 @@ def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame]
             "tables": tables}
 
 
+def watch_list(catalog: pl.DataFrame, yellow: float, red: float, margin: float = 5) -> pl.DataFrame:
+    """Majors whose warning level would change with a small move of the score: green or yellow within
+    ``margin`` below the next line, or yellow or red (as the score alone says) within ``margin`` above it."""
+    score = pl.col("risk_score")
+    implied = pl.when(score >= red).then(pl.lit("红")).when(score >= yellow).then(pl.lit("黄")).otherwise(pl.lit("绿"))
+    up = pl.when(pl.col("warning_level") == "绿").then(pl.lit(yellow)).when(pl.col("warning_level") == "黄").then(
+        pl.lit(red))
+    down = pl.when(pl.col("warning_level") == "红").then(pl.lit(red)).when(pl.col("warning_level") == "黄").then(
+        pl.lit(yellow))
+    df = catalog.filter(score.is_not_null()).with_columns(implied=implied, up=up, down=down)
+    rising = df.filter(pl.col("up").is_not_null() & (pl.col("up") - score <= margin) & (score < pl.col("up"))
+                       ).with_columns(line=pl.col("up"), gap=score - pl.col("up"))
+    falling = df.filter((pl.col("warning_level") == pl.col("implied")) & pl.col("down").is_not_null()
+                        & (score - pl.col("down") < margin)).with_columns(line=pl.col("down"), gap=score - pl.col("down"))
+    return pl.concat([rising, falling]).sort(pl.col("gap").abs(), "major_code")
+
+
 def watch_section(t: dict[str, pl.DataFrame], policy) -> Section:
-    cat = t["guiding_catalog"].filter(pl.col("risk_score").is_not_null())
     yellow, red = policy.rules["yellow_score"], policy.rules["red_score"]
-    near = cat.with_columns(
-        line=pl.when((pl.col("risk_score") - red).abs() < (pl.col("risk_score") - yellow).abs())
-        .then(pl.lit(red)).otherwise(pl.lit(yellow))).with_columns(gap=pl.col("risk_score") - pl.col("line"))
-    near = near.filter(pl.col("gap").abs() <= 5).sort(pl.col("gap").abs(), "major_code").head(25)
+    near = watch_list(t["guiding_catalog"], yellow, red)
     rows = [[r["major_code"], r["major_name"], r["warning_level"], f"{r['risk_score']:.1f}",
              ("红色" if r["line"] == red else "黄色") + f"预警线 {r['line']:g}",
-             f"{'高' if r['gap'] >= 0 else '低'}于预警线 {abs(r['gap']):.1f} 分"] for r in near.iter_rows(named=True)]
+             (f"低于预警线 {-r['gap']:.1f} 分，分值上升可能升级" if r["gap"] < 0
+              else f"高于预警线 {r['gap']:.1f} 分，分值下降可能降级")] for r in near.head(25).iter_rows(named=True)]
     return {"title": "四、临界专业观察名单", "charts": [], "paragraphs": [
-        f"风险分值距黄色预警线（{yellow:g} 分）或红色预警线（{red:g} 分）不超过 5 分的专业，数据小幅变化即可能改变预警等级，"
-        f"共 {near.height} 个（最多列 25 个）。"],
+        f"风险分值距黄色预警线（{yellow:g} 分）或红色预警线（{red:g} 分）不超过 5 分、分值小幅变化即可能改变预警等级的专业"
+        f"共 {near.height} 个{'（列出最近的 25 个）' if near.height > 25 else ''}。由规则（如禁限、落实率）决定等级的专业不列入。"],
         "tables": [table("临界专业", ["专业代码", "专业名称", "预警等级", "风险分值", "最近的预警线", "距离"], rows)]}
 
 
 def district_summary(scores: pl.DataFrame) -> pl.DataFrame:
     flagged = (pl.col("warning_level").is_in(["红", "黄"]) | pl.col("restriction").is_not_null()
-               | pl.col("school_flags").is_not_null())
+               | (pl.col("school_flags").fill_null("").str.strip_chars() != ""))
     return (scores.group_by("district").agg(
         schools=pl.col("school_code").n_unique(), offerings=pl.len(), enrolled=pl.col("enrolled").fill_null(0).sum(),
         flagged=flagged.sum(), **{f"n_{lv}": (pl.col("warning_level") == lv).sum() for lv in WARNING_ORDER})
@@ -169,7 +183,7 @@ def matching_section(t: dict[str, pl.DataFrame]) -> Section:
 
 
 def provenance_section(package: dict, policy, title: str = "七、数据来源与说明") -> Section:
-    inputs = [[i.get("input", ""), i.get("file", ""), str(i.get("loaded_at") or "")[:10] or "—", num(i.get("rows")),
+    inputs = [[i.get("input", ""), i.get("file", ""), str(i.get("loaded_on") or i.get("loaded_at") or "")[:10] or "—", num(i.get("rows")),
                i.get("sha256", "")] for i in package.get("inputs", [])]
     contracts = package.get("contracts", [])
     passed = sum(1 for c in contracts if c.get("passed"))

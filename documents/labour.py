@@ -28,9 +28,11 @@ def labour_series(labor_market: pl.DataFrame, forecasts: pl.DataFrame | None,
 def _by_section(frame: pl.DataFrame, groups: pl.DataFrame, demand: str, supply: str) -> pl.DataFrame:
     frame = frame.select("industry_code", "period", pl.col(demand).cast(pl.Float64).alias("demand"),
                          pl.col(supply).cast(pl.Float64).alias("supply"))
-    sections = roll_up(frame, groups, ["period"], ["demand", "supply"], key="section_code")
-    names = groups.select("section_code", "section_name").unique("section_code")
-    sections = sections.join(names, on="section_code", how="left")
+    by_group = roll_up(frame, groups, ["period"], ["demand", "supply"])  # a 中类 inside a 大类 row is not added
+    names = groups.filter(pl.col("industry_code") == pl.col("group_code")).select(
+        "group_code", "section_code", "section_name").unique("group_code")
+    sections = (by_group.join(names, on="group_code", how="left")
+                .group_by("section_code", "section_name", "period").agg(pl.col("demand", "supply").sum()))
     city = sections.group_by("period").agg(pl.col("demand", "supply").sum()).with_columns(
         section_code=pl.lit(CITY), section_name=pl.lit(CITY))
     return pl.concat([sections.select(city.columns), city]).select(

@@ -10,6 +10,7 @@ from documents.edition import EditionInfo
 from documents.explain import NOTE_HEADERS, definitions
 from documents.lists import LIST_HEADERS, PROVINCE_LISTS, province_lists
 from scoring.catalog import CHINESE_HEADERS
+from scoring.palette import WARNING_COLORS
 from scoring.policy import Policy
 from warehouse.spreadsheet import Heading, Sheet, write_workbook
 
@@ -62,7 +63,7 @@ def write_catalogs(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy
     catalog, restrictions = tables["guiding_catalog"], tables["restriction_list"]
     main = catalog.drop("basis") if "basis" in catalog.columns else catalog
     sheets = [Sheet("专业指导性目录", main, catalog_headers(catalog, "guiding_catalog"), CATALOG_PERCENT,
-                    CATALOG_MISSING, {"demand_supply_ratio": 2})]
+                    CATALOG_MISSING, {"demand_supply_ratio": 2}, {"warning_level": WARNING_COLORS})]
     if "basis" in catalog.columns:
         sheets.append(Sheet("详细依据", catalog.select(list(BASIS_HEADERS)), BASIS_HEADERS))
     sheets.append(notes_sheet(policy))

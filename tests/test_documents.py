@@ -200,3 +200,30 @@ def test_publish_lists_the_documents_and_says_first_edition(tmp_path: Path, poli
     second = publish_edition(tmp_path, "2027", moved, CHINESE_HEADERS, {}, documents=documents)
     assert seen[0] is None and set(seen[1]) >= {"guiding_catalog", "restriction_list"}
     assert second.changes == 1
+
+
+def test_watch_list_names_only_majors_a_small_move_would_change() -> None:
+    from documents.bulletin import watch_list
+
+    catalog = pl.DataFrame({"major_code": ["a", "b", "c", "d", "e", "f"], "risk_score": [41.0, 39.0, 66.5, 47.0, 43.0, 72.0],
+                            "warning_level": ["绿", "绿", "黄", "黄", "红", "红"]})
+    near = watch_list(catalog, yellow=45, red=70)
+    got = {r["major_code"]: (r["line"], round(r["gap"], 1)) for r in near.iter_rows(named=True)}
+    # b is 6 below the line; e is red by a rule, not by its score; f is 2 above the red line
+    assert got == {"a": (45, -4.0), "c": (70, -3.5), "d": (45, 2.0), "f": (70, 2.0)}
+    assert near["major_code"].to_list()[:2] == ["d", "f"]  # nearest first
+
+
+@pytest.mark.slow
+def test_quarterly_bulletin_has_the_labour_market_only(tmp_path: Path, policy, info) -> None:
+    from documents import write_quarterly_bulletin
+
+    files = write_quarterly_bulletin(tmp_path, warehouse_tables(), PACKAGE, policy, info)
+    assert {f.name for f in files} == {"labour_market_summary.parquet", "quarterly_bulletin.html",
+                                       "quarterly_bulletin.pdf"}
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(tmp_path / "quarterly_bulletin.pdf"), "-"],
+                                             capture_output=True, text=True, check=True).stdout)
+    assert "人才供需状况季报（2025年第4季度）" in text and "一、人才供需状况" in text
+    assert "专业预警" not in text and "匹配分析" not in text
+    # 2025 city demand: 13 and 14 each 104..107, 65 304..307 (651 lies inside 65)
+    assert f"2025年全市岗位需求人数{422 * 2 + 1222:,}" in text

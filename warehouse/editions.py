@@ -56,7 +56,8 @@ def publish_next(published: Path, edition: str, *, explicit: bool, **kwargs) -> 
 def publication_package(con: duckdb.DuckDBPyConnection, run_id: str, policy) -> dict:
     """Provenance for datapackage.json: the inputs with SHA-256, this run's contract results, the policy."""
     inputs = query_frame(
-        con, "SELECT input, file, sha256, bytes, encoding, format, rows, source FROM input_files ORDER BY input"
+        con, "SELECT input, file, sha256, bytes, encoding, format, rows, source, CAST(loaded_at AS DATE)::VARCHAR AS loaded_on "
+        "FROM input_files ORDER BY input"
     ).to_dicts()
     contracts = []
     for row in query_frame(

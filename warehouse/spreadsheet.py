@@ -102,7 +102,7 @@ def column_widths(df: pl.DataFrame, titles: Iterable[str], printed: bool = False
 
 def lines_needed(text: str, width: int) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide."""
-    return max(1, -(-(display_width(text) * 17 // 20) // max(width - 1, 1)))  # CJK prints ~1.7 digits wide
+    return max(1, -(-(display_width(text) * 19 // 20) // max(width - 1, 1)))
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ class Sheet:
     percent: Collection[str] = ()
     missing: Mapping[str, str] | str | None = None
     decimals: Mapping[str, int] | None = None
+    fills: Mapping[str, Mapping[str, tuple[str, str]]] | None = None  # column → value → (background, text)
 
 
 @dataclass(frozen=True)
@@ -179,13 +180,13 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
     for col, title in enumerate(titles):
         sheet.write_string(top, col, safe_text(title), header_fmt)
     if heading:  # row heights set here: LibreOffice does not fit wrapped rows itself
-        sheet.set_row(top, LINE_HEIGHT * max(lines_needed(t, w) for t, w in zip(titles, widths, strict=True)))
+        sheet.set_row(top, LINE_HEIGHT * max(lines_needed(t + "一", w) for t, w in zip(titles, widths, strict=True)) + 4)
     missing = spec.missing if isinstance(spec.missing, Mapping) else {}
     for r, row in enumerate(df.iter_rows(), start=top + 1):
         tall = max((lines_needed(_text_of(v), widths[c]) for c, v in enumerate(row) if wraps[c] and v is not None),
                    default=1)
         if tall > 1:
-            sheet.set_row(r, LINE_HEIGHT * tall)
+            sheet.set_row(r, LINE_HEIGHT * tall + 4)
         for col, (value, column) in enumerate(zip(row, df.columns, strict=True)):
             wrap = wraps[col]
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -199,7 +200,9 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
             elif _is_number(value):
                 sheet.write_number(r, col, value, fmt.get())
             else:
-                sheet.write_string(r, col, safe_text(_text_of(value)), fmt.get(num_format="@", text_wrap=wrap))
+                fill = (spec.fills or {}).get(column, {}).get(value) if isinstance(value, str) else None
+                colours = {"bg_color": fill[0], "font_color": fill[1], "bold": True} if fill else {}
+                sheet.write_string(r, col, safe_text(_text_of(value)), fmt.get(num_format="@", text_wrap=wrap, **colours))
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     sheet.freeze_panes(top + 1, 0)
