@@ -17,6 +17,8 @@ from warehouse.spreadsheet import Heading, Sheet, write_workbook
 CATALOG_PERCENT = ("exposure_prohibited", "exposure_restricted", "exposure_transforming", "exposure_high_end",
                    "exposure_urban_service", "exposure_relocated", "employment_rate")
 CATALOG_MISSING = {"employment_rate": "无毕业生数据", "demand_supply_ratio": "无供需数据", "risk_score": "无数据"}
+NARROW = {"major_name": 18, "category_name": 14, "school_name": 18, "group_name": 18, "section_name": 14,
+          "unit_name": 18, "definition": 50, "threshold": 36, "source": 36}
 BASIS_HEADERS = {"major_code": "专业代码", "major_name": "专业名称", "basis": "详细依据"}
 
 MATCH_GROUP_HEADERS = {
@@ -50,7 +52,7 @@ def heading(info: EditionInfo, name: str) -> Heading:
 
 
 def notes_sheet(policy: Policy) -> Sheet:
-    return Sheet("说明", definitions(policy), NOTE_HEADERS)
+    return Sheet("说明", definitions(policy), NOTE_HEADERS, widths=NARROW)
 
 
 def catalog_headers(df: pl.DataFrame, table: str) -> dict[str, str]:
@@ -63,14 +65,14 @@ def write_catalogs(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy
     catalog, restrictions = tables["guiding_catalog"], tables["restriction_list"]
     main = catalog.drop("basis") if "basis" in catalog.columns else catalog
     sheets = [Sheet("专业指导性目录", main, catalog_headers(catalog, "guiding_catalog"), CATALOG_PERCENT,
-                    CATALOG_MISSING, {"demand_supply_ratio": 2}, {"warning_level": WARNING_COLORS})]
+                    CATALOG_MISSING, {"demand_supply_ratio": 2}, {"warning_level": WARNING_COLORS}, NARROW)]
     if "basis" in catalog.columns:
         sheets.append(Sheet("详细依据", catalog.select(list(BASIS_HEADERS)), BASIS_HEADERS))
     sheets.append(notes_sheet(policy))
     paths = [folder / "guiding_catalog.xlsx", folder / "restriction_list.xlsx"]
     write_workbook(paths[0], sheets, info.timestamp, heading(info, "专业指导性目录"))
     r_main = restrictions.drop("basis") if "basis" in restrictions.columns else restrictions
-    write_workbook(paths[1], [Sheet("禁限目录", r_main, catalog_headers(restrictions, "restriction_list")),
+    write_workbook(paths[1], [Sheet("禁限目录", r_main, catalog_headers(restrictions, "restriction_list"), widths=NARROW),
                               notes_sheet(policy)], info.timestamp, heading(info, "专业禁限目录"))
     return paths
 
@@ -82,7 +84,7 @@ def write_province_lists(folder: Path, tables: dict[str, pl.DataFrame], policy: 
     for stem, df in province_lists(tables["guiding_catalog"], tables["restriction_list"]).items():
         title = PROVINCE_LISTS[stem][0]
         path = folder / f"{stem}.xlsx"
-        write_workbook(path, [Sheet(title.replace("/", "、")[:31], df, LIST_HEADERS), notes_sheet(policy)],
+        write_workbook(path, [Sheet(title.replace("/", "、")[:31], df, LIST_HEADERS, widths=NARROW), notes_sheet(policy)],
                        info.timestamp, heading(info, title))
         paths.append(path)
     return paths
@@ -102,13 +104,14 @@ def write_matching_report(folder: Path, report: dict[str, pl.DataFrame], info: E
     over, under = over_under(groups)
     notes = pl.DataFrame(MATCH_NOTES, schema=["kind", "term", "definition"], orient="row")
     sheets = [
-        Sheet("全市及各区匹配度", scores.filter(pl.col("unit_type") != "学校"), MATCH_SCORE_HEADERS, MATCH_PERCENT),
-        Sheet("行业大类匹配", groups, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据"),
-        Sheet("供给偏多前十", over, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据"),
-        Sheet("供给不足前十", under, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据"),
-        Sheet("降低匹配度的专业", report["matching_majors"].filter(pl.col("lift") > 0).head(30), MATCH_MAJOR_HEADERS, MATCH_PERCENT),
-        Sheet("学校匹配度", scores.filter(pl.col("unit_type") == "学校"), MATCH_SCORE_HEADERS, MATCH_PERCENT),
-        Sheet("说明", notes, {"kind": "类别", "term": "名称", "definition": "含义"}),
+        Sheet("全市及各区匹配度", scores.filter(pl.col("unit_type") != "学校"), MATCH_SCORE_HEADERS, MATCH_PERCENT, widths=NARROW),
+        Sheet("行业大类匹配", groups, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据", widths=NARROW),
+        Sheet("供给偏多前十", over, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据", widths=NARROW),
+        Sheet("供给不足前十", under, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据", widths=NARROW),
+        Sheet("降低匹配度的专业", report["matching_majors"].filter(pl.col("lift") > 0).head(30), MATCH_MAJOR_HEADERS,
+              MATCH_PERCENT, widths=NARROW),
+        Sheet("学校匹配度", scores.filter(pl.col("unit_type") == "学校"), MATCH_SCORE_HEADERS, MATCH_PERCENT, widths=NARROW),
+        Sheet("说明", notes, {"kind": "类别", "term": "名称", "definition": "含义"}, widths=NARROW),
     ]
     path = folder / "matching_report.xlsx"
     write_workbook(path, sheets, info.timestamp, heading(info, "专业设置与产业发展匹配分析"))

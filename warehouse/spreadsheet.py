@@ -100,9 +100,10 @@ def column_widths(df: pl.DataFrame, titles: Iterable[str], printed: bool = False
     return [max(w, MIN_WIDTH) for w in widths]
 
 
-def lines_needed(text: str, width: int) -> int:
-    """Lines a wrapped text takes in a column ``width`` characters wide."""
-    return max(1, -(-(display_width(text) * 19 // 20) // max(width - 1, 1)))
+def lines_needed(text: str, width: int, points: float = 11) -> int:
+    """Lines a wrapped text in a ``points``-size font takes in a column ``width`` characters wide
+    (digits and Latin letters print narrower than their width, so the estimate is shaded by 5%)."""
+    return max(1, math.ceil(display_width(text) * 0.95 * points / 11 / max(width - 1, 1)))
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class Sheet:
     missing: Mapping[str, str] | str | None = None
     decimals: Mapping[str, int] | None = None
     fills: Mapping[str, Mapping[str, tuple[str, str]]] | None = None  # column → value → (background, text)
+    widths: Mapping[str, int] | None = None  # narrower columns for print (their text wraps)
 
 
 @dataclass(frozen=True)
@@ -157,19 +159,25 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], created: datetime, headi
 def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | None) -> None:
     df = spec.df
     titles = _check_headers(df, spec.headers)
-    widths = column_widths(df, titles, printed=heading is not None)
-    wraps = [heading is not None and w >= PRINT_MAX_WIDTH for w in widths]
+    natural = column_widths(df, titles, printed=heading is not None)
+    widths = [min(w, (spec.widths or {}).get(c, w)) for w, c in zip(natural, df.columns, strict=True)]
+    wraps = [heading is not None and (w >= PRINT_MAX_WIDTH or w < n) for w, n in zip(widths, natural, strict=True)]
     top = 2 if heading else 0  # the header row
     base = {"border": 1, "valign": "top"} if heading else {}
     fmt = _Formats(workbook, base)
     sheet = workbook.add_worksheet(spec.name)
     last = max(len(titles) - 1, 0)
     if heading:
-        title_fmt = workbook.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
-        sheet.merge_range(0, 0, 0, last, heading.title, title_fmt) if last else sheet.write(0, 0, heading.title, title_fmt)
-        sheet.set_row(0, 30)
-        sheet.merge_range(1, 0, 1, last, heading.subtitle, fmt.get(align="center")) if last else sheet.write(
-            1, 0, heading.subtitle)
+        span = sum(widths)  # a title longer than the table wraps inside it instead of being cut
+        title_fmt = workbook.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter",
+                                         "text_wrap": True})
+        sub_fmt = workbook.add_format({"align": "center", "valign": "vcenter", "text_wrap": True})
+        for row, text, style, size in ((0, heading.title, title_fmt, 16), (1, heading.subtitle, sub_fmt, 11)):
+            if last:
+                sheet.merge_range(row, 0, row, last, text, style)
+            else:
+                sheet.write(row, 0, text, style)
+            sheet.set_row(row, (size + 6) * lines_needed(text, span, size) + 4)
         sheet.set_landscape()
         sheet.set_paper(9)  # A4
         sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
