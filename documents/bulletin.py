@@ -173,7 +173,7 @@ def matching_section(t: dict[str, pl.DataFrame]) -> Section:
     return {"title": "六、专业设置与产业发展匹配分析", "charts": [charts.gap_bars(pl.concat([over, under]))], "paragraphs": [
         f"全市专业设置与产业需求的匹配度为 {pct(city['match'])}（100% 表示招生结构与需求结构完全一致）。"
         f"各区中最高为{dist['unit_name'][-1]}（{pct(dist['match'][-1])}），最低为{dist['unit_name'][0]}（{pct(dist['match'][0])}）。",
-        "结构偏离度 = 招生占比 ÷ 需求人数占比 − 1；大于 0 表示供给偏多，小于 0 表示供给不足。各校的匹配度见 matching_report.xlsx。"],
+        "结构偏离度 = 招生占比 ÷ 需求人数占比 − 1；大于 0 表示供给偏多，小于 0 表示供给不足。各校的匹配度只提供给该校本身（学校平台）。"],
         "tables": [table("供给偏多的十个行业大类", head, rows(over)), table("供给不足的十个行业大类", head, rows(under)),
                    table("最降低全市匹配度的专业（前 10 个）", ["专业代码", "专业名称", "招生人数", "不计该专业时匹配度提高"],
                          [[r["major_code"], r["major_name"], num(r["enrolled"]), f"{r['lift'] * 100:.2f} 个百分点"]

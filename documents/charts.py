@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from documents.fonts import font_path  # noqa: E402
+from documents.fonts import FAMILY, font_path  # noqa: E402
 from scoring.palette import CATEGORY_COLORS, NEUTRAL, WARNING_COLORS, WARNING_ORDER  # noqa: E402
 
 INK = "#1f1f1f"  # text and axes: the palette's dark text colour
@@ -21,7 +21,7 @@ INK = "#1f1f1f"  # text and axes: the palette's dark text colour
 
 def _setup() -> None:
     font_manager.fontManager.addfont(str(font_path()))
-    plt.rcParams.update({"font.family": "Noto Sans CJK JP", "svg.fonttype": "path", "axes.unicode_minus": False,
+    plt.rcParams.update({"font.family": FAMILY, "svg.fonttype": "path", "axes.unicode_minus": False,
                          "font.size": 9, "axes.edgecolor": INK, "text.color": INK, "axes.labelcolor": INK,
                          "xtick.color": INK, "ytick.color": INK, "svg.hashsalt": "majorwatch",
                          "axes.spines.top": False, "axes.spines.right": False})

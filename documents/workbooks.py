@@ -99,7 +99,8 @@ def over_under(groups: pl.DataFrame, n: int = 10) -> tuple[pl.DataFrame, pl.Data
 
 
 def write_matching_report(folder: Path, report: dict[str, pl.DataFrame], info: EditionInfo) -> Path:
-    """matching_report.xlsx from the edition's matching tables."""
+    """matching_report.xlsx from the edition's matching tables: the city and the districts. Each school's
+    own figure is in matching_scores.parquet, served to that school only (like school_major_scores)."""
     groups, scores = report["matching_groups"], report["matching_scores"]
     over, under = over_under(groups)
     notes = pl.DataFrame(MATCH_NOTES, schema=["kind", "term", "definition"], orient="row")
@@ -110,7 +111,6 @@ def write_matching_report(folder: Path, report: dict[str, pl.DataFrame], info: E
         Sheet("供给不足前十", under, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据", widths=NARROW),
         Sheet("降低匹配度的专业", report["matching_majors"].filter(pl.col("lift") > 0).head(30), MATCH_MAJOR_HEADERS,
               MATCH_PERCENT, widths=NARROW),
-        Sheet("学校匹配度", scores.filter(pl.col("unit_type") == "学校"), MATCH_SCORE_HEADERS, MATCH_PERCENT, widths=NARROW),
         Sheet("说明", notes, {"kind": "类别", "term": "名称", "definition": "含义"}, widths=NARROW),
     ]
     path = folder / "matching_report.xlsx"

@@ -227,3 +227,20 @@ def test_quarterly_bulletin_has_the_labour_market_only(tmp_path: Path, policy, i
     assert "专业预警" not in text and "匹配分析" not in text
     # 2025 city demand: 13 and 14 each 104..107, 65 304..307 (651 lies inside 65)
     assert f"2025年全市岗位需求人数{422 * 2 + 1222:,}" in text
+
+
+def test_list_changes_name_added_removed_and_rescoped_entries() -> None:
+    from documents.labour import list_changes
+
+    tables = warehouse_tables()
+    before = tables["industry_adjustments"]
+    now = pl.concat([
+        before.filter(pl.col("industry_code") != "65"),  # 65 leaves the high-end list
+        pl.DataFrame({"list_name": ["北京市新增产业的禁止和限制目录"], "category": ["prohibited"], "industry_code": ["14"],
+                      "scope": ["中心城区"], "effective_from": [date(2025, 1, 1)], "note": [""]}),
+    ]).with_columns(scope=pl.when(pl.col("industry_code") == "13").then(pl.lit("东城区")).otherwise("scope"))
+    got = {(r["industry_code"], r["change"]): (r["scope_old"], r["scope_new"], r["category_name"])
+           for r in list_changes(now, before, tables["industries"]).iter_rows(named=True)}
+    assert got == {("65", "移除"): ("全市", None, "高精尖"), ("14", "新增"): (None, "中心城区", "禁止"),
+                   ("13", "适用区域调整"): ("全市", "东城区", "限制")}
+    assert list_changes(now, None, tables["industries"]).height == 0
