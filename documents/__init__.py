@@ -76,7 +76,7 @@ def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFr
     g = matching_groups(demand, supply, weights, groups)
     adjustments = tables["industry_adjustments"].drop("source_row", strict=False)
     quality = tables.get("forecast_quality")
-    return {
+    return {name: _stable(df) for name, df in {
         "industry_adjustments": adjustments,
         "industry_list_changes": list_changes(adjustments, (previous or {}).get("industry_adjustments"),
                                               tables["industries"]),
@@ -86,7 +86,13 @@ def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFr
         "matching_groups": g,
         "matching_scores": matching_scores(supply, weights, g, tables["schools"]),
         "matching_majors": majors_lowering_match(supply, weights, g, tables["majors"]),
-    }
+    }.items()}
+
+
+def _stable(df: pl.DataFrame) -> pl.DataFrame:
+    """Floats rounded to 12 significant digits: sums whose order varies between runs differ only in the
+    last bits, and the same inputs must give byte-identical files."""
+    return df.with_columns(pl.col(pl.Float64).round_sig_figs(12))
 
 
 def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy, package: dict,

@@ -39,7 +39,7 @@ def _face_number(path: Path) -> int:
 def subset_woff(text: str, bold: bool = False) -> bytes:
     """A WOFF holding exactly the glyphs for ``text`` (plus ASCII and page-number words)."""
     path = font_path(bold)
-    font = TTFont(str(path), fontNumber=_face_number(path), lazy=True)
+    font = TTFont(str(path), fontNumber=_face_number(path), lazy=True, recalcTimestamp=False)
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from documents.groups import roll_up
+from documents.groups import roll_up, settled
 from scoring.palette import CATEGORY_COLORS
 
 CITY = "全市"
@@ -31,9 +31,9 @@ def _by_section(frame: pl.DataFrame, groups: pl.DataFrame, demand: str, supply: 
     by_group = roll_up(frame, groups, ["period"], ["demand", "supply"])  # a 中类 inside a 大类 row is not added
     names = groups.filter(pl.col("industry_code") == pl.col("group_code")).select(
         "group_code", "section_code", "section_name").unique("group_code")
-    sections = (by_group.join(names, on="group_code", how="left")
+    sections = (settled(by_group.join(names, on="group_code", how="left"))
                 .group_by("section_code", "section_name", "period").agg(pl.col("demand", "supply").sum()))
-    city = sections.group_by("period").agg(pl.col("demand", "supply").sum()).with_columns(
+    city = settled(sections).group_by("period").agg(pl.col("demand", "supply").sum()).with_columns(
         section_code=pl.lit(CITY), section_name=pl.lit(CITY))
     return pl.concat([sections.select(city.columns), city]).select(
         "section_code", "section_name", "period", "demand", "supply")

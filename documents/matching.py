@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from documents.groups import roll_up
+from documents.groups import roll_up, settled
 
 GROUP_KEYS = ["group_code", "group_name", "section_name"]
 
@@ -27,8 +27,8 @@ def major_group_weights(major_industry_map: pl.DataFrame, groups: pl.DataFrame) 
     m = major_industry_map.select("major_code", "industry_code", "weight").with_columns(
         w=pl.col("weight").fill_null(1.0 / pl.len().over("major_code")))
     m = m.with_columns(w=pl.col("w") / pl.col("w").sum().over("major_code"))
-    return (m.join(groups.select("industry_code", "group_code"), on="industry_code", how="inner")
-            .group_by("major_code", "group_code").agg(pl.col("w").sum()))
+    return settled(m.join(groups.select("industry_code", "group_code"), on="industry_code", how="inner")
+                   ).group_by("major_code", "group_code").agg(pl.col("w").sum())
 
 
 def latest_supply(school_majors: pl.DataFrame) -> pl.DataFrame:
@@ -60,7 +60,7 @@ def demand_by_group(labor_market: pl.DataFrame, job_postings: pl.DataFrame, grou
 
 def supply_by_group(supply: pl.DataFrame, weights: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """Enrolment and graduates per ``by`` + group, majors split over their groups."""
-    return (supply.join(weights, on="major_code", how="inner")
+    return (settled(supply.join(weights, on="major_code", how="inner"))
             .group_by([*by, "group_code"])
             .agg((pl.col("enrolled") * pl.col("w")).sum(), (pl.col("graduates") * pl.col("w")).sum()))
 
@@ -71,7 +71,7 @@ def matching_groups(demand: pl.DataFrame, supply: pl.DataFrame, weights: pl.Data
     names = groups.filter(pl.col("industry_code") == pl.col("group_code")).select(GROUP_KEYS).unique("group_code")
     city = supply_by_group(supply, weights, [])
     df = demand.join(city, on="group_code", how="full", coalesce=True).join(names, on="group_code", how="left")
-    df = df.with_columns(pl.col("demand", "postings", "enrolled", "graduates").fill_null(0))
+    df = settled(df.with_columns(pl.col("demand", "postings", "enrolled", "graduates").fill_null(0)))
     covered = pl.col("demand") > 0
     total = {c: df.filter(covered)[c].sum() or None for c in ("demand", "postings", "enrolled", "graduates")}
     shares = [pl.when(covered).then(pl.col(c) / total[c]).alias(f"{c}_share") if total[c] else
@@ -92,13 +92,14 @@ def matching_groups(demand: pl.DataFrame, supply: pl.DataFrame, weights: pl.Data
 def match_index(unit_supply: pl.DataFrame, demand_share: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """1 − ½ Σ|s − d| per unit over the covered groups; ``unit_supply`` has by + group_code + enrolled."""
     covered = unit_supply.join(demand_share, on="group_code", how="inner")
+    covered = settled(covered)
     shares = covered.with_columns(s=pl.col("enrolled") / pl.col("enrolled").sum().over(by))
     units = shares.select(by).unique()
     grid = units.join(demand_share, how="cross").join(shares.select(*by, "group_code", "s"),
                                                       on=[*by, "group_code"], how="left", nulls_equal=True)
-    out = grid.group_by(by).agg(match=1 - 0.5 * (pl.col("s").fill_null(0) - pl.col("demand_share")).abs().sum())
-    total = unit_supply.group_by(by).agg(pl.col("enrolled").sum().alias("enrolled_mapped"))
-    inside = covered.group_by(by).agg(pl.col("enrolled").sum().alias("enrolled_covered"))
+    out = settled(grid).group_by(by).agg(match=1 - 0.5 * (pl.col("s").fill_null(0) - pl.col("demand_share")).abs().sum())
+    total = settled(unit_supply).group_by(by).agg(pl.col("enrolled").sum().alias("enrolled_mapped"))
+    inside = settled(covered).group_by(by).agg(pl.col("enrolled").sum().alias("enrolled_covered"))
     return (out.join(total, on=by, how="left", nulls_equal=True).join(inside, on=by, how="left", nulls_equal=True)
             .with_columns(covered_share=pl.col("enrolled_covered") / pl.col("enrolled_mapped")))
 
@@ -128,9 +129,10 @@ def majors_lowering_match(supply: pl.DataFrame, weights: pl.DataFrame, groups_ta
     """Each major with enrolment: how much the city's 匹配度 rises without it (``lift``), largest first."""
     d = groups_table.filter(pl.col("demand_share").is_not_null()).select("group_code", "demand_share")
     per_major = supply_by_group(supply, weights, ["major_code"]).join(d, on="group_code", how="inner")
-    city = per_major.group_by("group_code").agg(pl.col("enrolled").sum().alias("city_e"))
+    per_major = settled(per_major)
+    city = settled(per_major.group_by("group_code").agg(pl.col("enrolled").sum().alias("city_e")))
     total = city["city_e"].sum()
-    base = 1 - 0.5 * d.join(city, on="group_code", how="left").select(
+    base = 1 - 0.5 * settled(d.join(city, on="group_code", how="left")).select(
         (pl.col("city_e").fill_null(0) / total - pl.col("demand_share")).abs().sum()).item()
     m_total = per_major.group_by("major_code").agg(pl.col("enrolled").sum().alias("m_e"))
     grid = (m_total.filter(pl.col("m_e") > 0).join(d, how="cross")
@@ -138,10 +140,11 @@ def majors_lowering_match(supply: pl.DataFrame, weights: pl.DataFrame, groups_ta
             .join(per_major.select("major_code", "group_code", pl.col("enrolled").alias("e")),
                   on=["major_code", "group_code"], how="left")
             .with_columns(pl.col("city_e", "e").fill_null(0)))
-    without = grid.group_by("major_code", "m_e").agg(
+    without = settled(grid).group_by("major_code", "m_e").agg(
         match_without=1 - 0.5 * ((pl.col("city_e") - pl.col("e")) / (total - pl.col("m_e"))
                                  - pl.col("demand_share")).abs().sum())
-    return (without.with_columns(lift=pl.col("match_without") - base, match=pl.lit(base))
+    # rounded before sorting: the order must not depend on the last bits of a float sum
+    return (without.with_columns(lift=(pl.col("match_without") - base).round_sig_figs(12), match=pl.lit(base))
             .join(majors.select("major_code", "major_name").unique("major_code"), on="major_code", how="left")
             .with_columns(pl.col("m_e").round(0).cast(pl.Int64)).rename({"m_e": "enrolled"})
             .select("major_code", "major_name", "enrolled", "match", "match_without", "lift")
