@@ -8,6 +8,7 @@ datapackage.json and SHA256SUMS are computed, so every file it writes is listed 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -127,7 +128,9 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
 
 def write_quarterly_bulletin(folder: Path, tables: dict[str, pl.DataFrame], package: dict, policy: Policy,
                              info: EditionInfo) -> list[Path]:
-    """The quarterly bulletin: the labour-market sections only, without a new catalog."""
+    """The quarterly bulletin: the labour-market sections only, without a new catalog. It carries no
+    scoring, so only its own state (not the policy's pending values) makes it a draft."""
+    info = replace(info, pending=0)
     groups = industry_groups(tables["industries"])
     edition = {"labour_market_summary": labour_series(tables["labor_market"], tables.get("labor_forecasts"), groups),
                "forecast_quality": tables.get("forecast_quality")}

@@ -29,7 +29,7 @@ def num(x: float | None) -> str:
 def table(caption: str, headers: list[str], rows: list[list[Any]]) -> dict[str, Any]:
     """A table of text; columns with long text wrap, the others stay on one line."""
     cells = [[str(v) for v in r] for r in rows]
-    wrap = [max((len(r[i]) for r in cells), default=0) > 16 for i in range(len(headers))]
+    wrap = [max((len(r[i]) for r in cells), default=0) > 10 for i in range(len(headers))]
     return {"caption": caption, "headers": headers, "rows": cells, "wrap": wrap}
 
 
