@@ -8,8 +8,8 @@ datapackage.json and SHA256SUMS are computed, so every file it writes is listed 
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -55,10 +55,13 @@ def edition_date(school_majors: pl.DataFrame) -> date:
 
 
 def publish_hook(tables: dict[str, pl.DataFrame], policy: Policy, package: dict, info: EditionInfo
-                 ) -> Callable[[Path, dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None], list[Path]]:
-    """What ``publish_edition(..., documents=...)`` calls inside the temporary edition folder."""
-    def write(folder: Path, published: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None) -> list[Path]:
-        return write_edition_documents(folder, {**tables, **published}, policy, package, previous, info)
+                 ) -> Callable[[Path, str, dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None], list[Path]]:
+    """What ``publish_edition(..., documents=...)`` calls inside the temporary edition folder; the
+    edition id is the one actually published (publish_next may move on to 2026-r2)."""
+    def write(folder: Path, edition: str, published: dict[str, pl.DataFrame],
+              previous: dict[str, pl.DataFrame] | None) -> list[Path]:
+        return write_edition_documents(folder, {**tables, **published}, policy, package, previous,
+                                       replace(info, edition=edition))
 
     return write
 

@@ -180,10 +180,11 @@ def test_publish_lists_the_documents_and_says_first_edition(tmp_path: Path, poli
               "school_major_scores": tables["school_major_scores"]}
     seen = {}
 
-    def documents(folder: Path, published: dict, previous: dict | None) -> list[Path]:
+    def documents(folder: Path, edition: str, published: dict, previous: dict | None) -> list[Path]:
         seen[len(seen)] = previous
-        return write_catalogs(folder, {**tables, **published}, policy, info) + write_province_lists(
-            folder, {**tables, **published}, policy, info)
+        this = EditionInfo.build(edition, ISSUED, policy)
+        return write_catalogs(folder, {**tables, **published}, policy, this) + write_province_lists(
+            folder, {**tables, **published}, policy, this)
 
     first = publish_edition(tmp_path, "2026", frames, CHINESE_HEADERS, {}, documents=documents)
     manifest = json.loads((first.folder / "datapackage.json").read_text(encoding="utf-8"))
@@ -200,6 +201,8 @@ def test_publish_lists_the_documents_and_says_first_edition(tmp_path: Path, poli
     second = publish_edition(tmp_path, "2027", moved, CHINESE_HEADERS, {}, documents=documents)
     assert seen[0] is None and set(seen[1]) >= {"guiding_catalog", "restriction_list"}
     assert second.changes == 1
+    title = openpyxl.load_workbook(second.folder / "guiding_catalog.xlsx").worksheets[0]["A1"].value
+    assert "2027年版" in title
 
 
 def test_watch_list_names_only_majors_a_small_move_would_change() -> None:

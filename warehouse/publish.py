@@ -62,9 +62,9 @@ TABLES = {
 }
 
 
-# Writes an edition's documents into the temporary folder: (folder, published frames, the previous
-# edition's Parquet tables by name or None) -> files written. It replaces the plain XLSX of the tables.
-DocumentWriter = Callable[[Path, dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None], Iterable[Path]]
+# Writes an edition's documents into the temporary folder: (folder, edition id, published frames, the
+# previous edition's Parquet tables by name or None) -> files written. It replaces the tables' plain XLSX.
+DocumentWriter = Callable[[Path, str, dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None], Iterable[Path]]
 
 
 class EditionExistsError(RuntimeError):
@@ -204,7 +204,7 @@ def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.Data
     if documents is not None:
         before = {p.name for p in root.joinpath(previous).glob("*.parquet")} if previous else set()
         prior = {Path(n).stem: pl.read_parquet(root / previous / n) for n in sorted(before)} if previous else None
-        extra = {Path(p).name for p in documents(tmp, dict(frames), prior)}
+        extra = {Path(p).name for p in documents(tmp, edition, dict(frames), prior)}
         lacking = [f"{n}.xlsx" for n in frames if TABLES[n].sheet and not (tmp / f"{n}.xlsx").exists()]
         if lacking:
             raise RuntimeError(f"文档生成没有写出 {', '.join(lacking)}")
