@@ -32,8 +32,9 @@ from documents.render import print_pdf, render_html
 from documents.workbooks import write_catalogs, write_matching_report, write_province_lists
 from scoring.policy import Policy
 
-__all__ = ["REPORT_TABLES", "SOURCE_TABLES", "EditionInfo", "edition_date", "publish_hook", "report_tables",
-           "write_edition_documents", "write_quarterly_bulletin"]
+__all__ = ["REPORT_TABLES", "SOURCE_TABLES", "EditionInfo", "edition_date", "print_pdf", "publish_hook",
+           "render_html", "report_tables", "write_catalogs", "write_edition_documents", "write_matching_report",
+           "write_province_lists", "write_quarterly_bulletin"]
 
 # Tables the edition publishes as Parquet beside the catalogs: every figure of the bulletin and the
 # matching report is read from these (and from guiding_catalog / restriction_list / school_major_scores).
