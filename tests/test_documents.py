@@ -183,8 +183,11 @@ def test_publish_lists_the_documents_and_says_first_edition(tmp_path: Path, poli
     def documents(folder: Path, edition: str, published: dict, previous: dict | None) -> list[Path]:
         seen[len(seen)] = previous
         this = EditionInfo.build(edition, ISSUED, policy)
-        return write_catalogs(folder, {**tables, **published}, policy, this) + write_province_lists(
+        written = write_catalogs(folder, {**tables, **published}, policy, this) + write_province_lists(
             folder, {**tables, **published}, policy, this)
+        copy = folder / f"{edition}年专业指导性目录.xlsx"
+        copy.write_bytes((folder / "guiding_catalog.xlsx").read_bytes())
+        return [*written, copy]
 
     first = publish_edition(tmp_path, "2026", frames, CHINESE_HEADERS, {}, documents=documents)
     manifest = json.loads((first.folder / "datapackage.json").read_text(encoding="utf-8"))
@@ -193,6 +196,8 @@ def test_publish_lists_the_documents_and_says_first_edition(tmp_path: Path, poli
     sums = (first.folder / "SHA256SUMS").read_text(encoding="utf-8")
     assert "encouraged_list.xlsx" in sums and paths["encouraged_list.xlsx"]["sha256"] in sums
     assert openpyxl.load_workbook(first.folder / "guiding_catalog.xlsx").sheetnames[-1] == "说明"
+    assert paths["2026年专业指导性目录.xlsx"]["sha256"] == paths["guiding_catalog.xlsx"]["sha256"]
+    assert all(re.fullmatch(r"[-a-z0-9._/]+", r["name"]) for r in manifest["resources"])  # Data Package names
     with open(first.folder / "changes.csv", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     assert len(rows) == 2 and "首版" in rows[1] and first.changes == 0

@@ -37,6 +37,7 @@ __all__ = [
 
 CURRENT = "CURRENT"
 EDITION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")  # the portal accepts exactly these
+RESOURCE_NAME_RE = re.compile(r"[-a-z0-9._/]+")
 RESERVED_KEYS = {"name", "title", "edition", "created", "previous_edition", "resources", "profile"}
 MEDIATYPES = {
     "csv": "text/csv",
@@ -245,7 +246,10 @@ def _resource(folder: Path, file: str, meta: dict[str, Any]) -> dict[str, Any]:
     size, sha = _digest(folder / file)
     fmt = file.rsplit(".", 1)[1]
     extra = {"encoding": "utf-8-sig", "dialect": {"delimiter": ",", "lineTerminator": "\r\n"}} if fmt == "csv" else {}
-    return {"name": file.replace(".", "-"), "path": file, "format": fmt, "mediatype": MEDIATYPES[fmt],
+    name = file.replace(".", "-")
+    if not RESOURCE_NAME_RE.fullmatch(name):  # a Chinese download name: the spec wants [-a-z0-9._/]
+        name = f"download-{sha[:12]}-{fmt}"
+    return {"name": name, "path": file, "format": fmt, "mediatype": MEDIATYPES[fmt],
             "bytes": size, "sha256": sha, **extra, **meta}
 
 
