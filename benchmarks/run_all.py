@@ -14,6 +14,7 @@ BENCHMARKS = [
     ["benchmarks/bench_classifier.py", "200000"],
     ["benchmarks/bench_pipeline.py", "--scales", "1", "5"],
     ["benchmarks/bench_portal.py"],
+    ["benchmarks/bench_documents.py", "--home", "var"],
 ]
 
 

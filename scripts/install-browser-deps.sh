@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the browser tests need: Debian's Chromium and the Noto CJK fonts
-# (without them Chinese renders as empty boxes in screenshots).
+# Installs what the browser tests and the edition's documents need: Debian's Chromium and the Noto CJK
+# fonts (without them Chinese renders as empty boxes; the bulletin PDF is printed by Chromium in Noto Sans
+# CJK), LibreOffice Calc (headless XLSX → PDF, to look at the printed catalogs) and poppler-utils
+# (pdftoppm / pdftotext, used by the document tests).
 # Idempotent: installs only the packages that are missing; does nothing when both are present.
 # Never runs `playwright install` (the tests drive the system Chromium at /usr/bin/chromium).
 set -euo pipefail
 
-packages=(chromium fonts-noto-cjk)
+packages=(chromium fonts-noto-cjk libreoffice-calc-nogui poppler-utils)
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

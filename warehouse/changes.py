@@ -18,6 +18,14 @@ CHANGE_HEADERS = {
     "restriction_old": "原限制", "restriction_new": "新限制", "reasons": "依据",
 }
 REMOVED_REASON = "专业不再出现在目录中"
+FIRST_EDITION = "首版"
+FIRST_EDITION_REASON = "本版为首版，没有上一版可比较；自下一版起，本文件列出指导类别、预警等级或限制发生变化的专业"
+
+
+def first_edition_changes() -> pl.DataFrame:
+    """What changes.csv holds for a first edition: one row saying so, rather than a bare header."""
+    row = {c: "" for c in CHANGE_HEADERS} | {"change": FIRST_EDITION, "reasons": FIRST_EDITION_REASON}
+    return pl.DataFrame([row], schema={c: pl.String for c in CHANGE_HEADERS})
 
 
 def compute_changes(old: dict[str, pl.DataFrame] | None, new: dict[str, pl.DataFrame]) -> pl.DataFrame:

@@ -67,7 +67,10 @@ def publish_next(published: Path, edition: str, *, explicit: bool, **kwargs) -> 
 def publication_package(input_files: pl.DataFrame, contract_results: pl.DataFrame, run_id: str, policy) -> dict:
     """Provenance for datapackage.json: the inputs with SHA-256, this run's contract results, the policy."""
     columns = ["input", "file", "sha256", "bytes", "encoding", "format", "rows", "source"]
-    inputs = input_files.select([c for c in columns if c in input_files.columns]).sort("input").to_dicts()
+    inputs = input_files.with_columns(
+        loaded_on=pl.col("loaded_at").cast(pl.Date).cast(pl.String) if "loaded_at" in input_files.columns
+        else pl.lit(None, dtype=pl.String))
+    inputs = inputs.select([c for c in [*columns, "loaded_on"] if c in inputs.columns]).sort("input").to_dicts()
     results = contract_results
     if "run_id" in results.columns:
         results = results.filter(pl.col("run_id") == run_id)

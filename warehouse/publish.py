@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from warehouse import spreadsheet
-from warehouse.changes import CHANGE_HEADERS, REMOVED_REASON, compute_changes
+from warehouse.changes import CHANGE_HEADERS, REMOVED_REASON, compute_changes, first_edition_changes
 from warehouse.hashing import row_json as _row_json
 from warehouse.hashing import rows_hash
 
@@ -39,9 +39,12 @@ __all__ = [
 
 CURRENT = "CURRENT"
 EDITION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")  # the portal accepts exactly these
+RESOURCE_NAME_RE = re.compile(r"[-a-z0-9._/]+")
 RESERVED_KEYS = {"name", "title", "edition", "created", "previous_edition", "resources", "profile"}
 MEDIATYPES = {
     "csv": "text/csv",
+    "html": "text/html",
+    "pdf": "application/pdf",
     "parquet": "application/vnd.apache.parquet",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -60,6 +63,11 @@ TABLES = {
     "restriction_list": TableSpec(("major_code", "restriction", "scope"), "禁限目录"),
     "school_major_scores": TableSpec(("school_code", "major_code"), None),
 }
+
+
+# Writes an edition's documents into the temporary folder: (folder, edition id, published frames, the
+# previous edition's Parquet tables by name or None) -> files written. It replaces the tables' plain XLSX.
+DocumentWriter = Callable[[Path, str, dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None], Iterable[Path]]
 
 
 class EditionExistsError(RuntimeError):
@@ -133,9 +141,12 @@ def publish_edition(
     package: dict,
     *,
     created: datetime | None = None,
+    documents: DocumentWriter | None = None,
 ) -> EditionResult:
     """Write ``published_dir/<edition>`` (catalog, restriction list, school scores, changes, manifest)
-    and make it the edition in force. ``package`` adds the caller's provenance to datapackage.json."""
+    and make it the edition in force. ``package`` adds the caller's provenance to datapackage.json.
+    ``documents`` writes the edition's documents (print-ready XLSX, lists, bulletin, matching report)
+    into the folder before datapackage.json and SHA256SUMS, so they are listed in both."""
     validate_edition(edition)
     if set(tables) != set(TABLES):
         raise ValueError(f"发布需要且只接受这些表：{', '.join(TABLES)}；收到：{', '.join(tables)}")
@@ -154,7 +165,7 @@ def publish_edition(
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{edition}-", dir=root))
         try:
             tmp.chmod(0o755)  # mkdtemp's 0700 would hide the edition from a portal run as another user
-            _write_folder(tmp, root, edition, frames, headers, package, created, previous)
+            _write_folder(tmp, root, edition, frames, headers, package, created, previous, documents)
             os.rename(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -166,25 +177,36 @@ def publish_edition(
 
 def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.DataFrame],
                   headers: dict[str, dict[str, str]], package: dict, created: datetime,
-                  previous: str | None) -> None:
-    resources: list[dict[str, Any]] = []
-    for name, df in frames.items():
-        spec = TABLES[name]
-        meta = {"table": name, "rows": df.height, "rows_hash": rows_hash(df),
-                "schema": {"fields": _fields(df, headers.get(name, {})), "primaryKey": list(spec.keys)}}
-        if spec.sheet:
-            spreadsheet.write_csv(tmp / f"{name}.csv", df, headers.get(name, {}))
-            spreadsheet.write_xlsx(tmp / f"{name}.xlsx", df, headers.get(name, {}), spec.sheet, created)
-        df.write_parquet(tmp / f"{name}.parquet")
-        resources += [_resource(tmp, f"{name}.{fmt}", meta) for fmt in ("csv", "xlsx", "parquet")
-                      if (tmp / f"{name}.{fmt}").exists()]
+                  previous: str | None, documents: DocumentWriter | None = None) -> None:
     if previous and not (root / previous / "datapackage.json").is_file():
         raise FileNotFoundError(f"CURRENT 指向的版次 {previous} 不存在或不完整，无法计算变化；请人工检查 {root}")
+    for name, df in frames.items():
+        if TABLES[name].sheet:
+            spreadsheet.write_csv(tmp / f"{name}.csv", df, headers.get(name, {}))
+            if documents is None:
+                spreadsheet.write_xlsx(tmp / f"{name}.xlsx", df, headers.get(name, {}), TABLES[name].sheet, created)
+        df.write_parquet(tmp / f"{name}.parquet")
     compared = ("guiding_catalog", "restriction_list")  # what changes.csv compares (not the school scores)
     old = {n: pl.read_parquet(root / previous / f"{n}.parquet") for n in compared} if previous else None
     changes = compute_changes(old, frames)
-    spreadsheet.write_csv(tmp / "changes.csv", changes, CHANGE_HEADERS)
+    spreadsheet.write_csv(tmp / "changes.csv", changes if old is not None else first_edition_changes(), CHANGE_HEADERS)
+    extra: set[str] = set()
+    if documents is not None:
+        before = {p.name for p in root.joinpath(previous).glob("*.parquet")} if previous else set()
+        prior = {Path(n).stem: pl.read_parquet(root / previous / n) for n in sorted(before)} if previous else None
+        extra = {Path(p).name for p in documents(tmp, edition, dict(frames), prior)}
+        lacking = [f"{n}.xlsx" for n in frames if TABLES[n].sheet and not (tmp / f"{n}.xlsx").exists()]
+        if lacking:
+            raise RuntimeError(f"文档生成没有写出 {', '.join(lacking)}")
+    resources: list[dict[str, Any]] = []
+    for name, df in frames.items():
+        meta = {"table": name, "rows": df.height, "rows_hash": rows_hash(df),
+                "schema": {"fields": _fields(df, headers.get(name, {})), "primaryKey": list(TABLES[name].keys)}}
+        resources += [_resource(tmp, f"{name}.{fmt}", meta) for fmt in ("csv", "xlsx", "parquet")
+                      if (tmp / f"{name}.{fmt}").exists()]
     resources.append(_resource(tmp, "changes.csv", {"rows": changes.height, "rows_hash": rows_hash(changes)}))
+    listed = {r["path"] for r in resources}
+    resources += [_resource(tmp, n, {}) for n in sorted(extra - listed)]
     manifest = {**package, "name": f"majorwatch-{edition.lower()}", "edition": edition,
                 "title": f"北京市职业教育专业指导性目录与禁限目录（{edition}）",
                 "created": created.isoformat(), "previous_edition": previous, "resources": resources}
@@ -213,7 +235,10 @@ def _resource(folder: Path, file: str, meta: dict[str, Any]) -> dict[str, Any]:
     size, sha = _digest(folder / file)
     fmt = file.rsplit(".", 1)[1]
     extra = {"encoding": "utf-8-sig", "dialect": {"delimiter": ",", "lineTerminator": "\r\n"}} if fmt == "csv" else {}
-    return {"name": file.replace(".", "-"), "path": file, "format": fmt, "mediatype": MEDIATYPES[fmt],
+    name = file.replace(".", "-")
+    if not RESOURCE_NAME_RE.fullmatch(name):  # a Chinese download name: the spec wants [-a-z0-9._/]
+        name = f"download-{sha[:12]}-{fmt}"
+    return {"name": name, "path": file, "format": fmt, "mediatype": MEDIATYPES[fmt],
             "bytes": size, "sha256": sha, **extra, **meta}
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -22,6 +23,8 @@ import xlsxwriter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MIN_WIDTH, MAX_WIDTH = 6, 60
+PRINT_MAX_WIDTH = 50  # a printed document wraps longer text in columns this wide
+LINE_HEIGHT = 15  # points per line of 11-point text
 
 
 def decimals_for(column: str) -> int:
@@ -86,46 +89,155 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def column_widths(df: pl.DataFrame, titles: Iterable[str]) -> list[int]:
-    """Width per column from its longest cell (header included), padded and capped."""
+def column_widths(df: pl.DataFrame, titles: Iterable[str], printed: bool = False) -> list[int]:
+    """Width per column from its longest cell (header included), padded and capped. A printed
+    document lets its header wrap over two lines and wraps long text at PRINT_MAX_WIDTH."""
     widths = []
     for column, title in zip(df.columns, titles, strict=True):
         longest = max((display_width(format_cell(v, column)) for v in df.get_column(column)), default=0)
-        widths.append(min(max(longest, display_width(title)) + 2, MAX_WIDTH))
+        head = -(-display_width(title) // 2) if printed else display_width(title)
+        widths.append(min(max(longest, head) + 2, PRINT_MAX_WIDTH if printed else MAX_WIDTH))
     return [max(w, MIN_WIDTH) for w in widths]
+
+
+def lines_needed(text: str, width: int, points: float = 11) -> int:
+    """Lines a wrapped text in a ``points``-size font takes in a column ``width`` characters wide
+    (digits and Latin letters print narrower than their width, so the estimate is shaded by 5%)."""
+    return max(1, math.ceil(display_width(text) * 0.95 * points / 11 / max(width - 1, 1)))
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: a frame in its final order, its Chinese headers and how numbers read.
+
+    ``percent`` columns show as 12.3%; ``missing`` gives the words written where a number is absent
+    (a document never leaves a figure blank without saying why; None keeps the cell empty)."""
+
+    name: str
+    df: pl.DataFrame
+    headers: Mapping[str, str]
+    percent: Collection[str] = ()
+    missing: Mapping[str, str] | str | None = None
+    decimals: Mapping[str, int] | None = None
+    fills: Mapping[str, Mapping[str, tuple[str, str]]] | None = None  # column → value → (background, text)
+    widths: Mapping[str, int] | None = None  # narrower columns for print (their text wraps)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What makes a sheet a document: a title row, a line naming issuer, edition and date, a footer."""
+
+    title: str
+    subtitle: str
 
 
 def write_xlsx(
     path: Path, df: pl.DataFrame, headers: Mapping[str, str], sheet_name: str, created: datetime
 ) -> None:
-    """One sheet: bold frozen Chinese header, autofilter, widths by content, codes as text cells.
+    """One plain sheet: bold frozen Chinese header, autofilter, widths by content, codes as text cells.
 
     The document's created time is fixed to ``created`` so equal rows give byte-identical files.
     """
-    titles = _check_headers(df, headers)
+    write_workbook(path, [Sheet(sheet_name, df, headers)], created)
+
+
+def write_workbook(path: Path, sheets: Sequence[Sheet], created: datetime, heading: Heading | None = None) -> None:
+    """A workbook of sheets. With a ``heading`` every sheet is a printable document: title and subtitle
+    rows above the header, landscape A4 fitted to the page width, the header row repeated on every
+    page, borders, wrapped long text, page numbers and the title in the footer."""
     options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     workbook = xlsxwriter.Workbook(str(path), options)
     try:
-        workbook.set_properties({"created": created.replace(tzinfo=None), "title": sheet_name})
-        sheet = workbook.add_worksheet(sheet_name)
-        bold = workbook.add_format({"bold": True})
-        text = workbook.add_format({"num_format": "@"})
-        number = {c: workbook.add_format({"num_format": "0." + "0" * decimals_for(c)}) for c in df.columns}
-        for col, title in enumerate(titles):
-            sheet.write_string(0, col, safe_text(title), bold)
-        for r, row in enumerate(df.iter_rows(), start=1):
-            for col, (value, column) in enumerate(zip(row, df.columns, strict=True)):
-                if value is None or (isinstance(value, float) and not math.isfinite(value)):
-                    continue
-                if isinstance(value, float):
-                    sheet.write_number(r, col, value, number[column])
-                elif _is_number(value):
-                    sheet.write_number(r, col, value)
-                else:
-                    sheet.write_string(r, col, safe_text(_text_of(value)), text)
-        for col, width in enumerate(column_widths(df, titles)):
-            sheet.set_column(col, col, width)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, df.height, max(len(titles) - 1, 0))
+        workbook.set_properties({"created": created.replace(tzinfo=None),
+                                 "title": heading.title if heading else sheets[0].name})
+        for sheet in sheets:
+            _write_sheet(workbook, sheet, heading)
     finally:
         workbook.close()
+
+
+def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | None) -> None:
+    df = spec.df
+    titles = _check_headers(df, spec.headers)
+    natural = column_widths(df, titles, printed=heading is not None)
+    widths = [min(w, (spec.widths or {}).get(c, w)) for w, c in zip(natural, df.columns, strict=True)]
+    wraps = [heading is not None and (w >= PRINT_MAX_WIDTH or w < n) for w, n in zip(widths, natural, strict=True)]
+    top = 2 if heading else 0  # the header row
+    base = {"border": 1, "valign": "top"} if heading else {}
+    fmt = _Formats(workbook, base)
+    sheet = workbook.add_worksheet(spec.name)
+    last = max(len(titles) - 1, 0)
+    if heading:
+        span = sum(widths)  # a title longer than the table wraps inside it instead of being cut
+        title_fmt = workbook.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter",
+                                         "text_wrap": True})
+        sub_fmt = workbook.add_format({"align": "center", "valign": "vcenter", "text_wrap": True})
+        for row, text, style, size in ((0, heading.title, title_fmt, 16), (1, heading.subtitle, sub_fmt, 11)):
+            if last:
+                sheet.merge_range(row, 0, row, last, text, style)
+            else:
+                sheet.write(row, 0, text, style)
+            sheet.set_row(row, (size + 6) * lines_needed(text, span, size) + 4)
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+        sheet.repeat_rows(top)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        sheet.set_footer(f"&L&8{_footer_text(heading.title)}&R&8第 &P 页，共 &N 页")
+    header_fmt = fmt.get(bold=True, bg_color="#eeeeee", text_wrap=True, **({"align": "center"} if heading else {}))
+    for col, title in enumerate(titles):
+        sheet.write_string(top, col, safe_text(title), header_fmt)
+    if heading:  # row heights set here: LibreOffice does not fit wrapped rows itself
+        sheet.set_row(top, LINE_HEIGHT * max(lines_needed(t + "一", w) for t, w in zip(titles, widths, strict=True)) + 4)
+    missing = spec.missing if isinstance(spec.missing, Mapping) else {}
+    for r, row in enumerate(df.iter_rows(), start=top + 1):
+        tall = max((lines_needed(_text_of(v), widths[c]) for c, v in enumerate(row) if wraps[c] and v is not None),
+                   default=1)
+        if tall > 1:
+            sheet.set_row(r, LINE_HEIGHT * tall + 4)
+        for col, (value, column) in enumerate(zip(row, df.columns, strict=True)):
+            wrap = wraps[col]
+            if value is None or (isinstance(value, float) and not math.isfinite(value)):
+                words = missing.get(column) or (spec.missing if isinstance(spec.missing, str) else None)
+                if words and df.schema[column].is_numeric():
+                    sheet.write_string(r, col, words, fmt.get(font_color="#555555"))
+                elif heading:
+                    sheet.write_blank(r, col, None, fmt.get())
+            elif isinstance(value, float) or (_is_number(value) and column in spec.percent):
+                sheet.write_number(r, col, value, fmt.get(num_format=_number_format(column, spec)))
+            elif _is_number(value):
+                sheet.write_number(r, col, value, fmt.get())
+            else:
+                fill = (spec.fills or {}).get(column, {}).get(value) if isinstance(value, str) else None
+                colours = {"bg_color": fill[0], "font_color": fill[1], "bold": True} if fill else {}
+                sheet.write_string(r, col, safe_text(_text_of(value)), fmt.get(num_format="@", text_wrap=wrap, **colours))
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(top + 1, 0)
+    sheet.autofilter(top, 0, top + df.height, last)
+
+
+def _number_format(column: str, spec: Sheet) -> str:
+    if column in spec.percent:
+        return "0.0%"
+    places = (spec.decimals or {}).get(column, decimals_for(column))
+    return "0." + "0" * places if places else "0"
+
+
+def _footer_text(title: str) -> str:
+    """Footer text as Excel reads it: '&' starts a code, so a literal one is doubled."""
+    return title.replace("&", "&&")
+
+
+class _Formats:
+    """One xlsxwriter format per distinct set of properties (a workbook has a limited number)."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook, base: Mapping[str, Any]) -> None:
+        self._workbook, self._base, self._cache = workbook, dict(base), {}
+
+    def get(self, **props: Any):
+        merged = {**self._base, **{k: v for k, v in props.items() if v is not False}}
+        key = tuple(sorted(merged.items()))
+        if key not in self._cache:
+            self._cache[key] = self._workbook.add_format(merged)
+        return self._cache[key]

@@ -1,23 +1,33 @@
-"""Publish: the guiding catalog and the restriction list, written as one immutable edition."""
+"""Publish: the guiding catalog, the restriction list and the edition's documents, as one immutable edition."""
 
 import dagster as dg
 import polars as pl
 
 from assets.charts import PALETTE, bar_chart_md, preview_md, value_counts
 from assets.resources import PolicyFile, Warehouse
+from documents import EditionInfo, edition_date, publish_hook
+from documents.edition import DEFAULT_ISSUER, DRAFT
 from scoring.catalog import CHINESE_HEADERS, guiding_catalog, restriction_list
 from scoring.palette import WARNING_ORDER
 from warehouse.db import WRITER_POOL
 from warehouse.editions import default_edition, publication_package, publish_next
 
 EDITION_TAG = "majorwatch/edition"  # set by `majorwatch run --edition` on the run
-PUBLISH = {"group_name": "publish", "kinds": {"duckdb", "parquet", "xlsx"}, "owners": ["team:data"]}
+PUBLISH = {"group_name": "publish", "owners": ["team:data"]}
+DOCUMENT_OUTS = {
+    "supply_demand_bulletin": ("行业产业动态调整和人才供需状况公报（bulletin.html / bulletin.pdf）：产业清单变化、人才供需、"
+                               "指导类别与预警的变化、临界专业、各区情况与数据来源。", "bulletin.pdf"),
+    "matching_report": ("专业设置与产业发展匹配分析（matching_report.xlsx）：各行业门类需求与招生的结构偏离度，全市、"
+                        "各区、各校的匹配度。", "matching_report.xlsx"),
+}
 
 
 class PublishConfig(dg.Config):
-    """edition: the id to publish, e.g. 2026 or 2026-r2; empty = the year after the latest data."""
+    """edition: the id to publish, e.g. 2026 or 2026-r2 (empty = the year after the latest data); issuer:
+    who issues the documents."""
 
     edition: str = ""
+    issuer: str = DEFAULT_ISSUER
 
 
 def _changes_md(folder) -> str:
@@ -30,30 +40,43 @@ def _changes_md(folder) -> str:
 
 @dg.multi_asset(
     outs={
-        "guiding_catalog": dg.AssetOut(**PUBLISH, description="专业指导性目录：每个专业一行，含指导类别、预警等级、风险分值与依据。"),
-        "restriction_list": dg.AssetOut(**PUBLISH, description="禁限目录：停止新设或限制招生的专业，含适用区域与依据。"),
+        "guiding_catalog": dg.AssetOut(**PUBLISH, kinds={"duckdb", "parquet", "xlsx"},
+                                       description="专业指导性目录：每个专业一行，含指导类别、预警等级、风险分值与依据。"),
+        "restriction_list": dg.AssetOut(**PUBLISH, kinds={"duckdb", "parquet", "xlsx"},
+                                        description="禁限目录：停止新设或限制招生的专业，含适用区域与依据。"),
+        **{name: dg.AssetOut(**PUBLISH, kinds={"pdf" if file.endswith("pdf") else "xlsx"}, description=text,
+                             dagster_type=dg.Nothing, is_required=False)
+           for name, (text, file) in DOCUMENT_OUTS.items()},
     },
     pool=WRITER_POOL,
+    can_subset=False,
 )
 def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, warehouse: Warehouse,
                      policy: PolicyFile, majors: pl.DataFrame, school_majors: pl.DataFrame,
                      major_risk_scores: pl.DataFrame, school_major_scores: pl.DataFrame,
-                     input_files: pl.DataFrame, contract_results: pl.DataFrame):
-    """Build both catalogs, then publish them with the school scores as one edition (CURRENT last)."""
+                     input_files: pl.DataFrame, contract_results: pl.DataFrame, industries: pl.DataFrame,
+                     major_industry_map: pl.DataFrame, schools: pl.DataFrame, labor_market: pl.DataFrame,
+                     posting_demand: pl.DataFrame, industry_adjustments: pl.DataFrame,
+                     labor_forecasts: pl.DataFrame, forecast_quality: pl.DataFrame):
+    """Build both catalogs, write the documents into the edition, publish it (CURRENT last)."""
     rules = policy.load()
     catalog = guiding_catalog(majors, major_risk_scores)
     restrictions = restriction_list(major_risk_scores, majors)
     package = publication_package(input_files, contract_results, context.run.run_id, rules)
     requested = config.edition or context.run.tags.get(EDITION_TAG, "")
     edition = requested or default_edition(school_majors)
+    sources = {"industries": industries, "majors": majors, "major_industry_map": major_industry_map,
+               "school_majors": school_majors, "schools": schools, "labor_market": labor_market,
+               "posting_demand": posting_demand, "industry_adjustments": industry_adjustments,
+               "labor_forecasts": labor_forecasts, "forecast_quality": forecast_quality}
+    info = EditionInfo.build(edition, edition_date(school_majors), rules, state=DRAFT, issuer=config.issuer)
     result = publish_next(
         warehouse.paths.published, edition, explicit=bool(requested),
         tables={"guiding_catalog": catalog, "restriction_list": restrictions,
                 "school_major_scores": school_major_scores},
-        headers=CHINESE_HEADERS, package=package,
+        headers=CHINESE_HEADERS, package=package, documents=publish_hook(sources, rules, package, info),
     )
-    outcome = (f"内容未变，沿用版本 {result.edition}" if getattr(result, "unchanged", False)
-               else f"已发布版本 {result.edition}")
+    outcome = f"内容未变，沿用版本 {result.edition}" if result.unchanged else f"已发布版本 {result.edition}"
     context.log.info(f"{outcome}: {result.folder}")
     edition_meta = {
         "edition": result.edition,
@@ -75,3 +98,8 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
         **edition_meta,
         "restriction": dg.MetadataValue.md(bar_chart_md("限制类型", value_counts(restrictions, "restriction"))),
     })
+    for name, (_, file) in DOCUMENT_OUTS.items():
+        path = result.folder / file
+        yield dg.Output(None, output_name=name, metadata={
+            **edition_meta, "file": dg.MetadataValue.path(str(path)),
+            "bytes": path.stat().st_size if path.exists() else 0})

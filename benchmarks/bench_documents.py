@@ -1,0 +1,91 @@
+"""What an edition's documents cost: each part timed on a home that has run once, as ratios.
+
+Reads the warehouse tables (read-only) and the edition in force of ``--home``, then writes the documents
+into a temporary folder part by part: the report tables, the workbooks, the bulletin's charts and HTML
+(with the font subset), and Chromium's PDF. Prints seconds per part and each part's share of the whole,
+plus the whole against the plain publication (tables as CSV/XLSX/Parquet without documents).
+
+    .venv/bin/python benchmarks/bench_documents.py --home var
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+import documents as d
+from documents import bulletin as b
+from scoring.catalog import CHINESE_HEADERS
+from scoring.policy import load_policy
+from warehouse.db import query_frame
+from warehouse.publish import current_edition, publish_edition
+
+PUBLISHED = ("guiding_catalog", "restriction_list", "school_major_scores")
+OPTIONAL = ("posting_industry_proposals", "labor_forecasts", "forecast_quality")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", default="var")
+    args = parser.parse_args(argv)
+    home = Path(args.home)
+    edition = current_edition(home / "published")
+    if edition is None:
+        print(f"跳过：{home} 还没有发布的版次（先运行 majorwatch run --home {home}）")
+        return 0
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    tables = {n: query_frame(con, f'SELECT * FROM "{n}"')  # noqa: S608 - names from a fixed list
+              for n in (*d.SOURCE_TABLES, *OPTIONAL) if n in present}
+    con.close()
+    folder = home / "published" / edition
+    tables |= {n: pl.read_parquet(folder / f"{n}.parquet") for n in PUBLISHED}
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    policy = load_policy()
+    info = d.EditionInfo.build(edition, d.edition_date(tables["school_majors"]), policy)
+    times: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        start = time.perf_counter()
+        publish_edition(out / "plain", "bench", {n: tables[n] for n in PUBLISHED}, CHINESE_HEADERS,
+                        {"inputs": package.get("inputs", [])})
+        plain = time.perf_counter() - start
+        clock = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            times[name], clock = now - clock, now
+
+        report = d.report_tables(tables)
+        lap("report tables (polars)")
+        edition_tables = {**{n: tables[n] for n in PUBLISHED}, **report}
+        d.write_catalogs(out, edition_tables, policy, info)
+        d.write_province_lists(out, edition_tables, policy, info)
+        d.write_matching_report(out, report, info)
+        lap("workbooks (xlsxwriter)")
+        sections = [b.list_section(edition_tables, None), b.labour_section(edition_tables),
+                    b.majors_section(edition_tables, None, list(policy.guidance_precedence)),
+                    b.watch_section(edition_tables, policy), b.district_section(edition_tables),
+                    b.matching_section(edition_tables), b.provenance_section(package, policy)]
+        lap("bulletin sections and charts (matplotlib)")
+        page = d.render_html("公报", info.subtitle(), None, [], sections, "页脚")
+        (out / "bulletin.html").write_text(page, encoding="utf-8")
+        lap("bulletin HTML with font subset (fontTools)")
+        d.print_pdf(out / "bulletin.html", out / "bulletin.pdf")
+        lap("bulletin PDF (Chromium)")
+    total = sum(times.values())
+    for name, seconds in times.items():
+        print(f"{name:45s} {seconds:7.2f} s  {seconds / total:6.1%}")
+    print(f"{'documents in all':45s} {total:7.2f} s  = {total / plain:.0f} × the plain publication ({plain:.2f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

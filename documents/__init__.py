@@ -1,0 +1,164 @@
+"""The documents of an edition: print-ready catalogs and lists, the matching report and the bulletin.
+
+Pure: polars frames, the policy and the edition's provenance in, files out; no Dagster, no warehouse.
+``write_edition_documents`` is what the publish step calls inside the temporary edition folder, before
+datapackage.json and SHA256SUMS are computed, so every file it writes is listed in both.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from documents import bulletin as b
+from documents.edition import DRAFT, EditionInfo
+from documents.groups import industry_groups
+from documents.labour import labour_series, list_changes
+from documents.lists import PROVINCE_LISTS
+from documents.matching import (
+    demand_by_group,
+    latest_supply,
+    major_group_weights,
+    majors_lowering_match,
+    matching_groups,
+    matching_scores,
+)
+from documents.render import print_pdf, render_html
+from documents.workbooks import write_catalogs, write_matching_report, write_province_lists
+from scoring.policy import Policy
+
+__all__ = ["REPORT_TABLES", "SOURCE_TABLES", "EditionInfo", "edition_date", "print_pdf", "publish_hook",
+           "render_html", "report_tables", "write_catalogs", "write_edition_documents", "write_matching_report",
+           "write_province_lists", "write_quarterly_bulletin"]
+
+# Tables the edition publishes as Parquet beside the catalogs: every figure of the bulletin and the
+# matching report is read from these (and from guiding_catalog / restriction_list / school_major_scores).
+REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "labour_market_summary", "forecast_quality",
+                 "matching_groups", "matching_scores", "matching_majors")
+# The warehouse tables they are computed from (labor_forecasts and forecast_quality may be absent).
+SOURCE_TABLES = ("industries", "majors", "major_industry_map", "school_majors", "schools", "labor_market",
+                 "posting_demand", "industry_adjustments")
+BULLETIN = "行业产业动态调整和人才供需状况"
+DOWNLOAD_NAMES = {"guiding_catalog.xlsx": "专业指导性目录", "restriction_list.xlsx": "专业禁限目录",
+                  "matching_report.xlsx": "专业设置与产业发展匹配分析", "bulletin.pdf": "行业产业动态调整和人才供需状况公报",
+                  **{f"{k}.xlsx": v[1] for k, v in PROVINCE_LISTS.items()}}
+
+
+def edition_date(school_majors: pl.DataFrame) -> date:
+    """The edition's reference date when none is configured: the end of the latest data year."""
+    return date(int(school_majors["year"].max()), 12, 31)
+
+
+def publish_hook(tables: dict[str, pl.DataFrame], policy: Policy, package: dict, info: EditionInfo
+                 ) -> Callable[[Path, str, dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None], list[Path]]:
+    """What ``publish_edition(..., documents=...)`` calls inside the temporary edition folder; the
+    edition id is the one actually published (publish_next may move on to 2026-r2)."""
+    def write(folder: Path, edition: str, published: dict[str, pl.DataFrame],
+              previous: dict[str, pl.DataFrame] | None) -> list[Path]:
+        return write_edition_documents(folder, {**tables, **published}, policy, package, previous,
+                                       replace(info, edition=edition))
+
+    return write
+
+
+def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None = None
+                  ) -> dict[str, pl.DataFrame]:
+    """The derived tables an edition publishes for its documents, from the warehouse tables."""
+    missing = [n for n in SOURCE_TABLES if n not in tables]
+    if missing:
+        raise ValueError(f"生成公报和匹配分析缺少数据表：{', '.join(missing)}")
+    groups = industry_groups(tables["industries"])
+    weights = major_group_weights(tables["major_industry_map"], groups)
+    supply = latest_supply(tables["school_majors"])
+    demand = demand_by_group(tables["labor_market"], tables["posting_demand"], groups)
+    g = matching_groups(demand, supply, weights, groups)
+    adjustments = tables["industry_adjustments"].drop("source_row", strict=False)
+    quality = tables.get("forecast_quality")
+    return {name: _stable(df) for name, df in {
+        "industry_adjustments": adjustments,
+        "industry_list_changes": list_changes(adjustments, (previous or {}).get("industry_adjustments"),
+                                              tables["industries"]),
+        "labour_market_summary": labour_series(tables["labor_market"], tables.get("labor_forecasts"), groups),
+        "forecast_quality": quality if quality is not None else pl.DataFrame(
+            schema={"level": pl.String, "usable": pl.Boolean, "n_series": pl.Int64, "relative_mase": pl.Float64}),
+        "matching_groups": g,
+        "matching_scores": matching_scores(supply, weights, g, tables["schools"]),
+        "matching_majors": majors_lowering_match(supply, weights, g, tables["majors"]),
+    }.items()}
+
+
+def _stable(df: pl.DataFrame) -> pl.DataFrame:
+    """Floats rounded to 12 significant digits: sums whose order varies between runs differ only in the
+    last bits, and the same inputs must give byte-identical files."""
+    return df.with_columns(pl.col(pl.Float64).round_sig_figs(12))
+
+
+def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy, package: dict,
+                            previous_tables: dict[str, pl.DataFrame] | None, info: EditionInfo) -> list[Path]:
+    """Write every document of an edition into ``folder`` and return the files written.
+
+    ``tables``: the warehouse tables in SOURCE_TABLES (plus the optional ones) and the three published
+    frames (guiding_catalog, restriction_list, school_major_scores); ``previous_tables``: the previous
+    edition's Parquet files by name (None for a first edition)."""
+    folder = Path(folder)
+    report = report_tables(tables, previous_tables)
+    written = []
+    for name, df in report.items():
+        df.write_parquet(folder / f"{name}.parquet")
+        written.append(folder / f"{name}.parquet")
+    edition = {**{n: tables[n] for n in ("guiding_catalog", "restriction_list", "school_major_scores")}, **report}
+    written += write_catalogs(folder, edition, policy, info)
+    written += write_province_lists(folder, edition, policy, info)
+    written.append(write_matching_report(folder, report, info))
+    sections = [b.list_section(edition, previous_tables), b.labour_section(edition),
+                b.majors_section(edition, previous_tables, list(policy.guidance_precedence)),
+                b.watch_section(edition, policy), b.district_section(edition), b.matching_section(edition),
+                b.provenance_section(package, policy)]
+    written += _bulletin(folder, "bulletin", info, info.title(BULLETIN), sections, summary(edition, info))
+    for english, chinese in DOWNLOAD_NAMES.items():
+        if (folder / english).exists():
+            target = folder / info.download_name(chinese, english.rsplit(".", 1)[1])
+            shutil.copyfile(folder / english, target)
+            written.append(target)
+    return written
+
+
+def write_quarterly_bulletin(folder: Path, tables: dict[str, pl.DataFrame], package: dict, policy: Policy,
+                             info: EditionInfo) -> list[Path]:
+    """The quarterly bulletin: the labour-market sections only, without a new catalog. It carries no
+    scoring, so only its own state (not the policy's pending values) makes it a draft."""
+    info = replace(info, pending=0)
+    groups = industry_groups(tables["industries"])
+    edition = {"labour_market_summary": labour_series(tables["labor_market"], tables.get("labor_forecasts"), groups),
+               "forecast_quality": tables.get("forecast_quality")}
+    last = edition["labour_market_summary"].filter(~pl.col("is_forecast"))["period"].max()
+    year, _, quarter = last.partition("-Q")
+    title = f"北京市人才供需状况季报（{year}年第{quarter}季度）" if quarter else f"北京市人才供需状况（{last}）"
+    sections = [b.labour_section(edition, "一、人才供需状况"), b.provenance_section(package, policy, "二、数据来源与说明")]
+    folder.mkdir(parents=True, exist_ok=True)
+    edition["labour_market_summary"].write_parquet(folder / "labour_market_summary.parquet")
+    return [folder / "labour_market_summary.parquet",
+            *_bulletin(folder, "quarterly_bulletin", info, title, sections, [])]
+
+
+def summary(t: dict[str, pl.DataFrame], info: EditionInfo) -> list[str]:
+    cat = t["guiding_catalog"]
+    city = t["matching_scores"].filter(pl.col("unit_type") == "全市")["match"]
+    red = cat.filter(pl.col("warning_level") == "红").height
+    return [f"本版目录 {cat.height} 个专业，红色预警 {red} 个，禁限目录 {t['restriction_list'].height} 条；"
+            f"全市专业设置与产业需求匹配度 {b.pct(city[0] if city.len() else None)}。",
+            "本公报与专业指导性目录、禁限目录、匹配分析报告同版发布，数字均可在本版次的数据表中复核。"]
+
+
+def _bulletin(folder: Path, stem: str, info: EditionInfo, title: str, sections: list, lines: list[str]) -> list[Path]:
+    html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
+    page = render_html(title.replace(f"（{DRAFT}）", ""), info.subtitle(), DRAFT if info.is_draft else None, lines,
+                       sections, f"{info.issuer} · {info.year}年版" + (f" · {DRAFT}" if info.is_draft else ""))
+    html_path.write_text(page, encoding="utf-8")
+    print_pdf(html_path, pdf_path)
+    return [html_path, pdf_path]

@@ -1,0 +1,203 @@
+"""The bulletin's content (行业产业动态调整和人才供需状况), built only from the edition's own tables.
+
+Each section is a dict: title, paragraphs, charts (inline SVG) and tables (caption, headers, rows of text).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from documents import charts
+from documents.labour import CITY, forecast_words
+from documents.workbooks import over_under
+from scoring.palette import CATEGORY_COLORS, WARNING_ORDER
+from warehouse.changes import compute_changes
+
+Section = dict[str, Any]
+
+
+def pct(x: float | None, digits: int = 1) -> str:
+    return "无数据" if x is None else f"{x * 100:.{digits}f}%"
+
+
+def num(x: float | None) -> str:
+    return "无数据" if x is None else f"{x:,.0f}"
+
+
+def table(caption: str, headers: list[str], rows: list[list[Any]]) -> dict[str, Any]:
+    """A table of text; columns with long text wrap, the others stay on one line."""
+    cells = [[str(v) for v in r] for r in rows]
+    wrap = [max((len(r[i]) for r in cells), default=0) > 10 for i in range(len(headers))]
+    return {"caption": caption, "headers": headers, "rows": cells, "wrap": wrap}
+
+
+def list_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None) -> Section:
+    adj = t["industry_adjustments"]
+    counts = dict(adj.group_by("category").len().iter_rows())
+    labels = {k: v[0] for k, v in CATEGORY_COLORS.items()}
+    text = ["现行行业产业清单共 " + f"{adj.height} 条，其中" +
+            "、".join(f"{labels[k]}类 {counts[k]} 条" for k in CATEGORY_COLORS if counts.get(k)) + "。"]
+    changes = t["industry_list_changes"]
+    tables = []
+    if previous is None or "industry_adjustments" not in previous:
+        text.append("本版为首版，没有可比较的上一版，以下变化从下一版起列出。")
+    elif changes.height == 0:
+        text.append("与上一版相比，行业产业清单没有变化。")
+    else:
+        by = dict(changes.group_by("change").len().iter_rows())
+        text.append("与上一版相比：" + "，".join(f"{k} {v} 条" for k, v in sorted(by.items())) + "。")
+        tables.append(table("清单条目变化", ["类别", "行业代码", "行业名称", "变化", "原适用区域", "现适用区域"],
+                            [[r["category_name"], r["industry_code"], r["industry_name"] or "（名称缺失）", r["change"],
+                              r["scope_old"] or "—", r["scope_new"] or "—"] for r in changes.iter_rows(named=True)]))
+    return {"title": "一、行业产业动态调整", "paragraphs": text, "charts": [charts.category_bars(counts)],
+            "tables": tables}
+
+
+def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需状况") -> Section:
+    s = t["labour_market_summary"]
+    actual = s.filter(~pl.col("is_forecast"))
+    periods = actual["period"].unique().sort().to_list()
+    last = periods[-1]
+    year = last[:4]
+    prev_year = str(int(year) - 1)
+    yearly = actual.with_columns(year=pl.col("period").str.slice(0, 4)).filter(
+        pl.col("year").is_in([year, prev_year])).group_by("section_code", "section_name", "year").agg(
+        pl.col("demand", "supply").sum()).with_columns(ratio=pl.col("demand") / pl.col("supply"))
+    now = yearly.filter(pl.col("year") == year)
+    before = dict(yearly.filter(pl.col("year") == prev_year).select("section_code", "ratio").iter_rows())
+    city = now.filter(pl.col("section_code") == CITY).row(0, named=True)
+    rows = []
+    for r in now.filter(pl.col("section_code") != CITY).sort("demand", descending=True).iter_rows(named=True):
+        old = before.get(r["section_code"])
+        rows.append([r["section_name"], num(r["demand"]), num(r["supply"]), f"{r.ratio:.2f}",
+                     f"{old:.2f}" if old else "无数据"])
+    top = [c for c in now.filter(pl.col("section_code") != CITY).sort("demand", descending=True)["section_code"]][:8]
+    fc = s.filter(pl.col("is_forecast") & (pl.col("section_code") == CITY))
+    text = [f"{year}年全市岗位需求人数 {num(city['demand'])}，求职人数 {num(city['supply'])}，"
+            f"求人倍率 {city['ratio']:.2f}（{prev_year}年 {before.get(CITY, 0):.2f}）。数据截至 {last}（起于 {periods[0]}）。"]
+    if fc.height:
+        text.append(f"预测（非实际数据）：{fc['period'][0]}—{fc['period'][-1]} 全市求人倍率约 "
+                    f"{fc['ratio'].min():.2f}—{fc['ratio'].max():.2f}。")
+    text.append(forecast_words(t.get("forecast_quality")))
+    return {"title": title, "paragraphs": text, "charts": [charts.ratio_panels(s, [CITY, *top])],
+            "tables": [table(f"{year}年各行业门类人才供需（按需求人数排序）",
+                             ["行业门类", "需求人数", "求职人数", "求人倍率", f"{prev_year}年求人倍率"], rows)]}
+
+
+def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None,
+                   order: list[str]) -> Section:
+    cat = t["guiding_catalog"]
+    levels = dict(cat.group_by("warning_level").len().iter_rows())
+    text = [f"本版目录共 {cat.height} 个专业：" + "、".join(f"{lv}色预警 {levels.get(lv, 0)} 个" for lv in WARNING_ORDER)
+            + "；" + "、".join(f"{g} {n} 个" for g, n in _counts(cat, "guidance", order)) + "。"]
+    tables = []
+    if previous is None or "guiding_catalog" not in previous:
+        text.append("本版为首版，没有上一版可比较，专业变化从下一版起列出。")
+    else:
+        moved = compute_changes({k: previous[k] for k in ("guiding_catalog", "restriction_list")},
+                                {k: t[k] for k in ("guiding_catalog", "restriction_list")})
+        text.append(f"与上一版相比，{moved.height} 个专业的指导类别、预警等级或限制发生变化。")
+        tables.append(table("与上一版相比变化的专业", ["专业代码", "专业名称", "变化", "指导类别", "预警等级", "依据"],
+                            [[r["major_code"], r["major_name"], r["change"],
+                              f"{r.guidance_old or '—'} → {r.guidance_new or '—'}",
+                              f"{r.warning_level_old or '—'} → {r.warning_level_new or '—'}", r["reasons"]]
+                             for r in moved.head(60).iter_rows(named=True)]))
+    red = cat.filter(pl.col("warning_level") == "红").sort("risk_score", descending=True).head(10)
+    tables.append(table("红色预警专业（按风险分值，前 10 个；全部见专业指导性目录）", ["专业代码", "专业名称", "指导类别", "风险分值", "依据"],
+                        [[r["major_code"], r["major_name"], r["guidance"], f"{r.risk_score:.1f}", r["reasons"]]
+                         for r in red.iter_rows(named=True)]))
+    return {"title": "三、专业预警与指导类别", "paragraphs": text, "charts": [charts.guidance_bars(cat, order)],
+            "tables": tables}
+
+
+def watch_list(catalog: pl.DataFrame, yellow: float, red: float, margin: float = 5) -> pl.DataFrame:
+    """Majors whose warning level would change with a small move of the score: green or yellow within
+    ``margin`` below the next line, or yellow or red (as the score alone says) within ``margin`` above it."""
+    score = pl.col("risk_score")
+    implied = pl.when(score >= red).then(pl.lit("红")).when(score >= yellow).then(pl.lit("黄")).otherwise(pl.lit("绿"))
+    up = pl.when(pl.col("warning_level") == "绿").then(pl.lit(yellow)).when(pl.col("warning_level") == "黄").then(
+        pl.lit(red))
+    down = pl.when(pl.col("warning_level") == "红").then(pl.lit(red)).when(pl.col("warning_level") == "黄").then(
+        pl.lit(yellow))
+    df = catalog.filter(score.is_not_null()).with_columns(implied=implied, up=up, down=down)
+    rising = df.filter(pl.col("up").is_not_null() & (pl.col("up") - score <= margin) & (score < pl.col("up"))
+                       ).with_columns(line=pl.col("up"), gap=score - pl.col("up"))
+    falling = df.filter((pl.col("warning_level") == pl.col("implied")) & pl.col("down").is_not_null()
+                        & (score - pl.col("down") < margin)).with_columns(line=pl.col("down"), gap=score - pl.col("down"))
+    return pl.concat([rising, falling]).sort(pl.col("gap").abs(), "major_code")
+
+
+def watch_section(t: dict[str, pl.DataFrame], policy) -> Section:
+    yellow, red = policy.rules.yellow_score, policy.rules.red_score
+    near = watch_list(t["guiding_catalog"], yellow, red)
+    rows = [[r["major_code"], r["major_name"], r["warning_level"], f"{r.risk_score:.1f}",
+             ("红色" if r["line"] == red else "黄色") + f"预警线 {r.line:g}",
+             (f"低于预警线 {-r.gap:.1f} 分，分值上升可能升级" if r["gap"] < 0
+              else f"高于预警线 {r.gap:.1f} 分，分值下降可能降级")] for r in near.head(25).iter_rows(named=True)]
+    return {"title": "四、临界专业观察名单", "charts": [], "paragraphs": [
+        f"风险分值距黄色预警线（{yellow:g} 分）或红色预警线（{red:g} 分）不超过 5 分、分值小幅变化即可能改变预警等级的专业"
+        f"共 {near.height} 个{'（列出最近的 25 个）' if near.height > 25 else ''}。由规则（如禁限、落实率）决定等级的专业不列入。"],
+        "tables": [table("临界专业", ["专业代码", "专业名称", "预警等级", "风险分值", "最近的预警线", "距离"], rows)]}
+
+
+def district_summary(scores: pl.DataFrame) -> pl.DataFrame:
+    flagged = (pl.col("warning_level").is_in(["红", "黄"]) | pl.col("restriction").is_not_null()
+               | (pl.col("school_flags").fill_null("").str.strip_chars() != ""))
+    return (scores.group_by("district").agg(
+        schools=pl.col("school_code").n_unique(), offerings=pl.len(), enrolled=pl.col("enrolled").fill_null(0).sum(),
+        flagged=flagged.sum(), **{f"n_{lv}": (pl.col("warning_level") == lv).sum() for lv in WARNING_ORDER})
+        .sort("offerings", "district", descending=[True, False]))
+
+
+def district_section(t: dict[str, pl.DataFrame]) -> Section:
+    d = district_summary(t["school_major_scores"])
+    rows = [[r["district"], r["schools"], r["offerings"], num(r["enrolled"]), r["flagged"], r["n_红"], r["n_黄"]]
+            for r in d.iter_rows(named=True)]
+    return {"title": "五、各区专业布点", "charts": [charts.district_bars(d)], "paragraphs": [
+        f"全市 {d['schools'].sum()} 所学校开设专业点 {d['offerings'].sum()} 个，最新年份招生 {num(d['enrolled'].sum())} 人；"
+        f"需关注的专业点（红、黄预警，列入禁限或有专业点提示）{d['flagged'].sum()} 个。"],
+        "tables": [table("各区专业点", ["区", "学校数", "专业点数", "招生人数", "需关注专业点", "红色", "黄色"], rows)]}
+
+
+def matching_section(t: dict[str, pl.DataFrame]) -> Section:
+    g, s, m = t["matching_groups"], t["matching_scores"], t["matching_majors"]
+    city = s.filter(pl.col("unit_type") == "全市").row(0, named=True)
+    dist = s.filter(pl.col("unit_type") == "区").sort("match")
+    over, under = over_under(g)
+    rows = lambda df: [[r["group_name"], r["section_name"], pct(r["demand_share"]), pct(r["postings_share"]),  # noqa: E731
+                        pct(r["enrolled_share"]), pct(r["graduates_share"]), pct(r["deviation"], 0)]
+                       for r in df.iter_rows(named=True)]
+    head = ["行业大类", "门类", "需求人数占比", "招聘岗位占比", "招生占比", "毕业生占比", "结构偏离度"]
+    return {"title": "六、专业设置与产业发展匹配分析", "charts": [charts.gap_bars(pl.concat([over, under]))], "paragraphs": [
+        f"全市专业设置与产业需求的匹配度为 {pct(city['match'])}（100% 表示招生结构与需求结构完全一致）。"
+        f"各区中最高为{dist['unit_name'][-1]}（{pct(dist['match'][-1])}），最低为{dist['unit_name'][0]}（{pct(dist['match'][0])}）。",
+        "结构偏离度 = 招生占比 ÷ 需求人数占比 − 1；大于 0 表示供给偏多，小于 0 表示供给不足。各校的匹配度只提供给该校本身（学校平台）。"],
+        "tables": [table("供给偏多的十个行业大类", head, rows(over)), table("供给不足的十个行业大类", head, rows(under)),
+                   table("最降低全市匹配度的专业（前 10 个）", ["专业代码", "专业名称", "招生人数", "不计该专业时匹配度提高"],
+                         [[r["major_code"], r["major_name"], num(r["enrolled"]), f"{r.lift * 100:.2f} 个百分点"]
+                          for r in m.filter(pl.col("lift") > 0).head(10).iter_rows(named=True)]),
+                   table("各区匹配度", ["区", "招生人数（有行业对应）", "匹配度"],
+                         [[r["unit_name"], num(r["enrolled_mapped"]), pct(r["match"])] for r in dist.iter_rows(named=True)])]}
+
+
+def provenance_section(package: dict, policy, title: str = "七、数据来源与说明") -> Section:
+    inputs = [[i.get("input", ""), i.get("file", ""), str(i.get("loaded_on") or i.get("loaded_at") or "")[:10] or "—", num(i.get("rows")),
+               i.get("sha256", "")] for i in package.get("inputs", [])]
+    contracts = package.get("contracts", [])
+    passed = sum(1 for c in contracts if c.get("passed"))
+    rejected = sum(int(c.get("rows_rejected") or 0) for c in contracts)
+    cons = [[c.get("input", ""), "通过" if c.get("passed") else "未通过", num(c.get("rows_in")), num(c.get("rows_rejected"))]
+            for c in contracts]
+    return {"title": title, "charts": [], "paragraphs": [
+        f"评分政策版本 {policy.version}（SHA-256 {policy.sha256}）。数据契约检查 {len(contracts)} 项，通过 {passed} 项；"
+        f"共剔除 {num(rejected)} 行不合格数据（原因见各输入的剔除记录）。",
+        "本公报的每个数字都来自本版次文件夹中的数据表（Parquet），可据此复核。"],
+        "tables": [table("输入文件", ["输入", "文件", "入库日期", "行数", "SHA-256"], inputs),
+                   table("数据契约检查", ["输入", "结果", "行数", "剔除行数"], cons)]}
+
+
+def _counts(df: pl.DataFrame, column: str, order: list[str]) -> list[tuple[str, int]]:
+    found = dict(df.group_by(column).len().iter_rows())
+    return [(k, found[k]) for k in order if found.get(k)]

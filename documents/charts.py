@@ -1,0 +1,126 @@
+"""Charts for the bulletin, drawn with matplotlib as inline SVG (text as outlines, so they need no font),
+in the one colour scheme of scoring/palette.py."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import polars as pl  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+from documents.fonts import FAMILY, font_path  # noqa: E402
+from scoring.palette import CATEGORY_COLORS, NEUTRAL, WARNING_COLORS, WARNING_ORDER  # noqa: E402
+
+INK = "#1f1f1f"  # text and axes: the palette's dark text colour
+
+
+def _setup() -> None:
+    font_manager.fontManager.addfont(str(font_path()))
+    plt.rcParams.update({"font.family": FAMILY, "svg.fonttype": "path", "axes.unicode_minus": False,
+                         "font.size": 9, "axes.edgecolor": INK, "text.color": INK, "axes.labelcolor": INK,
+                         "xtick.color": INK, "ytick.color": INK, "svg.hashsalt": "majorwatch",
+                         "axes.spines.top": False, "axes.spines.right": False})
+
+
+def _svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)  # RDF names no reader needs
+    return text[text.index("<svg"):]  # inline: drop the XML prolog and doctype
+
+
+def ratio_panels(series: pl.DataFrame, sections: list[str]) -> str:
+    """求人倍率 over time, one small panel per 门类 (and 全市): solid = actual, dashed = forecast."""
+    _setup()
+    cols = 3
+    rows = (len(sections) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.1 * rows), sharey=False, squeeze=False)
+    for ax, code in zip(axes.flat, sections, strict=False):
+        part = series.filter(pl.col("section_code") == code).sort("period")
+        name = part["section_name"][0] if part.height else code
+        actual, fc = part.filter(~pl.col("is_forecast")), part.filter(pl.col("is_forecast"))
+        x = {p: i for i, p in enumerate(part["period"].unique(maintain_order=True).to_list())}
+        ax.plot([x[p] for p in actual["period"]], actual["ratio"], color=NEUTRAL, lw=1.6, label="实际")
+        if fc.height and actual.height:
+            px = [x[actual["period"][-1]]] + [x[p] for p in fc["period"]]
+            ax.plot(px, [actual["ratio"][-1], *fc["ratio"]], color=NEUTRAL, lw=1.6, ls="--", label="预测")
+        ax.set_title(name if len(name) <= 14 else name[:13] + "…", fontsize=9)
+        ticks = [i for p, i in x.items() if p.endswith("Q1") or "-" not in p]
+        ax.set_xticks(ticks, [p[:4] for p, i in x.items() if i in ticks], fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+    for ax in list(axes.flat)[len(sections):]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7, frameon=False)
+    fig.suptitle("求人倍率（岗位需求人数 ÷ 求职人数），虚线为预测", fontsize=10)
+    fig.tight_layout()
+    return _svg(fig)
+
+
+def guidance_bars(catalog: pl.DataFrame, order: list[str]) -> str:
+    """Majors per guidance category, stacked by warning level (红/黄/绿 colours)."""
+    _setup()
+    counts = catalog.group_by("guidance", "warning_level").len()
+    present = [g for g in order if g in set(counts["guidance"])]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(present) + 0.8))
+    left = [0] * len(present)
+    for level in WARNING_ORDER:
+        values = [counts.filter((pl.col("guidance") == g) & (pl.col("warning_level") == level))["len"].sum()
+                  for g in present]
+        ax.barh(present, values, left=left, color=WARNING_COLORS[level][0], label=f"{level}色预警")
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for i, total in enumerate(left):
+        ax.text(total, i, f" {total}", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("专业数")
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return _svg(fig)
+
+
+def category_bars(counts: dict[str, int]) -> str:
+    """Entries in force per industry-list category, in the categories' colours."""
+    _setup()
+    keys = [k for k in CATEGORY_COLORS if counts.get(k)]
+    fig, ax = plt.subplots(figsize=(7, 0.35 * max(len(keys), 1) + 0.8))
+    ax.barh([CATEGORY_COLORS[k][0] for k in keys], [counts[k] for k in keys],
+            color=[CATEGORY_COLORS[k][1] for k in keys])
+    for i, k in enumerate(keys):
+        ax.text(counts[k], i, f" {counts[k]}", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("现行清单条目数")
+    return _svg(fig)
+
+
+def gap_bars(groups: pl.DataFrame) -> str:
+    """招生占比 − 需求占比 for the most over- and under-supplied groups (percentage points)."""
+    _setup()
+    df = groups.sort("gap", descending=True)
+    fig, ax = plt.subplots(figsize=(8, 0.3 * df.height + 0.8))
+    colors = [WARNING_COLORS["红"][0] if g > 0 else NEUTRAL for g in df["gap"]]
+    ax.barh(df["group_name"].to_list(), (df["gap"] * 100).to_list(), color=colors)
+    ax.axvline(0, color=INK, lw=0.8)
+    ax.invert_yaxis()
+    ax.set_xlabel("招生占比 − 需求人数占比（百分点）；红色为供给偏多，蓝色为供给不足")
+    return _svg(fig)
+
+
+def district_bars(districts: pl.DataFrame) -> str:
+    """Offerings per district, split by warning level."""
+    _setup()
+    fig, ax = plt.subplots(figsize=(8, 0.3 * districts.height + 0.8))
+    left = [0] * districts.height
+    for level in WARNING_ORDER:
+        values = districts[f"n_{level}"].to_list()
+        ax.barh(districts["district"].to_list(), values, left=left, color=WARNING_COLORS[level][0],
+                label=f"{level}色")
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlabel("专业点数")
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return _svg(fig)

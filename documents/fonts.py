@@ -1,0 +1,64 @@
+"""An embedded CJK font: the characters a document uses, cut from the installed Noto Sans CJK SC,
+as a base64 WOFF for an inline @font-face (the bulletin opens offline with the same face everywhere)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection, TTFont
+
+FAMILY = "Noto Sans CJK SC"
+CANDIDATES = (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+              Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"))
+ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "第页共，。：；（）、—–%·…“”《》↑↓±≥≤×÷−"
+
+
+class FontMissingError(RuntimeError):
+    """The CJK font the documents are set in is not installed."""
+
+
+def font_path(bold: bool = False) -> Path:
+    path = CANDIDATES[1 if bold else 0]
+    if not path.is_file():
+        raise FontMissingError(f"未找到中文字体 {path}：请运行 scripts/install-browser-deps.sh 安装 fonts-noto-cjk")
+    return path
+
+
+@lru_cache(maxsize=4)
+def _face_number(path: Path) -> int:
+    for number, font in enumerate(TTCollection(str(path), lazy=True).fonts):
+        if font["name"].getDebugName(1) == FAMILY:
+            return number
+    raise FontMissingError(f"字体文件 {path} 中没有 {FAMILY}")
+
+
+def subset_woff(text: str, bold: bool = False) -> bytes:
+    """A WOFF holding exactly the glyphs for ``text`` (plus ASCII and page-number words)."""
+    path = font_path(bold)
+    font = TTFont(str(path), fontNumber=_face_number(path), lazy=True, recalcTimestamp=False)
+    options = subset.Options()
+    options.flavor = "woff"
+    options.layout_features = []
+    options.name_IDs = [1, 2]
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text + ALWAYS))))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.flavor = "woff"
+    font.save(out)
+    return out.getvalue()
+
+
+def font_face_css(text: str) -> str:
+    """@font-face rules (regular and bold) with the subset fonts inline, as data: URLs."""
+    rules = []
+    for weight, bold in (("400", False), ("700", True)):
+        data = base64.b64encode(subset_woff(text, bold)).decode("ascii")
+        rules.append(f"@font-face{{font-family:'MW CJK';font-weight:{weight};"
+                     f"src:url(data:font/woff;base64,{data}) format('woff');}}")
+    return "\n".join(rules)

@@ -1,0 +1,118 @@
+"""The edition's workbooks as official documents: catalogs, the three province lists, the matching report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from documents.edition import EditionInfo
+from documents.explain import NOTE_HEADERS, definitions
+from documents.lists import LIST_HEADERS, PROVINCE_LISTS, province_lists
+from scoring.catalog import CHINESE_HEADERS
+from scoring.palette import WARNING_COLORS
+from scoring.policy import Policy
+from warehouse.spreadsheet import Heading, Sheet, write_workbook
+
+CATALOG_PERCENT = ("exposure_prohibited", "exposure_restricted", "exposure_transforming", "exposure_high_end",
+                   "exposure_urban_service", "exposure_relocated", "employment_rate")
+CATALOG_MISSING = {"employment_rate": "无毕业生数据", "demand_supply_ratio": "无供需数据", "risk_score": "无数据"}
+NARROW = {"major_name": 18, "category_name": 14, "school_name": 18, "group_name": 18, "section_name": 14,
+          "unit_name": 18, "definition": 50, "threshold": 36, "source": 36}
+BASIS_HEADERS = {"major_code": "专业代码", "major_name": "专业名称", "basis": "详细依据"}
+
+MATCH_GROUP_HEADERS = {
+    "group_code": "行业大类代码", "group_name": "行业大类", "section_name": "门类", "demand": "需求人数",
+    "demand_share": "需求人数占比", "postings": "招聘岗位数", "postings_share": "招聘岗位占比",
+    "enrolled": "对应专业招生人数", "enrolled_share": "招生占比", "graduates": "对应专业毕业生人数",
+    "graduates_share": "毕业生占比", "gap": "招生占比−需求占比", "deviation": "结构偏离度", "status": "判断"}
+MATCH_SCORE_HEADERS = {"unit_type": "范围", "unit_code": "代码", "unit_name": "名称", "district": "所在区",
+                       "enrolled_mapped": "有行业对应的招生人数", "covered_share": "其中有需求数据的比例",
+                       "match": "匹配度"}
+MATCH_MAJOR_HEADERS = {"major_code": "专业代码", "major_name": "专业名称", "enrolled": "招生人数",
+                       "match": "全市匹配度", "match_without": "不计该专业时的匹配度", "lift": "匹配度提高"}
+MATCH_PERCENT = ("demand_share", "postings_share", "enrolled_share", "graduates_share", "gap", "deviation",
+                 "covered_share", "match", "match_without", "lift")
+MATCH_NOTES = [
+    ("口径", "行业大类", "按《国民经济行业分类》大类汇总；专业按专业—行业对应表的权重分摊到各大类（无权重时平均分摊）。"),
+    ("口径", "需求人数占比", "最新年份人力资源市场各大类需求人数占全部有数据大类的比例。"),
+    ("口径", "招聘岗位占比", "最新年份招聘信息的岗位数按行业大类的比例；未标注行业的岗位按模型推断的行业计入。"),
+    ("口径", "招生占比、毕业生占比", "最新年份各校对应专业的招生（毕业生）人数按行业大类的比例，只计有需求数据的大类。"),
+    ("指标", "结构偏离度", "招生占比 ÷ 需求人数占比 − 1。0 表示供需结构一致；大于 0 表示供给偏多，小于 0 表示供给不足；"
+     "绝对值超过 20% 判为供给偏多或不足。"),
+    ("指标", "匹配度", "1 − ½ × Σ|招生占比 − 需求人数占比|，对有需求数据的各大类求和。100% 表示招生结构与需求结构完全一致；"
+     "区和学校的招生结构与全市需求结构比较（北京为一个劳动力市场）。"),
+    ("指标", "降低匹配度的专业", "假设不计该专业的招生，全市匹配度会提高多少；提高越多，说明该专业的招生越偏离需求结构。"),
+    ("范围", "供需偏离前十", "按“招生占比 − 需求人数占比”排序：最大的十个为供给偏多，最小的十个为供给不足。"),
+]
+
+
+def heading(info: EditionInfo, name: str) -> Heading:
+    return Heading(info.title(name), info.subtitle())
+
+
+def notes_sheet(policy: Policy) -> Sheet:
+    return Sheet("说明", definitions(policy), NOTE_HEADERS, widths=NARROW)
+
+
+def catalog_headers(df: pl.DataFrame, table: str) -> dict[str, str]:
+    """The contract's Chinese headers; 依据/详细依据 for the two reason layers."""
+    return {**CHINESE_HEADERS[table], "reasons": "依据", "basis": "详细依据"}
+
+
+def write_catalogs(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy, info: EditionInfo) -> list[Path]:
+    """guiding_catalog.xlsx and restriction_list.xlsx, each with its 说明 (and 详细依据 when present)."""
+    catalog, restrictions = tables["guiding_catalog"], tables["restriction_list"]
+    main = catalog.drop("basis") if "basis" in catalog.columns else catalog
+    sheets = [Sheet("专业指导性目录", main, catalog_headers(catalog, "guiding_catalog"), CATALOG_PERCENT,
+                    CATALOG_MISSING, {"demand_supply_ratio": 2}, {"warning_level": WARNING_COLORS}, NARROW)]
+    if "basis" in catalog.columns:
+        sheets.append(Sheet("详细依据", catalog.select(list(BASIS_HEADERS)), BASIS_HEADERS))
+    sheets.append(notes_sheet(policy))
+    paths = [folder / "guiding_catalog.xlsx", folder / "restriction_list.xlsx"]
+    write_workbook(paths[0], sheets, info.timestamp, heading(info, "专业指导性目录"))
+    r_main = restrictions.drop("basis") if "basis" in restrictions.columns else restrictions
+    write_workbook(paths[1], [Sheet("禁限目录", r_main, catalog_headers(restrictions, "restriction_list"), widths=NARROW),
+                              notes_sheet(policy)], info.timestamp, heading(info, "专业禁限目录"))
+    return paths
+
+
+def write_province_lists(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy,
+                         info: EditionInfo) -> list[Path]:
+    """急需紧缺/鼓励, 改造升级 and 限制/撤销 lists in the shape other provinces publish them."""
+    paths = []
+    for stem, df in province_lists(tables["guiding_catalog"], tables["restriction_list"]).items():
+        title = PROVINCE_LISTS[stem][0]
+        path = folder / f"{stem}.xlsx"
+        write_workbook(path, [Sheet(title.replace("/", "、")[:31], df, LIST_HEADERS, widths=NARROW), notes_sheet(policy)],
+                       info.timestamp, heading(info, title))
+        paths.append(path)
+    return paths
+
+
+def over_under(groups: pl.DataFrame, n: int = 10) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The n most over-supplied and the n most under-supplied groups (by enrolment minus demand share)."""
+    covered = groups.filter(pl.col("gap").is_not_null())
+    over = covered.filter(pl.col("gap") > 0).sort(["gap", "group_code"], descending=[True, False]).head(n)
+    under = covered.filter(pl.col("gap") < 0).sort(["gap", "group_code"]).head(n)
+    return over, under
+
+
+def write_matching_report(folder: Path, report: dict[str, pl.DataFrame], info: EditionInfo) -> Path:
+    """matching_report.xlsx from the edition's matching tables: the city and the districts. Each school's
+    own figure is in matching_scores.parquet, served to that school only (like school_major_scores)."""
+    groups, scores = report["matching_groups"], report["matching_scores"]
+    over, under = over_under(groups)
+    notes = pl.DataFrame(MATCH_NOTES, schema=["kind", "term", "definition"], orient="row")
+    sheets = [
+        Sheet("全市及各区匹配度", scores.filter(pl.col("unit_type") != "学校"), MATCH_SCORE_HEADERS, MATCH_PERCENT, widths=NARROW),
+        Sheet("行业大类匹配", groups, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据", widths=NARROW),
+        Sheet("供给偏多前十", over, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据", widths=NARROW),
+        Sheet("供给不足前十", under, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据", widths=NARROW),
+        Sheet("降低匹配度的专业", report["matching_majors"].filter(pl.col("lift") > 0).head(30), MATCH_MAJOR_HEADERS,
+              MATCH_PERCENT, widths=NARROW),
+        Sheet("说明", notes, {"kind": "类别", "term": "名称", "definition": "含义"}, widths=NARROW),
+    ]
+    path = folder / "matching_report.xlsx"
+    write_workbook(path, sheets, info.timestamp, heading(info, "专业设置与产业发展匹配分析"))
+    return path

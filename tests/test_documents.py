@@ -1,0 +1,254 @@
+"""The edition's documents: print settings, 说明 against the policy, the matching figures by hand, the
+bulletin's PDF and HTML, and figures recomputed from the published Parquet found in the documents."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from documents import EditionInfo, report_tables, write_edition_documents
+from documents.explain import definitions, pending_items
+from documents.workbooks import write_catalogs, write_province_lists
+from scoring.policy import load_policy
+from tests.documents_fixtures import warehouse_tables
+
+ISSUED = date(2025, 12, 31)
+PACKAGE = {"inputs": [{"input": "majors", "file": "majors.csv", "rows": 4, "sha256": "ab" * 32}],
+           "contracts": [{"input": "majors", "passed": True, "rows_in": 4, "rows_rejected": 0}]}
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return load_policy()
+
+
+@pytest.fixture(scope="module")
+def info(policy):
+    return EditionInfo.build("2026", ISSUED, policy)
+
+
+def test_matching_figures_by_hand() -> None:
+    r = report_tables(warehouse_tables())
+    g = {row["group_code"]: row for row in r["matching_groups"].iter_rows(named=True)}
+    # 2025 demand: 13 → 104+105+106+107; 65 → 304..307 (its 中类 651 is inside it, not added again)
+    assert g["13"]["demand"] == 422 and g["65"]["demand"] == 1222
+    # 700102 (60) splits 50/50 over 13 and 14; 700101 (100) is all 13
+    assert (g["13"]["enrolled"], g["14"]["enrolled"], g["65"]["enrolled"]) == (130, 30, 240)
+    assert g["13"]["postings"] == 2 and g["65"]["postings"] == 6  # the posting with no industry is not counted
+    d = {k: v["demand"] / 2066 for k, v in g.items()}
+    assert g["13"]["deviation"] == pytest.approx((130 / 400) / d["13"] - 1)
+    city = r["matching_scores"].filter(pl.col("unit_type") == "全市")["match"].item()
+    assert city == pytest.approx(1 - 0.5 * sum(abs(g[k]["enrolled"] / 400 - d[k]) for k in g))
+    s2 = r["matching_scores"].filter(pl.col("unit_code") == "S2")["match"].item()
+    assert s2 == pytest.approx(1 - 0.5 * (d["13"] + d["14"] + (1 - d["65"])))  # all its enrolment is in 65
+
+
+def test_catalog_is_a_printable_document(tmp_path: Path, policy, info) -> None:
+    tables = warehouse_tables()
+    write_catalogs(tmp_path, tables, policy, info)
+    book = openpyxl.load_workbook(tmp_path / "guiding_catalog.xlsx")
+    assert book.sheetnames == ["专业指导性目录", "详细依据", "说明"]
+    sheet = book["专业指导性目录"]
+    title = sheet["A1"].value
+    assert title.startswith("北京市职业教育专业指导性目录（2026年版）")
+    assert "征求意见稿" in title and pending_items(policy)  # the shipped policy still has 待市教委确认 values
+    assert "北京市教育委员会" in sheet["A2"].value and "2025年12月31日" in sheet["A2"].value
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default and left out
+        assert ws.print_title_rows == "$3:$3"
+        assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
+    headers = [c.value for c in sheet[3]]
+    assert "依据" in headers and "详细依据" not in headers and "详细依据" in [c.value for c in book["详细依据"][3]]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=4)}
+    rate = rows["700101"][headers.index("毕业去向落实率")]
+    assert rate.value == 0.55 and rate.number_format == "0.0%"
+    assert rows["700102"][headers.index("毕业去向落实率")].value == "无毕业生数据"  # a blank says why
+    assert rows["710202"][headers.index("求人倍率")].value == "无供需数据"
+
+
+def test_notes_state_the_thresholds_in_force(tmp_path: Path, policy) -> None:
+    text = Path(policy.path).read_text(encoding="utf-8").replace("value: 0.60", "value: 0.65").replace(
+        "待市教委确认", "已确认")
+    changed = tmp_path / "policy.yaml"
+    changed.write_text(text, encoding="utf-8")
+    other = load_policy(changed)
+    notes = {(r["kind"], r["term"]): r for r in definitions(other).iter_rows(named=True)}
+    assert "连续两年低于 65%" in notes[("指导类别", "限制")]["threshold"]
+    assert f"超过 {other.rules.prohibited_share * 100:.0f}%" in notes[("指导类别", "停止新设")]["threshold"]
+    assert f"不低于 {other.rules.red_score:g}" in notes[("预警等级", "红")]["threshold"]
+    terms = {t for _, t in notes}
+    assert set(other.guidance_precedence) <= terms and {"红", "黄", "绿", "停止新设", "限制招生"} <= terms
+    assert set(other.zones) <= terms
+    final = EditionInfo.build("2026", ISSUED, other, state="正式")
+    assert not final.is_draft and "征求意见稿" not in final.title("专业指导性目录")
+    write_catalogs(tmp_path, warehouse_tables(), other, final)
+    sheet = openpyxl.load_workbook(tmp_path / "guiding_catalog.xlsx")["说明"]
+    cells = [c.value for row in sheet.iter_rows(min_row=4) for c in row]
+    assert any("连续两年低于 65%" in (v or "") for v in cells)
+
+
+def test_same_edition_gives_byte_identical_workbooks(tmp_path: Path, policy, info) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        write_catalogs(tmp_path / name, warehouse_tables(), policy, info)
+        write_province_lists(tmp_path / name, warehouse_tables(), policy, info)
+    for file in ("guiding_catalog.xlsx", "restriction_list.xlsx", "encouraged_list.xlsx", "restricted_list.xlsx"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+    lists = openpyxl.load_workbook(tmp_path / "a" / "encouraged_list.xlsx").worksheets[0]
+    assert [r[0].value for r in lists.iter_rows(min_row=4)] == ["710201"]  # 优先发展 + 重点建设 only
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory, policy, info) -> Path:
+    folder = tmp_path_factory.mktemp("edition")
+    write_edition_documents(folder, warehouse_tables(), policy, PACKAGE, None, info)
+    return folder
+
+
+@pytest.mark.slow
+def test_bulletin_pdf_has_pages_and_chinese_text(edition: Path) -> None:
+    from PIL import Image, ImageStat
+
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(edition / "bulletin.pdf"),
+                    str(edition / "page")], check=True)
+    pages = sorted(edition.glob("page-*.png"))
+    assert len(pages) == 2
+    for page in pages:
+        stat = ImageStat.Stat(Image.open(page).convert("L"))
+        assert stat.stddev[0] > 10 and stat.mean[0] < 250  # ink on the page, not a blank sheet
+    text = subprocess.run(["pdftotext", "-layout", str(edition / "bulletin.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    compact = re.sub(r"\s+", "", text)
+    assert "北京市职业教育行业产业动态调整和人才供需状况" in compact and "征求意见稿" in compact
+    for heading in ("一、行业产业动态调整", "二、人才供需状况", "三、专业预警与指导类别", "四、临界专业观察名单",
+                    "五、各区专业布点", "六、专业设置与产业发展匹配分析", "七、数据来源与说明"):
+        assert heading in compact
+    info = subprocess.run(["pdfinfo", str(edition / "bulletin.pdf")], capture_output=True, text=True).stdout
+    assert "A4" in info
+
+
+@pytest.mark.slow
+def test_bulletin_html_is_self_contained(edition: Path) -> None:
+    page = (edition / "bulletin.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!data:|#)""", page)
+    assert not re.search(r"url\((?!data:|#)", page) and "<link" not in page and "@import" not in page
+    assert not re.search(r"https?://(?!www\.w3\.org/)", page)  # only SVG namespace names
+    assert "@font-face" in page and page.count("<svg") >= 4
+
+
+@pytest.mark.slow
+def test_figures_come_from_the_edition_tables(edition: Path) -> None:
+    groups = pl.read_parquet(edition / "matching_groups.parquet")
+    covered = groups.filter(pl.col("demand") > 0)
+    d = covered["demand"] / covered["demand"].sum()
+    s = covered["enrolled"] / covered["enrolled"].sum()
+    match = 1 - 0.5 * (s - d).abs().sum()
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(edition / "bulletin.pdf"), "-"],
+                                             capture_output=True, text=True, check=True).stdout)
+    page = (edition / "bulletin.html").read_text(encoding="utf-8")
+    assert f"匹配度为{match * 100:.1f}%" in text and f"匹配度为 {match * 100:.1f}%" in page
+    scores = pl.read_parquet(edition / "school_major_scores.parquet") if (
+        edition / "school_major_scores.parquet").exists() else warehouse_tables()["school_major_scores"]
+    offerings = scores.filter(pl.col("district") == "朝阳区").height
+    assert f"<td>朝阳区</td><td>2</td><td>{offerings}</td>" in page
+    report = openpyxl.load_workbook(edition / "matching_report.xlsx")
+    city = [r for r in report["全市及各区匹配度"].iter_rows(min_row=4, values_only=True) if r[0] == "全市"][0]
+    assert city[-1] == pytest.approx(match)
+    top = groups.filter(pl.col("gap") > 0).sort("gap", descending=True)["group_name"][0]
+    assert report["供给偏多前十"]["B4"].value == top and top in page
+    assert (edition / "2026年专业指导性目录（征求意见稿）.xlsx").read_bytes() == (
+        edition / "guiding_catalog.xlsx").read_bytes()
+
+
+def test_publish_lists_the_documents_and_says_first_edition(tmp_path: Path, policy, info) -> None:
+    import csv
+    import json
+
+    from scoring.catalog import CHINESE_HEADERS
+    from warehouse.publish import publish_edition
+
+    tables = warehouse_tables()
+    frames = {"guiding_catalog": tables["guiding_catalog"].drop("basis"), "restriction_list": tables["restriction_list"],
+              "school_major_scores": tables["school_major_scores"]}
+    seen = {}
+
+    def documents(folder: Path, edition: str, published: dict, previous: dict | None) -> list[Path]:
+        seen[len(seen)] = previous
+        this = EditionInfo.build(edition, ISSUED, policy)
+        written = write_catalogs(folder, {**tables, **published}, policy, this) + write_province_lists(
+            folder, {**tables, **published}, policy, this)
+        copy = folder / f"{edition}年专业指导性目录.xlsx"
+        copy.write_bytes((folder / "guiding_catalog.xlsx").read_bytes())
+        return [*written, copy]
+
+    first = publish_edition(tmp_path, "2026", frames, CHINESE_HEADERS, {}, documents=documents)
+    manifest = json.loads((first.folder / "datapackage.json").read_text(encoding="utf-8"))
+    paths = {r["path"]: r for r in manifest["resources"]}
+    assert paths["guiding_catalog.xlsx"]["table"] == "guiding_catalog" and "encouraged_list.xlsx" in paths
+    sums = (first.folder / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "encouraged_list.xlsx" in sums and paths["encouraged_list.xlsx"]["sha256"] in sums
+    assert openpyxl.load_workbook(first.folder / "guiding_catalog.xlsx").sheetnames[-1] == "说明"
+    assert paths["2026年专业指导性目录.xlsx"]["sha256"] == paths["guiding_catalog.xlsx"]["sha256"]
+    assert all(re.fullmatch(r"[-a-z0-9._/]+", r["name"]) for r in manifest["resources"])  # Data Package names
+    with open(first.folder / "changes.csv", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == 2 and "首版" in rows[1] and first.changes == 0
+    moved = frames | {"guiding_catalog": frames["guiding_catalog"].with_columns(
+        warning_level=pl.when(pl.col("major_code") == "700102").then(pl.lit("黄")).otherwise("warning_level"))}
+    second = publish_edition(tmp_path, "2027", moved, CHINESE_HEADERS, {}, documents=documents)
+    assert seen[0] is None and set(seen[1]) >= {"guiding_catalog", "restriction_list"}
+    assert second.changes == 1
+    title = openpyxl.load_workbook(second.folder / "guiding_catalog.xlsx").worksheets[0]["A1"].value
+    assert "2027年版" in title
+
+
+def test_watch_list_names_only_majors_a_small_move_would_change() -> None:
+    from documents.bulletin import watch_list
+
+    catalog = pl.DataFrame({"major_code": ["a", "b", "c", "d", "e", "f"], "risk_score": [41.0, 39.0, 66.5, 47.0, 43.0, 72.0],
+                            "warning_level": ["绿", "绿", "黄", "黄", "红", "红"]})
+    near = watch_list(catalog, yellow=45, red=70)
+    got = {r["major_code"]: (r["line"], round(r["gap"], 1)) for r in near.iter_rows(named=True)}
+    # b is 6 below the line; e is red by a rule, not by its score; f is 2 above the red line
+    assert got == {"a": (45, -4.0), "c": (70, -3.5), "d": (45, 2.0), "f": (70, 2.0)}
+    assert near["major_code"].to_list()[:2] == ["d", "f"]  # nearest first
+
+
+@pytest.mark.slow
+def test_quarterly_bulletin_has_the_labour_market_only(tmp_path: Path, policy, info) -> None:
+    from documents import write_quarterly_bulletin
+
+    files = write_quarterly_bulletin(tmp_path, warehouse_tables(), PACKAGE, policy, info)
+    assert {f.name for f in files} == {"labour_market_summary.parquet", "quarterly_bulletin.html",
+                                       "quarterly_bulletin.pdf"}
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(tmp_path / "quarterly_bulletin.pdf"), "-"],
+                                             capture_output=True, text=True, check=True).stdout)
+    assert "人才供需状况季报（2025年第4季度）" in text and "一、人才供需状况" in text
+    assert "专业预警" not in text and "匹配分析" not in text
+    # 2025 city demand: 13 and 14 each 104..107, 65 304..307 (651 lies inside 65)
+    assert f"2025年全市岗位需求人数{422 * 2 + 1222:,}" in text
+
+
+def test_list_changes_name_added_removed_and_rescoped_entries() -> None:
+    from documents.labour import list_changes
+
+    tables = warehouse_tables()
+    before = tables["industry_adjustments"]
+    now = pl.concat([
+        before.filter(pl.col("industry_code") != "65"),  # 65 leaves the high-end list
+        pl.DataFrame({"list_name": ["北京市新增产业的禁止和限制目录"], "category": ["prohibited"], "industry_code": ["14"],
+                      "scope": ["中心城区"], "effective_from": [date(2025, 1, 1)], "note": [""]}),
+    ]).with_columns(scope=pl.when(pl.col("industry_code") == "13").then(pl.lit("东城区")).otherwise("scope"))
+    got = {(r["industry_code"], r["change"]): (r["scope_old"], r["scope_new"], r["category_name"])
+           for r in list_changes(now, before, tables["industries"]).iter_rows(named=True)}
+    assert got == {("65", "移除"): ("全市", None, "高精尖"), ("14", "新增"): (None, "中心城区", "禁止"),
+                   ("13", "适用区域调整"): ("全市", "东城区", "限制")}
+    assert list_changes(now, None, tables["industries"]).height == 0
