@@ -13,7 +13,6 @@ from fastapi import APIRouter, Query, Request, Response
 from portal import views
 from portal.auth import CommissionUser, SchoolUser, User, not_found, snapshot_of
 from portal.editions import Snapshot
-from portal.fastpath import DEFAULT_LIMIT, DEFAULT_OFFSET, MAX_LIMIT, MAX_OFFSET, school_json_key
 from portal.models import (
     CommissionSummary,
     EditionList,
@@ -25,6 +24,7 @@ from portal.models import (
     SchoolView,
 )
 
+DEFAULT_LIMIT, MAX_LIMIT, DEFAULT_OFFSET, MAX_OFFSET = 50, 200, 0, 1_000_000
 ERRORS = {code: {"model": ErrorBody} for code in (401, 403, 404, 422, 429, 503)}
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数（最多 200）")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="跳过条数")]
@@ -35,7 +35,7 @@ router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 def _school_json(snap: Snapshot, school_code: str, limit: int, offset: int) -> Response:
     """A school view validated against SchoolView once per edition and page, then served as bytes
     (the edition never changes, so neither does the answer)."""
-    key = school_json_key(school_code, limit, offset)
+    key = ("school-json", school_code, limit, offset)
     body = snap.cache.get(key)
     if body is None:
         view = views.school_view(snap, school_code, limit, offset)

@@ -8,11 +8,10 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from portal import views
-from portal.auth import COOKIE_NAME, AnyUser, CommissionUser, SchoolUser, client_ip, not_found, snapshot_of
+from portal.auth import COOKIE_NAME, AnyUser, CommissionUser, SchoolUser, check_token, not_found, snapshot_of
 from portal.editions import Snapshot
 from portal.models import SchoolMajor
 from portal.rendering import render
-from portal.security import MESSAGES
 
 router = APIRouter(include_in_schema=False)
 GUIDANCE_CHOICES = views.GUIDANCE_ORDER
@@ -34,9 +33,7 @@ async def signin_form(request: Request) -> Response:
 @router.post("/signin")
 async def signin(request: Request, token: str = Form("", max_length=256)) -> Response:
     _same_origin(request)
-    if not request.app.state.limiter.hit(client_ip(request)):
-        raise HTTPException(429, MESSAGES[429])
-    principal = request.app.state.tokens.verify(token.strip())
+    principal = check_token(request, token.strip())
     if principal is None:
         return render(request, "signin.html", {"message": "令牌无效或已被吊销，请核对后重试。"}, 401)
     target = "/commission" if principal.role == "commission" else "/school"
