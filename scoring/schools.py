@@ -18,13 +18,14 @@ import polars as pl
 from scoring import reasons as rs
 from scoring.exposure import CITYWIDE
 from scoring.policy import Policy
+from scoring.risk import PARTS
 from scoring.rules import STRENGTH
 
 SCHOOL_COLUMNS = (
     "school_code", "school_name", "district", "major_code", "major_name", "level", "category_name", "risk_score",
     "warning_level", "guidance", "restriction", "reasons", "latest_year", "enrolled", "enrolled_prev", "graduates",
     "employment_rate", "in_field_rate", "city_employment_rate", "city_in_field_rate", "city_avg_enrolled",
-    "school_flags", "school_risk_score")
+    "school_flags", "school_risk_score", *PARTS)
 
 
 def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majors: pl.DataFrame,
@@ -56,7 +57,7 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
           .join(schools.select("school_code", "school_name", "district"), on="school_code", how="left")
           .join(majors.select("major_code", "major_name", "level", "category_name").unique("major_code"),
                 on="major_code", how="left")
-          .join(scored.select("major_code", "risk_score", "warning_level", "guidance", "reasons", "restrictions",
+          .join(scored.select("major_code", "risk_score", "warning_level", "guidance", "reasons", "restrictions", *PARTS,
                               pl.col("employment_rate").alias("city_employment_rate"),
                               pl.col("in_field_rate").alias("city_in_field_rate"),
                               pl.when(pl.col("schools_offering") > 0)
@@ -72,7 +73,8 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
             .with_columns(reasons=pl.concat_str(
                 [pl.col("reasons").fill_null(""), pl.col("school_reasons")], separator=rs.SEP)
                 .str.strip_chars(rs.SEP),
-                risk_score=pl.col("risk_score").round(1), school_risk_score=pl.col("school_risk_score").round(1))
+                risk_score=pl.col("risk_score").round(1), school_risk_score=pl.col("school_risk_score").round(1),
+                *[pl.col(part).round(2) for part in PARTS])
             .select(SCHOOL_COLUMNS).sort(key))
 
 
