@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from portal import views
-from portal.auth import CommissionUser, SchoolUser, User, not_found, snapshot_of
+from portal.auth import CommissionUser, SchoolUser, User, not_found, school_principal, snapshot_of
 from portal.editions import Snapshot
 from portal.models import (
     CommissionSummary,
@@ -61,10 +63,35 @@ async def editions(request: Request, principal: User) -> dict:
     return {"current": snap.current.edition_id, "editions": views.editions_info(snap, principal)}
 
 
-@router.get("/school", response_model=SchoolView, summary="本校专业（仅本校）")
-async def school(request: Request, principal: SchoolUser, limit: Limit = DEFAULT_LIMIT,
-                 offset: Offset = DEFAULT_OFFSET) -> Response:
-    return _school_json(snapshot_of(request), principal.school_code, limit, offset)
+class PageQuery(BaseModel):
+    """``limit``/``offset`` of /api/school, validated as the other lists' Query parameters are."""
+
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数（最多 200）")
+    offset: int = Field(DEFAULT_OFFSET, ge=0, le=MAX_OFFSET, description="跳过条数")
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    return [{"name": name, "in": "query", "required": False, "description": field.description,
+             "schema": {"type": "integer", "default": field.default,
+                        **{k: v for m in field.metadata for k, v in (("minimum", getattr(m, "ge", None)),
+                                                                     ("maximum", getattr(m, "le", None)))
+                           if v is not None}}}
+            for name, field in model.model_fields.items()]
+
+
+async def school(request: Request) -> Response:
+    """A school's own page as JSON: the school from the token, the page from ``limit``/``offset``."""
+    principal = school_principal(request)
+    try:
+        page = PageQuery.model_validate(request.query_params)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+    return _school_json(snapshot_of(request), principal.school_code, page.limit, page.offset)
+
+
+# Served by a plain route (see portal.app.create_app); this APIRoute has the same endpoint and documents it.
+router.add_api_route("/school", school, methods=["GET"], response_model=SchoolView, summary="本校专业（仅本校）",
+                     openapi_extra={"parameters": _query_parameters(PageQuery), "security": [{"HTTPBearer": []}]})
 
 
 @router.get("/school/majors/{major_code}", response_model=SchoolMajorDetail, summary="本校某一专业")

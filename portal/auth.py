@@ -91,11 +91,16 @@ async def require_user(request: Request, _: object = Security(bearer_scheme)) ->
     return _signed_in(request)
 
 
-async def require_school(request: Request, _: object = Security(bearer_scheme)) -> Principal:
+def school_principal(request: Request) -> Principal:
+    """The signed-in school (401 without a valid token, 403 for a commission token)."""
     principal = _signed_in(request)
     if principal.role != "school" or not principal.school_code:
         raise HTTPException(403, "无权访问：此页面仅供学校账户使用。")
     return principal
+
+
+async def require_school(request: Request, _: object = Security(bearer_scheme)) -> Principal:
+    return school_principal(request)
 
 
 async def require_commission(request: Request, _: object = Security(bearer_scheme)) -> Principal:
