@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
-from portal import views
+from portal import commission_views, views
 from portal.auth import CommissionUser, SchoolUser, User, not_found, school_principal, snapshot_of
 from portal.editions import Snapshot
 from portal.models import (
@@ -104,7 +104,7 @@ async def school_major(request: Request, major_code: str, principal: SchoolUser)
 
 @router.get("/commission", response_model=CommissionSummary, summary="教委总览")
 async def commission(request: Request, principal: CommissionUser) -> dict:
-    return views.commission_summary(snapshot_of(request), principal)
+    return commission_views.commission_summary(snapshot_of(request), principal)
 
 
 @router.get("/commission/majors", response_model=MajorPage, summary="检索专业指导性目录")
@@ -113,14 +113,14 @@ async def commission_majors(request: Request, principal: CommissionUser, limit: 
                             guidance: Annotated[str, Query(max_length=20, description="指导类别")] = "",
                             warning_level: Annotated[str, Query(max_length=4, description="预警等级")] = "",
                             ) -> dict:
-    return views.search_majors(snapshot_of(request), q, guidance, warning_level, limit, offset)
+    return commission_views.search_majors(snapshot_of(request), q, guidance, warning_level, limit, offset)
 
 
 @router.get("/commission/schools", response_model=SchoolPage, summary="全部学校")
 async def commission_schools(request: Request, principal: CommissionUser, limit: Limit = 50, offset: Offset = 0,
                              q: Annotated[str, Query(max_length=50, description="学校代码前缀或名称关键词")] = "",
                              ) -> dict:
-    return views.school_list(snapshot_of(request), q, limit, offset)
+    return commission_views.school_list(snapshot_of(request), q, limit, offset)
 
 
 @router.get("/commission/schools/{school_code}", response_model=SchoolView, summary="任一学校的专业")

@@ -19,6 +19,8 @@ MEDIA_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".parquet": "application/vnd.apache.parquet",
     ".json": "application/json",
+    ".pdf": "application/pdf",
+    ".html": "text/html; charset=utf-8",
 }
 
 router = APIRouter(tags=["downloads"], responses={c: {"model": ErrorBody} for c in (401, 403, 404, 429)})

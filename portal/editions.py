@@ -33,6 +33,9 @@ PUBLIC_FILES: dict[str, str] = {
     "changes.csv": "变动说明（CSV）",
     "datapackage.json": "数据包说明（JSON）",
     "SHA256SUMS": "校验和（SHA256SUMS）",
+    "bulletin.html": "行业产业动态调整和人才供需状况（网页）",
+    "bulletin.pdf": "行业产业动态调整和人才供需状况（PDF）",
+    "matching_report.xlsx": "专业设置与产业发展匹配分析（Excel）",
 }
 COMMISSION_FILES: dict[str, str] = {"school_major_scores.parquet": "各校专业评分（不公开，Parquet）"}
 FRAMES = {
@@ -64,7 +67,7 @@ class EditionFile:
 
 @dataclass
 class Edition:
-    """One loaded edition: its catalogs and every school's scored offerings."""
+    """One loaded edition: its catalogs, every school's scored offerings, its changes and description."""
 
     edition_id: str
     path: Path
@@ -73,6 +76,16 @@ class Edition:
     restrictions: pl.DataFrame
     scores: pl.DataFrame
     by_school: dict[str, pl.DataFrame]
+    changes: pl.DataFrame | None = None
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class History:
+    """What the trend charts need from one edition: each offering's own score and each major's score."""
+
+    offerings: dict[tuple[str, str], float]
+    majors: dict[str, float]
 
 
 @dataclass
@@ -82,13 +95,18 @@ class Snapshot:
     current: Edition
     editions: tuple[str, ...]
     files: dict[str, tuple[EditionFile, ...]]
-    score_index: dict[str, dict[tuple[str, str], float]]
+    history: dict[str, History]
     cache: dict = field(default_factory=dict)
 
     def trend(self, school_code: str, major_code: str) -> list[tuple[str, float]]:
-        """The offering's risk score in every edition that has it, oldest first."""
+        """The offering's own score (专业点风险分值; the major's score where an edition has none) in every
+        edition that has the offering, oldest first."""
         key = (school_code, major_code)
-        return [(e, self.score_index[e][key]) for e in self.editions if key in self.score_index[e]]
+        return [(e, self.history[e].offerings[key]) for e in self.editions if key in self.history[e].offerings]
+
+    def major_trend(self, major_code: str) -> list[tuple[str, float | None]]:
+        """The major's risk score in every edition (None where the edition does not list it), oldest first."""
+        return [(e, self.history[e].majors.get(major_code)) for e in self.editions]
 
 
 def _read_frame(folder: Path, name: str, required: tuple[str, ...]) -> pl.DataFrame:
@@ -104,13 +122,29 @@ def load_edition(folder: Path) -> Edition:
     """Read one edition folder fully into memory (raises on a missing or malformed file)."""
     frames = {key: _read_frame(folder, name, cols) for key, (name, cols) in FRAMES.items()}
     meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    scores = frames["scores"].sort(["school_code", "risk_score"], descending=[False, True])
+    scores = frames["scores"]
+    if "school_risk_score" not in scores.columns:
+        scores = scores.with_columns(school_risk_score=pl.col("risk_score"))
+    scores = scores.sort(["school_code", "school_risk_score", "risk_score", "major_code"],
+                         descending=[False, True, True, False], nulls_last=True)
     parts = scores.partition_by("school_code", as_dict=True, maintain_order=True)
     return Edition(
         edition_id=folder.name, path=folder, created=str(meta.get("created", "")),
         guiding=frames["guiding"].sort("major_code"), restrictions=frames["restrictions"],
         scores=scores, by_school={str(k[0]): v for k, v in parts.items()},
+        changes=_read_changes(folder / "changes.csv"), meta=meta,
     )
+
+
+def _read_changes(path: Path) -> pl.DataFrame | None:
+    """changes.csv as text columns (its headers are Chinese); None when the edition has none."""
+    if not path.is_file():
+        return None
+    try:
+        return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    except Exception:
+        log.exception("%s: unreadable, the changes are not shown", path)
+        return None
 
 
 def _edition_files(folder: Path) -> tuple[EditionFile, ...]:
@@ -132,7 +166,7 @@ class EditionStore:
         self._lock = threading.Lock()
         self._loading = False
         self._last_check = time.monotonic()
-        self._score_cache: dict[str, dict[tuple[str, str], float]] = {}
+        self._history_cache: dict[str, History] = {}
         self.refresh()
 
     def list_editions(self) -> list[str]:
@@ -210,29 +244,36 @@ class EditionStore:
         current = load_edition(self.published / edition_id)
         key = edition_sort_key(edition_id)
         editions = tuple(e for e in all_editions if edition_sort_key(e) <= key)
-        index: dict[str, dict[tuple[str, str], float]] = {}
+        history: dict[str, History] = {}
         for e in editions:
             if e == edition_id:
-                index[e] = _score_index(current.scores)
+                history[e] = History(_offering_index(current.scores), _major_index(current.guiding))
             else:
-                if e not in self._score_cache:
-                    self._score_cache[e] = self._past_scores(e)
-                index[e] = self._score_cache[e]
+                if e not in self._history_cache:
+                    self._history_cache[e] = self._past_history(self.published / e)
+                history[e] = self._history_cache[e]
         files = {e: _edition_files(self.published / e) for e in editions}
-        return Snapshot(current=current, editions=editions, files=files, score_index=index)
+        return Snapshot(current=current, editions=editions, files=files, history=history)
 
-    def _past_scores(self, edition_id: str) -> dict[tuple[str, str], float]:
-        path = self.published / edition_id / "school_major_scores.parquet"
-        if not path.is_file():
-            return {}
-        try:
-            frame = _read_frame(path.parent, path.name, ("school_code", "major_code", "risk_score"))
-        except Exception:
-            log.exception("edition %s: unreadable scores, left out of trends", edition_id)
-            return {}
-        return _score_index(frame)
+    @staticmethod
+    def _past_history(folder: Path) -> History:
+        """An earlier edition's scores; a missing or unreadable file leaves that edition out of the trends."""
+        found = []
+        for name, columns, index in ((FRAMES["scores"][0], ("school_code", "major_code", "risk_score"), _offering_index),
+                                     (FRAMES["guiding"][0], ("major_code", "risk_score"), _major_index)):
+            try:
+                found.append(index(_read_frame(folder, name, columns)) if (folder / name).is_file() else {})
+            except Exception:
+                log.exception("edition %s: unreadable %s, left out of trends", folder.name, name)
+                found.append({})
+        return History(*found)
 
 
-def _score_index(frame: pl.DataFrame) -> dict[tuple[str, str], float]:
-    rows = frame.select("school_code", "major_code", "risk_score").iter_rows()
+def _offering_index(frame: pl.DataFrame) -> dict[tuple[str, str], float]:
+    own = "school_risk_score" if "school_risk_score" in frame.columns else "risk_score"
+    rows = frame.select("school_code", "major_code", pl.coalesce(own, "risk_score")).iter_rows()
     return {(s, m): float(r) for s, m, r in rows if r is not None}
+
+
+def _major_index(frame: pl.DataFrame) -> dict[str, float]:
+    return {m: float(r) for m, r in frame.select("major_code", "risk_score").iter_rows() if r is not None}

@@ -18,10 +18,12 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portal.charts import palette_css
+
 log = logging.getLogger("majorwatch.portal")
 
 ASSETS = Path(__file__).parent / "templates"
-INLINE_CSS = (ASSETS / "portal.css").read_text(encoding="utf-8")
+INLINE_CSS = (ASSETS / "portal.css").read_text(encoding="utf-8") + palette_css()
 INLINE_JS = (ASSETS / "portal.js").read_text(encoding="utf-8")
 
 MESSAGES = {
