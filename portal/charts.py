@@ -48,8 +48,11 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
 
 
-def _svg(chart_id: str, title: str, width: int, height: int, body: list[str]) -> Markup:
-    head = (f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {width} {height}" role="img" '
+def _svg(chart_id: str, title: str, width: int, height: int, body: list[str], links: bool = False) -> Markup:
+    """The chart's frame: an image to assistive technology, or a group when it holds links (an image's
+    content is presentational, so links inside it would be unreachable)."""
+    role = "group" if links else "img"
+    head = (f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {width} {height}" role="{role}" '
             f'aria-labelledby="{escape(chart_id)}-t" font-size="12" xmlns="http://www.w3.org/2000/svg">'
             f'<title id="{escape(chart_id)}-t">{escape(title)}</title>')
     return Markup(head + "".join(body) + "</svg>")
@@ -105,7 +108,7 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, list[Segment], st
         shown = sum(s.value for s in segs) if total is None else total
         body.append(f'<text class="total" x="{round(right, 1) + 4}" y="{y + 14}" fill="{INK}">{_fmt(shown)}</text></g>')
     body.append(f'<line x1="{round(zero, 1)}" x2="{round(zero, 1)}" y1="{top}" y2="{y_axis}" stroke="{AXIS}"/>')
-    return _svg(chart_id, title, width, y_axis + 34, body)
+    return _svg(chart_id, title, width, y_axis + 34, body, links=any(link for _, _, link, _ in bars))
 
 
 def legend(segments: list[Segment]) -> Markup:
