@@ -128,7 +128,7 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, float | None]]
                thresholds: tuple[tuple[float, str, str], ...] = ()) -> Markup:
     """A line over editions (x, in order) on a fixed ``low``–``high`` scale, one labelled dot per edition
     that has a value; ``thresholds`` are dashed horizontal lines ``(value, label, colour)``."""
-    x0, x1, y0, y1 = 48, width - 16, 12, height - 36
+    x0, x1, y0, y1 = 48, width - 16, 26, height - 36
     n = len(points)
 
     def y_of(v: float) -> float:
@@ -139,7 +139,7 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, float | None]]
 
     body = [f'<line x1="{x0}" x2="{x0}" y1="{y0}" y2="{y1}" stroke="{AXIS}"/>',
             f'<line x1="{x0}" x2="{x1}" y1="{y1}" y2="{y1}" stroke="{AXIS}"/>',
-            f'<text x="4" y="{y0 - 2}" fill="{AXIS}" dominant-baseline="hanging" font-size="11">{escape(unit)}</text>']
+            f'<text x="4" y="12" fill="{AXIS}" font-size="11">{escape(unit)}</text>']
     for t in _ticks(low, high):
         y = y_of(t)
         body.append(f'<line x1="{x0}" x2="{x1}" y1="{y}" y2="{y}" stroke="{GRID}"/>'

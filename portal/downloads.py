@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
 
 from portal.auth import User, not_found, snapshot_of
-from portal.editions import COMMISSION_FILES, PUBLIC_FILES
+from portal.edition_files import COMMISSION_FILES, PUBLIC_FILES
 from portal.models import ErrorBody
 
 MEDIA_TYPES = {

@@ -28,6 +28,14 @@ def parts_chart(rows: list[dict], link: str | None) -> Markup | None:
                      high=100.0, row_ids=[r["major_code"] for r in rows if r.get("parts") is not None])
 
 
+def part_bars(major: dict) -> Markup | None:
+    """One offering's score parts, one labelled bar each (relief parts left of 0)."""
+    if not major.get("parts"):
+        return None
+    bars = [(p["label"], [_part_segment(p)], None, None) for p in major["parts"]]
+    return bar_chart("part-bars", f"{major['major_name']} 风险分值构成", bars, "分", label_width=100)
+
+
 def parts_legend() -> Markup:
     order = ["part_prohibited", "part_restricted", "part_transforming", "part_relocated", "part_high_end",
              "part_urban_service", "part_demand"]
