@@ -82,6 +82,8 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
 async def school(request: Request) -> Response:
     """A school's own page as JSON: the school from the token, the page from ``limit``/``offset``."""
     principal = school_principal(request)
+    if not request.scope["query_string"]:
+        return _school_json(snapshot_of(request), principal.school_code, DEFAULT_LIMIT, DEFAULT_OFFSET)
     try:
         page = PageQuery.model_validate(request.query_params)
     except ValidationError as exc:

@@ -24,7 +24,7 @@ def parts_chart(rows: list[dict], link: str | None) -> Markup | None:
             for r in rows if r.get("parts") is not None]
     if not bars:
         return None
-    return bar_chart("parts-chart", "各专业点风险分值构成", bars, "分", label_width=150, width=680,
+    return bar_chart("parts-chart", "各专业点风险分值构成", bars, "分", label_width=130, width=520,
                      high=100.0, row_ids=[r["major_code"] for r in rows if r.get("parts") is not None])
 
 
@@ -33,7 +33,7 @@ def part_bars(major: dict) -> Markup | None:
     if not major.get("parts"):
         return None
     bars = [(p["label"], [_part_segment(p)], None, None) for p in major["parts"]]
-    return bar_chart("part-bars", f"{major['major_name']} 风险分值构成", bars, "分", label_width=100)
+    return bar_chart("part-bars", f"{major['major_name']} 风险分值构成", bars, "分", label_width=96, width=420)
 
 
 def parts_legend() -> Markup:
@@ -49,7 +49,7 @@ def trend_chart(chart_id: str, title: str, trend: list[dict] | list[tuple], edit
     """A score over every edition (x: each edition up to the current; a dot where the edition has a value)."""
     values = dict((p["edition"], p["risk_score"]) if isinstance(p, dict) else p for p in trend)
     return line_chart(chart_id, title, [(e, values.get(e)) for e in editions],
-                      width=420 if small else 560, height=180 if small else 220,
+                      width=400 if small else 480, height=180 if small else 220,
                       thresholds=((60.0, "60", WARNING_COLORS["红"][0]),))
 
 
@@ -58,7 +58,7 @@ def count_chart(chart_id: str, title: str, items: list[dict], fills: dict | None
     """Counts as bars (``[{value, count}]``), coloured by ``fills`` where given."""
     bars = [(c["value"], [Segment(c["value"], c["count"], (fills or {}).get(c["value"], NEUTRAL))],
              f"{link}{c['value']}" if link else None, None) for c in items]
-    return bar_chart(chart_id, title, bars, "个")
+    return bar_chart(chart_id, title, bars, "个", label_width=72, width=420)
 
 
 def level_chart(chart_id: str, title: str, items: list[dict]) -> Markup:
@@ -70,14 +70,15 @@ def district_chart(districts: list[dict]) -> Markup:
     bars = [(d["district"], [Segment("红", d["red"], level_fill("红")), Segment("黄", d["yellow"], level_fill("黄")),
                              Segment("绿", d["green"], level_fill("绿"))],
              f"/commission/districts/{d['district']}", None) for d in districts]
-    return bar_chart("district-chart", "各区专业点预警情况", bars, "专业点数", label_width=80)
+    return bar_chart("district-chart", "各区专业点预警情况", bars, "专业点数", label_width=64, width=420)
 
 
 def exposure_chart(major: dict) -> Markup | None:
     """A major's shares of industries in each list category (0–100 %)."""
     bars = [(label, [Segment(label, round(100 * (major.get(f"exposure_{key}") or 0), 1), category_fill(key))], None,
              None) for key, (label, _) in CATEGORY_COLORS.items() if f"exposure_{key}" in major]
-    return bar_chart("exposure-chart", "对应行业在各类清单中的占比", bars, "%", high=100.0) if bars else None
+    return bar_chart("exposure-chart", "对应行业在各类清单中的占比", bars, "%", label_width=96, width=420,
+                     high=100.0) if bars else None
 
 
 def level_legend() -> Markup:

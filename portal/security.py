@@ -101,13 +101,13 @@ class FailureLimiter:
     def __init__(self, limit: int = 10, window: float = 60.0, address_limit: int | None = None) -> None:
         self.limit, self.window = limit, window
         self.address_limit = address_limit if address_limit is not None else 5 * limit
-        self._fails: dict[tuple[str, str], deque[float]] = {}
+        self._fails: dict[tuple[str, ...], deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _keys(self, token: str, address: str) -> tuple[tuple[str, str], tuple[str, str]]:
-        return (token[: self.PREFIX], address), ("", address)
+    def _keys(self, token: str, address: str) -> tuple[tuple[str, str], tuple[str]]:
+        return (token[: self.PREFIX], address), (address,)
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+    def _recent(self, key: tuple[str, ...], now: float) -> deque[float]:
         hits = self._fails.get(key)
         if hits is None:
             return deque()
@@ -117,6 +117,8 @@ class FailureLimiter:
 
     def blocked(self, token: str, address: str) -> bool:
         """True when this token prefix or this address has used up its failures in the window."""
+        if not self._fails:  # the common case: nobody failed lately (checked without taking the lock)
+            return False
         now = time.monotonic()
         pair, whole = self._keys(token, address)
         with self._lock:

@@ -169,7 +169,7 @@ def test_page_sizes_are_capped(home, creds):
     assert client.get("/api/commission/schools?limit=200", headers=bearer(creds["c"])).status_code == 200
     too_big = client.get("/api/commission/schools?limit=201", headers=bearer(creds["c"]))
     assert too_big.status_code == 422 and "每页条数" in too_big.json()["detail"]
-    assert client.get("/commission?limit=500", headers=bearer(creds["c"])).status_code == 422
+    assert client.get("/commission/majors?limit=500", headers=bearer(creds["c"])).status_code == 422
     assert client.get("/api/school?offset=-1", headers=bearer(creds["a"])).status_code == 422
     page = client.get("/api/commission/majors?limit=2&offset=1", headers=bearer(creds["c"])).json()
     assert page["total"] == 6 and len(page["items"]) == 2 and page["offset"] == 1
