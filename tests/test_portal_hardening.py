@@ -243,7 +243,9 @@ def test_openapi_lists_exactly_the_fields_of_each_view(home):
 def test_pages_make_no_external_requests(home, creds):
     client = TestClient(create_app(home))
     for path, who in (("/signin", "a"), ("/school", "a"), ("/school/majors/460101", "a"), ("/commission", "c"),
-                      (f"/commission/schools/{SCHOOL_B}", "c")):
+                      (f"/commission/schools/{SCHOOL_B}", "c"),
+                      ("/catalog", "a"), ("/policy", "a"), ("/commission/majors", "c"), ("/commission/majors/460101", "c"),
+                      ("/commission/schools", "c"), ("/commission/districts/海淀区", "c")):
         html = client.get(path, headers=bearer(creds[who])).text
         assert not re.search(r"""(src|href|action)=["']?(https?:)?//""", html), path
         assert "<script src" not in html
