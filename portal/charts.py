@@ -128,7 +128,7 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, float | None]]
                thresholds: tuple[tuple[float, str, str], ...] = ()) -> Markup:
     """A line over editions (x, in order) on a fixed ``low``–``high`` scale, one labelled dot per edition
     that has a value; ``thresholds`` are dashed horizontal lines ``(value, label, colour)``."""
-    x0, x1, y0, y1 = 48, width - 16, 26, height - 36
+    x0, x1, y0, y1 = 48, width - 16, 36, height - 36
     n = len(points)
 
     def y_of(v: float) -> float:

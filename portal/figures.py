@@ -77,6 +77,8 @@ def exposure_chart(major: dict) -> Markup | None:
     """A major's shares of industries in each list category (0–100 %)."""
     bars = [(label, [Segment(label, round(100 * (major.get(f"exposure_{key}") or 0), 1), category_fill(key))], None,
              None) for key, (label, _) in CATEGORY_COLORS.items() if f"exposure_{key}" in major]
+    if not any(seg.value for _, segs, _, _ in bars for seg in segs):
+        return None
     return bar_chart("exposure-chart", "对应行业在各类清单中的占比", bars, "%", label_width=96, width=420,
                      high=100.0) if bars else None
 

@@ -228,7 +228,7 @@ def derive_earlier_edition(home: Path, source: str, edition_id: str, shift: floa
     src = published / source
 
     def moved(frame: pl.DataFrame, key: str) -> pl.DataFrame:
-        delta = (pl.col(key).hash(7) % 21 - 10).cast(pl.Float64) * shift
+        delta = ((pl.col(key).hash(7) % 21).cast(pl.Int64) - 10).cast(pl.Float64) * shift
         cols = [c for c in ("risk_score", "school_risk_score") if c in frame.columns]
         return frame.with_columns([(pl.col(c) + delta).clip(0.0, 100.0).round(1).alias(c) for c in cols])
 
