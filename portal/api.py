@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 
-from portal import views
-from portal.auth import CommissionUser, SchoolUser, User, not_found, snapshot_of
+from portal import commission_views, views
+from portal.auth import CommissionUser, SchoolUser, User, not_found, school_principal, snapshot_of
 from portal.editions import Snapshot
-from portal.fastpath import DEFAULT_LIMIT, DEFAULT_OFFSET, MAX_LIMIT, MAX_OFFSET, school_json_key
 from portal.models import (
     CommissionSummary,
     EditionList,
@@ -25,6 +26,7 @@ from portal.models import (
     SchoolView,
 )
 
+DEFAULT_LIMIT, MAX_LIMIT, DEFAULT_OFFSET, MAX_OFFSET = 50, 200, 0, 1_000_000
 ERRORS = {code: {"model": ErrorBody} for code in (401, 403, 404, 422, 429, 503)}
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数（最多 200）")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="跳过条数")]
@@ -35,7 +37,7 @@ router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 def _school_json(snap: Snapshot, school_code: str, limit: int, offset: int) -> Response:
     """A school view validated against SchoolView once per edition and page, then served as bytes
     (the edition never changes, so neither does the answer)."""
-    key = school_json_key(school_code, limit, offset)
+    key = ("school-json", school_code, limit, offset)
     body = snap.cache.get(key)
     if body is None:
         view = views.school_view(snap, school_code, limit, offset)
@@ -61,10 +63,37 @@ async def editions(request: Request, principal: User) -> dict:
     return {"current": snap.current.edition_id, "editions": views.editions_info(snap, principal)}
 
 
-@router.get("/school", response_model=SchoolView, summary="本校专业（仅本校）")
-async def school(request: Request, principal: SchoolUser, limit: Limit = DEFAULT_LIMIT,
-                 offset: Offset = DEFAULT_OFFSET) -> Response:
-    return _school_json(snapshot_of(request), principal.school_code, limit, offset)
+class PageQuery(BaseModel):
+    """``limit``/``offset`` of /api/school, validated as the other lists' Query parameters are."""
+
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数（最多 200）")
+    offset: int = Field(DEFAULT_OFFSET, ge=0, le=MAX_OFFSET, description="跳过条数")
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    return [{"name": name, "in": "query", "required": False, "description": field.description,
+             "schema": {"type": "integer", "default": field.default,
+                        **{k: v for m in field.metadata for k, v in (("minimum", getattr(m, "ge", None)),
+                                                                     ("maximum", getattr(m, "le", None)))
+                           if v is not None}}}
+            for name, field in model.model_fields.items()]
+
+
+async def school(request: Request) -> Response:
+    """A school's own page as JSON: the school from the token, the page from ``limit``/``offset``."""
+    principal = school_principal(request)
+    if not request.scope["query_string"]:
+        return _school_json(snapshot_of(request), principal.school_code, DEFAULT_LIMIT, DEFAULT_OFFSET)
+    try:
+        page = PageQuery.model_validate(request.query_params)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+    return _school_json(snapshot_of(request), principal.school_code, page.limit, page.offset)
+
+
+# Served by a plain route (see portal.app.create_app); this APIRoute has the same endpoint and documents it.
+router.add_api_route("/school", school, methods=["GET"], response_model=SchoolView, summary="本校专业（仅本校）",
+                     openapi_extra={"parameters": _query_parameters(PageQuery), "security": [{"HTTPBearer": []}]})
 
 
 @router.get("/school/majors/{major_code}", response_model=SchoolMajorDetail, summary="本校某一专业")
@@ -77,7 +106,7 @@ async def school_major(request: Request, major_code: str, principal: SchoolUser)
 
 @router.get("/commission", response_model=CommissionSummary, summary="教委总览")
 async def commission(request: Request, principal: CommissionUser) -> dict:
-    return views.commission_summary(snapshot_of(request), principal)
+    return commission_views.commission_summary(snapshot_of(request), principal)
 
 
 @router.get("/commission/majors", response_model=MajorPage, summary="检索专业指导性目录")
@@ -86,14 +115,14 @@ async def commission_majors(request: Request, principal: CommissionUser, limit: 
                             guidance: Annotated[str, Query(max_length=20, description="指导类别")] = "",
                             warning_level: Annotated[str, Query(max_length=4, description="预警等级")] = "",
                             ) -> dict:
-    return views.search_majors(snapshot_of(request), q, guidance, warning_level, limit, offset)
+    return commission_views.search_majors(snapshot_of(request), q, guidance, warning_level, limit, offset)
 
 
 @router.get("/commission/schools", response_model=SchoolPage, summary="全部学校")
 async def commission_schools(request: Request, principal: CommissionUser, limit: Limit = 50, offset: Offset = 0,
                              q: Annotated[str, Query(max_length=50, description="学校代码前缀或名称关键词")] = "",
                              ) -> dict:
-    return views.school_list(snapshot_of(request), q, limit, offset)
+    return commission_views.school_list(snapshot_of(request), q, limit, offset)
 
 
 @router.get("/commission/schools/{school_code}", response_model=SchoolView, summary="任一学校的专业")

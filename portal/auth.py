@@ -6,6 +6,7 @@ dependencies below are the only place a request gets a principal.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security
@@ -19,8 +20,39 @@ COOKIE_NAME = "mw_token"
 bearer_scheme = HTTPBearer(auto_error=False, description="学校或教委的访问令牌：Authorization: Bearer <令牌>")
 
 
+def _trusted(address: str, proxies: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in net for net in proxies)
+
+
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer's, or — when the peer is a configured trusted proxy — the
+    right-most X-Forwarded-For entry that is not itself a trusted proxy (anything further left could
+    have been written by the client). Headers from any other peer are ignored."""
+    peer = request.client.host if request.client else "unknown"
+    proxies = request.app.state.trusted_proxies
+    if not proxies or not _trusted(peer, proxies):
+        return peer
+    chain = [a.strip() for h in request.headers.getlist("x-forwarded-for") for a in h.split(",") if a.strip()]
+    for address in reversed(chain):
+        if not _trusted(address, proxies):
+            return address
+    return peer
+
+
+def check_token(request: Request, token: str) -> Principal | None:
+    """Verify a presented token under the failure limit: 429 when this token prefix or this address has
+    failed too often lately; a failure (unknown, revoked, malformed) is recorded, a success is not."""
+    limiter, address = request.app.state.limiter, client_ip(request)
+    if limiter.blocked(token, address):
+        raise HTTPException(429, MESSAGES[429])
+    principal = request.app.state.tokens.verify(token)
+    if principal is None:
+        limiter.fail(token, address)
+    return principal
 
 
 def presented_token(request: Request) -> str | None:
@@ -37,9 +69,7 @@ def resolve_principal(request: Request) -> Principal | None:
     token = presented_token(request)
     if token is None:
         return None
-    principal = request.app.state.tokens.verify(token)
-    if principal is None and not request.app.state.limiter.hit(client_ip(request)):
-        raise HTTPException(429, MESSAGES[429])
+    principal = check_token(request, token)
     request.state.principal = principal
     return principal
 
@@ -61,11 +91,16 @@ async def require_user(request: Request, _: object = Security(bearer_scheme)) ->
     return _signed_in(request)
 
 
-async def require_school(request: Request, _: object = Security(bearer_scheme)) -> Principal:
+def school_principal(request: Request) -> Principal:
+    """The signed-in school (401 without a valid token, 403 for a commission token)."""
     principal = _signed_in(request)
     if principal.role != "school" or not principal.school_code:
         raise HTTPException(403, "无权访问：此页面仅供学校账户使用。")
     return principal
+
+
+async def require_school(request: Request, _: object = Security(bearer_scheme)) -> Principal:
+    return school_principal(request)
 
 
 async def require_commission(request: Request, _: object = Security(bearer_scheme)) -> Principal:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
 
 from portal.auth import User, not_found, snapshot_of
-from portal.editions import COMMISSION_FILES, PUBLIC_FILES
+from portal.edition_files import COMMISSION_FILES, PUBLIC_FILES
 from portal.models import ErrorBody
 
 MEDIA_TYPES = {
@@ -19,6 +19,8 @@ MEDIA_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".parquet": "application/vnd.apache.parquet",
     ".json": "application/json",
+    ".pdf": "application/pdf",
+    ".html": "text/html; charset=utf-8",
 }
 
 router = APIRouter(tags=["downloads"], responses={c: {"model": ErrorBody} for c in (401, 403, 404, 429)})

@@ -9,7 +9,6 @@ the old edition in service and logs why.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -17,32 +16,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polars as pl
+from portal.edition_files import (
+    Edition,
+    EditionFile,
+    History,
+    edition_files,
+    load_edition,
+    major_index,
+    offering_index,
+    past_history,
+)
 
 log = logging.getLogger("majorwatch.portal.editions")
 
 # The publisher's rule (warehouse.publish.EDITION_RE): its temporary folders start with '.', so they never match.
 EDITION_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]{0,63}$")
-PUBLIC_FILES: dict[str, str] = {
-    "guiding_catalog.csv": "专业指导性目录（CSV）",
-    "guiding_catalog.xlsx": "专业指导性目录（Excel）",
-    "guiding_catalog.parquet": "专业指导性目录（Parquet）",
-    "restriction_list.csv": "禁限目录（CSV）",
-    "restriction_list.xlsx": "禁限目录（Excel）",
-    "restriction_list.parquet": "禁限目录（Parquet）",
-    "changes.csv": "变动说明（CSV）",
-    "datapackage.json": "数据包说明（JSON）",
-    "SHA256SUMS": "校验和（SHA256SUMS）",
-}
-COMMISSION_FILES: dict[str, str] = {"school_major_scores.parquet": "各校专业评分（不公开，Parquet）"}
-FRAMES = {
-    "guiding": ("guiding_catalog.parquet", ("major_code", "major_name", "guidance", "warning_level",
-                                            "risk_score", "reasons")),
-    "restrictions": ("restriction_list.parquet", ("major_code", "restriction", "scope", "reasons")),
-    "scores": ("school_major_scores.parquet", ("school_code", "school_name", "major_code", "risk_score",
-                                                "warning_level", "guidance", "reasons")),
-}
-CODE_COLUMNS = ("school_code", "major_code")
 RETRY_SECONDS = 30.0
 
 
@@ -52,29 +40,6 @@ def edition_sort_key(edition_id: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
-@dataclass(frozen=True)
-class EditionFile:
-    """One downloadable file of an edition."""
-
-    name: str
-    label: str
-    size: int
-    public: bool
-
-
-@dataclass
-class Edition:
-    """One loaded edition: its catalogs and every school's scored offerings."""
-
-    edition_id: str
-    path: Path
-    created: str
-    guiding: pl.DataFrame
-    restrictions: pl.DataFrame
-    scores: pl.DataFrame
-    by_school: dict[str, pl.DataFrame]
-
-
 @dataclass
 class Snapshot:
     """What one request sees: the current edition, the editions before it, their files and scores."""
@@ -82,42 +47,18 @@ class Snapshot:
     current: Edition
     editions: tuple[str, ...]
     files: dict[str, tuple[EditionFile, ...]]
-    score_index: dict[str, dict[tuple[str, str], float]]
+    history: dict[str, History]
     cache: dict = field(default_factory=dict)
 
     def trend(self, school_code: str, major_code: str) -> list[tuple[str, float]]:
-        """The offering's risk score in every edition that has it, oldest first."""
+        """The offering's own score (专业点风险分值; the major's score where an edition has none) in every
+        edition that has the offering, oldest first."""
         key = (school_code, major_code)
-        return [(e, self.score_index[e][key]) for e in self.editions if key in self.score_index[e]]
+        return [(e, self.history[e].offerings[key]) for e in self.editions if key in self.history[e].offerings]
 
-
-def _read_frame(folder: Path, name: str, required: tuple[str, ...]) -> pl.DataFrame:
-    frame = pl.read_parquet(folder / name)
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{folder.name}/{name} lacks columns {missing}")
-    casts = [pl.col(c).cast(pl.Utf8) for c in CODE_COLUMNS if c in frame.columns]
-    return frame.with_columns(casts) if casts else frame
-
-
-def load_edition(folder: Path) -> Edition:
-    """Read one edition folder fully into memory (raises on a missing or malformed file)."""
-    frames = {key: _read_frame(folder, name, cols) for key, (name, cols) in FRAMES.items()}
-    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    scores = frames["scores"].sort(["school_code", "risk_score"], descending=[False, True])
-    parts = scores.partition_by("school_code", as_dict=True, maintain_order=True)
-    return Edition(
-        edition_id=folder.name, path=folder, created=str(meta.get("created", "")),
-        guiding=frames["guiding"].sort("major_code"), restrictions=frames["restrictions"],
-        scores=scores, by_school={str(k[0]): v for k, v in parts.items()},
-    )
-
-
-def _edition_files(folder: Path) -> tuple[EditionFile, ...]:
-    listed = [(n, lbl, True) for n, lbl in PUBLIC_FILES.items()]
-    listed += [(n, lbl, False) for n, lbl in COMMISSION_FILES.items()]
-    return tuple(EditionFile(n, lbl, (folder / n).stat().st_size, pub)
-                 for n, lbl, pub in listed if (folder / n).is_file())
+    def major_trend(self, major_code: str) -> list[tuple[str, float | None]]:
+        """The major's risk score in every edition (None where the edition does not list it), oldest first."""
+        return [(e, self.history[e].majors.get(major_code)) for e in self.editions]
 
 
 class EditionStore:
@@ -132,7 +73,7 @@ class EditionStore:
         self._lock = threading.Lock()
         self._loading = False
         self._last_check = time.monotonic()
-        self._score_cache: dict[str, dict[tuple[str, str], float]] = {}
+        self._history_cache: dict[str, History] = {}
         self.refresh()
 
     def list_editions(self) -> list[str]:
@@ -210,29 +151,13 @@ class EditionStore:
         current = load_edition(self.published / edition_id)
         key = edition_sort_key(edition_id)
         editions = tuple(e for e in all_editions if edition_sort_key(e) <= key)
-        index: dict[str, dict[tuple[str, str], float]] = {}
+        history: dict[str, History] = {}
         for e in editions:
             if e == edition_id:
-                index[e] = _score_index(current.scores)
+                history[e] = History(offering_index(current.scores), major_index(current.guiding))
             else:
-                if e not in self._score_cache:
-                    self._score_cache[e] = self._past_scores(e)
-                index[e] = self._score_cache[e]
-        files = {e: _edition_files(self.published / e) for e in editions}
-        return Snapshot(current=current, editions=editions, files=files, score_index=index)
-
-    def _past_scores(self, edition_id: str) -> dict[tuple[str, str], float]:
-        path = self.published / edition_id / "school_major_scores.parquet"
-        if not path.is_file():
-            return {}
-        try:
-            frame = _read_frame(path.parent, path.name, ("school_code", "major_code", "risk_score"))
-        except Exception:
-            log.exception("edition %s: unreadable scores, left out of trends", edition_id)
-            return {}
-        return _score_index(frame)
-
-
-def _score_index(frame: pl.DataFrame) -> dict[tuple[str, str], float]:
-    rows = frame.select("school_code", "major_code", "risk_score").iter_rows()
-    return {(s, m): float(r) for s, m, r in rows if r is not None}
+                if e not in self._history_cache:
+                    self._history_cache[e] = past_history(self.published / e)
+                history[e] = self._history_cache[e]
+        files = {e: edition_files(self.published / e) for e in editions}
+        return Snapshot(current=current, editions=editions, files=files, history=history)

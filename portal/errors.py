@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.rendering import render
-from portal.security import MESSAGES, security_headers
+from portal.security import MESSAGES, security_headers, wants_json
 
 log = logging.getLogger("majorwatch.portal")
 
@@ -19,14 +19,10 @@ FIELD_NAMES = {"limit": "每页条数", "offset": "跳过条数", "q": "检索�
                "school_offset": "学校跳过条数"}
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/api"
-
-
 def error_response(request: Request, status: int, message: str,
                    headers: dict[str, str] | None = None) -> Response:
     """One error answer: ``{"detail": message}`` for the API, the error page (or sign-in) for pages."""
-    if _wants_json(request):
+    if wants_json(request.url.path):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     template = "signin.html" if status == 401 else "error.html"
     response = render(request, template, {"message": message, "status": status}, status)

@@ -22,6 +22,11 @@ class Me(BaseModel):
     edition: str | None
 
 
+class Count(BaseModel):
+    value: str
+    count: int
+
+
 class TrendPoint(BaseModel):
     """The offering's risk score in one edition."""
 
@@ -29,18 +34,31 @@ class TrendPoint(BaseModel):
     risk_score: float
 
 
+class ScorePart(BaseModel):
+    """One part of an offering's score: a part of the major's score, or the school's own adjustment."""
+
+    key: str = Field(description="part_* 或 school（本校情况 = 专业点风险分值 − 专业风险分值）")
+    label: str
+    value: float
+
+
 class SchoolMajor(BaseModel):
-    """One of a school's own majors: its score, warning, guidance, reasons, own vs city figures."""
+    """One of a school's own majors: its own score and flags beside the major's, reasons, own vs city figures."""
 
     major_code: str
     major_name: str
     level: str | None
     category_name: str | None
-    risk_score: float | None = Field(description="风险分值 0–100")
+    school_risk_score: float | None = Field(default=None, description="本专业点风险分值 0–100（本校）")
+    school_flags: str | None = Field(default=None, description="本专业点提示（本校）")
+    risk_score: float | None = Field(description="专业风险分值 0–100（全市）")
     warning_level: str | None = Field(description="预警等级：红 / 黄 / 绿")
     guidance: str | None = Field(description="指导类别")
-    restriction: str | None = Field(description="限制类型（如有）")
+    restriction: str | None = Field(description="本校适用的限制类型（如有）")
+    short_reason: str | None = Field(default=None, description="简要依据")
     reasons: str | None = Field(description="依据")
+    basis: str | None = Field(default=None, description="详细依据（版本提供时）")
+    parts: list[ScorePart] | None = Field(default=None, description="分值构成（版本提供时）")
     latest_year: int | None
     enrolled: int | None
     enrolled_prev: int | None
@@ -53,6 +71,21 @@ class SchoolMajor(BaseModel):
     trend: list[TrendPoint] = Field(description="历版风险分值，按版本先后")
 
 
+class SchoolSummary(BaseModel):
+    """A school's summary, counted from all its offerings (not from one of them)."""
+
+    offerings: int
+    by_warning_level: list[Count]
+    by_guidance: list[Count]
+    exit: int = Field(description="提示“退出”的专业点数")
+    restricted: int = Field(description="适用禁限目录的专业点数")
+    flagged: int = Field(description="有本校提示的专业点数")
+    employment_rate: float | None = Field(description="本校毕业去向落实率（按毕业生数加权）")
+    city_employment_rate: float | None = Field(description="同样专业的全市落实率（按本校毕业生数加权）")
+    employment_offerings: int
+    below_city: int = Field(description="落实率低于全市同专业的专业点数")
+
+
 class SchoolView(BaseModel):
     """A school's page: its own offerings only (a page of them)."""
 
@@ -60,8 +93,7 @@ class SchoolView(BaseModel):
     school_code: str
     school_name: str
     district: str | None
-    school_flags: str | None
-    school_risk_score: float | None
+    summary: SchoolSummary
     total: int
     limit: int
     offset: int
@@ -95,11 +127,6 @@ class EditionInfo(BaseModel):
 class EditionList(BaseModel):
     current: str
     editions: list[EditionInfo]
-
-
-class Count(BaseModel):
-    value: str
-    count: int
 
 
 class CommissionSummary(BaseModel):
@@ -146,7 +173,7 @@ class MajorPage(BaseModel):
     items: list[CatalogMajor]
 
 
-class SchoolSummary(BaseModel):
+class SchoolListItem(BaseModel):
     """One school in the commission's list."""
 
     school_code: str
@@ -155,7 +182,8 @@ class SchoolSummary(BaseModel):
     majors: int
     red: int
     yellow: int
-    school_risk_score: float | None
+    exit: int = Field(description="提示“退出”的专业点数")
+    max_school_risk_score: float | None = Field(description="最高的专业点风险分值")
 
 
 class SchoolPage(BaseModel):
@@ -163,4 +191,4 @@ class SchoolPage(BaseModel):
     total: int
     limit: int
     offset: int
-    items: list[SchoolSummary]
+    items: list[SchoolListItem]

@@ -7,16 +7,13 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from portal import views
-from portal.auth import COOKIE_NAME, AnyUser, CommissionUser, SchoolUser, client_ip, not_found, snapshot_of
+from portal import commission_views, views
+from portal.auth import COOKIE_NAME, AnyUser, SchoolUser, User, check_token, not_found, snapshot_of
 from portal.editions import Snapshot
-from portal.models import SchoolMajor
 from portal.rendering import render
-from portal.security import MESSAGES
+from portal.verdicts import FLAG_NOTES, GUIDANCE_NOTES, RESTRICTION_NOTES, notes_for
 
 router = APIRouter(include_in_schema=False)
-GUIDANCE_CHOICES = views.GUIDANCE_ORDER
-LEVEL_CHOICES = views.WARNING_ORDER
 
 
 def _same_origin(request: Request) -> None:
@@ -34,9 +31,7 @@ async def signin_form(request: Request) -> Response:
 @router.post("/signin")
 async def signin(request: Request, token: str = Form("", max_length=256)) -> Response:
     _same_origin(request)
-    if not request.app.state.limiter.hit(client_ip(request)):
-        raise HTTPException(429, MESSAGES[429])
-    principal = request.app.state.tokens.verify(token.strip())
+    principal = check_token(request, token.strip())
     if principal is None:
         return render(request, "signin.html", {"message": "令牌无效或已被吊销，请核对后重试。"}, 401)
     target = "/commission" if principal.role == "commission" else "/school"
@@ -62,49 +57,67 @@ async def home(principal: AnyUser) -> Response:
     return RedirectResponse("/commission" if principal.role == "commission" else "/school", status_code=303)
 
 
-def _school_page(request: Request, snap: Snapshot, school_code: str, commission: bool) -> Response:
+def school_page(request: Request, snap: Snapshot, school_code: str, commission: bool) -> Response:
+    """A school's page (its own, or any school's for commission staff)."""
     rows = views.school_majors(snap, school_code)
     if rows is None:
         raise not_found()
-    return render(request, "school.html", {"school": views.school_header(snap, school_code), "rows": rows,
-                                           "commission": commission, "levels": LEVEL_CHOICES,
-                                           "editions": snap.editions})
+    return render(request, "school.html", {
+        "school": views.school_header(snap, school_code), "rows": rows, "summary": views.summary(rows),
+        "notes": notes_for(rows), "commission": commission, "editions": snap.editions,
+        "downloads": views.editions_info(snap, request.state.principal)[:1], "meta": snap.current.meta})
 
 
 @router.get("/school")
-async def school_page(request: Request, principal: SchoolUser) -> Response:
-    return _school_page(request, snapshot_of(request), principal.school_code, commission=False)
+async def school(request: Request, principal: SchoolUser) -> Response:
+    return school_page(request, snapshot_of(request), principal.school_code, commission=False)
 
 
 @router.get("/school/majors/{major_code}")
-async def school_major_page(request: Request, major_code: str,
-                            principal: SchoolUser) -> Response:
+async def school_major_page(request: Request, major_code: str, principal: SchoolUser) -> Response:
     snap = snapshot_of(request)
     detail = views.school_major(snap, principal.school_code, major_code)
     if detail is None:
         raise not_found()
     return render(request, "major.html", {"school": views.school_header(snap, principal.school_code),
-                                          "major": detail["major"], "fields": SchoolMajor.model_fields})
+                                          "major": detail["major"], "editions": snap.editions,
+                                          "notes": notes_for([detail["major"]])})
 
 
-@router.get("/commission")
-async def commission_page(
-        request: Request, principal: CommissionUser,
-        q: str = Query("", max_length=50), guidance: str = Query("", max_length=20),
-        warning_level: str = Query("", max_length=4), limit: int = Query(50, ge=1, le=200),
-        offset: int = Query(0, ge=0, le=1_000_000), school_q: str = Query("", max_length=50),
-        school_offset: int = Query(0, ge=0, le=1_000_000)) -> Response:
+@router.get("/catalog")
+async def catalog(request: Request, principal: User, guidance: str = Query("", max_length=20),
+                  category: str = Query("", max_length=40), level: str = Query("", max_length=20),
+                  q: str = Query("", max_length=50)) -> Response:
     snap = snapshot_of(request)
-    return render(request, "commission.html", {
-        "summary": views.commission_summary(snap, principal),
-        "search": views.search_majors(snap, q, guidance, warning_level, limit, offset),
-        "schools": views.school_list(snap, school_q, 200, school_offset),
-        "form": {"q": q, "guidance": guidance, "warning_level": warning_level, "limit": limit,
-                 "school_q": school_q},
-        "guidance_choices": GUIDANCE_CHOICES, "levels": LEVEL_CHOICES})
+    return render(request, "catalog.html", {
+        "browse": commission_views.browse_catalog(snap, guidance, category, level, q), "edition": snap.current.edition_id,
+        "form": {"guidance": guidance, "category": category, "level": level, "q": q},
+        "guidance_choices": commission_views.BROWSE_GUIDANCE, "notes": GUIDANCE_NOTES})
 
 
-@router.get("/commission/schools/{school_code}")
-async def commission_school_page(request: Request, school_code: str,
-                                 principal: CommissionUser) -> Response:
-    return _school_page(request, snapshot_of(request), school_code, commission=True)
+@router.get("/policy")
+async def policy(request: Request, principal: User) -> Response:
+    snap = snapshot_of(request)
+    return render(request, "policy.html", {"edition": snap.current.edition_id, "meta": snap.current.meta,
+                                           "sections": policy_sections(snap.current.meta),
+                                           "guidance_notes": GUIDANCE_NOTES, "restriction_notes": RESTRICTION_NOTES,
+                                           "flag_notes": FLAG_NOTES})
+
+
+def policy_sections(meta: dict) -> list[dict]:
+    """The policy in force as the edition's datapackage.json carries it: sections of described settings."""
+    content = (meta.get("policy") or {}).get("content") or {}
+    sections = []
+    for name, items in content.items():
+        if isinstance(items, dict) and "description" in items:
+            items = {name: items}
+        rows = [{"key": key, "description": item.get("description", ""), "value": item.get("value"),
+                 "source": item.get("source", "")}
+                for key, item in (items.items() if isinstance(items, dict) else []) if isinstance(item, dict)]
+        if rows:
+            sections.append({"name": POLICY_SECTIONS.get(name, name), "rows": rows})
+    return sections
+
+
+POLICY_SECTIONS = {"rules": "判定规则", "curves": "评分曲线", "weights": "分项权重", "relief": "减分项",
+                   "districts": "区域规定", "school": "专业点调整", "guidance_precedence": "指导类别优先顺序"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -17,10 +18,12 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portal.charts import palette_css
+
 log = logging.getLogger("majorwatch.portal")
 
 ASSETS = Path(__file__).parent / "templates"
-INLINE_CSS = (ASSETS / "portal.css").read_text(encoding="utf-8")
+INLINE_CSS = (ASSETS / "portal.css").read_text(encoding="utf-8") + palette_css()
 INLINE_JS = (ASSETS / "portal.js").read_text(encoding="utf-8")
 
 MESSAGES = {
@@ -31,6 +34,7 @@ MESSAGES = {
     405: "不支持此请求方式。",
     422: "请求参数不合法。",
     429: "登录尝试过于频繁，请一分钟后再试。",
+    431: "请求头过大，请清除本站的 Cookie 后重试。",
     500: "服务器内部错误，请稍后再试。",
     503: "尚无已发布的目录版本，请稍后再试。",
 }
@@ -84,29 +88,81 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-class RateLimiter:
-    """Sliding-window limit per client address (sign-in attempts and rejected tokens)."""
+class FailureLimiter:
+    """Failed sign-ins in a sliding window, counted per (token prefix, client address) and per address.
 
-    def __init__(self, limit: int = 10, window: float = 60.0) -> None:
+    Only failures count: a valid token is never held back by someone else's mistakes from the same
+    address, and a user who mistyped once signs in on the next try. Guessing is still bounded: ``limit``
+    failures with one token prefix from one address, ``address_limit`` failures in all from one address.
+    """
+
+    PREFIX = 8
+
+    def __init__(self, limit: int = 10, window: float = 60.0, address_limit: int | None = None) -> None:
         self.limit, self.window = limit, window
-        self._hits: dict[str, deque[float]] = {}
+        self.address_limit = address_limit if address_limit is not None else 5 * limit
+        self._fails: dict[tuple[str, ...], deque[float]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str) -> bool:
-        """Record one attempt; False when the client already used up its attempts in the window."""
+    def _keys(self, token: str, address: str) -> tuple[tuple[str, str], tuple[str]]:
+        return (token[: self.PREFIX], address), (address,)
+
+    def _recent(self, key: tuple[str, ...], now: float) -> deque[float]:
+        hits = self._fails.get(key)
+        if hits is None:
+            return deque()
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        return hits
+
+    def blocked(self, token: str, address: str) -> bool:
+        """True when this token prefix or this address has used up its failures in the window."""
+        if not self._fails:  # the common case: nobody failed lately (checked without taking the lock)
+            return False
+        now = time.monotonic()
+        pair, whole = self._keys(token, address)
+        with self._lock:
+            return len(self._recent(pair, now)) >= self.limit or len(self._recent(whole, now)) >= self.address_limit
+
+    def fail(self, token: str, address: str) -> None:
+        """Record one failed attempt (an unknown, revoked or malformed token)."""
         now = time.monotonic()
         with self._lock:
-            if len(self._hits) > 10_000:
+            if len(self._fails) > 10_000:
                 self._purge(now)
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return False
-            hits.append(now)
-            return True
+            for key in self._keys(token, address):
+                self._fails.setdefault(key, deque()).append(now)
 
     def _purge(self, now: float) -> None:
-        stale = [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]
+        stale = [k for k, v in self._fails.items() if not v or v[-1] <= now - self.window]
         for key in stale:
-            del self._hits[key]
+            del self._fails[key]
+
+
+class HeaderLimitMiddleware:
+    """Refuse a request whose headers exceed ``max_bytes`` in all with 431 and a plain Chinese sentence
+    (JSON under /api and /downloads, a short page elsewhere), before any other work is done."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = 16_384, secure: bool = False) -> None:
+        self.app, self.max_bytes = app, max_bytes
+        self.raw = [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in security_headers(secure)]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and sum(len(n) + len(v) + 4 for n, v in scope["headers"]) > self.max_bytes:
+            message = MESSAGES[431]
+            if wants_json(scope["path"]):
+                body, kind = json.dumps({"detail": message}, ensure_ascii=False).encode(), b"application/json"
+            else:
+                body = (f'<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>请求头过大</title>'
+                        f"<p>{message}</p></html>").encode()
+                kind = b"text/html; charset=utf-8"
+            headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), *self.raw]
+            await send({"type": "http.response.start", "status": 431, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
+
+
+def wants_json(path: str) -> bool:
+    """Errors under /api and /downloads are JSON (``{"detail": ...}``), as the OpenAPI text documents."""
+    return path == "/api" or path.startswith(("/api/", "/downloads/"))

@@ -1,7 +1,8 @@
-"""What each page shows, built from one snapshot (shared by the HTML pages and the JSON API).
+"""What a school's pages show, built from one snapshot (shared by the HTML pages and the JSON API).
 
-Results that depend only on the edition (a school's rows with trends, the catalog joined with the
-restriction list, the school list) are memoised on the snapshot, which is never changed once built.
+Each offering carries its own figures only: its own score (专业点风险分值) and flags beside the major's
+city-wide score, its own reasons and its own trend. Results that depend only on the edition are memoised
+on the snapshot, which is never changed once built.
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ import polars as pl
 from portal.editions import Snapshot
 from portal.models import SchoolMajor
 from portal.tokens import Principal
+from portal.verdicts import PART_LABELS, short_reason
 
-SCHOOL_MAJOR_FIELDS = [f for f in SchoolMajor.model_fields if f != "trend"]
+SCHOOL_MAJOR_FIELDS = [f for f in SchoolMajor.model_fields if f not in ("trend", "parts", "short_reason")]
 WARNING_ORDER = ("红", "黄", "绿")
 GUIDANCE_ORDER = ("优先发展", "重点建设", "改造升级", "合作办学", "控制发展", "限制", "停止新设", "正常")
+EXIT_FLAG = "退出"
 
 
-def _clean(value: Any) -> Any:
+def clean(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def _memo(snap: Snapshot, key: tuple, build):
+def memo(snap: Snapshot, key: tuple, build):
     try:
         return snap.cache[key]
     except KeyError:
@@ -32,22 +35,60 @@ def _memo(snap: Snapshot, key: tuple, build):
         return value
 
 
+def parts_of(row: dict) -> list[dict] | None:
+    """The offering's score parts: the major's parts (when the edition publishes them) and the school's own
+    adjustment (its score minus the major's); None when the edition has no parts."""
+    parts = [{"key": k, "label": label, "value": round(float(row[k]), 2)}
+             for k, label in PART_LABELS.items() if row.get(k) not in (None, 0, 0.0) and clean(row[k]) is not None]
+    if not any(k in row for k in PART_LABELS):
+        return None
+    own, city = row.get("school_risk_score"), row.get("risk_score")
+    if own is not None and city is not None and abs(own - city) >= 0.05:
+        parts.append({"key": "school", "label": "本校情况", "value": round(own - city, 1)})
+    return parts
+
+
+def offering(row: dict, trend: list[tuple[str, float]]) -> dict:
+    """One offering as the page and the API show it (every figure from this row only)."""
+    item = {f: clean(row.get(f)) for f in SCHOOL_MAJOR_FIELDS}
+    item["school_flags"] = item.get("school_flags") or None
+    item["short_reason"] = short_reason(item.get("reasons"), item.get("basis"))
+    item["parts"] = parts_of(row)
+    item["trend"] = [{"edition": e, "risk_score": s} for e, s in trend]
+    return item
+
+
 def school_majors(snap: Snapshot, school_code: str) -> list[dict] | None:
-    """A school's own offerings with their trends, riskiest first; None if the school is unknown."""
+    """A school's own offerings with their trends, riskiest (own score) first; None if the school is unknown."""
     frame = snap.current.by_school.get(school_code)
     if frame is None:
         return None
+    return memo(snap, ("school", school_code), lambda: [
+        offering(row, snap.trend(school_code, row["major_code"])) for row in frame.to_dicts()])
 
-    def build() -> list[dict]:
-        rows = []
-        for row in frame.to_dicts():
-            item = {f: _clean(row.get(f)) for f in SCHOOL_MAJOR_FIELDS}
-            item["trend"] = [{"edition": e, "risk_score": s}
-                             for e, s in snap.trend(school_code, row["major_code"])]
-            rows.append(item)
-        return rows
 
-    return _memo(snap, ("school", school_code), build)
+def _weighted(rows: list[dict], rate: str) -> float | None:
+    pairs = [(r[rate], r["graduates"]) for r in rows if r.get(rate) is not None and r.get("graduates")]
+    total = sum(g for _, g in pairs)
+    return sum(v * g for v, g in pairs) / total if total else None
+
+
+def summary(rows: list[dict]) -> dict:
+    """The school's summary, counted from its rows (so the counts always equal the rows below them)."""
+    both = [r for r in rows if r.get("employment_rate") is not None and r.get("city_employment_rate") is not None
+            and r.get("graduates")]
+    return {
+        "offerings": len(rows),
+        "by_warning_level": counts([r.get("warning_level") for r in rows], WARNING_ORDER),
+        "by_guidance": counts([r.get("guidance") for r in rows], GUIDANCE_ORDER),
+        "exit": sum(EXIT_FLAG in (r.get("school_flags") or "").split("；") for r in rows),
+        "restricted": sum(bool(r.get("restriction")) for r in rows),
+        "flagged": sum(bool(r.get("school_flags")) for r in rows),
+        "employment_rate": _weighted(both, "employment_rate"),
+        "city_employment_rate": _weighted(both, "city_employment_rate"),
+        "employment_offerings": len(both),
+        "below_city": sum(r["employment_rate"] < r["city_employment_rate"] - 0.0005 for r in both),
+    }
 
 
 def school_header(snap: Snapshot, school_code: str) -> dict | None:
@@ -56,9 +97,7 @@ def school_header(snap: Snapshot, school_code: str) -> dict | None:
         return None
     first = frame.row(0, named=True)
     return {"edition": snap.current.edition_id, "school_code": school_code,
-            "school_name": first.get("school_name") or school_code, "district": first.get("district"),
-            "school_flags": _clean(first.get("school_flags")),
-            "school_risk_score": _clean(first.get("school_risk_score"))}
+            "school_name": first.get("school_name") or school_code, "district": first.get("district")}
 
 
 def school_view(snap: Snapshot, school_code: str, limit: int, offset: int) -> dict | None:
@@ -66,9 +105,8 @@ def school_view(snap: Snapshot, school_code: str, limit: int, offset: int) -> di
     rows = school_majors(snap, school_code)
     if rows is None:
         return None
-    header = school_header(snap, school_code)
-    return {**header, "total": len(rows), "limit": limit, "offset": offset,
-            "majors": rows[offset:offset + limit]}
+    return {**school_header(snap, school_code), "summary": summary(rows), "total": len(rows), "limit": limit,
+            "offset": offset, "majors": rows[offset:offset + limit]}
 
 
 def school_major(snap: Snapshot, school_code: str, major_code: str) -> dict | None:
@@ -90,7 +128,7 @@ def editions_info(snap: Snapshot, principal: Principal) -> list[dict]:
     return out
 
 
-def _counts(values: list[str | None], order: tuple[str, ...]) -> list[dict]:
+def counts(values: list[str | None], order: tuple[str, ...]) -> list[dict]:
     tally: dict[str, int] = {}
     for v in values:
         tally[v or "（空）"] = tally.get(v or "（空）", 0) + 1
@@ -102,7 +140,7 @@ RESTRICTION_STRENGTH = {"停止新设": 0, "限制招生": 1}
 
 
 def catalog_rows(snap: Snapshot) -> list[dict]:
-    """The guiding catalog joined with the restriction list (one row per major)."""
+    """The guiding catalog joined with the restriction list (one row per major), riskiest first."""
 
     def build() -> list[dict]:
         # The restriction shown is the citywide one when there is one, else the strongest; its scopes
@@ -116,55 +154,9 @@ def catalog_rows(snap: Snapshot) -> list[dict]:
                  .group_by("major_code", maintain_order=True)
                  .agg(restriction=pl.col("restriction").first(),
                       restriction_scope=pl.col("scope").cast(pl.Utf8).str.join("、")))
-        joined = snap.current.guiding.join(restr, on="major_code", how="left")
-        return [{k: _clean(v) for k, v in row.items()} for row in joined.to_dicts()]
+        joined = (snap.current.guiding.drop("restriction", "restriction_scope", strict=False)
+                  .join(restr, on="major_code", how="left")
+                  .sort(["risk_score", "major_code"], descending=[True, False], nulls_last=True))
+        return [{k: clean(v) for k, v in row.items()} for row in joined.to_dicts()]
 
-    return _memo(snap, ("catalog",), build)
-
-
-def commission_summary(snap: Snapshot, principal: Principal) -> dict:
-    """Counts by guidance and warning level plus every edition's downloads."""
-    rows = catalog_rows(snap)
-    return {"edition": snap.current.edition_id, "majors": len(rows),
-            "schools": len(snap.current.by_school), "offerings": snap.current.scores.height,
-            "restrictions": snap.current.restrictions.height,
-            "by_guidance": _counts([r.get("guidance") for r in rows], GUIDANCE_ORDER),
-            "by_warning_level": _counts([r.get("warning_level") for r in rows], WARNING_ORDER),
-            "editions": editions_info(snap, principal)}
-
-
-def search_majors(snap: Snapshot, q: str, guidance: str, warning_level: str,
-                  limit: int, offset: int) -> dict:
-    """Catalog rows whose code starts with ``q`` or whose name contains it, optionally filtered."""
-    q = q.strip()
-    hits = [r for r in catalog_rows(snap)
-            if (not q or r["major_code"].startswith(q) or q in (r.get("major_name") or ""))
-            and (not guidance or r.get("guidance") == guidance)
-            and (not warning_level or r.get("warning_level") == warning_level)]
-    return {"edition": snap.current.edition_id, "total": len(hits), "limit": limit, "offset": offset,
-            "items": hits[offset:offset + limit]}
-
-
-def school_summaries(snap: Snapshot) -> list[dict]:
-    def build() -> list[dict]:
-        out = []
-        for code in sorted(snap.current.by_school):
-            frame = snap.current.by_school[code]
-            levels = frame["warning_level"].to_list()
-            header = school_header(snap, code)
-            out.append({"school_code": code, "school_name": header["school_name"],
-                        "district": header["district"], "majors": frame.height,
-                        "red": levels.count("红"), "yellow": levels.count("黄"),
-                        "school_risk_score": header["school_risk_score"]})
-        return out
-
-    return _memo(snap, ("schools",), build)
-
-
-def school_list(snap: Snapshot, q: str, limit: int, offset: int) -> dict:
-    """The commission's list of schools, filtered by code prefix or name."""
-    q = q.strip()
-    hits = [s for s in school_summaries(snap)
-            if not q or s["school_code"].startswith(q) or q in s["school_name"]]
-    return {"edition": snap.current.edition_id, "total": len(hits), "limit": limit, "offset": offset,
-            "items": hits[offset:offset + limit]}
+    return memo(snap, ("catalog",), build)

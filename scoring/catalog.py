@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from scoring.exposure import CATEGORIES, CITYWIDE
+from scoring.reasons import PART_CN
 from scoring.rules import STRENGTH
 from scoring.schools import SCHOOL_COLUMNS, school_major_scores
 
@@ -39,6 +40,7 @@ _SCHOOL_NAMES = {
     "employment_rate": "本校毕业去向落实率", "in_field_rate": "本校对口就业率",
     "city_employment_rate": "全市同专业毕业去向落实率", "city_in_field_rate": "全市同专业对口就业率",
     "city_avg_enrolled": "全市同专业校均招生人数", "school_flags": "专业点提示", "school_risk_score": "专业点风险分值",
+    **{part: f"风险分项：{label}" for part, label in PART_CN.items()},
 }
 # output table → column → Chinese header, in column order (the writers use these for CSV/XLSX headers)
 CHINESE_HEADERS: dict[str, dict[str, str]] = {

@@ -18,15 +18,18 @@ import polars as pl
 from scoring import reasons as rs
 from scoring.exposure import CITYWIDE
 from scoring.policy import Policy
+from scoring.risk import PARTS
 from scoring.rules import DISTRICT, ENROLMENT, LISTS, STRENGTH
 
 NO_FLAG = "无（未预警）"
 
+# the score parts stay last (the portal reads them as the tail of the row)
 SCHOOL_COLUMNS = (
     "school_code", "school_name", "district", "major_code", "major_name", "level", "category_name", "risk_score",
     "warning_level", "certainty", "guidance", "restriction", "cause", "reasons", "what_would_change", "latest_year",
     "enrolled", "enrolled_prev", "graduates", "employment_rate", "employment_note", "in_field_rate",
-    "city_employment_rate", "city_in_field_rate", "city_avg_enrolled", "school_flags", "school_risk_score", "basis")
+    "city_employment_rate", "city_in_field_rate", "city_avg_enrolled", "school_flags", "school_risk_score", "basis",
+    *PARTS)
 
 
 def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majors: pl.DataFrame,
@@ -60,7 +63,7 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
           .join(majors.select("major_code", "major_name", "level", "category_name").unique("major_code"),
                 on="major_code", how="left")
           .join(scored.select("major_code", "risk_score", "warning_level", "guidance", "reasons", "restrictions",
-                              "certainty", "cause", "what_would_change", "basis",
+                              "certainty", "cause", "what_would_change", "basis", *PARTS,
                               pl.col("employment_rate").alias("city_employment_rate"),
                               pl.col("in_field_rate").alias("city_in_field_rate"),
                               pl.when(pl.col("schools_offering") > 0)
@@ -85,6 +88,7 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
                 what_would_change=pl.concat_str([pl.col("school_change"), pl.col("what_would_change")],
                                                 separator=rs.SEP, ignore_nulls=True).fill_null(NO_FLAG),
                 risk_score=pl.col("risk_score").round(1), school_risk_score=pl.col("school_risk_score").round(1))
+            .with_columns(pl.col(part).round(2) for part in PARTS)
             .select(SCHOOL_COLUMNS).sort(key))
 
 

@@ -51,6 +51,31 @@ def risk(edition_index: int, school: str, major: str) -> float:
     return round(10.0 + int(major[:2]) % 7 * 9 + int(school[-1]) * 3 + edition_index * 7.5, 1)
 
 
+def own_risk(edition_index: int, school: str, major: str) -> float:
+    """The offering's own score (专业点风险分值): the school's adjustment differs for every offering."""
+    return round(min(100.0, risk(edition_index, school, major) + int(major[-1]) * 4 + int(school[-1]) * 1.5), 1)
+
+
+DISTRICTS = {SCHOOL_A: "海淀区", SCHOOL_B: "朝阳区", SCHOOL_C: "东城区"}
+PARTS = ("part_prohibited", "part_restricted", "part_transforming", "part_relocated", "part_demand",
+         "part_employment", "part_enrolment", "part_saturation", "part_high_end", "part_urban_service")
+
+
+def flags_of(edition_index: int, school: str, major: str) -> str:
+    flags = ["退出"] if (school, major) == (SCHOOL_A, "660301") else []
+    if DISTRICTS.get(school) == "东城区":
+        flags.append("所在区（东城区）不再举办职业教育")
+    return "；".join(flags)
+
+
+def parts_of(score: float) -> dict[str, float]:
+    """Parts adding up to ``score``: a fixed share for each of five parts, one relief part."""
+    return {"part_prohibited": round(score * 0.4, 2), "part_transforming": round(score * 0.2, 2),
+            "part_demand": round(score * 0.3, 2), "part_employment": round(score * 0.15, 2),
+            "part_high_end": round(-score * 0.05, 2), "part_restricted": 0.0, "part_relocated": 0.0,
+            "part_enrolment": 0.0, "part_saturation": 0.0, "part_urban_service": 0.0}
+
+
 def major_risk(edition_index: int, major: str) -> float:
     return round(12.0 + int(major[:2]) % 7 * 11 + edition_index * 5.0, 1)
 
@@ -78,15 +103,17 @@ def _scores(idx: int, offerings: dict, names: dict, majors: dict) -> pl.DataFram
         for code in codes:
             name, level, cat = majors[code]
             score = risk(idx, school, code)
-            rows.append({"school_code": school, "school_name": names[school], "district": "海淀区",
+            rows.append({"school_code": school, "school_name": names[school],
+                         "district": DISTRICTS.get(school, "海淀区"),
                          "major_code": code, "major_name": name, "level": level, "category_name": cat,
                          "risk_score": score, "warning_level": level_of(score), "guidance": "正常",
                          "restriction": "限制招生" if score >= 60 else None,
-                         "reasons": f"毕业去向落实率低于全市；第{idx}版评分", "latest_year": 2024 + idx,
-                         "enrolled": 40 + idx, "enrolled_prev": 45, "graduates": 38, "employment_rate": 0.81,
+                         "reasons": f"{name}（{code}）在{names[school]}：毕业去向落实率低于全市；第{idx}版评分",
+                         "latest_year": 2024 + idx, "enrolled": 40 + idx + int(code[-1]), "enrolled_prev": 45,
+                         "graduates": 38 + int(code[-1]), "employment_rate": round(0.55 + int(code[:2]) % 7 * 0.05, 2),
                          "in_field_rate": 0.6, "city_employment_rate": 0.9, "city_in_field_rate": 0.7,
-                         "city_avg_enrolled": 52.5, "school_flags": "",
-                         "school_risk_score": 30.0 + idx})
+                         "city_avg_enrolled": 52.5, "school_flags": flags_of(idx, school, code),
+                         "school_risk_score": own_risk(idx, school, code), **parts_of(score)})
     return pl.DataFrame(rows)
 
 
@@ -191,3 +218,27 @@ def running_server(app) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def derive_earlier_edition(home: Path, source: str, edition_id: str, shift: float) -> Path:
+    """An earlier edition made from a published one (for trends on a sample home with a single edition):
+    the same rows with every score moved by ``shift`` × a per-row amount, so each edition's points differ."""
+    published = Path(home) / "published"
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{edition_id}-", dir=published))
+    src = published / source
+
+    def moved(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+        delta = ((pl.col(key).hash(7) % 21).cast(pl.Int64) - 10).cast(pl.Float64) * shift
+        cols = [c for c in ("risk_score", "school_risk_score") if c in frame.columns]
+        return frame.with_columns([(pl.col(c) + delta).clip(0.0, 100.0).round(1).alias(c) for c in cols])
+
+    scores = pl.read_parquet(src / "school_major_scores.parquet")
+    moved(scores.with_columns(_k=pl.col("school_code") + pl.col("major_code")), "_k").drop("_k").write_parquet(
+        tmp / "school_major_scores.parquet")
+    moved(pl.read_parquet(src / "guiding_catalog.parquet"), "major_code").write_parquet(tmp / "guiding_catalog.parquet")
+    shutil.copy(src / "restriction_list.parquet", tmp / "restriction_list.parquet")
+    meta = json.loads((src / "datapackage.json").read_text(encoding="utf-8"))
+    meta.update(edition=edition_id, previous_edition=None)
+    (tmp / "datapackage.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    os.rename(tmp, published / edition_id)
+    return published / edition_id

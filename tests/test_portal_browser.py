@@ -1,35 +1,74 @@
-"""The portal in a real Chromium (Playwright, Debian's /usr/bin/chromium): a school signs in and sees
-only its own majors; commission staff sign in and download the guiding catalog. Screenshots of each
-page go to test-artifacts/ (install the browser with scripts/install-browser-deps.sh)."""
+"""The portal in a real Chromium (Playwright, Debian's /usr/bin/chromium) on the sample edition.
+
+The current edition is the pipeline's output for the bundled sample inbox (or, to save the run, the current
+edition of the home named by MAJORWATCH_PORTAL_SAMPLE_HOME); two earlier editions are derived from it so
+that every trend has three points. The published parquet file is the oracle: every figure a school sees
+must be its own offering's. Screenshots at 1366 and 390 px go to test-artifacts/.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from portal import tokens
 from portal.app import create_app
-from tests.portal_fixtures import A_ONLY, B_ONLY, SCHOOL_A, build_home, running_server
+from tests.portal_fixtures import derive_earlier_edition, running_server, set_current
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]
+EDITIONS = ("2024", "2025", "2026")
+MAX_PAGE_BYTES = 300 * 1024
 
 pytestmark = [
-    pytest.mark.browser,
+    pytest.mark.browser, pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(),
                        reason="/usr/bin/chromium is missing: run scripts/install-browser-deps.sh (as root)"),
 ]
 
 
+def _sample_edition(home: Path, tmp: Path, request) -> None:
+    """Put the sample edition at ``home/published/2026``."""
+    given = os.environ.get("MAJORWATCH_PORTAL_SAMPLE_HOME")
+    if given:
+        published = Path(given) / "published"
+        source = published / (published / "CURRENT").read_text(encoding="utf-8").strip()
+        shutil.copytree(source, home / "published" / "2026")
+        return
+    from pipelines.cli import main
+
+    inbox = request.getfixturevalue("sample_inbox")
+    run_home = tmp / "run"
+    assert main(["run", "--inbox", str(inbox), "--home", str(run_home), "--edition", "2026", "--quiet"]) == 0
+    shutil.copytree(run_home / "published" / "2026", home / "published" / "2026")
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    home = build_home(tmp_path_factory.mktemp("home")).root
-    creds = {"school": tokens.issue(home, school=SCHOOL_A), "commission": tokens.issue(home, commission=True)}
-    with running_server(create_app(home)) as base:
-        yield base, home, creds
+def site(tmp_path_factory, request):
+    tmp = tmp_path_factory.mktemp("sample")
+    home = tmp / "home"
+    (home / "published").mkdir(parents=True)
+    _sample_edition(home, tmp, request)
+    derive_earlier_edition(home, "2026", "2024", 1.5)
+    derive_earlier_edition(home, "2026", "2025", 0.8)
+    set_current(home, "2026")
+    scores = {e: pl.read_parquet(home / "published" / e / "school_major_scores.parquet") for e in EDITIONS}
+    current = scores["2026"]
+    sizes = current.group_by("school_code").len().sort(["len", "school_code"], descending=[True, False])
+    school = sizes["school_code"][0]
+    mine = current.filter(pl.col("school_code") == school)
+    creds = {"school": tokens.issue(home, school=school), "commission": tokens.issue(home, commission=True)}
+    info = {"school": school, "district": mine["district"][0], "major": mine["major_code"][0], "scores": scores,
+            "other_names": set(current.filter(pl.col("school_code") != school)["school_name"].unique()) -
+            set(mine["school_name"])}
+    with running_server(create_app(home, secure_cookies=False)) as base:
+        yield base, home, creds, info
 
 
 @pytest.fixture(scope="module")
@@ -41,75 +80,191 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, site):
-    base = site[0]
-    context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1400, "height": 900})
+def new_page(browser, site, who: str | None, width: int = 1366, height: int = 768):
+    base, _, creds, _ = site
+    context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": width, "height": height})
+    if who:
+        context.set_extra_http_headers({"Authorization": f"Bearer {creds[who]}"})
     page = context.new_page()
     page.problems = []
     page.on("console", lambda msg: page.problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda err: page.problems.append(str(err)))
     page.on("request", lambda req: None if req.url.startswith(base) else page.problems.append(req.url))
-    yield page
-    context.close()
+    return page
 
 
-def sign_in(page, base: str, token: str) -> None:
+def pages(info) -> list[tuple[str, str | None, str]]:
+    return [("signin", None, "/signin"), ("school", "school", "/school"),
+            ("school-major", "school", f"/school/majors/{info['major']}"), ("catalog", "school", "/catalog"),
+            ("policy", "school", "/policy"), ("commission", "commission", "/commission"),
+            ("majors", "commission", "/commission/majors"),
+            ("commission-major", "commission", f"/commission/majors/{info['major']}"),
+            ("schools", "commission", "/commission/schools"),
+            ("district", "commission", f"/commission/districts/{info['district']}"),
+            ("commission-school", "commission", f"/commission/schools/{info['school']}")]
+
+
+def offering(info, edition: str, major: str) -> dict | None:
+    frame = info["scores"][edition]
+    rows = frame.filter((pl.col("school_code") == info["school"]) & (pl.col("major_code") == major)).to_dicts()
+    return rows[0] if rows else None
+
+
+def test_school_signs_in_and_sees_a_summary_that_counts_its_rows(browser, site):
+    base, _, creds, info = site
+    page = new_page(browser, site, None)
     page.goto(f"{base}/")
-    assert page.url.endswith("/signin")
-    page.fill("#token", token)
+    page.fill("#token", creds["school"])
     page.click("#signin")
-
-
-def test_school_sees_its_own_majors_only(page, site):
-    base, _, creds = site
-    ARTIFACTS.mkdir(exist_ok=True)
-    sign_in(page, base, creds["school"])
     page.wait_for_url(f"{base}/school")
-    assert "北京市第一职业学校" in page.inner_text("#school-name")
-    majors = page.eval_on_selector_all("#majors tbody tr", "rows => rows.map(r => r.dataset.major)")
-    assert A_ONLY in majors and B_ONLY not in majors and len(majors) == 3
-    assert "北京市商贸职业学院" not in page.content()
-    assert page.locator("#majors svg.spark").count() == 3
-    page.screenshot(path=str(ARTIFACTS / "portal-school.png"), full_page=True)
-    page.fill("#filter-text", "机械")
-    assert page.locator("#majors tbody tr:visible").count() == 1
-    page.fill("#filter-text", "")
-    page.select_option("#filter-level", "红")
-    assert page.locator("#majors tbody tr:visible").count() == page.locator('tr[data-level="红"]').count()
-    page.select_option("#filter-level", "")
-    page.click("#majors th:nth-child(4)")
-    page.click("#majors th:nth-child(4)")
-    scores = page.eval_on_selector_all("#majors tbody tr td:nth-child(4)", "c => c.map(x => +x.dataset.sort)")
-    assert scores == sorted(scores, reverse=True)
-    page.click(f'a[href="/school/majors/{A_ONLY}"]')
-    page.wait_for_url(f"{base}/school/majors/{A_ONLY}")
-    page.screenshot(path=str(ARTIFACTS / "portal-school-major.png"), full_page=True)
-    page.click("#signout")
-    page.wait_for_url(f"{base}/signin")
-    page.screenshot(path=str(ARTIFACTS / "portal-signin.png"))
+    rows = page.eval_on_selector_all("#majors tbody tr", """rows => rows.map(r => ({
+        major: r.dataset.major, level: r.dataset.level, guidance: r.cells[4].textContent.trim(),
+        restriction: r.querySelector('.restriction').textContent.trim(),
+        flags: r.querySelector('.flags').textContent.trim()}))""")
+    own = info["scores"]["2026"].filter(pl.col("school_code") == info["school"])
+    assert sorted(r["major"] for r in rows) == sorted(own["major_code"].to_list())
+    assert int(page.inner_text("#sum-offerings")) == len(rows)
+    levels = dict(page.eval_on_selector_all("#sum-levels li", "ls => ls.map(l => [l.dataset.level, +l.querySelector('.n').textContent])"))
+    assert levels == {lv: sum(r["level"] == lv for r in rows) for lv in {r["level"] for r in rows}}
+    guidance = dict(page.eval_on_selector_all("#sum-guidance li", "ls => ls.map(l => [l.dataset.guidance, +l.querySelector('.n').textContent])"))
+    assert guidance == {g: sum(r["guidance"] == g for r in rows) for g in {r["guidance"] for r in rows}}
+    assert int(page.inner_text("#sum-restricted")) == sum(r["restriction"] != "无" for r in rows)
+    assert int(page.inner_text("#sum-flagged")) == sum(r["flags"] != "无" for r in rows)
+    assert int(page.inner_text("#sum-exit")) == sum("退出" in r["flags"].split("；") for r in rows)
+    html = page.content()
+    assert not [name for name in info["other_names"] if name in html], "another school's name on the page"
     assert page.problems == [], page.problems
-    response = page.goto(f"{base}/school")
-    assert response.status == 401 and "请先登录" in page.content()
 
 
-def test_commission_downloads_the_guiding_catalog(page, site):
-    base, home, creds = site
+def test_no_figure_on_the_school_page_belongs_to_another_offering(browser, site):
+    base, _, _, info = site
+    page = new_page(browser, site, "school")
+    page.goto(f"{base}/school")
+    cells = page.eval_on_selector_all("#majors tbody tr", """rows => rows.map(r => ({
+        major: r.dataset.major, own: r.querySelector('.own-score').dataset.sort,
+        city: r.querySelector('.city-score').dataset.sort, flags: r.querySelector('.flags').textContent.trim(),
+        emp: r.querySelector('.emp').dataset.sort, short: r.querySelector('.short').textContent.trim(),
+        full: r.querySelector('details .full').textContent.trim(),
+        points: Array.from(r.querySelectorAll('svg circle.point')).map(c => [c.dataset.edition, c.querySelector('title').textContent])}))""")
+    bars = dict(page.eval_on_selector_all("#parts-chart g.bar", "gs => gs.map(g => [g.dataset.key, g.querySelector('.total').textContent])"))
+    for cell in cells:
+        row = offering(info, "2026", cell["major"])
+        assert float(cell["own"]) == pytest.approx(row["school_risk_score"]), cell["major"]
+        assert float(cell["city"]) == pytest.approx(row["risk_score"]), cell["major"]
+        assert cell["flags"] == (row["school_flags"] or "无"), cell["major"]
+        assert float(cell["emp"]) == pytest.approx(row["employment_rate"] if row["employment_rate"] is not None else -1)
+        assert cell["full"] == (row.get("basis") or row["reasons"]), cell["major"]
+        assert all(part.rstrip("…") in row["reasons"] for part in cell["short"].split("；")), cell["major"]
+        expected = [(e, offering(info, e, cell["major"])) for e in EDITIONS]
+        assert [p[0] for p in cell["points"]] == [e for e, r in expected if r is not None]
+        for (edition, title), (_, past) in zip(cell["points"], [x for x in expected if x[1] is not None], strict=True):
+            assert float(title.split("：")[1]) == pytest.approx(past["school_risk_score"], abs=0.051), (cell["major"], edition)
+        if bars:
+            assert float(bars[cell["major"]]) == pytest.approx(row["school_risk_score"], abs=0.051), cell["major"]
+    assert page.problems == [], page.problems
+
+
+def test_history_charts_have_a_point_for_every_edition(browser, site):
+    base, _, _, info = site
+    for who, path in (("school", f"/school/majors/{info['major']}"), ("commission", f"/commission/majors/{info['major']}")):
+        page = new_page(browser, site, who)
+        page.goto(base + path)
+        editions = page.eval_on_selector_all("#trend-chart circle.point", "cs => cs.map(c => c.dataset.edition)")
+        assert editions == list(EDITIONS), path
+        ticks = page.eval_on_selector_all("#trend-chart text", "ts => ts.map(t => t.textContent)")
+        assert {"0", "100", "目录版本", *EDITIONS} <= set(ticks), "axes and labels"
+
+
+def test_every_page_fits_a_phone_and_stays_light(browser, site):
+    base, _, _, info = site
     ARTIFACTS.mkdir(exist_ok=True)
-    sign_in(page, base, creds["commission"])
+    for width, height in ((390, 844), (1366, 768)):
+        for name, who, path in pages(info):
+            page = new_page(browser, site, who, width, height)
+            response = page.goto(base + path)
+            assert response.status == 200, path
+            assert len(response.body()) <= MAX_PAGE_BYTES, (path, len(response.body()))
+            if width == 390:
+                assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+            page.screenshot(path=str(ARTIFACTS / f"portal-{name}-{width}.png"), full_page=True)
+            assert page.problems == [], (path, page.problems)
+            page.context.close()
+
+
+def test_school_first_screen_shows_the_summary_and_the_first_offerings(browser, site):
+    base, _, _, _ = site
+    page = new_page(browser, site, "school", 1366, 768)
+    page.goto(f"{base}/school")
+    assert page.locator("#summary").bounding_box()["y"] + page.locator("#summary").bounding_box()["height"] <= 768
+    first = page.locator("#majors tbody tr").nth(1).bounding_box()
+    assert first["y"] + first["height"] <= 768, "the second offering is below the first screen"
+
+
+@pytest.mark.parametrize(("who", "path", "table"), [("school", "/school", "#majors"),
+                                                    ("commission", "/commission/majors", "#catalog"),
+                                                    ("commission", "/commission/schools", "#schools")])
+def test_every_sortable_header_sorts_by_keyboard(browser, site, who, path, table):
+    base, _, _, _ = site
+    page = new_page(browser, site, who)
+    page.goto(base + path)
+    headers = page.locator(f"{table} thead th[aria-sort]")
+    assert headers.count() >= 5
+    for i in range(headers.count()):
+        th = headers.nth(i)
+        index = th.evaluate("th => th.cellIndex")
+        th.locator("button").focus()
+        for key, direction in (("Enter", "ascending"), (" ", "descending")):
+            page.keyboard.press(key)
+            assert th.get_attribute("aria-sort") == direction
+            values = page.eval_on_selector_all(
+                f"{table} tbody tr", f"""rs => rs.map(r => {{ const c = r.cells[{index}];
+                    const k = c.getAttribute('data-sort'); return k !== null && k !== '' && !isNaN(+k) ? +k : (k ?? c.textContent).trim(); }})""")
+            numeric = all(isinstance(v, int | float) for v in values)
+            if numeric:
+                assert values == sorted(values, reverse=direction == "descending"), (path, i)
+        others = [headers.nth(j).get_attribute("aria-sort") for j in range(headers.count()) if j != i]
+        assert set(others) == {"none"}
+
+
+def test_axe_finds_no_serious_or_critical_issue(browser, site):
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    base, _, _, info = site
+    axe = axe_module.Axe()
+    checked = {"signin", "school", "school-major", "commission", "commission-major", "district", "catalog", "majors"}
+    found = {}
+    for name, who, path in pages(info):
+        if name not in checked:
+            continue
+        page = new_page(browser, site, who)
+        page.goto(base + path)
+        violations = axe.run(page).response["violations"]
+        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[path] = bad
+        page.context.close()
+    assert found == {}
+
+
+def test_commission_follows_links_and_downloads_the_catalog(browser, site):
+    base, home, creds, info = site
+    page = new_page(browser, site, None)  # signed in with the cookie, as a person would
+    page.goto(f"{base}/signin")
+    page.fill("#token", creds["commission"])
+    page.click("#signin")
     page.wait_for_url(f"{base}/commission")
-    assert page.locator("#downloads tbody tr").count() == 3
-    page.screenshot(path=str(ARTIFACTS / "portal-commission.png"), full_page=True)
-    with page.expect_download() as info:
+    with page.expect_download() as download:
         page.click('a[data-file="2026/guiding_catalog.csv"]')
-    data = Path(info.value.path()).read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf")
-    assert data == (home / "published" / "2026" / "guiding_catalog.csv").read_bytes()
-    page.fill('input[name="q"]', "机械")
-    page.click('form[action="/commission"] button')
-    page.wait_for_url("**q=**")
-    assert page.locator("#catalog tbody tr").count() == 1
-    page.click(f'a[href="/commission/schools/{SCHOOL_A}"]')
-    page.wait_for_url(f"{base}/commission/schools/{SCHOOL_A}")
-    page.screenshot(path=str(ARTIFACTS / "portal-commission-school.png"), full_page=True)
+    assert Path(download.value.path()).read_bytes() == (home / "published" / "2026" / "guiding_catalog.csv").read_bytes()
+    scores = page.eval_on_selector_all("#watch tbody tr td:nth-child(3)", "c => c.map(x => +x.dataset.sort)")
+    assert scores == sorted(scores, reverse=True) and scores
+    page.click(f'a[href="/commission/districts/{info["district"]}"]')
+    page.wait_for_url("**/commission/districts/**")
+    page.click(f'#schools a[href="/commission/schools/{info["school"]}"]')
+    page.wait_for_url(f"{base}/commission/schools/{info['school']}")
+    page.click(f'#majors a[href="/commission/majors/{info["major"]}"]')
+    page.wait_for_url(f"{base}/commission/majors/{info['major']}")
+    assert page.locator(f'#offerings tr[data-school="{info["school"]}"]').count() == 1
+    page.goto(f"{base}/commission/majors")
+    risk = page.eval_on_selector_all("#catalog tbody tr td:nth-child(5)", "c => c.map(x => +x.dataset.sort)")
+    assert risk == sorted(risk, reverse=True), "the majors list opens riskiest first"
     assert page.problems == [], page.problems

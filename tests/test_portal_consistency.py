@@ -22,13 +22,13 @@ def test_catalog_shows_the_citywide_restriction_with_its_own_scopes(monkeypatch)
         pass
 
     snap, snap.current = Snap(), Snap()
-    snap.current.guiding = pl.DataFrame({"major_code": ["460101", "470201", "510201"]})
+    snap.current.guiding = pl.DataFrame({"major_code": ["460101", "470201", "510201"], "risk_score": [1.0, 2.0, 3.0]})
     snap.current.restrictions = pl.DataFrame({
         "major_code": ["460101", "460101", "470201"],
         "restriction": ["停止新设", "限制招生", "停止新设"],
         "scope": ["海淀区", "全市", "朝阳区"],
     })
-    monkeypatch.setattr(views, "_memo", lambda snap, key, build: build())
+    monkeypatch.setattr(views, "memo", lambda snap, key, build: build())
     rows = {r["major_code"]: r for r in views.catalog_rows(snap)}
     assert (rows["460101"]["restriction"], rows["460101"]["restriction_scope"]) == ("限制招生", "全市")
     assert (rows["470201"]["restriction"], rows["470201"]["restriction_scope"]) == ("停止新设", "朝阳区")

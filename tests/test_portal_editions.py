@@ -17,6 +17,8 @@ from tests.portal_fixtures import (
     OFFERINGS,
     SCHOOL_A,
     build_home,
+    major_risk,
+    own_risk,
     risk,
     running_server,
     set_current,
@@ -46,7 +48,9 @@ def consistent(body: dict) -> bool:
     for major in body["majors"]:
         if major["risk_score"] != risk(index, SCHOOL_A, major["major_code"]):
             return False
-        if major["trend"][-1] != {"edition": edition, "risk_score": major["risk_score"]}:
+        if major["school_risk_score"] != own_risk(index, SCHOOL_A, major["major_code"]):
+            return False
+        if major["trend"][-1] != {"edition": edition, "risk_score": major["school_risk_score"]}:
             return False
         if [p["edition"] for p in major["trend"]] != [e for e in EDITION_INDEX if EDITION_INDEX[e] <= index]:
             return False
@@ -139,8 +143,9 @@ def test_edition_listing_skips_partial_and_temporary_folders(tmp_path):
 def test_trend_and_school_index(tmp_path):
     home = build_home(tmp_path).root
     snap = EditionStore(home).snapshot()
-    assert snap.trend(SCHOOL_A, "460101") == [(e, risk(i, SCHOOL_A, "460101"))
+    assert snap.trend(SCHOOL_A, "460101") == [(e, own_risk(i, SCHOOL_A, "460101"))
                                               for e, i in EDITION_INDEX.items() if i <= 2]
+    assert snap.major_trend("460101") == [(e, major_risk(i, "460101")) for e, i in EDITION_INDEX.items() if i <= 2]
     assert set(snap.current.by_school) == set(OFFERINGS)
     assert snap.current.by_school[SCHOOL_A]["school_code"].dtype.is_(snap.current.scores["major_code"].dtype)
 

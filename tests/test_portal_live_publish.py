@@ -139,7 +139,7 @@ def test_publishing_while_serving_switches_cleanly(tmp_path, home):
     assert new["employment_rate"] == pytest.approx(int(EMPLOYED_2027) / 50)
     assert new["risk_score"] > old["risk_score"]
     assert [p["edition"] for p in new["trend"]] == ["2026", "2027"]
-    assert new["trend"][0]["risk_score"] == old["risk_score"]
+    assert new["trend"][0]["risk_score"] == old["school_risk_score"]
     assert after["school"]["school_code"] == before["school"]["school_code"] == SCHOOL
     assert {m["major_code"] for m in after["school"]["majors"]} == {m["major_code"] for m in before["school"]["majors"]}
     print(f"run {run_seconds:.1f} s, switch seen {switched_after:.2f} s after it; answers: "

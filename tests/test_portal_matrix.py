@@ -29,6 +29,7 @@ def row(method: str, template: str, path: str, anon: int, a: int, b: int, c: int
 
 SM, CS, DL = "/school/majors/{major_code}", "/commission/schools/{school_code}", "/downloads/{edition}/{file_name}"
 ASM, ACS = "/api" + SM, "/api" + CS
+CM, CD = "/commission/majors/{major_code}", "/commission/districts/{district}"
 MATRIX = [
     row("GET", "/signin", "/signin", 200, 200, 200, 200),
     row("POST", "/signin", "/signin", 401, 303, 303, 303),
@@ -41,6 +42,16 @@ MATRIX = [
     row("GET", SM, f"/school/majors/{UNKNOWN_MAJOR}", 401, 404, 404, 403),
     row("GET", "/commission", "/commission", 401, 403, 403, 200),
     row("GET", "/commission", "/commission?q=5&limit=2&offset=1", 401, 403, 403, 200),
+    row("GET", "/commission/majors", "/commission/majors", 401, 403, 403, 200),
+    row("GET", "/commission/majors", "/commission/majors?warning_level=红&category=装备制造大类", 401, 403, 403, 200),
+    row("GET", CM, f"/commission/majors/{A_ONLY}", 401, 403, 403, 200),
+    row("GET", CM, f"/commission/majors/{UNKNOWN_MAJOR}", 401, 403, 403, 404),
+    row("GET", "/commission/schools", "/commission/schools?district=海淀区", 401, 403, 403, 200),
+    row("GET", CD, "/commission/districts/海淀区", 401, 403, 403, 200),
+    row("GET", CD, "/commission/districts/不存在区", 401, 403, 403, 404),
+    row("GET", "/catalog", "/catalog", 401, 200, 200, 200),
+    row("GET", "/catalog", "/catalog?guidance=优先发展&level=高职专科", 401, 200, 200, 200),
+    row("GET", "/policy", "/policy", 401, 200, 200, 200),
     row("GET", CS, f"/commission/schools/{SCHOOL_A}", 401, 403, 403, 200),
     row("GET", CS, f"/commission/schools/{SCHOOL_B}", 401, 403, 403, 200),
     row("GET", CS, f"/commission/schools/{UNKNOWN_SCHOOL}", 401, 403, 403, 404),

@@ -133,3 +133,18 @@ def test_same_input_in_any_row_order_gives_the_same_rows():
                      school_major_scores(frames.schools, frames.majors, frames.school_majors, scored, POLICY)))
     for a, b in zip(*outs, strict=True):
         assert a.equals(b)
+
+
+def test_school_scores_carry_the_majors_score_parts(fx):
+    """The portal draws each offering's score parts from school_major_scores: they are the major's parts
+    and add up to its risk_score wherever the score was not clipped at 0 or 100."""
+    from scoring.risk import PARTS
+
+    f, scored = fx
+    s = school_major_scores(f.schools, f.majors, f.school_majors, scored, POLICY)
+    total = s.select(pl.sum_horizontal(*PARTS).alias("sum"), "risk_score")
+    inside = total.filter((pl.col("sum") > 0) & (pl.col("sum") < 100))
+    assert inside.height > 0
+    assert (inside["sum"] - inside["risk_score"]).abs().max() < 0.1
+    by_major = s.group_by("major_code").agg(pl.col("part_demand").n_unique().alias("n"))
+    assert by_major["n"].max() == 1

@@ -4,20 +4,24 @@
     var cell = row.cells[index];
     var key = cell.getAttribute("data-sort");
     if (key !== null && key !== "" && !isNaN(Number(key))) { return Number(key); }
-    return cell.textContent.trim();
+    return (key !== null ? key : cell.textContent).trim();
   }
   function sortTable(table, index, th) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
-    var asc = th.getAttribute("data-dir") !== "asc";
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("data-dir"); });
-    th.setAttribute("data-dir", asc ? "asc" : "desc");
+    var asc = th.getAttribute("aria-sort") !== "ascending";
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) {
+      if (c.hasAttribute("aria-sort")) { c.setAttribute("aria-sort", "none"); }
+    });
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
     rows.sort(function (a, b) {
       var x = cellValue(a, index), y = cellValue(b, index);
       var r = (typeof x === "number" && typeof y === "number") ? x - y : String(x).localeCompare(String(y), "zh");
       return asc ? r : -r;
     });
     rows.forEach(function (r) { body.appendChild(r); });
+    var status = document.getElementById("sort-status");
+    if (status) { status.textContent = "已按" + th.textContent.trim() + (asc ? "升序" : "降序") + "排列"; }
   }
   function filterTable(table) {
     var text = document.getElementById("filter-text");
@@ -36,9 +40,8 @@
   }
   document.querySelectorAll("table.sortable").forEach(function (table) {
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
-      if (th.classList.contains("sortable")) {
-        th.addEventListener("click", function () { sortTable(table, index, th); });
-      }
+      var button = th.querySelector("button.sort");
+      if (button) { button.addEventListener("click", function () { sortTable(table, index, th); }); }
     });
     ["filter-text", "filter-level"].forEach(function (id) {
       var el = document.getElementById(id);
