@@ -26,11 +26,12 @@ from portal.edition_files import (
     offering_index,
     past_history,
 )
+from warehouse.publish import EDITION_RE
 
 log = logging.getLogger("majorwatch.portal.editions")
 
 # The publisher's rule (warehouse.publish.EDITION_RE): its temporary folders start with '.', so they never match.
-EDITION_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]{0,63}$")
+EDITION_ID = EDITION_RE  # the publisher's own rule, so the two never disagree
 RETRY_SECONDS = 30.0
 
 
@@ -81,7 +82,7 @@ class EditionStore:
         if not self.published.is_dir():
             return []
         found = [p.name for p in self.published.iterdir()
-                 if p.is_dir() and EDITION_ID.match(p.name) and (p / "datapackage.json").is_file()]
+                 if p.is_dir() and EDITION_ID.fullmatch(p.name) and (p / "datapackage.json").is_file()]
         return sorted(found, key=edition_sort_key)
 
     def snapshot(self) -> Snapshot | None:
@@ -143,7 +144,7 @@ class EditionStore:
             return self._snapshot is not None
 
     def _build(self, edition_id: str) -> Snapshot:
-        if not EDITION_ID.match(edition_id):
+        if not EDITION_ID.fullmatch(edition_id):
             raise ValueError(f"CURRENT holds an invalid edition id {edition_id!r}")
         all_editions = self.list_editions()
         if edition_id not in all_editions:
