@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from scoring.exposure import CATEGORIES, HITS_DTYPE, SCOPED_DTYPE
+from scoring.exposure import CATEGORIES, HITS_DTYPE, SCOPED_DTYPE, UPCOMING_DTYPE
 from scoring.policy import Policy
 from scoring.rules import evaluate
 
@@ -89,7 +89,8 @@ def score_majors(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataF
     """
     base = majors.select("major_code").unique()
     df = base.join(exposure, on="major_code", how="left").join(signals, on="major_code", how="left")
-    for name, dtype in (("scoped_restrictions", SCOPED_DTYPE), ("list_hits", HITS_DTYPE)):
+    for name, dtype in (("scoped_restrictions", SCOPED_DTYPE), ("list_hits", HITS_DTYPE),
+                        ("upcoming", UPCOMING_DTYPE)):
         df = df.with_columns(pl.col(name).fill_null(pl.lit([], dtype)) if name in df.columns
                              else pl.lit([], dtype).alias(name))
     for col, dtype in _OPTIONAL.items():

@@ -192,3 +192,21 @@ def test_default_and_allowed_survive_a_typed_column(con):
                                   "enrolled": "3", "graduates": None}])
     run_contract(con, edited, "stg_school_majors", "f.csv", "run-1")
     assert query_frame(con, "SELECT graduates FROM school_majors").rows() == [(0,)]
+
+
+def test_effective_to_is_optional_and_a_month_or_year_means_its_last_day(con):
+    base(con)
+    outcome = check(con, "industry_adjustments", [
+        {"list_name": "甲", "category": "禁止", "industry_code": "31", "effective_from": "2030-01",
+         "effective_to": "2031-02"},
+        {"list_name": "乙", "category": "禁止", "industry_code": "31", "effective_from": "2030", "effective_to": "2032"},
+        {"list_name": "丙", "category": "禁止", "industry_code": "311", "effective_from": "2030-01-15",
+         "effective_to": "2030-03-15"},
+        {"list_name": "丁", "category": "禁止", "industry_code": "311", "effective_from": "2030"},
+        {"list_name": "戊", "category": "禁止", "industry_code": "31", "effective_to": "2030-13"},
+    ])
+    assert outcome.by_rule == {"effective_to.date": 1}
+    clean = query_frame(con, "SELECT list_name, CAST(effective_from AS VARCHAR), CAST(effective_to AS VARCHAR) "
+                             "FROM industry_adjustments ORDER BY source_row")
+    assert clean.rows() == [("甲", "2030-01-01", "2031-02-28"), ("乙", "2030-01-01", "2032-12-31"),
+                            ("丙", "2030-01-15", "2030-03-15"), ("丁", "2030-01-01", None)]
