@@ -42,6 +42,14 @@ ROW_RULES: dict[str, tuple[str, str]] = {
     "in_field_le_employed": (
         "TRY_CAST(employed_in_field AS DOUBLE) > TRY_CAST(employed AS DOUBLE)", "employed_in_field"),
     "exactly_one_code": ("(industry_code IS NULL) = (occupation_code IS NULL)", "industry_code"),
+    # keep in step with scoring.overrides.VALUES (a test checks it)
+    "override_value_matches_field": (
+        "field IS NOT NULL AND value IS NOT NULL AND NOT ("
+        "(field IN ('guidance', '指导类别') AND value IN ('停止新设', '限制', '控制发展', '改造升级', '合作办学', '优先发展', "
+        "'重点建设', '正常')) OR (field IN ('warning_level', '预警等级') AND value IN ('红', '黄', '绿')) OR "
+        "(field IN ('restriction', '限制') AND value IN ('停止新设', '限制招生', '无')))",
+        "value",
+    ),
     "salary_min_le_max": (
         "TRY_CAST(salary_min AS DOUBLE) > TRY_CAST(salary_max AS DOUBLE)", "salary_min"),
 }

@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -144,9 +144,11 @@ def publish_edition(
     package: dict,
     *,
     created: datetime | None = None,
+    overridden: Collection[str] = (),
 ) -> EditionResult:
     """Write ``published_dir/<edition>`` (catalog, restriction list, school scores, changes, manifest)
-    and make it the edition in force. ``package`` adds the caller's provenance to datapackage.json."""
+    and make it the edition in force. ``package`` adds the caller's provenance to datapackage.json;
+    ``overridden`` (major codes whose verdict an override set) are marked in changes.csv."""
     validate_edition(edition)
     if set(tables) != set(TABLES):
         raise ValueError(f"发布需要且只接受这些表：{', '.join(TABLES)}；收到：{', '.join(tables)}")
@@ -165,7 +167,7 @@ def publish_edition(
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{edition}-", dir=root))
         try:
             tmp.chmod(0o755)  # mkdtemp's 0700 would hide the edition from a portal run as another user
-            _write_folder(tmp, root, edition, frames, headers, package, created, previous)
+            _write_folder(tmp, root, edition, frames, headers, package, created, previous, overridden)
             os.rename(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -177,7 +179,7 @@ def publish_edition(
 
 def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.DataFrame],
                   headers: dict[str, dict[str, str]], package: dict, created: datetime,
-                  previous: str | None) -> None:
+                  previous: str | None, overridden: Collection[str] = ()) -> None:
     resources: list[dict[str, Any]] = []
     for name, df in frames.items():
         spec = TABLES[name]
@@ -193,7 +195,7 @@ def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.Data
         raise FileNotFoundError(f"CURRENT 指向的版次 {previous} 不存在或不完整，无法计算变化；请人工检查 {root}")
     compared = ("guiding_catalog", "restriction_list")  # what changes.csv compares (not the school scores)
     old = {n: pl.read_parquet(root / previous / f"{n}.parquet") for n in compared} if previous else None
-    changes = compute_changes(old, frames)
+    changes = compute_changes(old, frames, overridden)
     spreadsheet.write_csv(tmp / "changes.csv", changes, CHANGE_HEADERS)
     resources.append(_resource(tmp, "changes.csv", {"rows": changes.height, "rows_hash": rows_hash(changes)}))
     manifest = {**package, "name": f"majorwatch-{edition.lower()}", "edition": edition,
