@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from portal import api, downloads, errors, pages
+from portal import api, downloads, errors, objections, pages
 from portal.editions import EditionStore
 from portal.fastpath import PortalApp
 from portal.security import RateLimiter, SecurityHeadersMiddleware
@@ -41,6 +41,7 @@ def create_app(home: Path, *, secure_cookies: bool | None = None, check_interval
     app.include_router(api.router)  # most traffic first: routes are matched in order
     app.include_router(downloads.router)
     app.include_router(pages.router)
+    objections.install(app)  # 异议: review store, never the warehouse
     errors.install(app)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure_cookies)
     app.enable_fast_path(secure_cookies)  # a school's own page JSON, answered before FastAPI's routing
