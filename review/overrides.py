@@ -16,6 +16,11 @@ from review.models import Override
 from scoring.overrides import FIELD_CN, OVERRIDE_SCHEMA, VALUES
 
 EXPORT_FILE = "overrides.csv"
+EXPORT_DIR = "review"  # <home>/review/overrides.csv: the file the pipeline's overrides input reads
+
+
+def export_path(home: Path) -> Path:
+    return Path(home) / EXPORT_DIR / EXPORT_FILE
 
 
 def new_override(s: Session, actor: Actor, major_code: str, school_code: str | None, field: str, value: str,
