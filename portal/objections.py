@@ -8,21 +8,23 @@ store is the SQLite/PostgreSQL database of ``review.db``.
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from portal.auth import CommissionUser, SchoolUser, not_found, snapshot_of
 from portal.pages import _same_origin
-from portal.rendering import render
+from portal.rendering import render, templates
 from portal.tokens import Principal
 from review import evidence as ev
 from review import objections as svc
 from review.audit import Actor, NotFoundError, ReviewError
 from review.db import Store, open_store
-from review.models import ACCEPTED, FIELDS, MAJOR, OFFERING, PENDING, REJECTED
+from review.models import ACCEPTED, FIELDS, FINAL, MAJOR, OFFERING, PENDING, REJECTED
 from review.windows import get_window, is_open, state_of
 from scoring.overrides import FIELD_CN, VALUES
 
@@ -32,6 +34,32 @@ EVIDENCE_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image
                   ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                   ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                   ".csv": "text/csv; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def beijing_time(value: datetime | None) -> str:
+    """A stored time (UTC; SQLite hands it back naive) as Beijing time, e.g. '2026-11-30 14:40'."""
+    if value is None:
+        return "—"
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def file_size(n: int | None) -> str:
+    if not n:
+        return "—"
+    return f"{n} 字节" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1048576:.1f} MB"
+
+
+templates.env.filters.update(bjtime=beijing_time, filesize=file_size)
+
+
+def school_names(request: Request) -> dict[str, str]:
+    """School code → name in the edition in force (for the commission's lists)."""
+    return {code: str(frame["school_name"][0] or code)
+            for code, frame in snapshot_of(request).current.by_school.items() if frame.height}
 
 
 def store_of(request: Request) -> Store:
@@ -44,10 +72,22 @@ def actor_of(principal: Principal) -> Actor:
     return Actor(who, principal.role, principal.school_code, principal.token_id)
 
 
-def review_banner(store: Store, edition: str) -> dict:
-    """What the pages say about the edition in force: its state and whether objections are taken."""
+def published_state(request: Request) -> str:
+    """The state the edition in force was published with (datapackage.json ``state``; editions from
+    before the review cycle were issued directly, so 正式)."""
+    snap = snapshot_of(request)
+    if "review_state" not in snap.cache:
+        meta = json.loads((snap.current.path / "datapackage.json").read_text(encoding="utf-8"))
+        snap.cache["review_state"] = str(meta.get("state") or FINAL)
+    return snap.cache["review_state"]
+
+
+def review_banner(request: Request, store: Store, edition: str) -> dict:
+    """What the pages say about an edition: its state and whether objections are taken."""
     window = get_window(store, edition)
-    return {"edition": edition, "state": state_of(store, edition), "open": is_open(window),
+    current = snapshot_of(request).current.edition_id
+    state = state_of(store, edition) or (published_state(request) if edition == current else FINAL)
+    return {"edition": edition, "state": state, "open": is_open(window),
             "until": window.open_until.isoformat() if window and window.open_until else None}
 
 
@@ -67,7 +107,7 @@ def _school_page(request: Request, principal: Principal, message: str | None = N
     edition = snapshot_of(request).current.edition_id
     offered, catalog = _choices(request, principal.school_code)
     return render(request, "objections_school.html", {
-        "banner": review_banner(store, edition), "offered": offered, "catalog": catalog,
+        "banner": review_banner(request, store, edition), "offered": offered, "catalog": catalog,
         "objections": svc.list_objections(store, actor_of(principal)), "message": message, "form": form or {},
         "fields": {f: FIELD_CN[f] for f in FIELDS}, "targets": svc.TARGET_CN, "offering": OFFERING,
         "major": MAJOR, "max_mb": ev.MAX_BYTES // (1024 * 1024), "types": ev.allowed_types()}, status)
@@ -106,8 +146,8 @@ def _detail(request: Request, principal: Principal, objection_id: int, commissio
         raise not_found() from None
     return render(request, "objection_detail.html", {
         "o": obj, "commission": commission, "message": message, "fields": FIELD_CN, "targets": svc.TARGET_CN,
-        "values": VALUES.get(obj.contested, ()), "pending": PENDING,
-        "banner": review_banner(store, obj.edition)}, status)
+        "values": VALUES.get(obj.contested, ()), "pending": PENDING, "names": school_names(request),
+        "banner": review_banner(request, store, obj.edition)}, status)
 
 
 @router.get("/school/objections/{objection_id}")
@@ -140,9 +180,9 @@ async def commission_objections(request: Request, principal: CommissionUser,
                                status=status if status in STATUSES else None, school_code=school.strip() or None,
                                major_code=major.strip() or None)
     return render(request, "objections_commission.html", {
-        "banner": review_banner(store, current), "objections": rows, "statuses": STATUSES,
+        "banner": review_banner(request, store, current), "objections": rows, "statuses": STATUSES,
         "form": {"status": status, "school": school, "major": major, "edition": edition},
-        "fields": FIELD_CN, "targets": svc.TARGET_CN})
+        "fields": FIELD_CN, "targets": svc.TARGET_CN, "names": school_names(request)})
 
 
 @router.get("/commission/objections/{objection_id}")

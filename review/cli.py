@@ -82,7 +82,8 @@ def _status(args: argparse.Namespace) -> int:
     window = get_window(store, args.edition)
     until = f"，征求意见截止 {window.open_until.isoformat()}" if window and window.open_until else "，未开放征求意见"
     final = f"，已正式发布为 {window.final_edition}" if window and window.final_edition else ""
-    print(f"版次 {args.edition}：{state_of(store, args.edition)}{until}{final}")
+    state = state_of(store, args.edition) or "未登记征求意见（状态以 datapackage.json 为准）"
+    print(f"版次 {args.edition}：{state}{until}{final}")
     return 0
 
 

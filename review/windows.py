@@ -41,14 +41,16 @@ def is_open(window: ReviewWindow | None, today: date | None = None) -> bool:
             and today <= window.open_until)
 
 
-def state_of(store: Store, edition: str) -> str:
-    """征求意见稿 or 正式: an edition with a window carries its state; a finalized draft's final edition is 正式."""
+def state_of(store: Store, edition: str) -> str | None:
+    """征求意见稿 or 正式 as the store knows it: an edition with a review window carries its state, the
+    final edition of a finalized draft is 正式; None for an edition the store never saw (the state its
+    datapackage.json records then holds)."""
     with store.session() as s:
         window = s.get(ReviewWindow, edition)
         if window is not None:
             return window.state
         final = s.scalar(select(ReviewWindow).where(ReviewWindow.final_edition == edition))
-        return FINAL if final is not None else DRAFT
+        return FINAL if final is not None else None
 
 
 def finalize(store: Store, actor: Actor, draft: str, publish_final: Callable[[str], str],

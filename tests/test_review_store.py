@@ -159,6 +159,7 @@ def test_finalize_waits_for_the_window_and_every_objection(opened):
     assert finalize(opened, STAFF, "2026-draft", publish, today=date(2026, 4, 1)) == "2026"
     assert published == ["2026-draft"]
     assert state_of(opened, "2026-draft") == FINAL and state_of(opened, "2026") == FINAL
+    assert state_of(opened, "2025") is None  # never reviewed: its datapackage.json says
     with pytest.raises(ReviewError, match="已正式发布"):
         open_review(opened, STAFF, "2026-draft", date(2026, 5, 1), today=date(2026, 4, 2))
 
