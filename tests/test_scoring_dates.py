@@ -98,3 +98,19 @@ def test_month_period_bounds_contain_exactly_that_month(y, m):
     start, end = df.select(period_start(df, "d"), period_end(df, "d").alias("e")).row(0)
     assert (start.year, start.month, start.day) == (y, m, 1)
     assert (end.year, end.month) == (y, m) and (end + (date(2000, 1, 2) - date(2000, 1, 1))).month != m
+
+
+def test_upcoming_section_names_each_major_and_entry():
+    from scoring.upcoming import upcoming_section
+
+    adj = pl.concat([_adj("2027-01"), _adj("2026-07", category="限制", scope="海淀区", name="区清单")])
+    f = build()
+    e = industry_exposure(f.majors, f.industries, f.major_industry_map, adj, f.proposed, as_of=AS_OF)
+    section = upcoming_section(e, f.majors)
+    mine = section.filter(pl.col("major_code") == MAJOR)
+    assert mine.select("effective_from", "category", "scope").rows() == [
+        (date(2026, 7, 1), "限制类", "海淀区"), (date(2027, 1, 1), "禁止类", "全市")]
+    assert mine["note"].to_list() == ["2026年7月起相关行业在海淀区列入限制类（《区清单》，占对应行业 100%）",
+                                      f"2027年1月起相关行业列入禁止类（《{LIST_BAN.strip('《》')}》，占对应行业 100%）"]
+    assert mine["major_name"].null_count() == 0
+    assert upcoming_section(e.with_columns(upcoming=pl.lit([], e.schema["upcoming"])), f.majors).height == 0
