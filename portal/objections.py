@@ -88,6 +88,7 @@ def review_banner(request: Request, store: Store, edition: str) -> dict:
     current = snapshot_of(request).current.edition_id
     state = state_of(store, edition) or (published_state(request) if edition == current else FINAL)
     return {"edition": edition, "state": state, "open": is_open(window),
+            "closed": bool(window and window.closed_at),
             "until": window.open_until.isoformat() if window and window.open_until else None}
 
 

@@ -1,6 +1,7 @@
 """`majorwatch edition ...` and `majorwatch override ...` (messages in Chinese).
 
     majorwatch edition open-review EDITION --until YYYY-MM-DD [--home DIR]
+    majorwatch edition close-review EDITION [--home DIR]
     majorwatch edition finalize EDITION [--home DIR]
     majorwatch edition status EDITION [--home DIR]
     majorwatch override list [--all] [--home DIR]
@@ -26,7 +27,7 @@ from pathlib import Path
 from review.audit import Actor, ReviewError
 from review.db import open_store
 from review.overrides import add_override, export_overrides, export_path, list_overrides, retire_override
-from review.windows import finalize, get_window, open_review, state_of
+from review.windows import close_review, finalize, get_window, open_review, state_of
 from scoring.overrides import FIELD_CN
 
 PublishFinal = Callable[[Path, str], str]
@@ -65,6 +66,12 @@ def _open_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _close_review(args: argparse.Namespace) -> int:
+    close_review(open_store(_home(args)), _actor(), args.edition)
+    print(f"版次 {args.edition} 的征求意见已结束，不再接受新的异议。")
+    return 0
+
+
 def _finalize(args: argparse.Namespace, publish_final: PublishFinal | None) -> int:
     if publish_final is None:
         print("错误：本命令需要流程的正式发布函数（由 majorwatch 主程序注册）。", file=sys.stderr)
@@ -81,6 +88,7 @@ def _status(args: argparse.Namespace) -> int:
     store = open_store(_home(args))
     window = get_window(store, args.edition)
     until = f"，征求意见截止 {window.open_until.isoformat()}" if window and window.open_until else "，未开放征求意见"
+    until += "（已提前结束）" if window and window.closed_at else ""
     final = f"，已正式发布为 {window.final_edition}" if window and window.final_edition else ""
     state = state_of(store, args.edition) or "未登记征求意见（状态以 datapackage.json 为准）"
     print(f"版次 {args.edition}：{state}{until}{final}")
@@ -140,6 +148,9 @@ def register(subparsers, publish_final: PublishFinal | None = None) -> None:
     opened.add_argument("edition", metavar="EDITION")
     opened.add_argument("--until", type=_date, required=True, help="征求意见截止日期 YYYY-MM-DD（含当天）")
     opened.set_defaults(func=_guarded(_open_review))
+    closed = esub.add_parser("close-review", help="提前结束征求意见")
+    closed.add_argument("edition", metavar="EDITION")
+    closed.set_defaults(func=_guarded(_close_review))
     final = esub.add_parser("finalize", help="征求意见结束、异议处理完毕后正式发布")
     final.add_argument("edition", metavar="EDITION")
     final.set_defaults(func=_guarded(lambda a: _finalize(a, publish_final)))
@@ -164,5 +175,5 @@ def register(subparsers, publish_final: PublishFinal | None = None) -> None:
     retire.add_argument("override_id", metavar="ID", type=int)
     retire.add_argument("--reason", default="", help="停用理由")
     retire.set_defaults(func=_guarded(_override_retire))
-    for parser in (opened, final, status, listing, add, retire):
+    for parser in (opened, closed, final, status, listing, add, retire):
         parser.add_argument("--home", help="主目录（默认 MAJORWATCH_HOME 或 var/）")

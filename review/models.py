@@ -27,6 +27,7 @@ class ReviewWindow(Base):
     open_until: Mapped[date | None] = mapped_column(Date)
     opened_by: Mapped[str | None] = mapped_column(String(128))
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # closed early by the commission
     final_edition: Mapped[str | None] = mapped_column(String(64))
     finalized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

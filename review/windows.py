@@ -24,8 +24,20 @@ def open_review(store: Store, actor: Actor, edition: str, until: date, today: da
         if window is None:
             window = ReviewWindow(edition=edition, state=DRAFT)
             s.add(window)
-        window.open_until, window.opened_by, window.opened_at = until, actor.name, now()
+        window.open_until, window.opened_by, window.opened_at, window.closed_at = until, actor.name, now(), None
         record(s, actor, "review.open", edition, until=until.isoformat())
+    return window
+
+
+def close_review(store: Store, actor: Actor, edition: str) -> ReviewWindow:
+    """End the review now, before its closing date (objections are refused from this moment)."""
+    with store.session() as s:
+        window = s.get(ReviewWindow, edition)
+        if window is None or window.state == FINAL:
+            raise ReviewError(f"版次 {edition} 没有进行中的征求意见。")
+        if window.closed_at is None:
+            window.closed_at = now()
+            record(s, actor, "review.close", edition)
     return window
 
 
@@ -35,10 +47,11 @@ def get_window(store: Store, edition: str) -> ReviewWindow | None:
 
 
 def is_open(window: ReviewWindow | None, today: date | None = None) -> bool:
-    """Objections are taken while the edition is a draft and today is on or before its closing date."""
+    """Objections are taken while the edition is a draft, today is on or before its closing date and the
+    commission has not closed the review early."""
     today = today or date.today()
     return (window is not None and window.state == DRAFT and window.open_until is not None
-            and today <= window.open_until)
+            and window.closed_at is None and today <= window.open_until)
 
 
 def state_of(store: Store, edition: str) -> str | None:

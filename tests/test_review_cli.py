@@ -13,7 +13,6 @@ import pytest
 from review import audit, cli
 from review.audit import Actor
 from review.db import open_store
-from review.models import ReviewWindow
 from review.objections import decide, file_objection
 from review.overrides import export_path
 from tests.portal_fixtures import A_ONLY, SCHOOL_A, build_home, set_current, write_edition
@@ -94,8 +93,8 @@ def test_finalize_exports_overrides_then_calls_the_pipeline(home, capsys):
                          offered={A_ONLY}, catalog={A_ONLY})
     assert run(["edition", "finalize", "2027-draft", "--home", str(home)], publish_final) == 1
     assert "才结束" in capsys.readouterr().err
-    with store.session() as s:  # the review period ends
-        s.get(ReviewWindow, "2027-draft").open_until = date.today() - timedelta(days=1)
+    assert run(["edition", "close-review", "2027-draft", "--home", str(home)]) == 0
+    assert "不再接受新的异议" in capsys.readouterr().out
     assert run(["edition", "finalize", "2027-draft", "--home", str(home)], publish_final) == 1
     assert "1 条异议未处理" in capsys.readouterr().err
     decide(store, Actor("教委甲", "commission", None, "tokC"), obj.id, True, "属实", value="正常")
@@ -107,5 +106,5 @@ def test_finalize_exports_overrides_then_calls_the_pipeline(home, capsys):
     assert run(["edition", "status", "2027", "--home", str(home)]) == 0
     assert "2027：正式" in capsys.readouterr().out
     assert run(["edition", "finalize", "2027-draft", "--home", str(home)], publish_final) == 1
-    assert [e.action for e in audit.entries(store)] == ["review.open", "objection.file", "override.add",
-                                                        "objection.decide", "edition.finalize"]
+    assert [e.action for e in audit.entries(store)] == ["review.open", "objection.file", "review.close",
+                                                        "override.add", "objection.decide", "edition.finalize"]

@@ -16,7 +16,7 @@ from review.db import migrate, open_store, store_url
 from review.models import ACCEPTED, FINAL, PENDING, REJECTED, AppendOnlyError, AuditEntry, Base
 from review.objections import decide, evidence_file, file_objection, get_objection, list_objections
 from review.overrides import add_override, export_overrides, list_overrides, overrides_frame, retire_override
-from review.windows import finalize, is_open, open_review, state_of
+from review.windows import close_review, finalize, is_open, open_review, state_of
 
 TODAY = date(2026, 3, 1)
 A = Actor("学校甲联系人", "school", "4111010001", "tokA")
@@ -71,6 +71,9 @@ def test_objections_only_while_the_review_is_open(store):
     assert is_open(open_review(store, STAFF, "2026-draft", date(2026, 3, 31), today=TODAY), date(2026, 3, 31))
     with pytest.raises(ReviewError, match="不在征求意见期"):
         _file(store, today=date(2026, 4, 1))
+    close_review(store, STAFF, "2026-draft")
+    with pytest.raises(ReviewError, match="不在征求意见期"):
+        _file(store)
 
 
 def test_a_school_objects_only_to_its_own_offerings_and_to_catalog_majors(opened):

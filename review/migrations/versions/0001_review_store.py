@@ -22,7 +22,7 @@ def upgrade() -> None:
         sa.Column("edition", sa.String(64), primary_key=True),
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("open_until", sa.Date()), sa.Column("opened_by", sa.String(128)), sa.Column("opened_at", TZ),
-        sa.Column("final_edition", sa.String(64)), sa.Column("finalized_at", TZ))
+        sa.Column("closed_at", TZ), sa.Column("final_edition", sa.String(64)), sa.Column("finalized_at", TZ))
     op.create_table(
         "objections",
         sa.Column("id", sa.Integer, primary_key=True),
