@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from tests.test_publish import CREATED, HEADERS, MAJORS, PACKAGE, tables
 from warehouse.editions import default_edition, publish_next
@@ -37,3 +38,13 @@ def test_explicit_id_with_the_same_content_is_put_back_in_force(tmp_path):
 
 def test_default_edition_is_the_year_after_the_data():
     assert default_edition(pl.DataFrame({"year": [2023, 2025, 2024]})) == "2026"
+
+
+def test_draft_and_final_edition_ids():
+    from warehouse.editions import draft_edition_id, final_edition_id
+
+    assert draft_edition_id("2026") == "2026-draft" == draft_edition_id("2026-draft")
+    assert final_edition_id("2026-draft") == "2026" and final_edition_id("2026-r2-draft") == "2026-r2"
+    for bad in ("2026", "-draft", "2026-draft-x"):
+        with pytest.raises(ValueError, match="不是征求意见稿"):
+            final_edition_id(bad)

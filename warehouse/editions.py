@@ -18,6 +18,20 @@ from warehouse.publish import (
 )
 
 MAX_REVISIONS = 99
+DRAFT_SUFFIX = "-draft"
+DRAFT_STATE, FINAL_STATE = "征求意见稿", "正式"  # datapackage.json "state"
+
+
+def draft_edition_id(edition: str) -> str:
+    """The draft (征求意见稿) of an edition: 2026 → 2026-draft."""
+    return edition if edition.endswith(DRAFT_SUFFIX) else edition + DRAFT_SUFFIX
+
+
+def final_edition_id(draft: str) -> str:
+    """The final edition a draft becomes: 2026-draft → 2026 (ValueError for an id that is not a draft)."""
+    if not draft.endswith(DRAFT_SUFFIX) or len(draft) == len(DRAFT_SUFFIX):
+        raise ValueError(f"版次 {draft} 不是征求意见稿（应以 {DRAFT_SUFFIX} 结尾）")
+    return draft[: -len(DRAFT_SUFFIX)]
 
 
 def default_edition(school_majors: pl.DataFrame) -> str:
