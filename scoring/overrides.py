@@ -12,6 +12,7 @@ computed from them (a major's verdict flows to its offerings), then ``apply_offe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
@@ -105,3 +106,19 @@ def apply_offering_overrides(school_scores: pl.DataFrame, overrides: pl.DataFram
     if offering.height == 0:
         return df
     return _apply(df, _notes(offering, ["school_code", "major_code"]), ["school_code", "major_code"], False)
+
+
+def score_with_overrides(scored: pl.DataFrame, overrides: pl.DataFrame | None, as_of: date,
+                         school_scores: Callable[[pl.DataFrame], pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(majors, offerings) with the overrides in force applied in the right order: major overrides on the
+    scored majors, `school_scores(majors)` (e.g. a partial of scoring.schools.school_major_scores) so that
+    a major's new verdict reaches its offerings, then the offering overrides."""
+    majors = apply_major_overrides(scored, overrides, as_of)
+    return majors, apply_offering_overrides(school_scores(majors), overrides, as_of)
+
+
+def overridden_majors(majors: pl.DataFrame) -> set[str]:
+    """Major codes whose verdict an override set (for changes.csv)."""
+    if "overridden" not in majors.columns:
+        return set()
+    return set(majors.filter(pl.col("overridden"))["major_code"].to_list())

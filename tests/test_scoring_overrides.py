@@ -118,3 +118,20 @@ def test_no_overrides_changes_nothing(base):
     for ov in (None, _ov()):
         out = apply_major_overrides(scored, ov, AS_OF)
         assert out.drop("overridden").equals(scored) and not out["overridden"].any()
+
+
+def test_score_with_overrides_orders_major_then_offering(base):
+    from functools import partial
+
+    from scoring.overrides import overridden_majors, score_with_overrides
+
+    f, scored = base
+    offerings = partial(school_major_scores, f.schools, f.majors, f.school_majors, policy=load_policy())
+    school = offerings(scored).filter(pl.col("major_code") == BANNED)["school_code"][0]
+    ov = _ov({"major_code": BANNED, "field": "guidance", "value": "正常"},
+             {"major_code": BANNED, "school_code": school, "field": "guidance", "value": "合作办学"})
+    majors, schools = score_with_overrides(scored, ov, AS_OF, lambda m: offerings(scored=m))
+    assert _row(majors, BANNED)["guidance"] == "正常" and overridden_majors(majors) == {BANNED}
+    assert _row(schools, BANNED, school)["guidance"] == "合作办学"  # the offering's own override wins
+    others = schools.filter((pl.col("major_code") == BANNED) & (pl.col("school_code") != school))
+    assert others.height == 0 or (others["guidance"] == "正常").all()
