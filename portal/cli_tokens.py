@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from portal import tokens
+from portal import token_rules, tokens
 from warehouse.home import Home
 
 
@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--commission", action="store_true", help="教委工作人员：可查看全部学校")
     issue.add_argument("--label", default="", help="备注（如联系人姓名）")
     issue.add_argument("--days", type=int, default=None,
-                       help=f"有效天数（默认 {tokens.VALID_DAYS_ENV} 或 {tokens.DEFAULT_VALID_DAYS} 天）")
+                       help=f"有效天数（默认 {token_rules.VALID_DAYS_ENV} 或 {token_rules.DEFAULT_VALID_DAYS} 天）")
     issue.add_argument("--home", default=argparse.SUPPRESS)
     revoke = sub.add_parser("revoke", help="吊销令牌")
     revoke.add_argument("token_id", metavar="ID", help="令牌编号（token list 中显示）")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -35,3 +37,24 @@ def current_school_codes(home: Path) -> set[str] | None:
     if not edition or not scores.exists():
         return None
     return set(pl.read_parquet(scores, columns=["school_code"])["school_code"].cast(pl.Utf8).to_list())
+
+
+def deadline(expires: str) -> float:
+    """An ISO expiry time as a Unix timestamp (no expiry: infinity; unreadable: already passed)."""
+    if not expires:
+        return math.inf
+    try:
+        return datetime.fromisoformat(expires).timestamp()
+    except ValueError:
+        return -math.inf
+
+
+def is_expired(expires: str, now: datetime | None = None) -> bool:
+    """Whether an ISO expiry time has passed (tokens from before expiry existed never expire)."""
+    if not expires:
+        return False
+    try:
+        when = datetime.fromisoformat(expires)
+    except ValueError:
+        return True
+    return (now or datetime.now(UTC)) >= when

@@ -13,7 +13,6 @@ import fcntl
 import hashlib
 import hmac
 import json
-import math
 import os
 import secrets
 import tempfile
@@ -25,21 +24,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from portal.token_rules import (
-    DEFAULT_VALID_DAYS,
-    VALID_DAYS_ENV,
-    TokenError,
-    current_school_codes,
-    valid_days,
-)
+from portal.token_rules import TokenError, current_school_codes, deadline, is_expired, valid_days
 from review import audit
 from review.db import open_store
 
 Role = Literal["school", "commission"]
 TOKENS_FILE = "tokens.json"
 ID_LENGTH = 12
-__all__ = ["DEFAULT_VALID_DAYS", "VALID_DAYS_ENV", "Principal", "TokenCache", "TokenError", "TokenRecord", "issue",
-           "list_tokens", "revoke", "verify"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +57,7 @@ class TokenRecord:
 
     @property
     def expired(self) -> bool:
-        return _expired(self.expires)
+        return is_expired(self.expires)
 
 
 def _path(home: Path) -> Path:
@@ -184,29 +175,8 @@ def _record(raw: dict) -> TokenRecord:
     )
 
 
-def _deadline(expires: str) -> float:
-    """An ISO expiry time as a Unix timestamp (no expiry: infinity; unreadable: already passed)."""
-    if not expires:
-        return math.inf
-    try:
-        return datetime.fromisoformat(expires).timestamp()
-    except ValueError:
-        return -math.inf
-
-
-def _expired(expires: str, now: datetime | None = None) -> bool:
-    """Whether an ISO expiry time has passed (tokens from before expiry existed never expire)."""
-    if not expires:
-        return False
-    try:
-        when = datetime.fromisoformat(expires)
-    except ValueError:
-        return True
-    return (now or datetime.now(UTC)) >= when
-
-
 def _principal(raw: dict, digest: str) -> Principal | None:
-    if raw.get("revoked") or _expired(raw.get("expires", "")) or not hmac.compare_digest(raw["hash"], digest):
+    if raw.get("revoked") or is_expired(raw.get("expires", "")) or not hmac.compare_digest(raw["hash"], digest):
         return None
     if raw["role"] not in ("school", "commission"):
         return None
@@ -243,8 +213,8 @@ class TokenCache:
             signature = (0, 0, 0)
         if signature != self._signature:
             tokens = _read(self._path) if signature != (0, 0, 0) else []
-            usable = ((t["hash"], _principal(t, t["hash"]), _deadline(t.get("expires", ""))) for t in tokens)
-            self._principals = {digest: (principal, deadline) for digest, principal, deadline in usable
+            usable = ((t["hash"], _principal(t, t["hash"]), deadline(t.get("expires", ""))) for t in tokens)
+            self._principals = {digest: (principal, until) for digest, principal, until in usable
                                 if principal is not None}
             self._signature = signature
 

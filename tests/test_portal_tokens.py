@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from portal import cli_tokens, tokens
+from portal import cli_tokens, token_rules, tokens
 from portal.tokens import Principal, TokenCache
 from review import audit
 from review.db import open_store
@@ -116,7 +116,7 @@ def test_tokens_expire_default_one_year_and_configurable(tmp_path, monkeypatch):
     record = tokens.list_tokens(tmp_path)[0]
     span = datetime.fromisoformat(record.expires) - datetime.fromisoformat(record.created)
     assert span == timedelta(days=365) and not record.expired
-    monkeypatch.setenv(tokens.VALID_DAYS_ENV, "7")
+    monkeypatch.setenv(token_rules.VALID_DAYS_ENV, "7")
     tokens.issue(tmp_path, commission=True)
     r = tokens.list_tokens(tmp_path)[1]
     assert datetime.fromisoformat(r.expires) - datetime.fromisoformat(r.created) == timedelta(days=7)
