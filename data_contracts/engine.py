@@ -17,7 +17,10 @@ from warehouse.db import ident, quote_any, table_exists
 NUMBER_MANGLED = r"^[0-9]+\.[0-9]+$|^[0-9.]+[eE][+-]?[0-9]+$"
 DATE_RE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 PERIOD_RE = r"^[0-9]{4}(-Q[1-4])?$"
-DATE_SQL = "TRY_STRPTIME({c}, ['%Y-%m-%d', '%Y-%m', '%Y'])::DATE"
+DATE_SQL = "TRY_STRPTIME({c}, ['%Y-%m-%d', '%Y-%m', '%Y'])::DATE"  # a year or month → its first day
+# An end date given as a year or a month means its last day (the entry still applies then).
+DATE_END_SQL = ("CASE length(trim({c})) WHEN 4 THEN make_date(year(" + DATE_SQL + "), 12, 31) "
+                "WHEN 7 THEN last_day(" + DATE_SQL + ") ELSE " + DATE_SQL + " END")
 
 # Row rules over several columns: fixed SQL owned by the code, named in contracts.yaml.
 ROW_RULES: dict[str, tuple[str, str]] = {
@@ -39,6 +42,14 @@ ROW_RULES: dict[str, tuple[str, str]] = {
     "in_field_le_employed": (
         "TRY_CAST(employed_in_field AS DOUBLE) > TRY_CAST(employed AS DOUBLE)", "employed_in_field"),
     "exactly_one_code": ("(industry_code IS NULL) = (occupation_code IS NULL)", "industry_code"),
+    # keep in step with scoring.overrides.VALUES (a test checks it)
+    "override_value_matches_field": (
+        "field IS NOT NULL AND value IS NOT NULL AND NOT ("
+        "(field IN ('guidance', '指导类别') AND value IN ('停止新设', '限制', '控制发展', '改造升级', '合作办学', '优先发展', "
+        "'重点建设', '正常')) OR (field IN ('warning_level', '预警等级') AND value IN ('红', '黄', '绿')) OR "
+        "(field IN ('restriction', '限制') AND value IN ('停止新设', '限制招生', '无')))",
+        "value",
+    ),
     "salary_min_le_max": (
         "TRY_CAST(salary_min AS DOUBLE) > TRY_CAST(salary_max AS DOUBLE)", "salary_min"),
 }
@@ -251,7 +262,7 @@ def _clean_select(contract: Contract, view: str, extras: list[str]) -> tuple[str
         if col.type in _SQL_TYPES:
             expr = f"CAST(TRY_CAST({expr} AS DOUBLE) AS {_SQL_TYPES[col.type]})"
         elif col.type == "date":
-            expr = DATE_SQL.format(c=expr)
+            expr = (DATE_END_SQL if col.period_end else DATE_SQL).format(c=expr)
         parts.append(f"{expr} AS {c}")
     parts += [quote_any(e) for e in extras]
     parts.append('"_row" AS source_row')

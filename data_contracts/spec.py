@@ -30,6 +30,7 @@ class ColumnSpec:
     max: float | None = None
     min_exclusive: bool = False
     references: tuple[str, str] | None = None  # (input, column)
+    period_end: bool = False  # a date column naming the LAST day of a year/month ("2030-06" → 2030-06-30)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def _column(name: str, raw: dict) -> ColumnSpec:
         max=raw.get("max"),
         min_exclusive=bool(raw.get("min_exclusive", False)),
         references=ref,
+        period_end=bool(raw.get("period_end", False)),
     )
 
 

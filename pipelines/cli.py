@@ -71,6 +71,13 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish_final(home: Path, draft: str) -> str:
+    from pipelines.instance import prepare_home
+    from pipelines.run import publish_final
+
+    return publish_final(prepare_home(home), draft)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="majorwatch", description="北京职业教育专业预警和退出机制")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -102,8 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     portal.set_defaults(func=_cmd_portal)
 
     from pipelines.cli_commission import register as register_commission
+    from review.cli import register as register_review
 
     register_commission(sub)
+    register_review(sub, publish_final=_publish_final)
 
     docs = sub.add_parser("docs", help="由资产图重新生成 docs/tables.md（仓库表说明）")
     docs.set_defaults(func=_cmd_docs)

@@ -24,3 +24,11 @@ evaluate_models = dg.define_asset_job(
     description="重新训练并评估模型（专业—行业推荐、人才供需预测、招聘信息分类）",
 )
 JOBS = [majorwatch_job, refresh_inputs, score_and_publish, evaluate_models]
+
+# Re-score the draft's inputs with the overrides the commission decided, and publish the final edition.
+finalize_edition = dg.define_asset_job(
+    "finalize_edition", selection=dg.AssetSelection.assets("overrides") | dg.AssetSelection.groups("score", "publish"),
+    executor_def=dg.in_process_executor,
+    description="正式发布：读入市教委复核调整，用征求意见稿的输入重新评分，发布正式版",
+)
+JOBS.append(finalize_edition)

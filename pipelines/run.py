@@ -78,3 +78,40 @@ def _published(result) -> tuple[str | None, str | None]:
             outcome, folder = mat.metadata.get("outcome"), mat.metadata.get("edition_folder")
             return (outcome.value if outcome else "已发布版本"), (str(folder.value) if folder else None)
     return None, None
+
+
+def publish_final(home: Home, draft: str) -> str:
+    """The final edition of `draft`: its own inputs re-scored with the commission's overrides (CURRENT last).
+
+    Refuses when the warehouse no longer holds the inputs the draft was built from (a newer run came since).
+    """
+    import json
+
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.failures import failure_messages
+    from pipelines.home_lock import exclusive_run, recover_dead_runs, run_tags
+    from warehouse.db import connect, query_frame
+    from warehouse.editions import final_edition_id
+
+    final = final_edition_id(draft)
+    manifest = json.loads((home.published / draft / "datapackage.json").read_text(encoding="utf-8"))
+    con = connect(home.warehouse, read_only=True)
+    try:
+        held = dict(query_frame(con, "SELECT input, sha256 FROM input_files").iter_rows())
+    finally:
+        con.close()
+    moved = [i["input"] for i in manifest.get("inputs", [])
+             if i["input"] != "overrides" and i.get("sha256") and held.get(i["input"]) != i["sha256"]]
+    if moved:
+        raise RuntimeError(f"仓库中的输入（{'、'.join(moved)}）已不是征求意见稿 {draft} 所用的输入：请重新运行生成新的征求意见稿")
+    config = {"ops": {"publish_catalogs": {"config": {"edition": final, "state": "正式", "draft_edition": draft}}}}
+    job = defs.resolve_job_def("finalize_edition")
+    with exclusive_run(home, str(home.review_exports), final), dg.DagsterInstance.get() as instance:
+        recover_dead_runs(instance, home)
+        result = job.execute_in_process(run_config={**_run_config(True), **config}, instance=instance,
+                                        tags={EDITION_TAG: final, **run_tags()}, raise_on_error=False)
+        if not result.success:
+            raise RuntimeError("；".join(failure_messages(instance, result.run_id)) or "正式发布失败")
+    return final

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from portal import api, commission_pages, downloads, errors, pages
+from portal import api, commission_pages, downloads, errors, objections, pages
 from portal.editions import EditionStore
 from portal.security import FailureLimiter, HeaderLimitMiddleware, SecurityHeadersMiddleware
 from portal.tokens import TokenCache
@@ -76,6 +76,7 @@ def create_app(home: Path, *, secure_cookies: bool | None = None, trusted_proxie
     app.include_router(downloads.router)
     app.include_router(pages.router)
     app.include_router(commission_pages.router)
+    objections.install(app)  # 异议: review store, never the warehouse
     errors.install(app)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure)
     app.add_middleware(HeaderLimitMiddleware, max_bytes=max_header_bytes, secure=secure)

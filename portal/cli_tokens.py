@@ -1,7 +1,7 @@
 """`majorwatch token ...`: issue, revoke and list portal access tokens (messages in Chinese).
 
-    majorwatch token issue --school CODE [--label 文字] [--home DIR]
-    majorwatch token issue --commission [--label 文字] [--home DIR]
+    majorwatch token issue --school CODE [--label 文字] [--days N] [--home DIR]
+    majorwatch token issue --commission [--label 文字] [--days N] [--home DIR]
     majorwatch token revoke ID [--home DIR]
     majorwatch token list [--home DIR]
 """
@@ -9,13 +9,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import polars as pl
-
-from portal import tokens
+from portal import token_rules, tokens
 from warehouse.home import Home
 
 
@@ -28,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--school", metavar="CODE", help="学校代码：该令牌只能查看本校专业")
     who.add_argument("--commission", action="store_true", help="教委工作人员：可查看全部学校")
     issue.add_argument("--label", default="", help="备注（如联系人姓名）")
+    issue.add_argument("--days", type=int, default=None,
+                       help=f"有效天数（默认 {token_rules.VALID_DAYS_ENV} 或 {token_rules.DEFAULT_VALID_DAYS} 天）")
     issue.add_argument("--home", default=argparse.SUPPRESS)
     revoke = sub.add_parser("revoke", help="吊销令牌")
     revoke.add_argument("token_id", metavar="ID", help="令牌编号（token list 中显示）")
@@ -37,27 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _known_schools(home: Path) -> set[str] | None:
-    """School codes of the edition in force, or None when nothing is published yet."""
-    current = home / "published" / "CURRENT"
-    if not current.exists():
-        return None
-    scores = home / "published" / current.read_text(encoding="utf-8").strip() / "school_major_scores.parquet"
-    if not scores.exists():
-        return None
-    return set(pl.read_parquet(scores, columns=["school_code"])["school_code"].cast(pl.Utf8).to_list())
-
-
 def _issue(home: Path, args: argparse.Namespace) -> int:
-    if args.school is not None:
-        known = _known_schools(home)
-        if known is not None and args.school.strip() not in known:
-            print(f"警告：当前版本中没有学校代码 {args.school}，仍然签发。", file=sys.stderr)
-    token = tokens.issue(home, school=args.school, commission=args.commission, label=args.label)
+    try:
+        token = tokens.issue(home, school=args.school, commission=args.commission, label=args.label,
+                             days=args.days, actor=f"命令行（{getpass.getuser()}）")
+    except tokens.TokenError as exc:
+        print(f"未签发：{exc}", file=sys.stderr)
+        return 1
     who = "教委工作人员" if args.commission else f"学校 {args.school} "
+    record = next(r for r in tokens.list_tokens(home) if r.token_id == tokens.hash_token(token)[: tokens.ID_LENGTH])
     print(f"已为{who}签发令牌（只显示这一次，请妥善保存）：")
     print(token)
-    print(f"令牌编号：{tokens.hash_token(token)[: tokens.ID_LENGTH]}")
+    print(f"令牌编号：{record.token_id}；有效期至 {record.expires}")
     return 0
 
 
@@ -66,11 +58,12 @@ def _list(home: Path) -> int:
     if not records:
         print("尚未签发任何令牌。")
         return 0
-    print("编号          角色          学校代码    签发时间                   状态    备注")
+    print("编号          角色          学校代码    签发时间                   有效期至                   状态    备注")
     for r in records:
         role = "教委" if r.role == "commission" else "学校"
-        state = "已吊销" if r.revoked else "有效"
-        print(f"{r.token_id:<13} {role:<12} {r.school_code or '-':<10} {r.created:<26} {state:<6} {r.label}")
+        state = "已吊销" if r.revoked else "已过期" if r.expired else "有效"
+        print(f"{r.token_id:<13} {role:<12} {r.school_code or '-':<10} {r.created:<26} {r.expires or '-':<26} "
+              f"{state:<6} {r.label}")
     return 0
 
 
@@ -81,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "issue":
         return _issue(home, args)
     if args.command == "revoke":
-        if tokens.revoke(home, args.token_id):
+        if tokens.revoke(home, args.token_id, actor=f"命令行（{getpass.getuser()}）"):
             print(f"已吊销令牌 {args.token_id}。")
             return 0
         print(f"找不到唯一匹配的令牌编号 {args.token_id}（至少输入 6 位）。", file=sys.stderr)

@@ -12,6 +12,12 @@ restricted, transforming, 高精尖, 城市服务紧缺 or to be relocated. Reso
   same way per scope and reported apart in `scoped_restrictions`, whose share for a scope counts the
   小类 prohibited (or restricted) there by the scope's own entries or citywide ones (their union), so
   it says how much of the major is banned in that place.
+
+Dates: an entry applies from ``effective_from`` (year, month or day; none → always) to ``effective_to``
+(none → no end) as seen on the edition's reference date ``as_of``. Entries taking effect within
+``upcoming_years`` after ``as_of`` are not scored; each major's share of them is returned in ``upcoming``
+(and :func:`upcoming_entries` lists them) so the reasons can say "2030年1月起相关行业列入禁止类". Entries
+that have ended, or start later than the window, are ignored.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from datetime import date
 
 import polars as pl
 
+from scoring.dates import horizon_end, period_end, period_start
 from scoring.hierarchy import leaf_table, section_map
 
 CATEGORIES = ("prohibited", "restricted", "transforming", "high_end", "urban_service", "relocated")
@@ -29,15 +36,19 @@ CITYWIDE = "全市"
 SCOPED_DTYPE = pl.List(pl.Struct({"category": pl.String, "scope": pl.String, "share": pl.Float64,
                                   "list_names": pl.List(pl.String)}))
 HITS_DTYPE = pl.List(pl.Struct({"category": pl.String, "list_name": pl.String, "share": pl.Float64}))
+UPCOMING_DTYPE = pl.List(pl.Struct({"category": pl.String, "list_name": pl.String, "scope": pl.String,
+                                    "effective_from": pl.Date, "share": pl.Float64}))
+UPCOMING_YEARS = 2
 
 
 def industry_exposure(majors: pl.DataFrame, industries: pl.DataFrame, major_industry_map: pl.DataFrame,
-                      industry_adjustments: pl.DataFrame, proposed: pl.DataFrame | None = None,
-                      as_of: date | None = None) -> pl.DataFrame:
-    """One row per major: exposure shares, scoped restrictions, mapping source and the lists hit.
+                      industry_adjustments: pl.DataFrame, proposed: pl.DataFrame | None = None, *,
+                      as_of: date, upcoming_years: int = UPCOMING_YEARS) -> pl.DataFrame:
+    """One row per major: exposure shares, scoped restrictions, mapping source, the lists hit and the
+    entries coming into force within `upcoming_years` (column `upcoming`, never scored).
 
     `proposed` (major_code, industry_code, score) is used only for majors with no row in the map;
-    `as_of` drops list entries that take effect later (entries with no date always apply).
+    `as_of` is the edition's reference date (see the module doc).
     """
     weights = mapping_weights(majors, major_industry_map, proposed)
     sections = section_map(industries)
@@ -46,6 +57,13 @@ def industry_exposure(majors: pl.DataFrame, industries: pl.DataFrame, major_indu
               .with_columns(w=pl.col("w") / pl.len().over("major_code", "industry_code"))
               .group_by("major_code", "leaf").agg(pl.col("w").sum()))
     hits = leaf_w.join(_resolve(normalize_adjustments(industry_adjustments, as_of), tree), on="leaf")
+    ahead = upcoming_entries(industry_adjustments, as_of, upcoming_years)
+    upcoming = (leaf_w.join(_resolve(ahead, tree, ("effective_from",)), on="leaf")
+                .group_by("major_code", "category", "list_name", "scope", "effective_from")
+                .agg(pl.col("w").filter(pl.col("leaf").is_first_distinct()).sum().clip(0, 1).alias("share"))
+                .sort("major_code", "effective_from", "category", "list_name", "scope")
+                .group_by("major_code", maintain_order=True)
+                .agg(pl.struct("category", "list_name", "scope", "effective_from", "share").alias("upcoming")))
     city = hits.filter(pl.col("scope") == CITYWIDE)
     shares = (city.unique(["major_code", "leaf", "category"])
               .group_by("major_code", "category").agg(pl.col("w").sum().clip(0, 1).alias("share")))
@@ -72,13 +90,14 @@ def industry_exposure(majors: pl.DataFrame, industries: pl.DataFrame, major_indu
     source = weights.group_by("major_code").agg(pl.col("mapping_source").first(),
                                                 pl.col("confidence").max().alias("mapping_confidence"))
     return (wide.join(scoped, on="major_code", how="left").join(source, on="major_code", how="left")
-            .join(list_hits, on="major_code", how="left")
-            .with_columns(*[pl.col(f"exposure_{c}").fill_null(0.0) for c in CATEGORIES],
+            .join(list_hits, on="major_code", how="left").join(upcoming, on="major_code", how="left")
+            .with_columns(pl.col("upcoming").fill_null(pl.lit([], UPCOMING_DTYPE)),
+                          *[pl.col(f"exposure_{c}").fill_null(0.0) for c in CATEGORIES],
                           pl.col("scoped_restrictions").fill_null(pl.lit([], SCOPED_DTYPE)),
                           pl.col("mapping_source").fill_null("none"),
                           pl.col("list_hits").fill_null(pl.lit([], HITS_DTYPE)))
             .select("major_code", *[f"exposure_{c}" for c in CATEGORIES], "scoped_restrictions",
-                    "mapping_source", "mapping_confidence", "list_hits")
+                    "mapping_source", "mapping_confidence", "list_hits", "upcoming")
             .sort("major_code"))
 
 
@@ -111,12 +130,30 @@ def mapping_weights(majors: pl.DataFrame, major_industry_map: pl.DataFrame,
             .sort("major_code", "industry_code"))
 
 
-def normalize_adjustments(adjustments: pl.DataFrame, as_of: date | None = None) -> pl.DataFrame:
-    """(list_name, category, industry_code, scope): English categories, blank scope → 全市."""
-    df = adjustments
-    if as_of is not None and "effective_from" in df.columns:
-        eff = pl.col("effective_from").cast(pl.Date, strict=False)
-        df = df.filter(eff.is_null() | (eff <= as_of))
+def normalize_adjustments(adjustments: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """(list_name, category, industry_code, scope) of the entries in force on `as_of`: English
+    categories, blank scope → 全市."""
+    dated = _dated(adjustments)
+    return _normalize(dated.filter(
+        (pl.col("_from").is_null() | (pl.col("_from") <= as_of)) & (pl.col("_to").is_null() | (pl.col("_to") >= as_of))))
+
+
+def upcoming_entries(adjustments: pl.DataFrame, as_of: date, years: int = UPCOMING_YEARS) -> pl.DataFrame:
+    """(list_name, category, industry_code, scope, effective_from) of the entries that take effect after
+    `as_of` and no later than `years` after it: not scored, but announced so schools can plan."""
+    dated = _dated(adjustments)
+    window = dated.filter((pl.col("_from") > as_of) & (pl.col("_from") <= horizon_end(as_of, years))
+                          & (pl.col("_to").is_null() | (pl.col("_to") >= pl.col("_from"))))
+    return _normalize(window, extra=(pl.col("_from").alias("effective_from"),)).sort(
+        "effective_from", "category", "industry_code", "scope")
+
+
+def _dated(adjustments: pl.DataFrame) -> pl.DataFrame:
+    return adjustments.with_columns(_from=period_start(adjustments, "effective_from"),
+                                    _to=period_end(adjustments, "effective_to"))
+
+
+def _normalize(df: pl.DataFrame, extra: tuple[pl.Expr, ...] = ()) -> pl.DataFrame:
     scope = pl.col("scope") if "scope" in df.columns else pl.lit(None, pl.String)
     scope = scope.str.strip_chars()
     return df.select(
@@ -125,11 +162,13 @@ def normalize_adjustments(adjustments: pl.DataFrame, as_of: date | None = None) 
         "industry_code",
         pl.when(scope.is_null() | scope.is_in(["", "北京市", CITYWIDE])).then(pl.lit(CITYWIDE))
         .otherwise(scope).alias("scope"),
+        *extra,
     ).filter(pl.col("category").is_in(CATEGORIES))
 
 
-def _resolve(adj: pl.DataFrame, tree: pl.DataFrame) -> pl.DataFrame:
-    """(leaf, scope, category, list_name): per finest code and scope, the most specific entries."""
+def _resolve(adj: pl.DataFrame, tree: pl.DataFrame, extra: tuple[str, ...] = ()) -> pl.DataFrame:
+    """(leaf, scope, category, list_name, *extra): per finest code and scope (and `extra`, e.g. the date
+    an upcoming entry starts), the most specific entries."""
     return (adj.join(tree, left_on="industry_code", right_on="ancestor")
-            .filter(pl.col("depth") == pl.col("depth").max().over("leaf", "scope"))
-            .select("leaf", "scope", "category", "list_name"))
+            .filter(pl.col("depth") == pl.col("depth").max().over("leaf", "scope", *extra))
+            .select("leaf", "scope", "category", "list_name", *extra))

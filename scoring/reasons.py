@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scoring.dates import month_phrase
+
 CATEGORY_CN = {"prohibited": "禁止类", "restricted": "限制类", "transforming": "调整转型类",
                "high_end": "高精尖类", "urban_service": "城市服务紧缺类", "relocated": "疏解转移类"}
 PART_CN = {"part_prohibited": "禁止", "part_restricted": "限制", "part_transforming": "调整转型",
@@ -56,6 +58,20 @@ def list_hit_notes(hits: list[dict[str, Any]]) -> list[str]:
         if cat in by_cat:
             parts = [f"{list_title(h['list_name']) or '未具名清单'}{pct(h['share'])}" for h in by_cat[cat]]
             out.append(f"对应行业属{CATEGORY_CN[cat]}：{'、'.join(parts)}")
+    return out
+
+
+def upcoming_notes(upcoming: list[dict[str, Any]] | None) -> list[str]:
+    """One sentence per (date, category, scope): "2030年1月起相关行业列入禁止类（《清单》，占对应行业 40%）"."""
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for u in upcoming or []:
+        groups.setdefault((u["effective_from"], u["category"], u["scope"]), []).append(u)
+    out = []
+    for (start, cat, scope), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        where = "" if scope == "全市" else f"在{scope}"
+        share = max(i["share"] for i in items)
+        out.append(f"{month_phrase(start)}起相关行业{where}列入{CATEGORY_CN.get(cat, cat)}"
+                   f"（{titles([i['list_name'] for i in items])}，占对应行业 {pct(share)}，即将生效，本版未计分）")
     return out
 
 

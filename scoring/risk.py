@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from scoring.evidence import apply_evidence
-from scoring.exposure import CATEGORIES, HITS_DTYPE, SCOPED_DTYPE
+from scoring.exposure import CATEGORIES, HITS_DTYPE, SCOPED_DTYPE, UPCOMING_DTYPE
 from scoring.policy import Policy
 from scoring.rules import evaluate
 
@@ -91,7 +91,8 @@ def prepare(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame)
     """One row per major with every column scoring reads (absent → null or empty)."""
     base = majors.select("major_code").unique()
     df = base.join(exposure, on="major_code", how="left").join(signals, on="major_code", how="left")
-    for name, dtype in (("scoped_restrictions", SCOPED_DTYPE), ("list_hits", HITS_DTYPE)):
+    for name, dtype in (("scoped_restrictions", SCOPED_DTYPE), ("list_hits", HITS_DTYPE),
+                        ("upcoming", UPCOMING_DTYPE)):
         df = df.with_columns(pl.col(name).fill_null(pl.lit([], dtype)) if name in df.columns
                              else pl.lit([], dtype).alias(name))
     for col, dtype in _OPTIONAL.items():

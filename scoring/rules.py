@@ -46,6 +46,7 @@ def evaluate(r: dict[str, Any], p: Policy) -> dict[str, Any]:
              or r["risk_score"] >= rules.yellow_score else "绿")
     text = [rs.mapping_note(r["mapping_source"], r.get("mapping_confidence"))]
     text += rs.list_hit_notes(r["list_hits"]) + rs.scoped_notes(r["scoped_restrictions"])
+    text += rs.upcoming_notes(r.get("upcoming"))
     text += [rs.demand_note(r), rs.employment_note(r, floor, emp_red, emp_yellow, below), rs.enrolment_note(r)]
     if r["schools_offering"]:
         text.append(f"{r['latest_year']}年全市 {r['schools_offering']} 所学校招生")

@@ -20,6 +20,7 @@ for three years → 退出).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 import polars as pl
 
@@ -29,6 +30,7 @@ LIST_CITY = "北京市城市服务紧缺领域目录"
 LIST_MOVE = "北京市疏解非首都功能产业清单"
 LIST_TRANS = "北京市调整转型产业清单"
 YEARS = (2023, 2024, 2025)
+AS_OF = date(YEARS[-1], 12, 31)  # the edition's reference date: end of the latest data year
 
 MAJORS = [
     ("470201", "化工技术", "高职专科", "生物与化工大类"),
@@ -166,7 +168,7 @@ def run(frames: Frames, policy=None):
 
     policy = policy or load_policy()
     exposure = industry_exposure(frames.majors, frames.industries, frames.major_industry_map,
-                                 frames.industry_adjustments, frames.proposed)
+                                 frames.industry_adjustments, frames.proposed, as_of=AS_OF)
     signals = market_signals(frames.majors, frames.major_industry_map, frames.major_occupation_map,
                              frames.labor_market, frames.school_majors, frames.proposed, frames.industries)
     return exposure, signals, score_majors(frames.majors, exposure, signals, policy)

@@ -192,3 +192,45 @@ def test_default_and_allowed_survive_a_typed_column(con):
                                   "enrolled": "3", "graduates": None}])
     run_contract(con, edited, "stg_school_majors", "f.csv", "run-1")
     assert query_frame(con, "SELECT graduates FROM school_majors").rows() == [(0,)]
+
+
+def test_effective_to_is_optional_and_a_month_or_year_means_its_last_day(con):
+    base(con)
+    outcome = check(con, "industry_adjustments", [
+        {"list_name": "甲", "category": "禁止", "industry_code": "31", "effective_from": "2030-01",
+         "effective_to": "2031-02"},
+        {"list_name": "乙", "category": "禁止", "industry_code": "31", "effective_from": "2030", "effective_to": "2032"},
+        {"list_name": "丙", "category": "禁止", "industry_code": "311", "effective_from": "2030-01-15",
+         "effective_to": "2030-03-15"},
+        {"list_name": "丁", "category": "禁止", "industry_code": "311", "effective_from": "2030"},
+        {"list_name": "戊", "category": "禁止", "industry_code": "31", "effective_to": "2030-13"},
+    ])
+    assert outcome.by_rule == {"effective_to.date": 1}
+    clean = query_frame(con, "SELECT list_name, CAST(effective_from AS VARCHAR), CAST(effective_to AS VARCHAR) "
+                             "FROM industry_adjustments ORDER BY source_row")
+    assert clean.rows() == [("甲", "2030-01-01", "2031-02-28"), ("乙", "2030-01-01", "2032-12-31"),
+                            ("丙", "2030-01-15", "2030-03-15"), ("丁", "2030-01-01", None)]
+
+
+def test_overrides_contract_checks_value_against_field(con):
+    base(con)
+    ok = {"reason": "复核", "decided_by": "教委甲", "decided_at": "2026-06-01T10:00:00+00:00"}
+    outcome = check(con, "overrides", [
+        {"override_id": "1", "major_code": "510201", "school_code": None, "field": "指导类别", "value": "正常",
+         "expires": None, **ok},
+        {"override_id": "2", "major_code": "510201", "school_code": "4111010001", "field": "restriction",
+         "value": "无", "expires": "2027-06", **ok},
+        {"override_id": "3", "major_code": "510201", "field": "warning_level", "value": "紫", **ok},
+        {"override_id": "4", "major_code": "590999", "field": "guidance", "value": "正常", **ok},
+    ])
+    assert outcome.by_rule == {"override_value_matches_field": 1, "major_code.reference": 1}
+    clean = query_frame(con, "SELECT override_id, field, CAST(expires AS VARCHAR) FROM overrides ORDER BY 1")
+    assert clean.rows() == [("1", "guidance", None), ("2", "restriction", "2027-06-30")]
+
+
+def test_override_rule_sql_lists_the_values_scoring_accepts():
+    from data_contracts.engine import ROW_RULES
+    from scoring.overrides import VALUES
+    sql = ROW_RULES["override_value_matches_field"][0]
+    for values in VALUES.values():
+        assert all(f"'{v}'" in sql for v in values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from tests.test_publish import CREATED, HEADERS, MAJORS, PACKAGE, tables
 from warehouse.editions import default_edition, publish_next
@@ -51,3 +52,13 @@ def test_an_older_inbox_never_moves_current_backwards(tmp_path):
         publish(root, tables(MAJORS[:3]), edition="2025")
     assert current_edition(root) == "2026" and not (root / "2025").exists()
     assert publish(root, tables(MAJORS[:3]), edition="2025", explicit=True).edition == "2025"
+
+
+def test_draft_and_final_edition_ids():
+    from warehouse.editions import draft_edition_id, final_edition_id
+
+    assert draft_edition_id("2026") == "2026-draft" == draft_edition_id("2026-draft")
+    assert final_edition_id("2026-draft") == "2026" and final_edition_id("2026-r2-draft") == "2026-r2"
+    for bad in ("2026", "-draft", "2026-draft-x"):
+        with pytest.raises(ValueError, match="不是征求意见稿"):
+            final_edition_id(bad)

@@ -30,6 +30,7 @@ def row(method: str, template: str, path: str, anon: int, a: int, b: int, c: int
 SM, CS, DL = "/school/majors/{major_code}", "/commission/schools/{school_code}", "/downloads/{edition}/{file_name}"
 ASM, ACS = "/api" + SM, "/api" + CS
 CM, CD = "/commission/majors/{major_code}", "/commission/districts/{district}"
+SO, CO = "/school/objections/{objection_id}", "/commission/objections/{objection_id}"
 MATRIX = [
     row("GET", "/signin", "/signin", 200, 200, 200, 200),
     row("POST", "/signin", "/signin", 401, 303, 303, 303),
@@ -78,6 +79,15 @@ MATRIX = [
     row("GET", ACS, f"/api/commission/schools/{SCHOOL_B}", 401, 403, 403, 200),
     row("GET", ACS, f"/api/commission/schools/{UNKNOWN_SCHOOL}", 401, 403, 403, 404),
     row("GET", "/api/openapi.json", "/api/openapi.json", 200, 200, 200, 200),
+    # objections (no review open in this home: filing is refused; no objection exists: every id is 404)
+    row("GET", "/school/objections", "/school/objections", 401, 200, 200, 403),
+    row("POST", "/school/objections", "/school/objections", 401, 400, 400, 403),
+    row("GET", SO, "/school/objections/1", 401, 404, 404, 403),
+    row("GET", SO + "/evidence", "/school/objections/1/evidence", 401, 404, 404, 403),
+    row("GET", "/commission/objections", "/commission/objections?status=待处理", 401, 403, 403, 200),
+    row("GET", CO, "/commission/objections/1", 401, 403, 403, 404),
+    row("GET", CO + "/evidence", "/commission/objections/1/evidence", 401, 403, 403, 404),
+    row("POST", CO + "/decision", "/commission/objections/1/decision", 401, 403, 403, 404),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Tokens: shown once, stored only as SHA-256 hashes, revocable; the `majorwatch token` CLI."""
+"""Tokens: shown once, stored only as SHA-256 hashes, revocable, expiring, only for schools of the current
+edition, audited; the `majorwatch token` CLI."""
 
 from __future__ import annotations
 
@@ -8,8 +9,18 @@ import stat
 
 import pytest
 
-from portal import cli_tokens, tokens
+from portal import cli_tokens, token_rules, tokens
 from portal.tokens import Principal, TokenCache
+from review import audit
+from review.db import open_store
+from tests.portal_fixtures import build_home
+
+
+@pytest.fixture()
+def tmp_path(tmp_path):
+    """A home with a published edition (schools 0110001–0110003), so school tokens can be issued."""
+    build_home(tmp_path)
+    return tmp_path
 
 
 def test_issue_stores_only_the_hash(tmp_path):
@@ -83,14 +94,52 @@ def test_cli_issue_list_revoke_in_chinese(tmp_path, capsys):
     assert "找不到" in capsys.readouterr().err
 
 
-def test_cli_warns_about_a_school_not_in_the_current_edition(tmp_path, capsys):
-    from tests.portal_fixtures import build_home
+def test_cli_refuses_a_school_not_in_the_current_edition(tmp_path, capsys):
+    assert cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "0999999"]) == 1
+    assert "当前版次中没有学校代码 0999999" in capsys.readouterr().err
+    assert [r.school_code for r in tokens.list_tokens(tmp_path)] == []
+    assert cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "0110001", "--days", "30"]) == 0
+    assert "有效期至" in capsys.readouterr().out
 
-    build_home(tmp_path)
-    assert cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "0999999"]) == 0
-    assert "警告" in capsys.readouterr().err
-    assert cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "0110001"]) == 0
-    assert "警告" not in capsys.readouterr().err
+
+def test_school_tokens_need_a_published_edition(tmp_path_factory):
+    empty = tmp_path_factory.mktemp("empty")
+    with pytest.raises(tokens.TokenError, match="尚未发布"):
+        tokens.issue(empty, school="0110001")
+    assert tokens.issue(empty, commission=True)
+
+
+def test_tokens_expire_default_one_year_and_configurable(tmp_path, monkeypatch):
+    from datetime import datetime, timedelta
+
+    token = tokens.issue(tmp_path, school="0110001")
+    record = tokens.list_tokens(tmp_path)[0]
+    span = datetime.fromisoformat(record.expires) - datetime.fromisoformat(record.created)
+    assert span == timedelta(days=365) and not record.expired
+    monkeypatch.setenv(token_rules.VALID_DAYS_ENV, "7")
+    tokens.issue(tmp_path, commission=True)
+    r = tokens.list_tokens(tmp_path)[1]
+    assert datetime.fromisoformat(r.expires) - datetime.fromisoformat(r.created) == timedelta(days=7)
+    cache = TokenCache(tmp_path)
+    assert cache.verify(token) is not None
+    stored = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))
+    stored["tokens"][0]["expires"] = (datetime.now().astimezone() - timedelta(seconds=1)).isoformat()
+    (tmp_path / "tokens.json").write_text(json.dumps(stored), encoding="utf-8")
+    assert tokens.verify(tmp_path, token) is None and cache.verify(token) is None
+    assert tokens.list_tokens(tmp_path)[0].expired
+    with pytest.raises(tokens.TokenError, match="有效天数"):
+        tokens.issue(tmp_path, commission=True, days=0)
+
+
+def test_issue_and_revoke_are_in_the_audit_log(tmp_path):
+    token = tokens.issue(tmp_path, school="0110001", label="教务处", actor="命令行（张三）")
+    token_id = tokens.hash_token(token)[:12]
+    tokens.revoke(tmp_path, token_id)
+    log = audit.entries(open_store(tmp_path))
+    assert [(e.action, e.subject) for e in log] == [("token.issue", f"token:{token_id}"),
+                                                    ("token.revoke", f"token:{token_id}")]
+    assert log[0].actor == "命令行（张三）" and '"school": "0110001"' in log[0].detail
+    assert token not in "".join(e.detail for e in log)
 
 
 def test_cli_refuses_both_roles(tmp_path):

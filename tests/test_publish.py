@@ -347,7 +347,7 @@ def test_changes_list_exactly_the_majors_that_moved(first: publish.EditionResult
     assert got["610105"] == {
         "major_code": "610105", "major_name": "计算机应用技术", "change": "变化", "guidance_old": "优先发展",
         "guidance_new": "重点建设", "warning_level_old": "绿", "warning_level_new": "绿",
-        "restriction_old": "", "restriction_new": "", "reasons": "高精尖产业占比 85%"}
+        "restriction_old": "", "restriction_new": "", "overridden": "", "reasons": "高精尖产业占比 85%"}
     assert (got["0101"]["warning_level_old"], got["0101"]["warning_level_new"]) == ("红", "黄")
     assert got["0101"]["restriction_old"] == got["0101"]["restriction_new"] == "限制招生（全市）"
     assert got["460101"]["restriction_old"] == "停止新设（全市）；限制招生（朝阳区）"
@@ -358,6 +358,19 @@ def test_changes_list_exactly_the_majors_that_moved(first: publish.EditionResult
     assert (got["540101"]["guidance_old"], got["540101"]["guidance_new"]) == ("控制发展", "")
     manifest = json.loads((second.folder / "datapackage.json").read_text(encoding="utf-8"))
     assert manifest["previous_edition"] == "2026"
+
+
+def test_changes_mark_overridden_majors_even_when_nothing_else_moved(
+        first: publish.EditionResult, published: Path) -> None:
+    moved = [("610105", *MAJORS[0][1:4], "重点建设", *MAJORS[0][5:]), *MAJORS[1:]]
+    second = publish_edition(published, "2027", tables(moved), HEADERS, PACKAGE, created=CREATED,
+                             overridden={"610105", "0101"})
+    rows = read_csv(second.folder / "changes.csv")
+    got = {r[0]: dict(zip(publish.CHANGE_HEADERS, r, strict=True)) for r in rows[1:]}
+    assert sorted(got) == ["0101", "610105"]
+    assert (got["610105"]["change"], got["610105"]["overridden"]) == ("变化", "是")
+    assert (got["0101"]["change"], got["0101"]["overridden"]) == ("复核调整", "是")
+    assert rows[0][list(publish.CHANGE_HEADERS).index("overridden")] == "复核调整"
 
 
 # ---------------------------------------------------------------- validation, listing, hashing

@@ -9,12 +9,13 @@ import polars as pl
 import pytest
 
 from scoring.exposure import CATEGORIES, industry_exposure
-from tests.scoring_fixtures import LIST_BAN, adjustments_frame, build
+from tests.scoring_fixtures import AS_OF, LIST_BAN, adjustments_frame, build
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "reference"
 
 
 def _exposure(f, **kw):
+    kw.setdefault("as_of", AS_OF)
     return industry_exposure(f.majors, f.industries, f.major_industry_map, f.industry_adjustments, f.proposed, **kw)
 
 
@@ -118,7 +119,7 @@ def test_chinese_categories_blank_scope_and_effective_date():
     e = _exposure(f.with_(industry_adjustments=adj), as_of=date(2026, 1, 1))
     r = _row(e, "470201")
     assert r["exposure_prohibited"] == pytest.approx(1.0) and r["exposure_high_end"] == 0.0
-    both = _row(_exposure(f.with_(industry_adjustments=adj)), "470201")  # no as_of: same level → both count
+    both = _row(_exposure(f.with_(industry_adjustments=adj), as_of=date(2030, 1, 1)), "470201")  # same level: both
     assert both["exposure_prohibited"] == pytest.approx(1.0) and both["exposure_high_end"] == pytest.approx(1.0)
 
 
@@ -138,7 +139,7 @@ def test_real_gbt4754_tree_resolves_shares():
                         schema_overrides={"weight": pl.Float64})
     adj = adjustments_frame([(LIST_BAN, "prohibited", "1311", "全市"), ("清单", "transforming", "C", "全市"),
                              ("清单", "high_end", "13", "全市")])
-    e = industry_exposure(majors, industries, imap, adj)
+    e = industry_exposure(majors, industries, imap, adj, as_of=AS_OF)
     grain, manuf = _row(e, "490101"), _row(e, "460103")
     assert grain["exposure_prohibited"] == pytest.approx(1 / xiaolei_13)
     assert grain["exposure_high_end"] == pytest.approx(1 - 1 / xiaolei_13)

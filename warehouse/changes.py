@@ -2,11 +2,13 @@
 
 A major is listed when it newly appears in the catalog or the restriction list (新增), is in neither
 any more (移除), or is still listed but its guidance, warning level or restriction changed (变化). ``CHANGE_HEADERS`` gives the
-Chinese header of each column as a person reads the file.
+Chinese header of each column as a person reads the file. Majors whose verdict the commission set by
+an override are marked 是 in 复核调整, and listed (变化类型 复核调整) even when nothing else moved.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import polars as pl
@@ -15,8 +17,9 @@ CHANGE_HEADERS = {
     "major_code": "专业代码", "major_name": "专业名称", "change": "变化类型",
     "guidance_old": "原指导类别", "guidance_new": "新指导类别",
     "warning_level_old": "原预警等级", "warning_level_new": "新预警等级",
-    "restriction_old": "原限制", "restriction_new": "新限制", "reasons": "依据",
+    "restriction_old": "原限制", "restriction_new": "新限制", "overridden": "复核调整", "reasons": "依据",
 }
+OVERRIDDEN = "复核调整"
 REMOVED_REASON = "专业不再出现在目录中"
 FIRST_EDITION = "首版"
 FIRST_EDITION_REASON = "本版为首版，没有上一版可比较；自下一版起，本文件列出指导类别、预警等级或限制发生变化的专业"
@@ -28,20 +31,25 @@ def first_edition_changes() -> pl.DataFrame:
     return pl.DataFrame([row], schema={c: pl.String for c in CHANGE_HEADERS})
 
 
-def compute_changes(old: dict[str, pl.DataFrame] | None, new: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def compute_changes(old: dict[str, pl.DataFrame] | None, new: dict[str, pl.DataFrame],
+                    overridden: Collection[str] = ()) -> pl.DataFrame:
     """One row per major added (新增), removed (移除) or whose guidance, warning level or restriction
-    changed (变化) since the previous edition; empty (header only) when there is none."""
+    changed (变化) since the previous edition, or whose verdict an override set (`overridden`, major
+    codes); empty (header only) when there is none."""
+    overridden = set(overridden)
     rows: list[dict[str, str]] = []
     if old is not None:
         before, after = _major_view(old), _major_view(new)
         for code in sorted(before.keys() | after.keys()):
             was, now = before.get(code), after.get(code)
-            if was and now and all(was[k] == now[k] for k in ("guidance", "warning_level", "restriction")):
+            same = was and now and all(was[k] == now[k] for k in ("guidance", "warning_level", "restriction"))
+            if same and code not in overridden:
                 continue
-            change = "新增" if was is None else "移除" if now is None else "变化"
+            change = "新增" if was is None else "移除" if now is None else OVERRIDDEN if same else "变化"
             was, now = was or {}, now or {}
             row = {"major_code": code, "major_name": now.get("major_name") or was.get("major_name", ""),
-                   "change": change, "reasons": now.get("reasons", REMOVED_REASON)}
+                   "change": change, "reasons": now.get("reasons", REMOVED_REASON),
+                   "overridden": "是" if code in overridden and now else ""}
             for key in ("guidance", "warning_level", "restriction"):
                 row[f"{key}_old"], row[f"{key}_new"] = was.get(key, ""), now.get(key, "")
             rows.append(row)

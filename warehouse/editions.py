@@ -16,6 +16,20 @@ from warehouse.publish import (
 )
 
 MAX_REVISIONS = 99
+DRAFT_SUFFIX = "-draft"
+DRAFT_STATE, FINAL_STATE = "征求意见稿", "正式"  # datapackage.json "state"
+
+
+def draft_edition_id(edition: str) -> str:
+    """The draft (征求意见稿) of an edition: 2026 → 2026-draft."""
+    return edition if edition.endswith(DRAFT_SUFFIX) else edition + DRAFT_SUFFIX
+
+
+def final_edition_id(draft: str) -> str:
+    """The final edition a draft becomes: 2026-draft → 2026 (ValueError for an id that is not a draft)."""
+    if not draft.endswith(DRAFT_SUFFIX) or len(draft) == len(DRAFT_SUFFIX):
+        raise ValueError(f"版次 {draft} 不是征求意见稿（应以 {DRAFT_SUFFIX} 结尾）")
+    return draft[: -len(DRAFT_SUFFIX)]
 
 
 def default_edition(school_majors: pl.DataFrame) -> str:
@@ -36,7 +50,7 @@ def _year(edition: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
-def publish_next(published: Path, edition: str, *, explicit: bool, **kwargs) -> EditionResult:
+def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str = "", **kwargs) -> EditionResult:
     """Publish `edition` and make it the edition in force.
 
     Chosen automatically: an id that is CURRENT with the same content is a no-op; an id already used
@@ -45,7 +59,7 @@ def publish_next(published: Path, edition: str, *, explicit: bool, **kwargs) -> 
     content, put back in force (a roll-back); different content under it is refused.
     """
     if explicit:
-        result = publish_edition(published, edition, **kwargs)
+        result = publish_edition(published, edition + suffix if not edition.endswith(suffix) else edition, **kwargs)
         if current_edition(published) != result.edition:
             make_current(published, result.edition)
         return result
@@ -54,7 +68,7 @@ def publish_next(published: Path, edition: str, *, explicit: bool, **kwargs) -> 
         raise OlderEditionError(
             f"收件箱的数据只到 {int(edition) - 1 if edition.isdigit() else edition} 年，对应版本 {edition}，"
             f"早于现行版本 {current}：未发布，现行版本保持不变。如确需发布旧版，请用 --edition 明确指定版本号")
-    for candidate in [edition, *(f"{edition}-r{n}" for n in range(2, MAX_REVISIONS + 1))]:
+    for candidate in [f"{edition}{suffix}", *(f"{edition}-r{n}{suffix}" for n in range(2, MAX_REVISIONS + 1))]:
         if (published / candidate).exists() and candidate != current:
             continue
         try:
@@ -71,9 +85,10 @@ def publication_package(input_files: pl.DataFrame, contract_results: pl.DataFram
         loaded_on=pl.col("loaded_at").cast(pl.Date).cast(pl.String) if "loaded_at" in input_files.columns
         else pl.lit(None, dtype=pl.String))
     inputs = inputs.select([c for c in [*columns, "loaded_on"] if c in inputs.columns]).sort("input").to_dicts()
+    # the verdict of the ingest that produced each input's rows in the warehouse (its latest check)
     results = contract_results
-    if "run_id" in results.columns:
-        results = results.filter(pl.col("run_id") == run_id)
+    if "checked_at" in results.columns:
+        results = results.sort("checked_at").unique("input", keep="last")
     contracts = []
     keep = ["input", "passed", "severity", "rows_in", "rows_clean", "rows_rejected", "summary"]
     for row in results.select([c for c in keep if c in results.columns]).sort("input").to_dicts():

@@ -45,6 +45,11 @@ class Home:
         return self.root / "tokens.json"
 
     @property
+    def review_exports(self) -> Path:
+        """Where the review store exports the overrides the pipeline reads (review/overrides.csv)."""
+        return self.root / "review"
+
+    @property
     def dagster_home(self) -> Path:
         return self.root / "dagster"
 

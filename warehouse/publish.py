@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -142,11 +142,13 @@ def publish_edition(
     *,
     created: datetime | None = None,
     documents: DocumentWriter | None = None,
+    overridden: Collection[str] = (),
 ) -> EditionResult:
     """Write ``published_dir/<edition>`` (catalog, restriction list, school scores, changes, manifest)
     and make it the edition in force. ``package`` adds the caller's provenance to datapackage.json.
     ``documents`` writes the edition's documents (print-ready XLSX, lists, bulletin, matching report)
-    into the folder before datapackage.json and SHA256SUMS, so they are listed in both."""
+    into the folder before datapackage.json and SHA256SUMS, so they are listed in both; ``overridden``
+    (major codes whose verdict an override set) are marked in changes.csv."""
     validate_edition(edition)
     if set(tables) != set(TABLES):
         raise ValueError(f"发布需要且只接受这些表：{', '.join(TABLES)}；收到：{', '.join(tables)}")
@@ -165,7 +167,8 @@ def publish_edition(
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{edition}-", dir=root))
         try:
             tmp.chmod(0o755)  # mkdtemp's 0700 would hide the edition from a portal run as another user
-            _write_folder(tmp, root, edition, frames, headers, package, created, previous, documents)
+            _write_folder(tmp, root, edition, frames, headers, package, created, previous, documents,
+                          overridden)
             os.rename(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -177,7 +180,8 @@ def publish_edition(
 
 def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.DataFrame],
                   headers: dict[str, dict[str, str]], package: dict, created: datetime,
-                  previous: str | None, documents: DocumentWriter | None = None) -> None:
+                  previous: str | None, documents: DocumentWriter | None = None,
+                  overridden: Collection[str] = ()) -> None:
     if previous and not (root / previous / "datapackage.json").is_file():
         raise FileNotFoundError(f"CURRENT 指向的版次 {previous} 不存在或不完整，无法计算变化；请人工检查 {root}")
     for name, df in frames.items():
@@ -188,7 +192,7 @@ def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.Data
         df.write_parquet(tmp / f"{name}.parquet")
     compared = ("guiding_catalog", "restriction_list")  # what changes.csv compares (not the school scores)
     old = {n: pl.read_parquet(root / previous / f"{n}.parquet") for n in compared} if previous else None
-    changes = compute_changes(old, frames)
+    changes = compute_changes(old, frames, overridden)
     spreadsheet.write_csv(tmp / "changes.csv", changes if old is not None else first_edition_changes(), CHANGE_HEADERS)
     extra: set[str] = set()
     if documents is not None:

@@ -108,7 +108,9 @@ def build_ingest() -> dg.AssetsDefinition:
                 continue
             contract = contracts[name]
             with warehouse.writer() as con:
-                done = ingest_input(con, inbox.folder(), contract, home.raw, context.run.run_id)
+                # the commission's overrides come from the review store's export, every other input from the inbox
+                folder = home.review_exports if name == "overrides" else inbox.folder()
+                done = ingest_input(con, folder, contract, home.raw, context.run.run_id)
                 references = _reference_values(con, contract) if 0 < done.stage.height else {}
                 head = query_frame(con, f"SELECT * FROM {ident(name)} LIMIT 10")  # noqa: S608
             verdict = contract_verdict(contract, done.outcome, done.file, second_opinion(done.stage, contract,

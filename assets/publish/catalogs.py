@@ -6,11 +6,13 @@ import polars as pl
 from assets.charts import PALETTE, bar_chart_md, preview_md, value_counts
 from assets.resources import PolicyFile, Warehouse
 from documents import EditionInfo, edition_date, publish_hook
-from documents.edition import DEFAULT_ISSUER, DRAFT
+from documents.edition import DEFAULT_ISSUER, DRAFT, FINAL
 from scoring.catalog import CHINESE_HEADERS, guiding_catalog, restriction_list
+from scoring.dates import default_as_of
+from scoring.overrides import overridden_majors
 from scoring.palette import WARNING_ORDER
 from warehouse.db import WRITER_POOL
-from warehouse.editions import default_edition, publication_package, publish_next
+from warehouse.editions import DRAFT_SUFFIX, default_edition, publication_package, publish_next
 
 EDITION_TAG = "majorwatch/edition"  # set by `majorwatch run --edition` on the run
 PUBLISH = {"group_name": "publish", "owners": ["team:data"]}
@@ -23,11 +25,14 @@ DOCUMENT_OUTS = {
 
 
 class PublishConfig(dg.Config):
-    """edition: the id to publish, e.g. 2026 or 2026-r2 (empty = the year after the latest data); issuer:
-    who issues the documents."""
+    """edition: the id to publish, e.g. 2026 or 2026-r2 (empty = the year after the latest data); state:
+    征求意见稿 (a draft, published as <id>-draft for objections) or 正式 (the final edition, after review);
+    issuer: who issues the documents; draft_edition: for a final edition, the draft it finalizes."""
 
     edition: str = ""
+    state: str = DRAFT
     issuer: str = DEFAULT_ISSUER
+    draft_edition: str = ""
 
 
 def _changes_md(folder) -> str:
@@ -62,24 +67,33 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
     rules = policy.load()
     catalog = guiding_catalog(majors, major_risk_scores)
     restrictions = restriction_list(major_risk_scores, majors)
-    package = publication_package(input_files, contract_results, context.run.run_id, rules)
+    if config.state not in (DRAFT, FINAL):
+        raise dg.Failure(f"版次状态只能是「{DRAFT}」或「{FINAL}」，收到：{config.state}")
+    as_of = default_as_of(school_majors)
+    package = {**publication_package(input_files, contract_results, context.run.run_id, rules),
+               "state": config.state, "as_of": as_of.isoformat(),
+               **({"draft_edition": config.draft_edition} if config.draft_edition else {})}
     requested = config.edition or context.run.tags.get(EDITION_TAG, "")
     edition = requested or default_edition(school_majors)
     sources = {"industries": industries, "majors": majors, "major_industry_map": major_industry_map,
                "school_majors": school_majors, "schools": schools, "labor_market": labor_market,
                "posting_demand": posting_demand, "industry_adjustments": industry_adjustments,
                "labor_forecasts": labor_forecasts, "forecast_quality": forecast_quality}
-    info = EditionInfo.build(edition, edition_date(school_majors), rules, state=DRAFT, issuer=config.issuer)
+    info = EditionInfo.build(edition, edition_date(school_majors), rules, state=config.state, issuer=config.issuer)
     result = publish_next(
         warehouse.paths.published, edition, explicit=bool(requested),
+        suffix=DRAFT_SUFFIX if config.state == DRAFT else "", overridden=overridden_majors(major_risk_scores),
         tables={"guiding_catalog": catalog, "restriction_list": restrictions,
                 "school_major_scores": school_major_scores},
         headers=CHINESE_HEADERS, package=package, documents=publish_hook(sources, rules, package, info),
     )
-    outcome = f"内容未变，沿用版本 {result.edition}" if result.unchanged else f"已发布版本 {result.edition}"
+    done = f"内容未变，沿用版本 {result.edition}" if result.unchanged else f"已发布版本 {result.edition}"
+    outcome = f"{done}（{config.state}）"
     context.log.info(f"{outcome}: {result.folder}")
     edition_meta = {
         "edition": result.edition,
+        "state": config.state,
+        "as_of": as_of.isoformat(),
         "outcome": outcome,
         "edition_folder": dg.MetadataValue.path(str(result.folder)),
         "changes_since_previous": result.changes,

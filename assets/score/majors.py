@@ -5,8 +5,10 @@ import polars as pl
 
 from assets.charts import PALETTE, bar_chart_md, histogram_md, value_counts
 from assets.resources import PolicyFile
+from scoring.dates import default_as_of
 from scoring.exposure import industry_exposure
 from scoring.forecast_signal import forecast_trend
+from scoring.overrides import apply_major_overrides
 from scoring.palette import WARNING_ORDER
 from scoring.postings_signal import posting_demand as posting_signal
 from scoring.risk import score_majors
@@ -23,10 +25,12 @@ def _or_none(frame: pl.DataFrame) -> pl.DataFrame | None:
 @dg.asset(**SCORE)
 def major_industry_exposure(context: dg.AssetExecutionContext, majors: pl.DataFrame, industries: pl.DataFrame,
                             major_industry_map: pl.DataFrame, industry_adjustments: pl.DataFrame,
-                            proposed_major_industries: pl.DataFrame) -> pl.DataFrame:
-    """每个专业所对应行业在六类产业清单（禁止、限制、调整转型、高精尖、城市服务紧缺、疏解转移）中的占比。"""
+                            proposed_major_industries: pl.DataFrame, school_majors: pl.DataFrame) -> pl.DataFrame:
+    """每个专业所对应行业在六类产业清单（禁止、限制、调整转型、高精尖、城市服务紧缺、疏解转移）中的占比（按版本基准日生效的条目）。"""
+    as_of = default_as_of(school_majors)
     exposure = industry_exposure(majors, industries, major_industry_map, industry_adjustments,
-                                 proposed=_or_none(proposed_major_industries))
+                                 proposed=_or_none(proposed_major_industries), as_of=as_of)
+    context.add_output_metadata({"as_of": as_of.isoformat()})
     context.add_output_metadata({"mapping_source": dg.MetadataValue.json(
         value_counts(exposure, "mapping_source", ["map", "proposed", "none"]))})
     return exposure
@@ -62,12 +66,15 @@ def major_market_signals(
 
 @dg.asset(**SCORE)
 def major_risk_scores(context: dg.AssetExecutionContext, policy: PolicyFile, majors: pl.DataFrame,
-                      major_industry_exposure: pl.DataFrame, major_market_signals: pl.DataFrame) -> pl.DataFrame:
-    """每个专业的风险分值（0–100，各组成部分可解释）、预警等级、指导类别与中文依据。"""
+                      major_industry_exposure: pl.DataFrame, major_market_signals: pl.DataFrame,
+                      school_majors: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
+    """每个专业的风险分值（0–100，各组成部分可解释）、预警等级、指导类别与中文依据；市教委复核调整在规则之后生效。"""
     rules = policy.load()
     scored = score_majors(majors, major_industry_exposure, major_market_signals, rules)
+    scored = apply_major_overrides(scored, _or_none(overrides), default_as_of(school_majors))
     guidance = value_counts(scored, "guidance", list(rules.guidance_precedence))
     context.add_output_metadata({
+        "overridden": int(scored["overridden"].sum()),
         "policy_version": rules.version,
         "policy_sha256": rules.sha256,
         "score_distribution": dg.MetadataValue.md(histogram_md("风险分值分布", scored["risk_score"].to_list())),

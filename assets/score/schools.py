@@ -7,15 +7,18 @@ from assets.charts import PALETTE, bar_chart_md, preview_md, value_counts
 from assets.resources import PolicyFile
 from assets.score.majors import SCORE
 from scoring.catalog import school_major_scores as build_school_scores
+from scoring.dates import default_as_of
+from scoring.overrides import apply_offering_overrides
 from scoring.palette import WARNING_ORDER
 
 
 @dg.asset(**SCORE)
 def school_major_scores(context: dg.AssetExecutionContext, policy: PolicyFile, schools: pl.DataFrame,
                         majors: pl.DataFrame, school_majors: pl.DataFrame,
-                        major_risk_scores: pl.DataFrame) -> pl.DataFrame:
-    """各学校每个专业点的风险分值、预警等级、指导类别，以及本校与全市的招生、就业对比。"""
+                        major_risk_scores: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
+    """各学校每个专业点的风险分值、预警等级、指导类别，以及本校与全市的招生、就业对比（含市教委对专业点的复核调整）。"""
     scores = build_school_scores(schools, majors, school_majors, major_risk_scores, policy.load())
+    scores = apply_offering_overrides(scores, overrides if overrides.height else None, default_as_of(school_majors))
     flagged = scores.filter(pl.col("school_flags") != "") if scores.height else scores
     context.add_output_metadata({
         "schools": scores["school_code"].n_unique() if scores.height else 0,

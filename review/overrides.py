@@ -1,0 +1,100 @@
+"""Override rows in the store: added by an accepted objection, the portal or the CLI; listed, retired and
+exported for the pipeline (the ``overrides`` input contract)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from review.audit import Actor, NotFoundError, ReviewError, now, record
+from review.db import Store
+from review.models import Override
+from scoring.overrides import FIELD_CN, OVERRIDE_SCHEMA, VALUES
+
+EXPORT_FILE = "overrides.csv"
+EXPORT_DIR = "review"  # <home>/review/overrides.csv: the file the pipeline's overrides input reads
+
+
+def export_path(home: Path) -> Path:
+    return Path(home) / EXPORT_DIR / EXPORT_FILE
+
+
+def new_override(s: Session, actor: Actor, major_code: str, school_code: str | None, field: str, value: str,
+                 reason: str, expires: date | None = None, source_edition: str | None = None,
+                 objection_id: int | None = None) -> Override:
+    """Validate and add one override in the session `s` (with its audit entry)."""
+    if not actor.is_commission:
+        raise ReviewError("只有市教委可以设定复核调整。")
+    if field not in VALUES:
+        raise ReviewError(f"调整项应为 {'、'.join(FIELD_CN.values())} 之一。")
+    if value not in VALUES[field]:
+        raise ReviewError(f"{FIELD_CN[field]}只能调整为：{'、'.join(VALUES[field])}（收到「{value or '空'}」）。")
+    if not (reason or "").strip():
+        raise ReviewError("请填写调整理由。")
+    if not (major_code or "").strip():
+        raise ReviewError("请填写专业代码。")
+    row = Override(major_code=major_code.strip(), school_code=(school_code or "").strip() or None, field=field,
+                   value=value, reason=reason.strip(), decided_by=actor.name, decided_at=now(), expires=expires,
+                   retired=False, source_edition=source_edition, objection_id=objection_id)
+    s.add(row)
+    s.flush()
+    record(s, actor, "override.add", f"override:{row.id}", major=row.major_code, school=row.school_code,
+           field=field, value=value, reason=row.reason, expires=expires, objection=objection_id)
+    return row
+
+
+def add_override(store: Store, actor: Actor, major_code: str, field: str, value: str, reason: str,
+                 school_code: str | None = None, expires: date | None = None,
+                 source_edition: str | None = None) -> Override:
+    """A commission decision of its own (not answering an objection)."""
+    with store.session() as s:
+        return new_override(s, actor, major_code, school_code, field, value, reason, expires, source_edition)
+
+
+def retire_override(store: Store, actor: Actor, override_id: int, reason: str = "") -> Override:
+    """Stop an override from applying to the next editions (it stays in the store and the audit log)."""
+    if not actor.is_commission:
+        raise NotFoundError("复核调整")
+    with store.session() as s:
+        row = s.get(Override, override_id)
+        if row is None:
+            raise NotFoundError("复核调整")
+        if row.retired:
+            raise ReviewError(f"复核调整 {override_id} 已停用。")
+        row.retired, row.retired_by, row.retired_at = True, actor.name, now()
+        record(s, actor, "override.retire", f"override:{row.id}", reason=reason)
+    return row
+
+
+def list_overrides(store: Store, include_retired: bool = False, as_of: date | None = None) -> list[Override]:
+    """Overrides, oldest first; without retired ones unless asked; with `as_of`, only those not expired."""
+    q = select(Override).order_by(Override.id)
+    if not include_retired:
+        q = q.where(Override.retired.is_(False))
+    if as_of is not None:
+        q = q.where((Override.expires.is_(None)) | (Override.expires >= as_of))
+    with store.session() as s:
+        return list(s.scalars(q))
+
+
+def overrides_frame(store: Store) -> pl.DataFrame:
+    """Every override not retired, in the ``overrides`` contract's columns (expiry is applied by scoring)."""
+    rows = [{"override_id": str(o.id), "major_code": o.major_code, "school_code": o.school_code, "field": o.field,
+             "value": o.value, "reason": o.reason, "decided_by": o.decided_by,
+             "decided_at": o.decided_at.isoformat(timespec="seconds"), "expires": o.expires}
+            for o in list_overrides(store)]
+    return pl.DataFrame(rows, schema=OVERRIDE_SCHEMA)
+
+
+def export_overrides(store: Store, folder: Path) -> Path:
+    """Write ``overrides.csv`` (UTF-8, contract column names) into `folder` for the pipeline to read."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / EXPORT_FILE
+    tmp = folder / f".{EXPORT_FILE}.tmp"
+    overrides_frame(store).write_csv(tmp)
+    tmp.replace(path)
+    return path

@@ -1,0 +1,91 @@
+"""Review windows: a draft edition opened to objections until a date, then finalized."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import func, select
+
+from review.audit import Actor, ReviewError, now, record
+from review.db import Store
+from review.models import DRAFT, FINAL, PENDING, Objection, ReviewWindow
+
+
+def open_review(store: Store, actor: Actor, edition: str, until: date, today: date | None = None) -> ReviewWindow:
+    """Open (or extend) the review of a draft edition until `until` (inclusive)."""
+    today = today or date.today()
+    if until < today:
+        raise ReviewError(f"征求意见截止日期 {until.isoformat()} 早于今天 {today.isoformat()}。")
+    with store.session() as s:
+        window = s.get(ReviewWindow, edition)
+        if window is not None and window.state == FINAL:
+            raise ReviewError(f"版次 {edition} 已正式发布，不能再征求意见。")
+        if window is None:
+            window = ReviewWindow(edition=edition, state=DRAFT)
+            s.add(window)
+        window.open_until, window.opened_by, window.opened_at, window.closed_at = until, actor.name, now(), None
+        record(s, actor, "review.open", edition, until=until.isoformat())
+    return window
+
+
+def close_review(store: Store, actor: Actor, edition: str) -> ReviewWindow:
+    """End the review now, before its closing date (objections are refused from this moment)."""
+    with store.session() as s:
+        window = s.get(ReviewWindow, edition)
+        if window is None or window.state == FINAL:
+            raise ReviewError(f"版次 {edition} 没有进行中的征求意见。")
+        if window.closed_at is None:
+            window.closed_at = now()
+            record(s, actor, "review.close", edition)
+    return window
+
+
+def get_window(store: Store, edition: str) -> ReviewWindow | None:
+    with store.session() as s:
+        return s.get(ReviewWindow, edition)
+
+
+def is_open(window: ReviewWindow | None, today: date | None = None) -> bool:
+    """Objections are taken while the edition is a draft, today is on or before its closing date and the
+    commission has not closed the review early."""
+    today = today or date.today()
+    return (window is not None and window.state == DRAFT and window.open_until is not None
+            and window.closed_at is None and today <= window.open_until)
+
+
+def state_of(store: Store, edition: str) -> str | None:
+    """征求意见稿 or 正式 as the store knows it: an edition with a review window carries its state, the
+    final edition of a finalized draft is 正式; None for an edition the store never saw (the state its
+    datapackage.json records then holds)."""
+    with store.session() as s:
+        window = s.get(ReviewWindow, edition)
+        if window is not None:
+            return window.state
+        final = s.scalar(select(ReviewWindow).where(ReviewWindow.final_edition == edition))
+        return FINAL if final is not None else None
+
+
+def finalize(store: Store, actor: Actor, draft: str, publish_final: Callable[[str], str],
+             today: date | None = None) -> str:
+    """Issue the final edition of `draft`: refused while the review is open or objections are pending;
+    `publish_final(draft)` (the pipeline) builds the final edition with the overrides and returns its id."""
+    today = today or date.today()
+    window = get_window(store, draft)
+    if window is None:
+        raise ReviewError(f"版次 {draft} 尚未征求意见（先运行 edition open-review）。")
+    if window.state == FINAL:
+        raise ReviewError(f"版次 {draft} 已于此前正式发布为 {window.final_edition}。")
+    if is_open(window, today):
+        raise ReviewError(f"版次 {draft} 的征求意见期到 {window.open_until.isoformat()} 才结束。")
+    with store.session() as s:
+        pending = s.scalar(select(func.count()).select_from(Objection).where(
+            Objection.edition == draft, Objection.status == PENDING))
+    if pending:
+        raise ReviewError(f"版次 {draft} 还有 {pending} 条异议未处理，不能正式发布。")
+    final = publish_final(draft)
+    with store.session() as s:
+        window = s.get(ReviewWindow, draft)
+        window.state, window.final_edition, window.finalized_at = FINAL, final, now()
+        record(s, actor, "edition.finalize", draft, final_edition=final)
+    return final
