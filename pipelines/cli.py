@@ -22,7 +22,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not inbox.is_dir():
         print(f"错误：收件箱文件夹不存在：{inbox}", file=sys.stderr)
         return 2
-    return run_job(home, inbox, edition=args.edition, quiet=args.quiet)
+    return run_job(home, inbox, edition=args.edition, quiet=args.quiet, final=args.final)
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--home", help="主目录（默认 MAJORWATCH_HOME 或 var/）")
     run.add_argument("--sample-scale", type=int, default=1, help="生成示例数据时的规模倍数")
     run.add_argument("--quiet", action="store_true", help="只打印结果摘要")
+    run.add_argument("--final", action="store_true",
+                     help="跳过征求意见，直接发布正式版（默认发布征求意见稿 <版本号>-draft）")
     run.set_defaults(func=_cmd_run)
 
     sample = sub.add_parser("sample", help="写出确定性的示例收件箱")

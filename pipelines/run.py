@@ -32,7 +32,7 @@ def contract_summary(result) -> list[str]:
     return lines
 
 
-def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = False) -> int:
+def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = False, final: bool = False) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
@@ -49,8 +49,10 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
             for run_id in recover_dead_runs(instance, home):
                 print(f"已清理被中断的运行 {run_id}（其进程已不存在）", flush=True)
             print(f"运行 majorwatch_job：收件箱 {inbox}，主目录 {home.root}", flush=True)
-            result = job.execute_in_process(run_config=_run_config(quiet), instance=instance, tags=tags,
-                                            raise_on_error=False)
+            config = _run_config(quiet)
+            if final:  # straight to a final edition, without the draft and its review
+                config["ops"] = {"publish_catalogs": {"config": {"state": "正式"}}}
+            result = job.execute_in_process(run_config=config, instance=instance, tags=tags, raise_on_error=False)
             messages = [] if result.success else failure_messages(instance, result.run_id)
     except HomeBusyError as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -118,7 +118,8 @@ def test_a_ui_launched_run_publishes_and_a_failed_contract_is_named_and_logged(d
     materialization = asset["assetOrError"]["assetMaterializations"][0]
     meta = {e["label"]: e.get("text", e.get("intValue")) for e in materialization["metadataEntries"]}
     assert materialization["runId"] == run_id
-    assert meta["edition"] == "2026" and meta["dagster/row_count"] == 12 and meta["outcome"] == "已发布版本 2026"
+    assert meta["edition"] == "2026-draft" and meta["dagster/row_count"] == 12
+    assert meta["outcome"] == "已发布版本 2026-draft（征求意见稿）" and meta["state"] == "征求意见稿"
 
     frame = pl.read_csv(inbox / "school_majors.csv", infer_schema=False)
     frame.with_columns(pl.when(pl.int_range(pl.len()) == 2).then(pl.lit("-5")).otherwise(pl.col("enrolled"))

@@ -46,7 +46,7 @@ def _sample_edition(home: Path, tmp: Path, request) -> None:
     inbox = request.getfixturevalue("sample_inbox")
     run_home = tmp / "run"
     assert main(["run", "--inbox", str(inbox), "--home", str(run_home), "--edition", "2026", "--quiet"]) == 0
-    shutil.copytree(run_home / "published" / "2026", home / "published" / "2026")
+    shutil.copytree(run_home / "published" / "2026-draft", home / "published" / "2026")
 
 
 @pytest.fixture(scope="module")

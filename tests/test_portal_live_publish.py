@@ -36,7 +36,8 @@ SWITCH_TIMEOUT = 8.0
 
 
 def publish(inbox: Path, home: Path, edition: str) -> int:
-    return main(["run", "--inbox", str(inbox), "--home", str(home), "--edition", edition, "--quiet"])
+    """Publish `edition` as the final edition (the draft state and its review are not what this test is about)."""
+    return main(["run", "--inbox", str(inbox), "--home", str(home), "--edition", edition, "--final", "--quiet"])
 
 
 def changed_inbox(source: Path, target: Path) -> Path:

@@ -47,5 +47,5 @@ def test_a_run_killed_during_the_models_is_cleared_and_the_next_run_succeeds(hom
     with dg.DagsterInstance.get() as instance:
         assert instance.get_run_by_id(left[0].run_id).status == dg.DagsterRunStatus.FAILURE
         assert instance.event_log_storage.get_concurrency_run_ids() == set()
-    assert (home / "published" / "CURRENT").read_text().strip() == "2026"
+    assert (home / "published" / "CURRENT").read_text().strip() == "2026-draft"
     assert not list((home / "published").glob(".tmp-*"))
