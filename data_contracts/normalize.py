@@ -66,7 +66,7 @@ def normalise(frame: pl.DataFrame, contract) -> tuple[pl.DataFrame, list[str]]:
                                                            return_dtype=pl.String))
                     .otherwise(series).alias(col.name)
                 )
-                notes.append(f"{col.name}：{int(wide.sum())} 个单元格的全角字符已改为半角（如“"
+                notes.append(f"{_label(col)}：{int(wide.sum())} 个单元格的全角字符已改为半角（如“"
                              f"{series.filter(wide)[0]}”→“{series.filter(wide)[0].translate(NARROW).strip()}”）")
         if col.allowed:
             frame, note = _normalise_allowed(frame, col)
@@ -83,7 +83,11 @@ def _normalise_allowed(frame: pl.DataFrame, col) -> tuple[pl.DataFrame, list[str
     counts = series.filter(series.is_in(list(mapping))).value_counts(sort=True)
     shown = "、".join(f"“{v}”→“{mapping[v]}”（{n} 处）" for v, n in counts.rows())
     replaced = series.replace(mapping)
-    return frame.with_columns(replaced.alias(col.name)), [f"{col.name}：{shown}"]
+    return frame.with_columns(replaced.alias(col.name)), [f"{_label(col)}：已规范为允许的取值 {shown}"]
+
+
+def _label(col) -> str:
+    return f"{col.aliases[0]}（{col.name}）" if col.aliases else col.name
 
 
 def strip_note(changed: int) -> list[str]:
