@@ -55,6 +55,8 @@ class ContractOutcome:
 
     def message(self) -> str:
         """A Chinese message a person can act on: the first violations with file, row and column."""
+        if self.status == "absent":
+            return f"{self.input}：未提供（可选输入），按无数据处理"
         if self.passed and not self.rows_rejected:
             return f"{self.file}：{self.rows_in} 行全部通过数据契约"
         head = (
@@ -168,12 +170,13 @@ def _checked_references(con, contract: Contract, stg: str) -> tuple[dict[str, st
             skipped.append(f"{col.name} 引用的 {ref_input} 未提供，未检查引用")
             continue
         checked[ref_input] = title
-        ref_rows = con.execute(f"SELECT count({ident(ref_col)}) FROM {ident(ref_input)}").fetchone()[0]  # noqa: S608
+        ref_rows = con.execute(f"SELECT count({ident(ref_col)}) FROM {ident(ref_input)}").fetchall()[0][0]  # noqa: S608
         if ref_rows:
             continue
-        used = con.execute(f"SELECT count({ident(col.name)}) FROM {ident(stg)}").fetchone()[0]  # noqa: S608
+        used = con.execute(f"SELECT count({ident(col.name)}) FROM {ident(stg)}").fetchall()[0][0]  # noqa: S608
         if used:
-            row = con.execute("SELECT file FROM input_files WHERE input = ?", [ref_input]).fetchone()
+            found = con.execute("SELECT file FROM input_files WHERE input = ?", [ref_input]).fetchall()
+            row = found[0] if found else None
             raise InputError(
                 (row[0] if row and row[0] else ref_input),
                 f"{title}（{ref_input}）没有任何合格的数据行，无法核对 {contract.title}中 {used} 行的"

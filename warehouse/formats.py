@@ -93,6 +93,8 @@ def decode_csv(data: bytes, file: str, override: str | None = None) -> tuple[byt
                 return body, "utf-8-sig" if bom else "utf-8", _maybe_gbk(body)
             text = body.decode("gb18030").removeprefix("\ufeff")  # also GB18030's own BOM (84 31 95 33)
         except UnicodeDecodeError as exc:
+            if enc == "utf-8" and not override and _CJK.search(body[: exc.start].decode("utf-8")):
+                _refuse_broken_utf8(data, file, exc.start + (len(UTF8_BOM) if bom else 0))
             errors[enc] = exc
             continue
         notes = ["文件以 UTF-8 BOM 开头，但内容是 GB18030/GBK 编码，已按 GB18030 读取"] if bom else []
@@ -106,6 +108,16 @@ def decode_csv(data: bytes, file: str, override: str | None = None) -> tuple[byt
         file,
         f"无法按 {tried} 解码：内容大体是 {likely}，但第 {offset} 字节（0x{data[offset]:02X}）处不是有效字符，"
         "文件可能已损坏或混用了编码；请用 Excel 或 WPS 另存为“CSV UTF-8”",
+        row=data.count(b"\n", 0, offset) + 1,
+    )
+
+
+def _refuse_broken_utf8(data: bytes, file: str, offset: int) -> None:
+    """Chinese text decoded as UTF-8 up to ``offset``: the file is UTF-8 with a broken spot (often a line
+    pasted from a GBK file), not a GBK file; reading it all as GB18030 would garble every other line."""
+    raise InputError(
+        file, f"文件是 UTF-8 编码，但第 {offset} 字节（0x{data[offset]:02X}）处不是有效的 UTF-8 字符（这一行可能"
+        "来自 GBK 编码的文件，混用了编码）；请用 Excel 或 WPS 另存为“CSV UTF-8”",
         row=data.count(b"\n", 0, offset) + 1,
     )
 

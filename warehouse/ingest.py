@@ -110,7 +110,8 @@ def _check_row_count(con, contract, loaded: LoadedInput, folder: Path) -> None:
                          "本次运行已停止（当前发布的版本不变）")
     share = contract.limits.min_share_of_previous
     accepted = any(s.input == contract.name and s.accept_fewer_rows for s in inbox_sources(folder).values())
-    previous = con.execute("SELECT rows, file FROM input_files WHERE input = ?", [contract.name]).fetchone()
+    found = con.execute("SELECT rows, file FROM input_files WHERE input = ?", [contract.name]).fetchall()
+    previous = found[0] if found else None
     if share and not accepted and previous and previous[0] and rows < share * previous[0]:
         raise InputError(
             loaded.file, f"只有 {rows} 行数据，不到上次运行（{previous[1] or '上次的文件'}，{previous[0]} 行）的 "
