@@ -393,3 +393,12 @@ def test_a_large_declared_unpacked_size_is_refused_before_parsing(tmp_path):
     tiny = replace(MAJORS, limits=replace(MAJORS.limits, unpacked_bytes=1000))
     with pytest.raises(InputError, match="解压后共"):
         read_input(path, tiny)
+
+
+def test_store_raw_stops_at_max_bytes_and_keeps_nothing(tmp_path):
+    from warehouse.raw_store import TooLarge
+
+    src = write(tmp_path, "big.csv", b"x" * (3 << 20))
+    with pytest.raises(TooLarge):
+        store_raw(tmp_path / "raw", "majors", src, file_name="big.csv", max_bytes=1 << 20)
+    assert not [p for p in (tmp_path / "raw" / "majors").iterdir()]

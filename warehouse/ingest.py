@@ -14,7 +14,7 @@ from warehouse.db import replace_table
 from warehouse.errors import InputError
 from warehouse.http_source import fetch
 from warehouse.limits import check_file_size
-from warehouse.raw_store import RawRecord, store_raw
+from warehouse.raw_store import RawRecord, TooLarge, store_raw
 from warehouse.readers import FORMATS, ReadResult, find_input, read_input
 from warehouse.sources import SourceConfig, load_sources
 
@@ -55,6 +55,14 @@ def inbox_sources(folder: Path) -> dict[str, SourceConfig]:
     return sources
 
 
+def _store(raw_dir: Path, contract, path: Path, name: str) -> RawRecord:
+    try:
+        return store_raw(raw_dir, contract.name, path, file_name=name, max_bytes=contract.limits.file_bytes)
+    except TooLarge as exc:  # the file grew after its size was checked
+        raise InputError(name, f"文件在读取时增大到 {exc.size} 字节以上，超过上限 {contract.limits.file_bytes} 字节，"
+                         "未保存；请等文件写完后再运行") from exc
+
+
 def load_input(folder: Path, contract, raw_dir: Path) -> LoadedInput | None:
     """Read `contract`'s input from the inbox (or its configured URL); None when it is not provided.
 
@@ -66,7 +74,7 @@ def load_input(folder: Path, contract, raw_dir: Path) -> LoadedInput | None:
     path = find_input(folder, contract) if folder.is_dir() else None
     if path is not None:
         check_file_size(path, contract.limits, path.name)  # before a byte is copied into raw/
-        raw = store_raw(raw_dir, contract.name, path, file_name=path.name)
+        raw = _store(raw_dir, contract, path, path.name)
         origin, name = path.name, path.name
     else:
         remote = sorted((s for s in sources.values() if s.input == contract.name and s.url), key=lambda s: s.name)
@@ -78,7 +86,7 @@ def load_input(folder: Path, contract, raw_dir: Path) -> LoadedInput | None:
             name = f"{contract.name}.csv"
         fetched = fetch(url, raw_dir / "_http" / contract.name)
         check_file_size(fetched.path, contract.limits, name)
-        raw = store_raw(raw_dir, contract.name, fetched.path, file_name=name)
+        raw = _store(raw_dir, contract, fetched.path, name)
         origin = url
     result = read_input(raw.path, contract, sources=sources, name=name, known_digest=(raw.sha256, raw.bytes))
     return LoadedInput(result=result, raw=raw, origin=origin)
