@@ -202,10 +202,10 @@ def _numbered(body: pl.DataFrame, first: int) -> pl.DataFrame:
 
 
 def _read_xlsx(
-    path: Path, file: str, sheet: str | None, holds_data: Callable[[list], bool], max_rows: int
+    path: Path, file: str, sheet: str | None, is_header: Callable[[list], bool], max_rows: int
 ) -> tuple[list, pl.DataFrame, Sheet]:
     """Header cells (row 1) and positional body of the data sheet (see workbook.py)."""
-    found = read_sheet(path, file, sheet, holds_data, max_rows)
+    found = read_sheet(path, file, sheet, is_header, max_rows)
     rows = found.rows
     width = max(len(r) for r in rows)
     return rows[0] + [None] * (width - len(rows[0])), _numbered(_positional(rows[1:], width), first=2), found

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from data_contracts.normalize import strip_note
+from data_contracts.normalize import strip_note, visible
 from warehouse.errors import InputError
 from warehouse.formats import (
     FORMATS,
@@ -225,7 +225,7 @@ def read_input(
         wanted = "、".join(_label(contract, c) for c in missing)
         raise InputError(
             file,
-            f"缺少必填列：{wanted}。文件中的表头为：{'、'.join(headers) or '（无）'}",
+            f"缺少必填列：{wanted}。文件中的表头为：{'、'.join(visible(h) for h in headers) or '（无）'}",
             column=_label(contract, missing[0]),
         )
     first = [c for c in contract.columns if c in frame.columns]

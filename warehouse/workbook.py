@@ -77,7 +77,10 @@ def _head(ws) -> list[list[str | None]]:
     return [[xlsx_cell_text(v) for v in row] for row in ws.iter_rows(max_row=HEAD_ROWS, values_only=True)]
 
 
-def _choose(book, file: str, wanted: str | None, holds_data: Callable[[list], bool]) -> tuple[object, list[str]]:
+def _choose(book, file: str, wanted: str | None, is_header: Callable[[list], bool]) -> tuple[object, list[str]]:
+    def holds_data(head: list[list]) -> bool:  # the input's header in one of the first rows
+        return any(is_header(row) for row in head)
+
     names = [ws.title for ws in book.worksheets]
     if wanted is not None:
         if wanted not in names:
@@ -91,6 +94,9 @@ def _choose(book, file: str, wanted: str | None, holds_data: Callable[[list], bo
         raise InputError(file, "文件为空（没有可见且有内容的工作表）" + (f"；隐藏的工作表 {'、'.join(hidden)} 不会被读取"
                                                                  if hidden else ""))
     if len(filled) == 1:
+        if hidden and not holds_data(_head(filled[0])):
+            raise InputError(file, f"可见的工作表“{filled[0].title}”没有本输入的表头；隐藏的工作表 {'、'.join(hidden)} "
+                             "不会被读取：若数据在隐藏的工作表中，请取消隐藏并删除多余的工作表")
         return filled[0], notes
     data = [ws for ws in filled if holds_data(_head(ws))]
     if len(data) == 1:
@@ -103,12 +109,12 @@ def _choose(book, file: str, wanted: str | None, holds_data: Callable[[list], bo
     )
 
 
-def read_sheet(path: Path, file: str, wanted: str | None, holds_data: Callable[[list], bool],
+def read_sheet(path: Path, file: str, wanted: str | None, is_header: Callable[[list], bool],
                max_rows: int) -> Sheet:
     """The chosen sheet's rows (trailing empty rows dropped); at most ``max_rows`` + 1 data rows are read."""
     book = _open(path, file)
     try:
-        ws, notes = _choose(book, file, wanted, holds_data)
+        ws, notes = _choose(book, file, wanted, is_header)
         name, member = ws.title, getattr(ws, "_worksheet_path", None)  # the sheet's XML in the ZIP
         rows = []
         for row in ws.iter_rows(values_only=True):

@@ -213,10 +213,10 @@ def _gbk_line(inbox: Path) -> None:
     path.write_bytes(b"\n".join(line.encode("gbk") if i == 6 else line.encode("utf-8") for i, line in enumerate(lines)))
 
 
-from tests.bad_inputs.cases_sheets import spreadsheet_cases, structure_cases  # noqa: E402
+from tests.bad_inputs.cases_sheets import more_cases, spreadsheet_cases, structure_cases  # noqa: E402
 
 CASES: list[Case] = [
     *_cases_contract(), *_cases_references(), *_numbers(), *_content(), *_encodings(),
-    *spreadsheet_cases(), *structure_cases(),
+    *spreadsheet_cases(), *structure_cases(), *more_cases(),
 ]
 __all__ = ["CASES", "Case", "as_xlsx", "keep_rows", "save", "write_xlsx", "zip_bomb"]

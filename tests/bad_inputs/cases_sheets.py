@@ -161,3 +161,28 @@ def structure_cases() -> list:
         _case("optional_header_only", "job_postings", _header_only("job_postings"), "只有表头、没有数据行",
               kind="noted"),
     ]
+
+
+def _data_only_in_hidden_sheet(inbox: Path) -> None:
+    _majors_xlsx(inbox, lambda rows: [("说明", [["数据见下一页"]], "visible"), ("专业目录", rows, "hidden")])
+
+
+def _zero_width_in_header(inbox: Path) -> None:
+    data = frame(inbox, "majors")
+    save(inbox, "majors", data.rename({"专业代码": "专业代码\u200b"}))
+
+
+def _notes_sheet_first(inbox: Path) -> None:
+    notes = [["说明", "本表由教务处整理"], ["更新日期", "2025-12-01"]]
+    _majors_xlsx(inbox, lambda rows: [("说明", notes, "visible"), ("专业目录", rows, "visible")])
+
+
+def more_cases() -> list:
+    return [
+        _case("xlsx_notes_sheet_before_the_data", "majors", _notes_sheet_first,
+              "工作表“专业目录”有本输入的表头，已读取；未读取：说明", file="专业目录.xlsx", kind="noted"),
+        _case("xlsx_data_only_in_a_hidden_sheet", "majors", _data_only_in_hidden_sheet,
+              "隐藏的工作表 专业目录 不会被读取", file="专业目录.xlsx"),
+        _case("header_with_zero_width_space", "majors", _zero_width_in_header, "专业代码⟨U+200B⟩",
+              column="major_code"),
+    ]
