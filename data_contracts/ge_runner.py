@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from data_contracts.normalize import INVISIBLE
-from data_contracts.rules import DATE_RE, INTEGER_LIMIT, NUMBER_TEXT, PERIOD_RE
+from data_contracts.rules import DATE_RE, INTEGER_LIMIT, NUMBER_TEXT, PERIOD_RE, shown_exactly
 from data_contracts.spec import ColumnSpec, Contract
 
 GE_MAX_ROWS = 200_000
@@ -53,7 +53,8 @@ def build_suite(contract: Contract, reference_values: dict[str, list[str]]):
         if col.required:
             suite.add_expectation(e.ExpectColumnToExist(column=col.name))
             suite.add_expectation(e.ExpectColumnValuesToNotBeNull(column=col.name))
-        suite.add_expectation(e.ExpectColumnValuesToNotMatchRegex(column=col.name, regex=INVISIBLE))
+        if shown_exactly(col):
+            suite.add_expectation(e.ExpectColumnValuesToNotMatchRegex(column=col.name, regex=INVISIBLE))
         if col.pattern:
             suite.add_expectation(e.ExpectColumnValuesToMatchRegex(column=col.name, regex=col.pattern))
         if col.allowed:

@@ -13,7 +13,6 @@ from warehouse.db import ident
 
 NUMBER_MANGLED = r"^[0-9]+\.[0-9]+$|^[0-9.]+[eE][+-]?[0-9]+$"
 NUMBER_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
-NOT_FINITE = r"^[+-]?(nan|inf|infinity)$"
 INTEGER_LIMIT = 2**53 - 1  # every integer up to here is exact as a double and fits BIGINT
 DATE_RE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 SERIAL_DATE = r"^[0-9]{5}(\.0+)?$"
@@ -58,9 +57,9 @@ def _fixed(rule: str, pred: str, params: list, reason: str) -> Check:
 
 
 def _code_checks(col: ColumnSpec, c: str) -> list[Check]:
-    clean = f"{c} IS NOT NULL AND NOT regexp_matches({c}, ?)"
+    visible_only = f"NOT regexp_matches({c}, ?)"
     checks = [_fixed(
-        "number_mangled", f"{clean} AND regexp_full_match({c}, ?)", [INVISIBLE, NUMBER_MANGLED],
+        "number_mangled", f"{c} IS NOT NULL AND regexp_full_match({c}, ?) AND {visible_only}", [NUMBER_MANGLED, INVISIBLE],
         "代码被电子表格存成了数字（如 10101.0 或 1.1E+9），前导零可能已丢失；请把该列设为文本格式后重新导出",
     )]
     if col.pattern:
@@ -69,34 +68,40 @@ def _code_checks(col: ColumnSpec, c: str) -> list[Check]:
         reason_params = [x for pattern, reason in col.explain for x in (pattern, f"代码格式不对，{reason}")]
         checks.append((
             "pattern",
-            f"{clean} AND NOT regexp_full_match({c}, ?) AND NOT regexp_full_match({c}, ?)",
-            [INVISIBLE, col.pattern, NUMBER_MANGLED],
+            f"{c} IS NOT NULL AND NOT regexp_full_match({c}, ?) AND NOT regexp_full_match({c}, ?) AND {visible_only}",
+            [col.pattern, NUMBER_MANGLED, INVISIBLE],
             f"CASE {whens} ELSE ? END" if whens else "?", [*reason_params, generic],
         ))
     return checks
 
 
 def _number_checks(col: ColumnSpec, c: str) -> list[Check]:
+    """One regex per cell (the shape); the other rules compare the cast value, finite ones only."""
     kind = "整数" if col.type == "integer" else "数字"
-    num, shape = NUM.format(c=c), f"regexp_full_match({c}, ?)"
-    finite = f"({shape} AND isfinite({num}))"
+    num = NUM.format(c=c)
+    finite = f"isfinite({num})"  # NULL (not selected) for text DuckDB cannot cast
     checks = [
-        _fixed("type", f"{c} IS NOT NULL AND NOT {shape} AND NOT regexp_full_match(lower({c}), ?)",
-               [NUMBER_TEXT, NOT_FINITE], f"应为{kind}"),
-        _fixed("finite", f"{c} IS NOT NULL AND (regexp_full_match(lower({c}), ?) OR ({shape} AND "
-               f"coalesce(NOT isfinite({num}), true)))", [NOT_FINITE, NUMBER_TEXT],
+        _fixed("type", f"{c} IS NOT NULL AND coalesce({finite}, true) AND NOT regexp_full_match({c}, ?)",
+               [NUMBER_TEXT], f"应为{kind}"),
+        _fixed("finite", f"{c} IS NOT NULL AND NOT {finite}", [],
                f"不是有限的数（NaN、无穷大或超出浮点数范围），应为{kind}"),
     ]
     if col.type == "integer":
-        checks.append(_fixed("integer", f"{finite} AND {num} <> floor({num})", [NUMBER_TEXT], "应为整数"))
-        checks.append(_fixed("range", f"{finite} AND abs({num}) > ?", [NUMBER_TEXT, INTEGER_LIMIT],
+        checks.append(_fixed("integer", f"{finite} AND {num} <> floor({num})", [], "应为整数"))
+        checks.append(_fixed("range", f"{finite} AND abs({num}) > ?", [INTEGER_LIMIT],
                              f"数值过大，超出整数范围（绝对值不能超过 {INTEGER_LIMIT}）"))
     if col.min is not None:
         op, word = ("<=", "必须大于") if col.min_exclusive else ("<", "不能小于")
-        checks.append(_fixed("min", f"{finite} AND {num} {op} ?", [NUMBER_TEXT, col.min], f"{word} {col.min:g}"))
+        checks.append(_fixed("min", f"{finite} AND {num} {op} ?", [col.min], f"{word} {col.min:g}"))
     if col.max is not None:
-        checks.append(_fixed("max", f"{finite} AND {num} > ?", [NUMBER_TEXT, col.max], f"不能大于 {col.max:g}"))
+        checks.append(_fixed("max", f"{finite} AND {num} > ?", [col.max], f"不能大于 {col.max:g}"))
     return checks
+
+
+def shown_exactly(col: ColumnSpec) -> bool:
+    """Columns whose exact text matters (codes, closed lists, numbers, dates, required names): a hidden
+    character there is refused. Optional free text (descriptions, notes) may carry one harmlessly."""
+    return col.type != "text" or bool(col.allowed) or col.required
 
 
 def column_checks(col: ColumnSpec, reference_title: str | None) -> list[Check]:
@@ -105,8 +110,9 @@ def column_checks(col: ColumnSpec, reference_title: str | None) -> list[Check]:
     checks: list[Check] = []
     if col.required:
         checks.append(_fixed("required", f"{c} IS NULL", [], "必填，不能为空"))
-    checks.append(_fixed("invisible", f"{c} IS NOT NULL AND regexp_matches({c}, ?)", [INVISIBLE],
-                         "含有看不见的字符（如零宽空格，值中显示为 ⟨U+200B⟩ 这样的记号），请删除后重新导出"))
+    if shown_exactly(col):
+        checks.append(_fixed("invisible", f"{c} IS NOT NULL AND regexp_matches({c}, ?)", [INVISIBLE],
+                             "含有看不见的字符（如零宽空格，值中显示为 ⟨U+200B⟩ 这样的记号），请删除后重新导出"))
     if col.type == "code":
         checks += _code_checks(col, c)
     if col.type in ("integer", "number"):

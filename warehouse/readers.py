@@ -84,11 +84,11 @@ def _clean(headers: list, body: pl.DataFrame, file: str, merged: list[str] = ())
     columns. A column with data but no header, or a header written twice, is an InputError.
     Returns the frame and how many non-blank cells lost surrounding whitespace."""
     cells = [c for c in body.columns if c != ROW]
-    stripped = body.select(
-        ((pl.col(c).str.strip_chars() != pl.col(c)) & (pl.col(c).str.strip_chars() != "")).fill_null(False).sum()
-        for c in cells
+    trimmed = body.select(pl.col(c).str.strip_chars() for c in cells)
+    stripped = trimmed.select(
+        ((pl.col(c).str.len_bytes() != body.get_column(c).str.len_bytes()) & (pl.col(c) != "")).sum() for c in cells
     ).row(0) if cells and body.height else ()
-    body = body.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in cells)
+    body = body.with_columns(trimmed.get_column(c).replace("", None) for c in cells)
     body = body.filter(~pl.all_horizontal(pl.col(c).is_null() for c in cells)) if cells else body
     names: dict[str, str] = {}
     seen: dict[str, tuple[str, int]] = {}
