@@ -3,11 +3,12 @@
 The contract checks (DuckDB SQL) decide what is valid; the reader only makes sure they see the file
 as a person sees it: every cell is text (``pl.String``), blank cells are null, codes are never turned
 into numbers, and every row carries ``_row``, its number as a person counts it (header = row 1).
-How each format is decoded into text is in formats.py; this module finds the inbox file of a contract,
-names the columns by their headers (the source's renames, then the contract's aliases), applies a
-sources.yaml entry and checks that every required column is there.
-Cells are stripped of surrounding whitespace; all-blank cells become null and all-blank rows are
-dropped (their row numbers are skipped, not reused).
+How each format is decoded into text is in formats.py (an XLSX's sheet is chosen in workbook.py, title
+rows above the header are skipped by the rule in header_row.py); this module finds the inbox file of a
+contract, checks the limits (limits.py), names the columns by their headers (the source's renames, then
+the contract's aliases), applies a sources.yaml entry and checks that every required column is there.
+Cells are stripped of surrounding whitespace (counted, so the run can say so); all-blank cells become
+null and all-blank rows are dropped (their row numbers are skipped, not reused).
 """
 
 from __future__ import annotations
