@@ -402,3 +402,12 @@ def test_store_raw_stops_at_max_bytes_and_keeps_nothing(tmp_path):
     with pytest.raises(TooLarge):
         store_raw(tmp_path / "raw", "majors", src, file_name="big.csv", max_bytes=1 << 20)
     assert not [p for p in (tmp_path / "raw" / "majors").iterdir()]
+
+
+def test_a_gbk_line_in_a_utf8_file_is_refused_at_that_line_not_read_as_gb18030(tmp_path):
+    """These bytes also decode as GB18030 (every UTF-8 name garbled): the file is UTF-8 with a broken line."""
+    data = ("occupation_code,occupation_name\n1-01,电子商务\n").encode() + "1-02,种子生产\n".encode("gbk")
+    data.decode("gb18030")  # the trap: a whole-file GB18030 read would succeed
+    with pytest.raises(InputError) as info:
+        read_input(write(tmp_path, "occupations.csv", data), CONTRACTS["occupations"])
+    assert info.value.row == 3 and "UTF-8" in str(info.value) and "混用了编码" in str(info.value)
