@@ -11,48 +11,16 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from data_contracts.spec import ColumnSpec, Contract, load_contracts
+from data_contracts.normalize import visible
+from data_contracts.rules import DATE_SQL, violations_sql
+from data_contracts.spec import Contract, load_contracts
 from warehouse.db import ident, quote_any, table_exists
+from warehouse.errors import InputError
 
-NUMBER_MANGLED = r"^[0-9]+\.[0-9]+$|^[0-9.]+[eE][+-]?[0-9]+$"
-DATE_RE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
-PERIOD_RE = r"^[0-9]{4}(-Q[1-4])?$"
-DATE_SQL = "TRY_STRPTIME({c}, ['%Y-%m-%d', '%Y-%m', '%Y'])::DATE"  # a year or month → its first day
 # An end date given as a year or a month means its last day (the entry still applies then).
 DATE_END_SQL = ("CASE length(trim({c})) WHEN 4 THEN make_date(year(" + DATE_SQL + "), 12, 31) "
                 "WHEN 7 THEN last_day(" + DATE_SQL + ") ELSE " + DATE_SQL + " END")
-
-# Row rules over several columns: fixed SQL owned by the code, named in contracts.yaml.
-ROW_RULES: dict[str, tuple[str, str]] = {
-    # name: (predicate that is TRUE for a violating row, column reported)
-    "level_matches_code": (
-        "regexp_full_match(major_code, '[2-7][0-9]{5}K?') AND level IS NOT NULL AND NOT ("
-        "(substr(major_code, 1, 1) IN ('2', '3') AND level IN ('职业本科', '高职本科', '职教本科')) OR "
-        "(substr(major_code, 1, 1) IN ('4', '5') AND level = '高职专科') OR "
-        "(substr(major_code, 1, 1) IN ('6', '7') AND level = '中职'))",
-        "level",
-    ),
-    "dalei_has_section": (
-        "regexp_full_match(industry_code, '[0-9]{2}') AND "
-        "(parent_code IS NULL OR NOT regexp_full_match(parent_code, '[A-T]'))",
-        "parent_code",
-    ),
-    "employed_le_graduates": (
-        "TRY_CAST(employed AS DOUBLE) > TRY_CAST(graduates AS DOUBLE)", "employed"),
-    "in_field_le_employed": (
-        "TRY_CAST(employed_in_field AS DOUBLE) > TRY_CAST(employed AS DOUBLE)", "employed_in_field"),
-    "exactly_one_code": ("(industry_code IS NULL) = (occupation_code IS NULL)", "industry_code"),
-    # keep in step with scoring.overrides.VALUES (a test checks it)
-    "override_value_matches_field": (
-        "field IS NOT NULL AND value IS NOT NULL AND NOT ("
-        "(field IN ('guidance', '指导类别') AND value IN ('停止新设', '限制', '控制发展', '改造升级', '合作办学', '优先发展', "
-        "'重点建设', '正常')) OR (field IN ('warning_level', '预警等级') AND value IN ('红', '黄', '绿')) OR "
-        "(field IN ('restriction', '限制') AND value IN ('停止新设', '限制招生', '无')))",
-        "value",
-    ),
-    "salary_min_le_max": (
-        "TRY_CAST(salary_min AS DOUBLE) > TRY_CAST(salary_max AS DOUBLE)", "salary_min"),
-}
+STATUS_TEXT = {"absent": "未提供", "empty": "只有表头、没有数据行"}
 
 
 @dataclass
@@ -68,6 +36,9 @@ class ContractOutcome:
     by_rule: dict[str, int] = field(default_factory=dict)
     first: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    status: str = "provided"  # 'provided' | 'absent' (optional input not given) | 'empty' (header only)
+    rejected_kept: int = 0  # violations stored in rejected_rows (at most the contract's limit)
+    meta: dict = field(default_factory=dict)  # what the reader knows: sheet, encoding, normalisations
 
     @property
     def rejected_share(self) -> float:
@@ -87,6 +58,8 @@ class ContractOutcome:
 
     def message(self) -> str:
         """A Chinese message a person can act on: the first violations with file, row and column."""
+        if self.status == "absent":
+            return f"{self.input}：未提供（可选输入），按无数据处理"
         if self.passed and not self.rows_rejected:
             return f"{self.file}：{self.rows_in} 行全部通过数据契约"
         head = (
@@ -100,67 +73,14 @@ class ContractOutcome:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"by_rule": self.by_rule, "first": self.first[:20], "warnings": self.warnings}, ensure_ascii=False
+            {"by_rule": self.by_rule, "first": self.first[:20], "warnings": self.warnings, "status": self.status,
+             "rejected_kept": self.rejected_kept, "rejected_not_kept": self.rejected_not_kept, **self.meta},
+            ensure_ascii=False, default=str,
         )
 
-
-def _header(col: ColumnSpec) -> str:
-    return f"{col.name}（{col.aliases[0]}）" if col.aliases else col.name
-
-
-def _column_checks(col: ColumnSpec, con) -> list[tuple[str, str, list, str]]:
-    """(rule id, predicate, predicate params, Chinese reason) for one column; predicate TRUE = bad cell."""
-    c = ident(col.name)
-    checks: list[tuple[str, str, list, str]] = []
-    if col.required:
-        checks.append(("required", f"{c} IS NULL", [], "必填，不能为空"))
-    if col.type == "code":
-        checks.append((
-            "number_mangled", f"{c} IS NOT NULL AND regexp_full_match({c}, ?)", [NUMBER_MANGLED],
-            "代码被电子表格存成了数字（如 10101.0 或 1.1E+9），前导零可能已丢失；请把该列设为文本格式后重新导出",
-        ))
-        if col.pattern:
-            checks.append((
-                "pattern",
-                f"{c} IS NOT NULL AND NOT regexp_full_match({c}, ?) AND NOT regexp_full_match({c}, ?)",
-                [col.pattern, NUMBER_MANGLED], f"代码格式不对，应为{col.expected or col.pattern}",
-            ))
-    if col.type in ("integer", "number"):
-        kind = "整数" if col.type == "integer" else "数字"
-        checks.append(("type", f"{c} IS NOT NULL AND TRY_CAST({c} AS DOUBLE) IS NULL", [], f"应为{kind}"))
-        if col.type == "integer":
-            checks.append((
-                "integer",
-                f"TRY_CAST({c} AS DOUBLE) IS NOT NULL AND TRY_CAST({c} AS DOUBLE) <> floor(TRY_CAST({c} AS DOUBLE))",
-                [], "应为整数",
-            ))
-        if col.min is not None:
-            op, word = ("<=", "必须大于") if col.min_exclusive else ("<", "不能小于")
-            checks.append(("min", f"TRY_CAST({c} AS DOUBLE) {op} ?", [col.min], f"{word} {col.min:g}"))
-        if col.max is not None:
-            checks.append(("max", f"TRY_CAST({c} AS DOUBLE) > ?", [col.max], f"不能大于 {col.max:g}"))
-    if col.type == "date":
-        checks.append((
-            "date", f"{c} IS NOT NULL AND (NOT regexp_full_match({c}, ?) OR {DATE_SQL.format(c=c)} IS NULL)",
-            [DATE_RE], "应为日期 YYYY-MM-DD、YYYY-MM 或 YYYY",
-        ))
-    if col.type == "period":
-        checks.append(("period", f"{c} IS NOT NULL AND NOT regexp_full_match({c}, ?)", [PERIOD_RE],
-                       "统计期应为 YYYY 或 YYYY-Qn（如 2025-Q3）"))
-    if col.allowed:
-        shown = "、".join(col.allowed)
-        checks.append(("allowed", f"{c} IS NOT NULL AND NOT list_contains(?, {c})", [sorted(col.allowed)],
-                       f"取值不在允许范围内：{shown}"))
-    if col.references:
-        ref_input, ref_col = col.references
-        if reference_available(con, ref_input):
-            checks.append((
-                "reference",
-                f"{c} IS NOT NULL AND {c} NOT IN (SELECT {ident(ref_col)} FROM {ident(ref_input)} "  # noqa: S608
-                f"WHERE {ident(ref_col)} IS NOT NULL)",
-                [], f"在{load_contracts()[ref_input].title}（{ref_input}）中找不到该代码",
-            ))
-    return checks
+    @property
+    def rejected_not_kept(self) -> int:
+        return max(sum(self.by_rule.values()) - self.rejected_kept, 0)
 
 
 def reference_available(con, ref_input: str) -> bool:
@@ -184,42 +104,6 @@ def _normalised_view(con, contract: Contract, stg: str, present: set[str], extra
     view = f"{stg}_n"
     con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(view)} AS SELECT {', '.join(parts)} FROM {ident(stg)}")  # noqa: S608
     return view
-
-
-def violations_sql(con, contract: Contract, view: str, present: set[str]) -> tuple[str, list]:
-    """One UNION ALL query listing (row, col, value, rule, reason) for every bad cell."""
-    selects: list[str] = []
-    params: list = []
-    for col in contract.columns.values():
-        for rule, pred, pred_params, reason in _column_checks(col, con):
-            selects.append(
-                f"SELECT _row AS row, ? AS col, {ident(col.name)} AS value, ? AS rule, ? AS reason "  # noqa: S608
-                f"FROM {ident(view)} WHERE {pred}"
-            )
-            params += [_header(col), f"{col.name}.{rule}", reason, *pred_params]
-    for row_rule in contract.row_rules:
-        pred, column = ROW_RULES[row_rule.name]
-        selects.append(
-            f"SELECT _row AS row, ? AS col, {ident(column)} AS value, ? AS rule, ? AS reason "  # noqa: S608
-            f"FROM {ident(view)} WHERE {pred}"
-        )
-        params += [_header(contract.columns[column]), row_rule.name, row_rule.reason]
-    if "_problem" in present:
-        selects.append(
-            f"SELECT _row, '（整行）', NULL, 'source_problem', _problem FROM {ident(view)} "  # noqa: S608
-            "WHERE _problem IS NOT NULL"
-        )
-    if contract.key:
-        keys = ", ".join(ident(k) for k in contract.key)
-        key_names = "、".join(_header(contract.columns[k]) for k in contract.key)
-        selects.append(
-            f"SELECT _row, ?, concat_ws('|', {keys}), 'duplicate_key', "  # noqa: S608
-            "'与第 ' || first_row || ' 行重复（键：' || ? || '）' FROM ("
-            f"SELECT _row, {keys}, min(_row) OVER (PARTITION BY {keys}) AS first_row FROM {ident(view)}) "
-            "WHERE _row <> first_row"
-        )
-        params += [key_names, key_names]
-    return " UNION ALL ".join(selects), params
 
 
 # Columns derived after the contract: fixed SQL run on the clean table.
@@ -273,48 +157,91 @@ def _clean_select(contract: Contract, view: str, extras: list[str]) -> tuple[str
     return sql, params
 
 
+def _checked_references(con, contract: Contract, stg: str) -> tuple[dict[str, str], list[str]]:
+    """{referenced input: title} for the references that can be checked, and warnings for those that
+    cannot. A referenced input that was provided but has no rows is the cause of every code it would
+    reject: that is an InputError naming the referenced file, not thousands of rejected rows here."""
+    contracts = load_contracts()
+    checked: dict[str, str] = {}
+    skipped: list[str] = []
+    for col in contract.columns.values():
+        if not col.references or col.references[0] == contract.name:
+            continue
+        ref_input, ref_col = col.references
+        title = contracts[ref_input].title if ref_input in contracts else ref_input
+        if not reference_available(con, ref_input):
+            skipped.append(f"{col.name} 引用的 {ref_input} 未提供，未检查引用")
+            continue
+        checked[ref_input] = title
+        ref_rows = con.execute(f"SELECT count({ident(ref_col)}) FROM {ident(ref_input)}").fetchall()[0][0]  # noqa: S608
+        if ref_rows:
+            continue
+        used = con.execute(f"SELECT count({ident(col.name)}) FROM {ident(stg)}").fetchall()[0][0]  # noqa: S608
+        if used:
+            found = con.execute("SELECT file FROM input_files WHERE input = ?", [ref_input]).fetchall()
+            row = found[0] if found else None
+            raise InputError(
+                (row[0] if row and row[0] else ref_input),
+                f"{title}（{ref_input}）没有任何合格的数据行，无法核对 {contract.title}中 {used} 行的"
+                f"“{col.aliases[0] if col.aliases else col.name}”；请先补全或修正{title}文件",
+            )
+    return checked, skipped
+
+
 def run_contract(
-    con: duckdb.DuckDBPyConnection, contract: Contract, stg: str, file: str, run_id: str, sample: int = 50
+    con: duckdb.DuckDBPyConnection, contract: Contract, stg: str, file: str, run_id: str, sample: int = 50,
+    *, input_sha256: str | None = None, status: str = "provided", warnings: list[str] | None = None,
+    meta: dict | None = None,
 ) -> ContractOutcome:
-    """Check the staging table `stg` against `contract`; write rejected_rows, the clean table and the result."""
+    """Check the staging table `stg` against `contract`; write rejected_rows, the clean table and the result.
+
+    Rejected cells are kept per run (with the run id and the input's SHA-256): a later run never
+    deletes an earlier run's, and at most the contract's ``rejected_rows_kept`` are stored (the rest
+    are counted). ``warnings`` and ``meta`` (sheet, normalisations…) from the reader go into the result.
+    """
     present = {r[0] for r in con.execute(f"DESCRIBE {ident(stg)}").fetchall()}  # noqa: S608
     extras = sorted(present - set(contract.columns) - {"_row", "_problem"})
-    safe_extras = extras
-    view = _normalised_view(con, contract, stg, present, safe_extras)
-    sql, params = violations_sql(con, contract, view, present)
+    view = _normalised_view(con, contract, stg, present, extras)
+    checked, skipped = _checked_references(con, contract, stg)
+    sql, params = violations_sql(contract, view, present, checked)
     con.execute("CREATE OR REPLACE TEMP TABLE _violations AS " + sql, params)
     rows_in = con.execute(f"SELECT count(*) FROM {ident(stg)}").fetchone()[0]  # noqa: S608
     rejected = con.execute("SELECT count(DISTINCT row) FROM _violations").fetchone()[0]
     by_rule = dict(con.execute("SELECT rule, count(*) FROM _violations GROUP BY rule ORDER BY rule").fetchall())
     first = [
-        {"row": r, "column": c, "value": v, "rule": ru, "reason": re_}
+        {"row": r, "column": c, "value": visible(v), "rule": ru, "reason": re_}
         for r, c, v, ru, re_ in con.execute(
             "SELECT row, col, value, rule, reason FROM _violations ORDER BY row, col, rule LIMIT ?", [sample]
         ).fetchall()
     ]
-    warnings = [f"未识别的列已原样保留：{'、'.join(extras)}"] if extras else []
-    skipped = [
-        f"{col.name} 引用的 {col.references[0]} 未提供，未检查引用"
-        for col in contract.columns.values()
-        if col.references and col.references[0] != contract.name and not reference_available(con, col.references[0])
-    ]
-    warnings += skipped
-    clean_sql, clean_params = _clean_select(contract, view, safe_extras)
+    notes = list(warnings or [])
+    if status in STATUS_TEXT:
+        notes.insert(0, f"{contract.title}（{contract.name}）{STATUS_TEXT[status]}：相关信号按无数据处理")
+    if extras:
+        notes.append(f"未识别的列已原样保留：{'、'.join(extras)}")
+    notes += skipped
+    keep = contract.limits.rejected_rows_kept
+    clean_sql, clean_params = _clean_select(contract, view, extras)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM rejected_rows WHERE input = ?", [contract.name])
+        con.execute("DELETE FROM rejected_rows WHERE input = ? AND run_id = ?", [contract.name, run_id])
         con.execute(
-            "INSERT INTO rejected_rows SELECT ?, ?, row, col, value, rule, reason, ?, now() FROM _violations "
-            "ORDER BY row",
-            [contract.name, file, run_id],
+            'INSERT INTO rejected_rows (input, file, "row", "column", "value", rule, reason, run_id, loaded_at, '
+            "input_sha256) SELECT ?, ?, row, col, value, rule, reason, ?, now(), ? FROM _violations "
+            "ORDER BY row, col, rule LIMIT ?",
+            [contract.name, file, run_id, input_sha256, keep],
         )
+        kept = min(sum(by_rule.values()), keep)
+        if kept < sum(by_rule.values()):
+            notes.append(f"不合格单元格共 {sum(by_rule.values())} 个，只保存了前 {kept} 个（其余已计数）")
         con.execute(f"CREATE OR REPLACE TABLE {ident(contract.name)} AS " + clean_sql, clean_params)
         for statement in DERIVED_SQL.get(contract.name, []):
             con.execute(statement)
         rows_clean = con.execute(f"SELECT count(*) FROM {ident(contract.name)}").fetchone()[0]  # noqa: S608
         outcome = ContractOutcome(
             input=contract.name, file=file, rows_in=rows_in, rows_clean=rows_clean, rows_rejected=rejected,
-            max_rejected_share=contract.max_rejected_share, by_rule=by_rule, first=first, warnings=warnings,
+            max_rejected_share=contract.max_rejected_share, by_rule=by_rule, first=first, warnings=notes,
+            status=status, rejected_kept=kept, meta=dict(meta or {}),
         )
         con.execute(
             "INSERT OR REPLACE INTO contract_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())",

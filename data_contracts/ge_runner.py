@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from data_contracts.spec import Contract
+from data_contracts.normalize import INVISIBLE
+from data_contracts.rules import DATE_RE, INTEGER_LIMIT, NUMBER_TEXT, PERIOD_RE, shown_exactly
+from data_contracts.spec import ColumnSpec, Contract
 
 GE_MAX_ROWS = 200_000
+DOUBLE_MAX = float(np.finfo(np.float64).max)
 PAIR_RULES = {  # row rule → (column that must be ≥, column that must be ≤)
     "employed_le_graduates": ("graduates", "employed"),
     "in_field_le_employed": ("employed", "employed_in_field"),
@@ -49,15 +53,17 @@ def build_suite(contract: Contract, reference_values: dict[str, list[str]]):
         if col.required:
             suite.add_expectation(e.ExpectColumnToExist(column=col.name))
             suite.add_expectation(e.ExpectColumnValuesToNotBeNull(column=col.name))
+        if shown_exactly(col):
+            suite.add_expectation(e.ExpectColumnValuesToNotMatchRegex(column=col.name, regex=INVISIBLE))
         if col.pattern:
             suite.add_expectation(e.ExpectColumnValuesToMatchRegex(column=col.name, regex=col.pattern))
         if col.allowed:
             suite.add_expectation(e.ExpectColumnValuesToBeInSet(column=col.name, value_set=sorted(col.allowed)))
-        if col.type in ("integer", "number") and (col.min is not None or col.max is not None):
-            suite.add_expectation(e.ExpectColumnValuesToBeBetween(
-                column=f"{col.name}__num", min_value=col.min, max_value=col.max,
-                strict_min=col.min_exclusive,
-            ))
+        if col.type in ("integer", "number"):
+            _number_expectations(suite, e, col)
+        if col.type in ("date", "period"):
+            regex = DATE_RE if col.type == "date" else PERIOD_RE
+            suite.add_expectation(e.ExpectColumnValuesToMatchRegex(column=col.name, regex=regex))
         if col.references and col.name in reference_values:
             suite.add_expectation(
                 e.ExpectColumnValuesToBeInSet(column=col.name, value_set=reference_values[col.name])
@@ -76,6 +82,22 @@ def build_suite(contract: Contract, reference_values: dict[str, list[str]]):
     return suite
 
 
+def _number_expectations(suite, e, col: ColumnSpec) -> None:
+    """Numbers written as numbers (so NaN and inf fail the text), finite and within the column's range
+    (an integer within ±2⁵³), and whole for integers: the engine's type, finite, range, min, max and
+    integer rules."""
+    bound = INTEGER_LIMIT if col.type == "integer" else DOUBLE_MAX
+    low = max(col.min, -bound) if col.min is not None else -bound
+    high = min(col.max, bound) if col.max is not None else bound
+    suite.add_expectation(e.ExpectColumnValuesToMatchRegex(column=col.name, regex=NUMBER_TEXT))
+    suite.add_expectation(e.ExpectColumnValuesToBeBetween(
+        column=f"{col.name}__num", min_value=low, max_value=high,
+        strict_min=col.min_exclusive and col.min is not None,
+    ))
+    if col.type == "integer":
+        suite.add_expectation(e.ExpectColumnValuesToBeBetween(column=f"{col.name}__frac", min_value=0, max_value=0))
+
+
 def prepare(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     """Blank cells as nulls, trimmed text, and a numeric twin of every number column."""
     out = frame.copy()
@@ -86,7 +108,10 @@ def prepare(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
         s = s.map(lambda v: v.strip() or None if isinstance(v, str) else v)
         out[col.name] = s
         if col.type in ("integer", "number"):
-            out[f"{col.name}__num"] = pd.to_numeric(s, errors="coerce")
+            num = pd.to_numeric(s, errors="coerce")
+            out[f"{col.name}__num"] = num
+            if col.type == "integer":
+                out[f"{col.name}__frac"] = num - np.floor(num)
     return out
 
 
@@ -95,8 +120,10 @@ def left_to_duckdb(rows: int) -> GeReport:
     return GeReport(False, True, note=f"{rows} 行超过 {GE_MAX_ROWS} 行：由 DuckDB 计数校验，未经 pandas")
 
 
-def validate(frame: pd.DataFrame, contract: Contract, reference_values: dict[str, list[str]]) -> GeReport:
-    """Validate a staging frame against the contract with great-expectations."""
+def validate(frame: pd.DataFrame, contract: Contract, reference_values: dict[str, list[str]],
+             result_format: str = "SUMMARY") -> GeReport:
+    """Validate a staging frame against the contract with great-expectations (``COMPLETE`` also lists
+    the unexpected rows' positions in each result's ``rows``)."""
     if len(frame) > GE_MAX_ROWS:
         return left_to_duckdb(len(frame))
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -110,7 +137,7 @@ def validate(frame: pd.DataFrame, contract: Contract, reference_values: dict[str
     source = context.data_sources.add_pandas(f"{contract.name}_source")
     batch_def = source.add_dataframe_asset(name=contract.name).add_batch_definition_whole_dataframe("all")
     batch = batch_def.get_batch(batch_parameters={"dataframe": prepare(frame, contract)})
-    result = batch.validate(build_suite(contract, reference_values), result_format="SUMMARY")
+    result = batch.validate(build_suite(contract, reference_values), result_format=result_format)
     rows = []
     for r in result.results:
         kwargs = r.expectation_config.kwargs
@@ -118,8 +145,9 @@ def validate(frame: pd.DataFrame, contract: Contract, reference_values: dict[str
             f"{kwargs.get('column_A')}≥{kwargs.get('column_B')}" if kwargs.get("column_A") else "")
         rows.append({
             "expectation": r.expectation_config.type,
-            "column": str(column).replace("__num", ""),
+            "column": str(column).replace("__num", "").replace("__frac", ""),
             "success": bool(r.success),
             "unexpected_count": int(r.result.get("unexpected_count") or 0) if r.result else 0,
+            "rows": list((r.result or {}).get("unexpected_index_list") or []),
         })
     return GeReport(True, bool(result.success), rows)

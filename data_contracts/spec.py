@@ -31,6 +31,29 @@ class ColumnSpec:
     min_exclusive: bool = False
     references: tuple[str, str] | None = None  # (input, column)
     period_end: bool = False  # a date column naming the LAST day of a year/month ("2030-06" → 2030-06-30)
+    # (pattern, reason): the first sub-pattern a bad code does NOT match (regexp search) says what is wrong
+    explain: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one input may be before it is refused (sizes, rows) and how much of it is kept when it is."""
+
+    file_bytes: int = 512 * 1024**2  # on disk, checked before the bytes are copied into the raw store
+    unpacked_bytes: int = 1024**3  # an XLSX's members as declared in the ZIP directory, before parsing
+    unpacked_ratio: float = 200.0  # declared unpacked size / packed size of any XLSX member
+    rows: int = 5_000_000  # data rows of the file
+    rejected_rows_kept: int = 10_000  # rows stored in rejected_rows per input and run; the rest counted
+    min_share_of_previous: float | None = None  # fewer rows than this share of the previous run's blocks
+
+    @classmethod
+    def parse(cls, raw: dict | None, base: Limits | None = None) -> Limits:
+        values = dict((base or cls()).__dict__)
+        for key, value in (raw or {}).items():
+            if key not in values:
+                raise ContractSpecError(f"unknown limit {key!r}")
+            values[key] = value
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -50,6 +73,7 @@ class Contract:
     max_rejected_share: float
     columns: dict[str, ColumnSpec]
     row_rules: tuple[RowRule, ...] = field(default_factory=tuple)
+    limits: Limits = field(default_factory=Limits)
 
     def aliases(self) -> dict[str, str]:
         """Every accepted header (English name, Chinese alias) → contract column name."""
@@ -94,11 +118,13 @@ def _column(name: str, raw: dict) -> ColumnSpec:
         min_exclusive=bool(raw.get("min_exclusive", False)),
         references=ref,
         period_end=bool(raw.get("period_end", False)),
+        explain=tuple((str(e["pattern"]), str(e["reason"])) for e in raw.get("explain", ())),
     )
 
 
 def parse_contracts(data: dict) -> dict[str, Contract]:
     contracts: dict[str, Contract] = {}
+    limits = Limits.parse(data.get("limits"))
     for name, raw in (data.get("inputs") or {}).items():
         try:
             columns = {col: _column(col, spec) for col, spec in raw["columns"].items()}
@@ -114,6 +140,7 @@ def parse_contracts(data: dict) -> dict[str, Contract]:
                 max_rejected_share=float(raw.get("max_rejected_share", 0.0)),
                 columns=columns,
                 row_rules=rules,
+                limits=Limits.parse(raw.get("limits"), limits),
             )
         except KeyError as exc:
             raise ContractSpecError(f"contract {name}: missing key {exc}") from exc

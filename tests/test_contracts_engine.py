@@ -229,8 +229,55 @@ def test_overrides_contract_checks_value_against_field(con):
 
 
 def test_override_rule_sql_lists_the_values_scoring_accepts():
-    from data_contracts.engine import ROW_RULES
+    from data_contracts.rules import ROW_RULES
     from scoring.overrides import VALUES
     sql = ROW_RULES["override_value_matches_field"][0]
     for values in VALUES.values():
         assert all(f"'{v}'" in sql for v in values)
+
+
+def test_rejected_rows_are_kept_per_run_with_the_input_hash(con):
+    """A later run that re-checks majors never deletes an earlier run's rejections (issue 14, item 8)."""
+    bad = [{"major_code": "10101.0", "major_name": "b", "level": "中职", "category_name": "x"}]
+    stage(con, "majors", bad)
+    run_contract(con, CONTRACTS["majors"], "stg_majors", "majors.csv", "run-A", input_sha256="a" * 64)
+    check(con, "majors", [{"major_code": "610101", "major_name": "b", "level": "中职", "category_name": "x"}])
+    stage(con, "majors", bad)
+    run_contract(con, CONTRACTS["majors"], "stg_majors", "majors.csv", "run-B", input_sha256="b" * 64)
+    kept = query_frame(con, 'SELECT run_id, input_sha256, "row" FROM rejected_rows ORDER BY run_id').rows()
+    assert kept == [("run-A", "a" * 64, 2), ("run-B", "b" * 64, 2)]
+
+
+def test_stored_rejections_are_capped_and_the_rest_counted(con):
+    from dataclasses import replace
+
+    contract = replace(CONTRACTS["majors"], limits=replace(CONTRACTS["majors"].limits, rejected_rows_kept=3))
+    stage(con, "majors", [{"major_code": f"9{i:05d}", "major_name": "b", "level": "中职", "category_name": "x"}
+                          for i in range(10)])
+    outcome = run_contract(con, contract, "stg_majors", "majors.csv", "run-1")
+    assert outcome.rows_rejected == 10 and outcome.rejected_kept == 3 and outcome.rejected_not_kept == 7
+    assert query_frame(con, "SELECT count(*) AS n FROM rejected_rows")["n"][0] == 3
+    assert any("只保存了前 3 个" in w for w in outcome.warnings)
+
+
+def test_999999_is_told_which_rule_it_breaks(con):
+    outcome = check(con, "majors", [{"major_code": "999999", "major_name": "b", "level": "中职", "category_name": "x"}])
+    reason = outcome.first[0]["reason"]
+    assert "首位应为2–7" in reason and "应为6位数字" not in reason
+
+
+def test_an_old_home_gets_the_input_hash_column(tmp_path):
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute('CREATE TABLE rejected_rows (input VARCHAR, file VARCHAR, "row" BIGINT, "column" VARCHAR, '
+                '"value" VARCHAR, rule VARCHAR, reason VARCHAR, run_id VARCHAR, loaded_at TIMESTAMP)')
+    old.close()
+    con = connect(path)
+    try:
+        stage(con, "majors", [{"major_code": "10101.0", "major_name": "b", "level": "中职", "category_name": "x"}])
+        run_contract(con, CONTRACTS["majors"], "stg_majors", "majors.csv", "run-1", input_sha256="c" * 64)
+        assert query_frame(con, "SELECT input_sha256 FROM rejected_rows").rows() == [("c" * 64,)]
+    finally:
+        con.close()

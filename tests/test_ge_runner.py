@@ -40,3 +40,70 @@ def test_large_inputs_are_left_to_duckdb():
     frame = pd.DataFrame({"school_code": ["4111010001"] * (GE_MAX_ROWS + 1)})
     report = validate(frame, SCHOOL_MAJORS, {})
     assert not report.ran and "DuckDB" in report.note
+
+
+# --- the two validators agree on numbers, finiteness, ranges, dates and invisible characters ---
+
+import polars as pl  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from data_contracts.engine import run_contract  # noqa: E402
+from data_contracts.spec import parse_contracts  # noqa: E402
+from warehouse.db import connect, replace_table  # noqa: E402
+
+PARITY = parse_contracts({"inputs": {"t": {"title": "T", "stems": ["t"], "columns": {
+    "n": {"type": "integer", "min": 0, "max": 100000}, "x": {"type": "number", "min": 0, "min_exclusive": True},
+    "k": {"type": "code", "pattern": "^[0-9]{3}$"}, "d": {"type": "date"}, "p": {"type": "period"}}}}})["t"]
+TRICKY = ["5", "-3", "3.0", "3.5", "1e3", "1E+3", ".5", "5.", "+5", "NaN", "nan", "-NaN", "inf", "-inf", "Infinity",
+          "1e30", "1e999", "-1e400", "9007199254740991", "9007199254740993", "1,000", "1_000", "0x10", "abc", "５",
+          "5 5", "١٢", "²", "0", "100000", "100001", None]
+
+
+def _engine_rows(tmp_path, columns: dict[str, list]) -> set[int]:
+    frame = pl.DataFrame(columns, schema={k: pl.String for k in columns}).with_row_index("_row", offset=2)
+    con = connect(tmp_path / "parity.duckdb")
+    try:
+        replace_table(con, "stg_t", frame.with_columns(pl.col("_row").cast(pl.Int64)))
+        run_contract(con, PARITY, "stg_t", "t.csv", "run-1")
+        return {r[0] - 2 for r in con.execute('SELECT DISTINCT "row" FROM rejected_rows').fetchall()}
+    finally:
+        con.close()
+
+
+def _ge_rows(columns: dict[str, list]) -> set[int]:
+    report = validate(pd.DataFrame(columns), PARITY, {}, result_format="COMPLETE")
+    return {i for r in report.results for i in r["rows"]}
+
+
+def test_engine_and_ge_reject_the_same_tricky_numbers(tmp_path):
+    # rows 0..m-1: the tricky value as an integer; rows m..2m-1: as a (strictly positive) number
+    m = len(TRICKY)
+    columns = {"n": TRICKY + ["1"] * m, "x": ["1"] * m + TRICKY}
+    engine = _engine_rows(tmp_path, columns)
+    assert engine == _ge_rows(columns)
+    bad_as_integer = {"-3", "3.5", "NaN", "nan", "-NaN", "inf", "-inf", "Infinity", "1e30", "1e999", "-1e400",
+                      "9007199254740991", "9007199254740993", "1,000", "1_000", "0x10", "abc", "５", "5 5", "١٢",
+                      "²", "100001", ".5"}
+    assert {TRICKY[i] for i in engine if i < m} == bad_as_integer
+    assert {TRICKY[i - m] for i in engine if i >= m} == (bad_as_integer - {"3.5", ".5", "100001", "9007199254740991",
+                                                                            "9007199254740993", "1e30"}) | {"0"}
+
+
+def test_engine_and_ge_reject_the_same_codes_dates_and_invisible_characters(tmp_path):
+    columns = {
+        "k": ["123", "123\u200b", "12", "\ufeff123", "123", "1\u00ad23", "001"],
+        "d": ["2025-01-31", "2025-02-30", "44593.0", "2025", "2025-1", "2025-01", None],
+        "p": ["2025-Q1", "2025-Q5", "2025", "2025Q1", None, "2025-Q4", "2025-Q2\u200b"],
+    }
+    engine = _engine_rows(tmp_path, columns)
+    assert engine == _ge_rows(columns) == {1, 2, 3, 4, 5, 6}
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789.eE+-nafiINF ,", max_size=8)),
+                min_size=40, max_size=40))
+def test_engine_and_ge_agree_on_any_number_text(tmp_path, values):
+    """Whatever a person types into a number column, the two validators refuse the same rows."""
+    columns = {"n": values, "x": values[::-1]}
+    assert _engine_rows(tmp_path, columns) == _ge_rows(columns)

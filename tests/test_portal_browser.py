@@ -80,6 +80,14 @@ def browser():
         chromium.close()
 
 
+def sign_in(page, base: str, token: str) -> None:
+    """Sign in through the form, as a person does (the cookie then carries the session)."""
+    page.goto(f"{base}/")
+    assert page.url.endswith("/signin")
+    page.fill("#token", token)
+    page.click("#signin")
+
+
 def new_page(browser, site, who: str | None, width: int = 1366, height: int = 768):
     base, _, creds, _ = site
     context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": width, "height": height})

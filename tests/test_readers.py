@@ -355,3 +355,59 @@ def test_gbk_text_that_is_also_valid_utf8_gets_a_warning(tmp_path):
     result = read_input(path, INDUSTRIES)
     assert result.encoding == "utf-8" and any("GBK" in w for w in result.warnings)
     assert not read_input(write(tmp_path, "industries.csv", "code,name,parent\n01,农业,A\n"), INDUSTRIES).warnings
+
+
+def test_a_csv_title_row_is_skipped_by_rule_and_rows_keep_their_numbers(tmp_path):
+    result = read_input(write(tmp_path, "majors.csv", "2025年专业目录\n" + HEADER + ROWS), MAJORS)
+    assert codes(result) == ["610101", "520101K"]
+    assert result.frame.get_column("_row").to_list() == [3, 4]
+    assert any("第 1 行是标题行" in w for w in result.warnings)
+
+
+def test_a_lone_title_row_without_a_header_below_is_named(tmp_path):
+    with pytest.raises(InputError) as info:
+        read_input(write(tmp_path, "majors.csv", "2025年专业目录\na,b,c,d\n1,2,3,4\n"), MAJORS)
+    assert info.value.row == 1 and "像是标题行" in str(info.value)
+
+
+def test_the_only_visible_sheet_is_read_and_recorded(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本工作簿第二页为数据"])
+    book.active.sheet_state = "hidden"
+    data = book.create_sheet("数据")
+    for row in [["专业代码", "专业名称", "层次", "专业大类"], ["610101", "种子生产技术", "中职", "农林牧渔大类"]]:
+        data.append(row)
+    path = tmp_path / "majors.xlsx"
+    book.save(path)
+    result = read_input(path, MAJORS)
+    assert result.sheet == "数据" and codes(result) == ["610101"]
+    assert any("隐藏的工作表：说明" in w for w in result.warnings)
+
+
+def test_a_large_declared_unpacked_size_is_refused_before_parsing(tmp_path):
+    from dataclasses import replace
+
+    path = tmp_path / "majors.xlsx"
+    path.write_bytes(_xlsx_bytes([["专业代码", "专业名称", "层次", "专业大类"], ["610101", "x", "中职", "y"]]))
+    tiny = replace(MAJORS, limits=replace(MAJORS.limits, unpacked_bytes=1000))
+    with pytest.raises(InputError, match="解压后共"):
+        read_input(path, tiny)
+
+
+def test_store_raw_stops_at_max_bytes_and_keeps_nothing(tmp_path):
+    from warehouse.raw_store import TooLarge
+
+    src = write(tmp_path, "big.csv", b"x" * (3 << 20))
+    with pytest.raises(TooLarge):
+        store_raw(tmp_path / "raw", "majors", src, file_name="big.csv", max_bytes=1 << 20)
+    assert not [p for p in (tmp_path / "raw" / "majors").iterdir()]
+
+
+def test_a_gbk_line_in_a_utf8_file_is_refused_at_that_line_not_read_as_gb18030(tmp_path):
+    """These bytes also decode as GB18030 (every UTF-8 name garbled): the file is UTF-8 with a broken line."""
+    data = ("occupation_code,occupation_name\n1-01,电子商务\n").encode() + "1-02,种子生产\n".encode("gbk")
+    data.decode("gb18030")  # the trap: a whole-file GB18030 read would succeed
+    with pytest.raises(InputError) as info:
+        read_input(write(tmp_path, "occupations.csv", data), CONTRACTS["occupations"])
+    assert info.value.row == 3 and "UTF-8" in str(info.value) and "混用了编码" in str(info.value)

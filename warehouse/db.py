@@ -19,8 +19,10 @@ CREATE TABLE IF NOT EXISTS input_files (
 );
 CREATE TABLE IF NOT EXISTS rejected_rows (
     input VARCHAR, file VARCHAR, "row" BIGINT, "column" VARCHAR, "value" VARCHAR, rule VARCHAR,
-    reason VARCHAR, run_id VARCHAR, loaded_at TIMESTAMP
+    reason VARCHAR, run_id VARCHAR, loaded_at TIMESTAMP, input_sha256 VARCHAR
 );
+-- rejected rows are kept per run (run_id, input_sha256); homes made before that get the column
+ALTER TABLE rejected_rows ADD COLUMN IF NOT EXISTS input_sha256 VARCHAR;
 CREATE TABLE IF NOT EXISTS contract_results (
     input VARCHAR PRIMARY KEY, run_id VARCHAR, passed BOOLEAN, severity VARCHAR, rows_in BIGINT,
     rows_clean BIGINT, rows_rejected BIGINT, summary VARCHAR, checked_at TIMESTAMP

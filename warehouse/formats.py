@@ -4,10 +4,10 @@ and a positional body of faithful text (``c0, c1, …`` as ``pl.String``, plus `
 - CSV: the encoding is detected and recorded (UTF-8 BOM → ``utf-8-sig``; strict UTF-8 → ``utf-8``;
   strict GB18030, which contains GBK → ``gb18030``), never guessed: undecodable bytes are an error
   naming the row and byte offset. Comma, tab or semicolon separated (sniffed on the header line).
-- XLSX: first sheet, header in row 1, cells as text. A number cell is rendered the way a spreadsheet
-  number looks to a machine (``610105.0``, ``str(float)`` otherwise), so the contract's code patterns
-  reject codes that a spreadsheet turned into numbers, and integer columns still accept ``3.0``.
-  Date cells become ``YYYY-MM-DD``.
+- XLSX: the visible data sheet (see workbook.py), cells as text. A number cell is rendered the way a
+  spreadsheet number looks to a machine (``610105.0``, ``str(float)`` otherwise), so the contract's code
+  patterns reject codes that a spreadsheet turned into numbers, and integer columns still accept
+  ``3.0``. Date cells become ``YYYY-MM-DD``.
 - Parquet: every column cast to text (ints ``610105``, floats ``610105.0``).
 Content that is not what the extension says (e.g. a web page saved as ``.xlsx``) is an InputError.
 """
@@ -15,16 +15,18 @@ Content that is not what the extension says (e.g. a web page saved as ``.xlsx``)
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-import openpyxl
 import polars as pl
 
 from warehouse.errors import InputError
 from warehouse.sources import ROW
+from warehouse.workbook import HEAD_ROWS, Sheet, read_sheet, xlsx_cell_text
+
+__all__ = ["FORMATS", "Sheet", "decode_csv", "sniff", "xlsx_cell_text"]
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -91,6 +93,8 @@ def decode_csv(data: bytes, file: str, override: str | None = None) -> tuple[byt
                 return body, "utf-8-sig" if bom else "utf-8", _maybe_gbk(body)
             text = body.decode("gb18030").removeprefix("\ufeff")  # also GB18030's own BOM (84 31 95 33)
         except UnicodeDecodeError as exc:
+            if enc == "utf-8" and not override and _CJK.search(body[: exc.start].decode("utf-8")):
+                _refuse_broken_utf8(data, file, exc.start + (len(UTF8_BOM) if bom else 0))
             errors[enc] = exc
             continue
         notes = ["文件以 UTF-8 BOM 开头，但内容是 GB18030/GBK 编码，已按 GB18030 读取"] if bom else []
@@ -104,6 +108,16 @@ def decode_csv(data: bytes, file: str, override: str | None = None) -> tuple[byt
         file,
         f"无法按 {tried} 解码：内容大体是 {likely}，但第 {offset} 字节（0x{data[offset]:02X}）处不是有效字符，"
         "文件可能已损坏或混用了编码；请用 Excel 或 WPS 另存为“CSV UTF-8”",
+        row=data.count(b"\n", 0, offset) + 1,
+    )
+
+
+def _refuse_broken_utf8(data: bytes, file: str, offset: int) -> None:
+    """Chinese text decoded as UTF-8 up to ``offset``: the file is UTF-8 with a broken spot (often a line
+    pasted from a GBK file), not a GBK file; reading it all as GB18030 would garble every other line."""
+    raise InputError(
+        file, f"文件是 UTF-8 编码，但第 {offset} 字节（0x{data[offset]:02X}）处不是有效的 UTF-8 字符（这一行可能"
+        "来自 GBK 编码的文件，混用了编码）；请用 Excel 或 WPS 另存为“CSV UTF-8”",
         row=data.count(b"\n", 0, offset) + 1,
     )
 
@@ -145,13 +159,23 @@ def _csv_rows_slow(utf8: bytes, sep: str, file: str) -> list[list[str | None]]:
         rows.extend(list(record) for record in reader)
     except csv.Error as exc:
         raise InputError(file, f"CSV 格式错误（{exc}），请检查引号是否成对", row=len(rows) + 1) from exc
-    width = len(rows[0])
+    if not rows:
+        raise InputError(file, "文件为空（没有表头）")
+    width = _width(rows)
     for i, record in enumerate(rows[1:], start=2):
         if any(c.strip() for c in record[width:]):
             raise InputError(
                 file, f"该行有 {len(record)} 个字段，多于表头的 {width} 列（可能有未加引号的逗号）", row=i
             )
     return rows
+
+
+def _width(rows: list[list]) -> int:
+    """The header's width; a title row (one filled cell) above the header is narrower than the table,
+    so then the widest of the first rows counts (header_row.py decides what the title row is)."""
+    if sum(1 for c in rows[0] if c and c.strip()) <= 1:
+        return max(len(r) for r in rows[:HEAD_ROWS])
+    return len(rows[0])
 
 
 def _read_csv(data: bytes, file: str, override: str | None) -> tuple[list, pl.DataFrame, str, list[str]]:
@@ -168,7 +192,8 @@ def _read_csv(data: bytes, file: str, override: str | None) -> tuple[list, pl.Da
         body = raw.slice(1).rename({c: f"c{i}" for i, c in enumerate(raw.columns)})
     except pl.exceptions.PolarsError:
         rows = _csv_rows_slow(utf8, sep, file)
-        headers, body = rows[0], _positional(rows[1:], len(rows[0]))
+        width = _width(rows)
+        headers, body = rows[0] + [None] * (width - len(rows[0])), _positional(rows[1:], width)
     return headers, _numbered(body, first=2), encoding, notes
 
 
@@ -176,42 +201,14 @@ def _numbered(body: pl.DataFrame, first: int) -> pl.DataFrame:
     return body.with_columns(pl.int_range(first, body.height + first, dtype=pl.Int64).alias(ROW))
 
 
-def xlsx_cell_text(value: object) -> str | None:
-    """A spreadsheet cell as text: numbers as a machine sees them (``610105.0``), dates ISO."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return str(float(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(path: Path, file: str) -> tuple[list, pl.DataFrame]:
-    """Header cells and positional body of the first sheet (header = row 1)."""
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a ZIP that is not a workbook, a damaged or encrypted file
-        raise InputError(
-            file, f"无法作为 XLSX 打开（{type(exc).__name__}），请用 Excel 重新另存为 .xlsx"
-        ) from exc
-    try:
-        rows = [
-            [xlsx_cell_text(v) for v in row]
-            for row in book.worksheets[0].iter_rows(min_row=1, values_only=True)
-        ]
-    finally:
-        book.close()
-    while rows and not any(c is not None and str(c).strip() for c in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise InputError(file, "文件为空（第一个工作表没有内容）")
+def _read_xlsx(
+    path: Path, file: str, sheet: str | None, is_header: Callable[[list], bool], max_rows: int
+) -> tuple[list, pl.DataFrame, Sheet]:
+    """Header cells (row 1) and positional body of the data sheet (see workbook.py)."""
+    found = read_sheet(path, file, sheet, is_header, max_rows)
+    rows = found.rows
     width = max(len(r) for r in rows)
-    return rows[0] + [None] * (width - len(rows[0])), _numbered(_positional(rows[1:], width), first=2)
+    return rows[0] + [None] * (width - len(rows[0])), _numbered(_positional(rows[1:], width), first=2), found
 
 
 def _read_parquet(path: Path, file: str) -> tuple[list, pl.DataFrame]:
@@ -226,13 +223,3 @@ def _read_parquet(path: Path, file: str) -> tuple[list, pl.DataFrame]:
     headers = list(frame.columns)
     body = frame.select(pl.col(c).cast(pl.String).alias(f"c{i}") for i, c in enumerate(headers))
     return headers, _numbered(body, first=2)
-
-
-def _letter(index: int) -> str:
-    """Spreadsheet column letter of a 0-based column index (0 → A, 26 → AA)."""
-    text = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        text = chr(65 + rem) + text
-    return text

@@ -9,10 +9,12 @@ from urllib.parse import urlparse
 import polars as pl
 
 from data_contracts.engine import ContractOutcome, run_contract
+from data_contracts.normalize import normalise
 from warehouse.db import replace_table
 from warehouse.errors import InputError
 from warehouse.http_source import fetch
-from warehouse.raw_store import RawRecord, store_raw
+from warehouse.limits import check_file_size
+from warehouse.raw_store import RawRecord, TooLarge, store_raw
 from warehouse.readers import FORMATS, ReadResult, find_input, read_input
 from warehouse.sources import SourceConfig, load_sources
 
@@ -39,7 +41,8 @@ class LoadedInput:
         return {
             "provided": True, "sha256": self.raw.sha256, "bytes": self.raw.bytes, "format": self.result.format,
             "encoding": self.result.encoding, "raw_path": str(self.raw.path), "source": self.result.source,
-            "origin": self.origin, "realigned": self.result.realigned,
+            "origin": self.origin, "realigned": self.result.realigned, "sheet": self.result.sheet,
+            "notes": list(self.result.warnings),
         }
 
 
@@ -52,6 +55,14 @@ def inbox_sources(folder: Path) -> dict[str, SourceConfig]:
     return sources
 
 
+def _store(raw_dir: Path, contract, path: Path, name: str) -> RawRecord:
+    try:
+        return store_raw(raw_dir, contract.name, path, file_name=name, max_bytes=contract.limits.file_bytes)
+    except TooLarge as exc:  # the file grew after its size was checked
+        raise InputError(name, f"文件在读取时增大到 {exc.size} 字节以上，超过上限 {contract.limits.file_bytes} 字节，"
+                         "未保存；请等文件写完后再运行") from exc
+
+
 def load_input(folder: Path, contract, raw_dir: Path) -> LoadedInput | None:
     """Read `contract`'s input from the inbox (or its configured URL); None when it is not provided.
 
@@ -62,7 +73,8 @@ def load_input(folder: Path, contract, raw_dir: Path) -> LoadedInput | None:
     sources = inbox_sources(folder)
     path = find_input(folder, contract) if folder.is_dir() else None
     if path is not None:
-        raw = store_raw(raw_dir, contract.name, path, file_name=path.name)
+        check_file_size(path, contract.limits, path.name)  # before a byte is copied into raw/
+        raw = _store(raw_dir, contract, path, path.name)
         origin, name = path.name, path.name
     else:
         remote = sorted((s for s in sources.values() if s.input == contract.name and s.url), key=lambda s: s.name)
@@ -73,7 +85,8 @@ def load_input(folder: Path, contract, raw_dir: Path) -> LoadedInput | None:
         if Path(name).suffix.lower() not in FORMATS:
             name = f"{contract.name}.csv"
         fetched = fetch(url, raw_dir / "_http" / contract.name)
-        raw = store_raw(raw_dir, contract.name, fetched.path, file_name=name)
+        check_file_size(fetched.path, contract.limits, name)
+        raw = _store(raw_dir, contract, fetched.path, name)
         origin = url
     result = read_input(raw.path, contract, sources=sources, name=name, known_digest=(raw.sha256, raw.bytes))
     return LoadedInput(result=result, raw=raw, origin=origin)
@@ -87,12 +100,32 @@ def empty_stage(contract) -> pl.DataFrame:
 
 @dataclass
 class Ingested:
-    """One input after ingest: the staging frame, the contract's outcome and the file's provenance."""
+    """One input after ingest: the staging frame, the contract's outcome and the file's provenance.
+    ``file_meta`` says what a run summary and datapackage.json should say about the file: status
+    ('provided' | 'absent' | 'empty'), sheet read, encoding, notes (title rows skipped, cells normalised)."""
 
     stage: pl.DataFrame
     outcome: ContractOutcome
     file: str
     file_meta: dict
+
+
+def _check_row_count(con, contract, loaded: LoadedInput, folder: Path) -> None:
+    """A required input with no rows, or with far fewer than the previous run's, blocks the run."""
+    rows = loaded.frame.height
+    if rows == 0:
+        raise InputError(loaded.file, f"只有表头，没有数据行；「{contract.title}」是必需的输入，不能为空，"
+                         "本次运行已停止（当前发布的版本不变）")
+    share = contract.limits.min_share_of_previous
+    accepted = any(s.input == contract.name and s.accept_fewer_rows for s in inbox_sources(folder).values())
+    found = con.execute("SELECT rows, file FROM input_files WHERE input = ?", [contract.name]).fetchall()
+    previous = found[0] if found else None
+    if share and not accepted and previous and previous[0] and rows < share * previous[0]:
+        raise InputError(
+            loaded.file, f"只有 {rows} 行数据，不到上次运行（{previous[1] or '上次的文件'}，{previous[0]} 行）的 "
+            f"{share:.0%}；文件可能不完整，本次运行已停止。如确属正常，请在收件箱的 sources.yaml 中为该输入写 "
+            f"accept_fewer_rows: true（例：{{input: {contract.name}, accept_fewer_rows: true}}）",
+        )
 
 
 def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str) -> Ingested:
@@ -102,11 +135,20 @@ def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str) -> Ing
         if contract.required:
             raise InputError(str(folder), f"缺少必需的输入文件「{contract.title}」（文件名为 "
                              f"{' 或 '.join(contract.stems)}，扩展名 .csv/.xlsx/.parquet）")
-        stage, file_name, file_meta = empty_stage(contract), "", {"provided": False}
+        stage, file_name, file_meta = empty_stage(contract), "", {"provided": False, "status": "absent"}
+        notes: list[str] = []
     else:
-        stage, file_name, file_meta = loaded.frame, loaded.file, loaded.metadata()
+        if contract.required:
+            _check_row_count(con, contract, loaded, folder)
+        stage, normalised = normalise(loaded.frame, contract)
+        file_name, file_meta = loaded.file, loaded.metadata()
+        notes = file_meta["notes"] + normalised
+        file_meta |= {"status": "provided" if stage.height else "empty", "normalised": normalised}
     replace_table(con, f"stg_{contract.name}", stage)
-    outcome = run_contract(con, contract, f"stg_{contract.name}", file_name, run_id)
+    meta = {k: file_meta.get(k) for k in ("sheet", "encoding", "format", "normalised") if file_meta.get(k)}
+    outcome = run_contract(con, contract, f"stg_{contract.name}", file_name, run_id,
+                           input_sha256=file_meta.get("sha256"), status=file_meta["status"], warnings=notes,
+                           meta=meta)
     con.execute(
         "INSERT OR REPLACE INTO input_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
         [contract.name, file_name, file_meta.get("sha256"), file_meta.get("bytes"), file_meta.get("encoding"),

@@ -16,6 +16,14 @@ from pathlib import Path
 CHUNK = 1 << 20
 
 
+class TooLarge(Exception):
+    """The bytes grew beyond ``max_bytes`` while they were being stored (nothing was kept)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
 @dataclass(frozen=True)
 class RawRecord:
     """Where the received bytes are kept, with their SHA-256 (hex) and size."""
@@ -45,13 +53,15 @@ def _safe_name(file_name: str) -> str:
 
 
 def store_raw(
-    raw_dir: Path, input_name: str, path_or_bytes: Path | str | bytes, *, file_name: str
+    raw_dir: Path, input_name: str, path_or_bytes: Path | str | bytes, *, file_name: str,
+    max_bytes: int | None = None,
 ) -> RawRecord:
     """Copy the bytes as received into the raw store; idempotent (same bytes → same file, untouched).
 
     The bytes are hashed while they are copied to a temporary file in the target folder, which is then
     renamed into place: a reader never sees half a file, the name always matches the content even if
-    the source changes meanwhile, and two runs storing the same bytes do not collide.
+    the source changes meanwhile, and two runs storing the same bytes do not collide. More than
+    ``max_bytes`` (a file that grew after its size was checked) raises TooLarge and keeps nothing.
     """
     folder = Path(raw_dir) / input_name
     folder.mkdir(parents=True, exist_ok=True)
@@ -73,9 +83,11 @@ def store_raw(
             else:
                 with open(path_or_bytes, "rb") as src:
                     while chunk := src.read(CHUNK):
+                        size += len(chunk)
+                        if max_bytes is not None and size > max_bytes:
+                            raise TooLarge(size)
                         out.write(chunk)
                         digest.update(chunk)
-                        size += len(chunk)
         sha = digest.hexdigest()
         target = folder / f"{sha[:16]}-{name}"
         if target.exists() and target.stat().st_size == size:

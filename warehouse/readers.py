@@ -3,11 +3,12 @@
 The contract checks (DuckDB SQL) decide what is valid; the reader only makes sure they see the file
 as a person sees it: every cell is text (``pl.String``), blank cells are null, codes are never turned
 into numbers, and every row carries ``_row``, its number as a person counts it (header = row 1).
-How each format is decoded into text is in formats.py; this module finds the inbox file of a contract,
-names the columns by their headers (the source's renames, then the contract's aliases), applies a
-sources.yaml entry and checks that every required column is there.
-Cells are stripped of surrounding whitespace; all-blank cells become null and all-blank rows are
-dropped (their row numbers are skipped, not reused).
+How each format is decoded into text is in formats.py (an XLSX's sheet is chosen in workbook.py, title
+rows above the header are skipped by the rule in header_row.py); this module finds the inbox file of a
+contract, checks the limits (limits.py), names the columns by their headers (the source's renames, then
+the contract's aliases), applies a sources.yaml entry and checks that every required column is there.
+Cells are stripped of surrounding whitespace (counted, so the run can say so); all-blank cells become
+null and all-blank rows are dropped (their row numbers are skipped, not reused).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from pathlib import Path
 
 import polars as pl
 
+from data_contracts.normalize import strip_note, visible
 from warehouse.errors import InputError
 from warehouse.formats import (
     FORMATS,
     _check_kind,
-    _letter,
     _read_csv,
     _read_parquet,
     _read_xlsx,
@@ -29,9 +30,12 @@ from warehouse.formats import (
     sniff,
     xlsx_cell_text,
 )
+from warehouse.header_row import header_test, locate_header
+from warehouse.limits import check_file_size, check_rows, check_zip
 from warehouse.raw_store import sha256_of
 from warehouse.sources import PROBLEM, ROW, SourceConfig, apply_source, detect_source, load_sources
 from warehouse.sources import normalize_header as norm
+from warehouse.workbook import _letter, refuse_formula
 
 # FORMATS, sniff, decode_csv and xlsx_cell_text are re-exported: callers import them from here.
 __all__ = ["FORMATS", "ReadResult", "decode_csv", "find_input", "read_input", "sniff", "xlsx_cell_text"]
@@ -53,6 +57,7 @@ class ReadResult:
     source: str | None = None  # the sources.yaml entry applied, if any
     realigned: int = 0  # rows whose shifted cells the source's realign step put back
     warnings: list[str] = field(default_factory=list)  # Chinese notes a person should see
+    sheet: str | None = None  # the worksheet read, for XLSX
 
 
 def find_input(inbox: Path, contract) -> Path | None:
@@ -75,11 +80,16 @@ def find_input(inbox: Path, contract) -> Path | None:
     return supported[0] if supported else None
 
 
-def _clean(headers: list, body: pl.DataFrame, file: str) -> pl.DataFrame:
+def _clean(headers: list, body: pl.DataFrame, file: str, merged: list[str] = ()) -> tuple[pl.DataFrame, int]:
     """Name the columns by their headers; strip cells, blank → null; drop blank rows and unnamed empty
-    columns. A column with data but no header, or a header written twice, is an InputError."""
+    columns. A column with data but no header, or a header written twice, is an InputError.
+    Returns the frame and how many non-blank cells lost surrounding whitespace."""
     cells = [c for c in body.columns if c != ROW]
-    body = body.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in cells)
+    trimmed = body.select(pl.col(c).str.strip_chars() for c in cells)
+    stripped = trimmed.select(
+        ((pl.col(c).str.len_bytes() != body.get_column(c).str.len_bytes()) & (pl.col(c) != "")).sum() for c in cells
+    ).row(0) if cells and body.height else ()
+    body = body.with_columns(trimmed.get_column(c).replace("", None) for c in cells)
     body = body.filter(~pl.all_horizontal(pl.col(c).is_null() for c in cells)) if cells else body
     names: dict[str, str] = {}
     seen: dict[str, tuple[str, int]] = {}
@@ -87,8 +97,9 @@ def _clean(headers: list, body: pl.DataFrame, file: str) -> pl.DataFrame:
         header = (raw or "").replace("\ufeff", "").strip()
         if not header:
             if body.get_column(col).null_count() < body.height:
+                hint = f"（表头有合并单元格 {'、'.join(merged)}，请拆分后为每列写上名称）" if merged else ""
                 raise InputError(
-                    file, f"第 {i + 1} 列（{_letter(i)} 列）有数据但没有表头，请补上表头或删除该列"
+                    file, f"第 {i + 1} 列（{_letter(i)} 列）有数据但没有表头{hint}，请补上表头或删除该列"
                 )
             continue
         if header in (ROW, PROBLEM):
@@ -102,7 +113,7 @@ def _clean(headers: list, body: pl.DataFrame, file: str) -> pl.DataFrame:
             )
         seen[norm(header)] = (header, i)
         names[col] = header
-    return body.select(*(pl.col(c).alias(h) for c, h in names.items()), ROW)
+    return body.select(*(pl.col(c).alias(h) for c, h in names.items()), ROW), int(sum(stripped))
 
 
 def _label(contract, column: str) -> str:
@@ -140,14 +151,35 @@ def _plan(
     return header_map, unmapped
 
 
+def _sheet_wanted(contract, source: SourceConfig | None, pool: dict[str, SourceConfig]) -> str | None:
+    if source is not None:
+        return source.sheet
+    chosen = sorted((s for s in pool.values() if s.input == contract.name and s.sheet), key=lambda s: s.name)
+    return chosen[0].sheet if chosen else None
+
+
 def _load(
-    path: Path, fmt: str, file: str, encoding: str | None
-) -> tuple[pl.DataFrame, str | None, list[str]]:
+    path: Path, fmt: str, file: str, encoding: str | None, contract, pool: dict[str, SourceConfig],
+    source: SourceConfig | None,
+) -> tuple[pl.DataFrame, str | None, list[str], str | None]:
+    """The frame under its own headers, the encoding, notes for a person and the sheet read."""
+    is_header = header_test(contract, pool if source is None else {source.name: source, **pool})
+    sheet, notes, found, merged = None, [], None, []
     if fmt == "csv":
         headers, body, found, notes = _read_csv(path.read_bytes(), file, encoding)
-        return _clean(headers, body, file), found, notes
-    headers, body = _read_xlsx(path, file) if fmt == "xlsx" else _read_parquet(path, file)
-    return _clean(headers, body, file), None, []
+    elif fmt == "xlsx":
+        check_zip(path, contract.limits, file)
+        headers, body, book = _read_xlsx(path, file, _sheet_wanted(contract, source, pool), is_header,
+                                         contract.limits.rows)
+        sheet, notes, merged = book.name, list(book.notes), book.merged_in_head
+    else:
+        headers, body = _read_parquet(path, file)
+    headers, body, title = locate_header(headers, body, is_header, file, merged)
+    if fmt == "xlsx" and book.formulas_without_value:
+        refuse_formula(book.formulas_without_value, headers, file)
+    frame, stripped = _clean(headers, body, file, merged)
+    check_rows(frame.height, contract.limits, file)
+    return frame, found, notes + title + strip_note(stripped), sheet
 
 
 def read_input(
@@ -163,7 +195,8 @@ def read_input(
     one entry of this input whose headers are all in the file is applied (``sources={}`` disables that).
     ``name`` is the file name shown in messages (e.g. the inbox name when reading the raw-store copy);
     ``known_digest`` (sha256, bytes) skips hashing a file the raw store has just hashed.
-    Raises InputError for anything a person must fix in the file itself."""
+    Raises InputError for anything a person must fix in the file itself, and for a file beyond the
+    contract's limits (size, unpacked size, rows)."""
     path = Path(path)
     file = name or path.name
     fmt = FORMATS.get(path.suffix.lower())
@@ -171,15 +204,17 @@ def read_input(
         raise InputError(file, f"不支持的文件格式 {path.suffix}，请另存为 .csv、.xlsx 或 .parquet")
     if source is not None and source.input != contract.name:
         raise ValueError(f"source {source.name} feeds {source.input}, not {contract.name}")
+    check_file_size(path, contract.limits, file)
     with open(path, "rb") as fh:
         _check_kind(file, path.suffix, fmt, fh.read(8192))
     sha, size = known_digest or sha256_of(path)
-    frame, encoding, warnings = _load(path, fmt, file, source.encoding if source else None)
+    pool = load_sources() if sources is None else sources
+    frame, encoding, warnings, sheet = _load(path, fmt, file, source.encoding if source else None, contract,
+                                             pool, source)
     if source is None:
-        pool = load_sources() if sources is None else sources
         source = detect_source([c for c in frame.columns if c != ROW], contract.name, pool)
         if source is not None and fmt == "csv" and source.encoding and source.encoding != encoding:
-            frame, encoding, warnings = _load(path, fmt, file, source.encoding)
+            frame, encoding, warnings, sheet = _load(path, fmt, file, source.encoding, contract, pool, source)
     headers = [c for c in frame.columns if c != ROW]
     header_map, unmapped = _plan(headers, contract, source, file)
     realigned = 0
@@ -191,7 +226,7 @@ def read_input(
         wanted = "、".join(_label(contract, c) for c in missing)
         raise InputError(
             file,
-            f"缺少必填列：{wanted}。文件中的表头为：{'、'.join(headers) or '（无）'}",
+            f"缺少必填列：{wanted}。文件中的表头为：{'、'.join(visible(h) for h in headers) or '（无）'}",
             column=_label(contract, missing[0]),
         )
     first = [c for c in contract.columns if c in frame.columns]
@@ -209,4 +244,5 @@ def read_input(
         source=source.name if source else None,
         realigned=realigned,
         warnings=warnings,
+        sheet=sheet,
     )

@@ -77,6 +77,8 @@ class SourceConfig:
     encoding: str | None = None
     detect: bool = True
     description: str = ""
+    sheet: str | None = None  # the worksheet to read from an XLSX workbook
+    accept_fewer_rows: bool = False  # the input may have far fewer rows than the previous run's
 
     def needed_headers(self) -> set[str]:
         """The source headers this configuration reads (all must be present for it to apply)."""
@@ -123,6 +125,8 @@ def _parse(name: str, raw: Mapping[str, Any]) -> SourceConfig:
         encoding=encoding,
         detect=bool(raw.get("detect", True)),
         description=str(raw.get("description", "")),
+        sheet=str(raw["sheet"]) if raw.get("sheet") is not None else None,
+        accept_fewer_rows=bool(raw.get("accept_fewer_rows", False)),
     )
 
 
