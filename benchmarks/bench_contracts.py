@@ -17,9 +17,9 @@ from pathlib import Path
 
 from data_contracts.engine import run_contract
 from data_contracts.spec import load_contracts
+from inbox.readers import read_input
 from sample_data.generator import write_sample_inbox
 from warehouse.db import connect, query_frame, replace_table
-from warehouse.readers import read_input
 
 
 def peak_rss_mb() -> float:

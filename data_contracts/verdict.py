@@ -36,6 +36,7 @@ class Verdict:
     by_rule: dict = field(default_factory=dict)
     first: list[dict] = field(default_factory=list)
     ge: GeReport | None = None
+    notes: list[str] = field(default_factory=list)  # sheet read, normalisations, absent or empty input
 
     def first_rejections_md(self) -> str:
         if not self.first:
@@ -84,4 +85,5 @@ def contract_verdict(contract: Contract, outcome: ContractOutcome, file_name: st
         warning=not blocking and bool(outcome.rows_rejected or outcome.warnings), message=message,
         rows_in=outcome.rows_in, rows_clean=outcome.rows_clean, rows_rejected=outcome.rows_rejected,
         max_rejected_share=limit, by_rule=dict(outcome.by_rule), first=list(outcome.first), ge=ge,
+        notes=([f"读取工作表「{outcome.meta['sheet']}」"] if outcome.meta.get("sheet") else []) + list(outcome.warnings),
     )

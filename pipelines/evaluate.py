@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 from data_contracts.spec import load_contracts
+from inbox.ingest import ingest_input
 from warehouse.db import connect, read_frame
 from warehouse.errors import InputError
-from warehouse.ingest import ingest_input
 
 
 def evaluate_inbox(inbox: Path, as_json: bool = False, seed: int = 0) -> int:

@@ -29,6 +29,8 @@ def contract_summary(result) -> list[str]:
         name = evaluation.asset_key.to_user_string()
         lines.append(f"  {flag} {name:<22} {str(meta.get('input', '')):<28} {meta.get('rows_in', 0):>9} / "
                      f"{meta.get('rows_clean', 0):>9} / {meta.get('rows_rejected', 0):>6}")
+        if meta.get("notes") not in (None, "无"):
+            lines.append(f"      {meta['notes']}")
     return lines
 
 

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from warehouse.http_source import STATE_FILE, FetchError, fetch
+from inbox.http_source import STATE_FILE, FetchError, fetch
 
 BODY = "专业代码,专业名称\n610101,种子生产技术\n".encode("gb18030")  # bytes must arrive unchanged
 ETAG = '"v1-abc"'

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from data_contracts.spec import load_contracts
-from warehouse.ingest import empty_stage, load_input
+from inbox.ingest import empty_stage, load_input
 
 CSV = "统计期,行业代码,需求人数,求职人数\n2025-Q1,65,120,100\n2025-Q2,65,130,90\n".encode("gb18030")
 

@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 
 from data_contracts.spec import load_contracts, parse_contracts
+from inbox.raw_store import store_raw
+from inbox.readers import find_input, read_input
+from inbox.sources import load_sources, salary_monthly
 from warehouse.errors import InputError
-from warehouse.raw_store import store_raw
-from warehouse.readers import find_input, read_input
-from warehouse.sources import load_sources, salary_monthly
 
 CONTRACTS = load_contracts()
 MAJORS = CONTRACTS["majors"]
@@ -109,7 +109,7 @@ def test_full_width_parentheses_in_headers_match():
             }
         }
     )["pay"]
-    from warehouse.readers import _plan
+    from inbox.readers import _plan
 
     assert _plan(["起薪(元)"], contract, None, "pay.csv")[0] == {"起薪(元)": "salary"}
 
@@ -396,7 +396,7 @@ def test_a_large_declared_unpacked_size_is_refused_before_parsing(tmp_path):
 
 
 def test_store_raw_stops_at_max_bytes_and_keeps_nothing(tmp_path):
-    from warehouse.raw_store import TooLarge
+    from inbox.raw_store import TooLarge
 
     src = write(tmp_path, "big.csv", b"x" * (3 << 20))
     with pytest.raises(TooLarge):

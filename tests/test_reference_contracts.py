@@ -7,9 +7,9 @@ import pytest
 
 from data_contracts.engine import run_contract
 from data_contracts.spec import load_contracts
+from inbox.readers import read_input
 from tests.conftest import require_reference
 from warehouse.db import connect, query_frame, replace_table
-from warehouse.readers import read_input
 
 pytestmark = pytest.mark.integration
 CONTRACTS = load_contracts()

@@ -13,7 +13,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from data_contracts.spec import load_contracts
-from warehouse.readers import read_input
+from inbox.readers import read_input
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "reference"
 pytestmark = pytest.mark.integration

@@ -93,7 +93,8 @@ def publication_package(input_files: pl.DataFrame, contract_results: pl.DataFram
     keep = ["input", "passed", "severity", "rows_in", "rows_clean", "rows_rejected", "summary"]
     for row in results.select([c for c in keep if c in results.columns]).sort("input").to_dicts():
         summary = json.loads(row.pop("summary", None) or "{}")
-        contracts.append({**row, "violations_by_rule": summary.get("by_rule", {})})
+        extra = {k: summary[k] for k in ("status", "sheet", "warnings") if summary.get(k)}
+        contracts.append({**row, "violations_by_rule": summary.get("by_rule", {}), **extra})
     return {
         "run_id": run_id,
         "inputs": inputs,

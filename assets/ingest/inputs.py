@@ -13,8 +13,8 @@ from assets.metadata import frame_metadata
 from assets.resources import Inbox, Warehouse
 from data_contracts.spec import Contract, load_contracts
 from data_contracts.verdict import Verdict, contract_verdict, second_opinion
+from inbox.ingest import ingest_input
 from warehouse.db import WRITER_POOL, ident, query_frame, read_frame, table_exists
-from warehouse.ingest import ingest_input
 
 OWNERS = ["team:data"]
 RECORD_TABLES = {
@@ -82,7 +82,7 @@ def check_result(contract: Contract, verdict: Verdict) -> dg.AssetCheckResult:
         severity=dg.AssetCheckSeverity.ERROR if verdict.blocking else dg.AssetCheckSeverity.WARN,
         description=verdict.message,
         metadata={
-            "input": verdict.file, "rows_in": verdict.rows_in, "rows_clean": verdict.rows_clean,
+            "input": verdict.file, "notes": "；".join(verdict.notes) or "无", "rows_in": verdict.rows_in, "rows_clean": verdict.rows_clean,
             "rows_rejected": verdict.rows_rejected, "max_rejected_share": verdict.max_rejected_share,
             "rejected_share": round(verdict.rows_rejected / verdict.rows_in, 6) if verdict.rows_in else 0.0,
             "violations_by_rule": dg.MetadataValue.json(verdict.by_rule),
@@ -124,6 +124,8 @@ def build_ingest() -> dg.AssetsDefinition:
                 "file": done.file or "（未提供）",
                 **{k: v for k, v in done.file_meta.items()
                    if k in ("sha256", "encoding", "format", "bytes", "sheet") and v is not None},
+                "status": done.outcome.status,
+                "notes": "；".join(done.outcome.warnings) or "无",
             })
         with warehouse.writer() as con:
             for table in RECORD_TABLES:

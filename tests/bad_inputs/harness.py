@@ -10,11 +10,11 @@ from pathlib import Path
 
 from data_contracts.engine import ContractOutcome
 from data_contracts.spec import load_contracts
+from inbox.ingest import ingest_input
 from sample_data.generator import FILES, write_sample_inbox
 from tests.bad_inputs.faults import keep_rows
 from warehouse.db import connect
 from warehouse.errors import InputError
-from warehouse.ingest import ingest_input
 
 RUN_ID = "case-run"
 BASE_ROWS = 600

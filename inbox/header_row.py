@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 import polars as pl
 
+from inbox.sources import ROW, SourceConfig
+from inbox.sources import normalize_header as norm
+from inbox.workbook import HEAD_ROWS
 from warehouse.errors import InputError
-from warehouse.sources import ROW, SourceConfig
-from warehouse.sources import normalize_header as norm
-from warehouse.workbook import HEAD_ROWS
 
 
 def header_test(contract, pool: dict[str, SourceConfig]) -> Callable[[list], bool]:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import polars as pl
 
+from inbox.sources import ROW
+from inbox.workbook import HEAD_ROWS, Sheet, read_sheet, xlsx_cell_text
 from warehouse.errors import InputError
-from warehouse.sources import ROW
-from warehouse.workbook import HEAD_ROWS, Sheet, read_sheet, xlsx_cell_text
 
 __all__ = ["FORMATS", "Sheet", "decode_csv", "sniff", "xlsx_cell_text"]
 

@@ -20,8 +20,7 @@ from typing import Any
 import polars as pl
 import yaml
 
-from warehouse.errors import InputError
-from warehouse.source_cells import (
+from inbox.source_cells import (
     DERIVE,
     TRANSFORMS,
     last_segment,
@@ -33,6 +32,7 @@ from warehouse.source_cells import (
     strip,
     unwrap_list,
 )
+from warehouse.errors import InputError
 
 # The cell functions are re-exported: callers (and tests) import them from here.
 __all__ = [

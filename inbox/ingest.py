@@ -10,13 +10,13 @@ import polars as pl
 
 from data_contracts.engine import ContractOutcome, run_contract
 from data_contracts.normalize import normalise
+from inbox.http_source import fetch
+from inbox.limits import check_file_size
+from inbox.raw_store import RawRecord, TooLarge, store_raw
+from inbox.readers import FORMATS, ReadResult, find_input, read_input
+from inbox.sources import SourceConfig, load_sources
 from warehouse.db import replace_table
 from warehouse.errors import InputError
-from warehouse.http_source import fetch
-from warehouse.limits import check_file_size
-from warehouse.raw_store import RawRecord, TooLarge, store_raw
-from warehouse.readers import FORMATS, ReadResult, find_input, read_input
-from warehouse.sources import SourceConfig, load_sources
 
 INBOX_SOURCES = "sources.yaml"
 

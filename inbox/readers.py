@@ -19,8 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from data_contracts.normalize import strip_note, visible
-from warehouse.errors import InputError
-from warehouse.formats import (
+from inbox.formats import (
     FORMATS,
     _check_kind,
     _read_csv,
@@ -30,12 +29,13 @@ from warehouse.formats import (
     sniff,
     xlsx_cell_text,
 )
-from warehouse.header_row import header_test, locate_header
-from warehouse.limits import check_file_size, check_rows, check_zip
-from warehouse.raw_store import sha256_of
-from warehouse.sources import PROBLEM, ROW, SourceConfig, apply_source, detect_source, load_sources
-from warehouse.sources import normalize_header as norm
-from warehouse.workbook import _letter, refuse_formula
+from inbox.header_row import header_test, locate_header
+from inbox.limits import check_file_size, check_rows, check_zip
+from inbox.raw_store import sha256_of
+from inbox.sources import PROBLEM, ROW, SourceConfig, apply_source, detect_source, load_sources
+from inbox.sources import normalize_header as norm
+from inbox.workbook import _letter, refuse_formula
+from warehouse.errors import InputError
 
 # FORMATS, sniff, decode_csv and xlsx_cell_text are re-exported: callers import them from here.
 __all__ = ["FORMATS", "ReadResult", "decode_csv", "find_input", "read_input", "sniff", "xlsx_cell_text"]
