@@ -11,7 +11,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pipelines.instance import prepare_home
     from pipelines.run import run_job
 
-    home = prepare_home(args.home, args.inbox)
+    home = prepare_home(getattr(args, "home", None), args.inbox)
     inbox = Path(args.inbox).resolve() if args.inbox else home.inbox
     if args.inbox is None and not any(inbox.glob("*.*")):
         from sample_data.generator import write_sample_inbox
@@ -46,21 +46,9 @@ def _cmd_portal(args: argparse.Namespace) -> int:
     from pipelines.instance import prepare_home
     from portal.server import serve
 
-    home = prepare_home(args.home)
+    home = prepare_home(getattr(args, "home", None))
     serve(home.root, host=args.host, port=args.port)
     return 0
-
-
-def _cmd_token(args: argparse.Namespace) -> int:
-    from pipelines.instance import prepare_home
-    from portal.cli_tokens import main as token_main
-
-    rest = list(args.rest)
-    if "--home" in rest:  # `majorwatch token issue --school X --home H`: the home came after the verb
-        i = rest.index("--home")
-        args.home, rest = (rest[i + 1] if i + 1 < len(rest) else None), rest[:i] + rest[i + 2:]
-    home = prepare_home(args.home)
-    return token_main([*rest, "--home", str(home.root)])
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
@@ -79,13 +67,15 @@ def _publish_final(home: Path, draft: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # one --home for every command, accepted before or after a verb (`token issue … --home H`)
+    home_option = argparse.ArgumentParser(add_help=False)
+    home_option.add_argument("--home", default=argparse.SUPPRESS, help="主目录（默认 MAJORWATCH_HOME 或 var/）")
     parser = argparse.ArgumentParser(prog="majorwatch", description="北京职业教育专业预警和退出机制")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="运行完整流程：读取收件箱、数据契约、评分、发布")
+    run = sub.add_parser("run", help="运行完整流程：读取收件箱、数据契约、评分、发布", parents=[home_option])
     run.add_argument("--inbox", help="收件箱文件夹（默认：主目录下 inbox/，为空时生成示例数据）")
     run.add_argument("--edition", help="发布的版本号，如 2026 或 2026-r2（默认按数据年份自动确定）")
-    run.add_argument("--home", help="主目录（默认 MAJORWATCH_HOME 或 var/）")
     run.add_argument("--sample-scale", type=int, default=1, help="生成示例数据时的规模倍数")
     run.add_argument("--quiet", action="store_true", help="只打印结果摘要")
     run.add_argument("--final", action="store_true",
@@ -104,8 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.set_defaults(func=_cmd_evaluate)
 
-    portal = sub.add_parser("portal", help="启动网上门户（学校与市教委）")
-    portal.add_argument("--home")
+    portal = sub.add_parser("portal", help="启动网上门户（学校与市教委）", parents=[home_option])
     portal.add_argument("--host", default="127.0.0.1")
     portal.add_argument("--port", type=int, default=8080)
     portal.set_defaults(func=_cmd_portal)
@@ -119,10 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="由资产图重新生成 docs/tables.md（仓库表说明）")
     docs.set_defaults(func=_cmd_docs)
 
-    token = sub.add_parser("token", help="门户访问令牌：issue / revoke / list")
-    token.add_argument("--home")
-    token.add_argument("rest", nargs=argparse.REMAINDER)
-    token.set_defaults(func=_cmd_token)
+    from portal.cli_tokens import register as register_tokens
+
+    register_tokens(sub, home_option)
     return parser
 
 

@@ -11,31 +11,27 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from portal import token_rules, tokens
 from warehouse.home import Home
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="majorwatch token", description="管理门户访问令牌")
-    parser.add_argument("--home", default=None, help="数据目录（默认 MAJORWATCH_HOME 或 var/）")
-    sub = parser.add_subparsers(dest="command", required=True)
-    issue = sub.add_parser("issue", help="签发新令牌（只显示一次）")
+def register(subparsers, home_option: argparse.ArgumentParser) -> None:
+    """Add `token issue | revoke | list` to the one majorwatch parser (``home_option`` gives --home anywhere)."""
+    token = subparsers.add_parser("token", help="门户访问令牌：issue / revoke / list", parents=[home_option])
+    sub = token.add_subparsers(dest="token_command", required=True)
+    issue = sub.add_parser("issue", help="签发新令牌（只显示一次）", parents=[home_option])
     who = issue.add_mutually_exclusive_group(required=True)
     who.add_argument("--school", metavar="CODE", help="学校代码：该令牌只能查看本校专业")
     who.add_argument("--commission", action="store_true", help="教委工作人员：可查看全部学校")
     issue.add_argument("--label", default="", help="备注（如联系人姓名）")
     issue.add_argument("--days", type=int, default=None,
                        help=f"有效天数（默认 {token_rules.VALID_DAYS_ENV} 或 {token_rules.DEFAULT_VALID_DAYS} 天）")
-    issue.add_argument("--home", default=argparse.SUPPRESS)
-    revoke = sub.add_parser("revoke", help="吊销令牌")
+    revoke = sub.add_parser("revoke", help="吊销令牌", parents=[home_option])
     revoke.add_argument("token_id", metavar="ID", help="令牌编号（token list 中显示）")
-    revoke.add_argument("--home", default=argparse.SUPPRESS)
-    listing = sub.add_parser("list", help="列出全部令牌")
-    listing.add_argument("--home", default=argparse.SUPPRESS)
-    return parser
+    sub.add_parser("list", help="列出全部令牌", parents=[home_option])
+    token.set_defaults(func=run)
 
 
 def _issue(home: Path, args: argparse.Namespace) -> int:
@@ -67,20 +63,15 @@ def _list(home: Path) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point the lead wires as ``majorwatch token``; returns the exit code."""
-    args = _parser().parse_args(argv)
-    home = Home.from_env(args.home).root
-    if args.command == "issue":
+def run(args: argparse.Namespace) -> int:
+    """`majorwatch token …` after parsing; the home folder as --home, MAJORWATCH_HOME or var/."""
+    home = Home.from_env(getattr(args, "home", None)).root
+    if args.token_command == "issue":
         return _issue(home, args)
-    if args.command == "revoke":
+    if args.token_command == "revoke":
         if tokens.revoke(home, args.token_id, actor=f"命令行（{getpass.getuser()}）"):
             print(f"已吊销令牌 {args.token_id}。")
             return 0
         print(f"找不到唯一匹配的令牌编号 {args.token_id}（至少输入 6 位）。", file=sys.stderr)
         return 1
     return _list(home)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -9,7 +9,8 @@ import stat
 
 import pytest
 
-from portal import cli_tokens, token_rules, tokens
+from pipelines.cli import main as cli_main
+from portal import token_rules, tokens
 from portal.tokens import Principal, TokenCache
 from review import audit
 from review.db import open_store
@@ -76,29 +77,29 @@ def test_tokens_are_unique(tmp_path):
 
 
 def test_cli_issue_list_revoke_in_chinese(tmp_path, capsys):
-    assert cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "0110001"]) == 0
+    assert cli_main(["token", "--home", str(tmp_path), "issue", "--school", "0110001"]) == 0
     out = capsys.readouterr().out
     token = out.splitlines()[1]
     assert "已为学校 0110001 签发令牌" in out and "只显示这一次" in out
     assert tokens.verify(tmp_path, token).school_code == "0110001"
-    assert cli_tokens.main(["issue", "--commission", "--label", "张老师", "--home", str(tmp_path)]) == 0
+    assert cli_main(["token", "issue", "--commission", "--label", "张老师", "--home", str(tmp_path)]) == 0
     capsys.readouterr()
-    assert cli_tokens.main(["list", "--home", str(tmp_path)]) == 0
+    assert cli_main(["token", "list", "--home", str(tmp_path)]) == 0
     listing = capsys.readouterr().out
     assert "学校" in listing and "教委" in listing and "张老师" in listing and token not in listing
     token_id = tokens.hash_token(token)[:12]
-    assert cli_tokens.main(["revoke", token_id, "--home", str(tmp_path)]) == 0
+    assert cli_main(["token", "revoke", token_id, "--home", str(tmp_path)]) == 0
     assert "已吊销" in capsys.readouterr().out
     assert tokens.verify(tmp_path, token) is None
-    assert cli_tokens.main(["revoke", "nonexistent", "--home", str(tmp_path)]) == 1
+    assert cli_main(["token", "revoke", "nonexistent", "--home", str(tmp_path)]) == 1
     assert "找不到" in capsys.readouterr().err
 
 
 def test_cli_refuses_a_school_not_in_the_current_edition(tmp_path, capsys):
-    assert cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "0999999"]) == 1
+    assert cli_main(["token", "--home", str(tmp_path), "issue", "--school", "0999999"]) == 1
     assert "当前版次中没有学校代码 0999999" in capsys.readouterr().err
     assert [r.school_code for r in tokens.list_tokens(tmp_path)] == []
-    assert cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "0110001", "--days", "30"]) == 0
+    assert cli_main(["token", "--home", str(tmp_path), "issue", "--school", "0110001", "--days", "30"]) == 0
     assert "有效期至" in capsys.readouterr().out
 
 
@@ -144,4 +145,4 @@ def test_issue_and_revoke_are_in_the_audit_log(tmp_path):
 
 def test_cli_refuses_both_roles(tmp_path):
     with pytest.raises(SystemExit):
-        cli_tokens.main(["--home", str(tmp_path), "issue", "--school", "1", "--commission"])
+        cli_main(["token", "--home", str(tmp_path), "issue", "--school", "1", "--commission"])
