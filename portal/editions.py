@@ -26,7 +26,7 @@ from portal.edition_files import (
     offering_index,
     past_history,
 )
-from warehouse.publish import EDITION_RE
+from warehouse.current import EDITION_RE
 
 log = logging.getLogger("majorwatch.portal.editions")
 

@@ -6,7 +6,7 @@ import polars as pl
 
 from portal import views
 from portal.editions import EDITION_ID
-from warehouse.publish import EDITION_RE, validate_edition
+from warehouse.current import EDITION_RE, validate_edition
 
 
 def test_every_id_the_publisher_accepts_the_portal_serves():

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.publish import (
-    EditionExistsError,
-    EditionResult,
-    current_edition,
-    make_current,
-    publish_edition,
-)
+from warehouse.current import current_edition, make_current
+from warehouse.publish import EditionExistsError, EditionResult, publish_edition
 
 MAX_REVISIONS = 99
 DRAFT_SUFFIX = "-draft"

@@ -9,15 +9,12 @@ The list of majors that moved since the previous edition is computed in changes.
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +24,16 @@ import polars as pl
 
 from warehouse import spreadsheet
 from warehouse.changes import CHANGE_HEADERS, REMOVED_REASON, compute_changes, first_edition_changes
+from warehouse.current import (
+    CURRENT,
+    _fsync,
+    _publish_lock,
+    _switch_current,
+    current_edition,
+    list_editions,
+    validate_edition,
+)
+from warehouse.files import file_sha256
 from warehouse.hashing import row_json as _row_json
 from warehouse.hashing import rows_hash
 
@@ -37,8 +44,6 @@ __all__ = [
     "publish_edition", "rows_hash", "validate_edition",
 ]
 
-CURRENT = "CURRENT"
-EDITION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")  # the portal accepts exactly these
 RESOURCE_NAME_RE = re.compile(r"[-a-z0-9._/]+")
 RESERVED_KEYS = {"name", "title", "edition", "created", "previous_edition", "resources", "profile"}
 MEDIATYPES = {
@@ -95,13 +100,6 @@ class EditionResult:
     unchanged: bool = False  # the same content was already published under this id: nothing was written
 
 
-def validate_edition(edition: str) -> str:
-    """An edition id is a folder name: letters, digits, '.', '_', '-', and never the CURRENT pointer."""
-    if not EDITION_RE.fullmatch(edition or "") or edition.upper().startswith(CURRENT):
-        raise ValueError(f"版次号不合法：{edition!r}（只能使用字母、数字、点、下划线和连字符，且不能是 CURRENT）")
-    return edition
-
-
 def canonical(name: str, df: pl.DataFrame) -> pl.DataFrame:
     """The table in its published order: by its key columns, ties broken by the whole row."""
     keys = TABLES[name].keys
@@ -113,24 +111,6 @@ def canonical(name: str, df: pl.DataFrame) -> pl.DataFrame:
         example = df.filter(duplicated).row(0)
         raise ValueError(f"表 {name} 的关键列 {', '.join(keys)} 有重复行，例如 {example}")
     return df.with_columns(_row_json(df).alias("__row")).sort([*keys, "__row"]).drop("__row")
-
-
-def current_edition(published_dir: Path) -> str | None:
-    """The id of the edition in force, read from ``CURRENT`` (None before the first publication)."""
-    try:
-        text = (Path(published_dir) / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    return text or None
-
-
-def list_editions(published_dir: Path) -> list[str]:
-    """Every complete edition folder, in natural order (2026 < 2026-r2 < 2027)."""
-    root = Path(published_dir)
-    if not root.is_dir():
-        return []
-    names = [p.name for p in root.iterdir() if EDITION_RE.fullmatch(p.name) and (p / "datapackage.json").is_file()]
-    return sorted(names, key=lambda n: [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", n)])
 
 
 def publish_edition(
@@ -216,7 +196,7 @@ def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.Data
                 "created": created.isoformat(), "previous_edition": previous, "resources": resources}
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
     (tmp / "datapackage.json").write_text(text, encoding="utf-8")
-    sums = "".join(f"{_digest(p)[1]}  {p.name}\n" for p in sorted(tmp.iterdir()))
+    sums = "".join(f"{file_sha256(p)[1]}  {p.name}\n" for p in sorted(tmp.iterdir()))
     (tmp / "SHA256SUMS").write_text(sums, encoding="utf-8")
     for path in tmp.iterdir():
         _fsync(path)
@@ -236,7 +216,7 @@ def _fields(df: pl.DataFrame, titles: dict[str, str]) -> list[dict[str, str]]:
 
 
 def _resource(folder: Path, file: str, meta: dict[str, Any]) -> dict[str, Any]:
-    size, sha = _digest(folder / file)
+    size, sha = file_sha256(folder / file)
     fmt = file.rsplit(".", 1)[1]
     extra = {"encoding": "utf-8-sig", "dialect": {"delimiter": ",", "lineTerminator": "\r\n"}} if fmt == "csv" else {}
     name = file.replace(".", "-")
@@ -244,15 +224,6 @@ def _resource(folder: Path, file: str, meta: dict[str, Any]) -> dict[str, Any]:
         name = f"download-{sha[:12]}-{fmt}"
     return {"name": name, "path": file, "format": fmt, "mediatype": MEDIATYPES[fmt],
             "bytes": size, "sha256": sha, **extra, **meta}
-
-
-def _digest(path: Path) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-            size += len(block)
-    return size, digest.hexdigest()
 
 
 def _fingerprint(resources: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
@@ -280,51 +251,11 @@ def _existing(root: Path, edition: str, frames: dict[str, pl.DataFrame],
     return replace(_result(root, edition), unchanged=True)
 
 
-def make_current(published_dir: Path, edition: str) -> None:
-    """Put an already published, complete edition back in force (an explicit roll-back)."""
-    root = Path(published_dir)
-    validate_edition(edition)
-    if not (root / edition / "datapackage.json").is_file():
-        raise FileNotFoundError(f"版次 {edition} 不存在或不完整：{root / edition}")
-    with _publish_lock(root):
-        _switch_current(root, edition)
-
-
 def _result(root: Path, edition: str) -> EditionResult:
     folder = root / edition
     manifest = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    files = [PublishedFile(p.name, *_digest(p)) for p in sorted(folder.iterdir()) if p.is_file()]
+    files = [PublishedFile(p.name, *file_sha256(p)) for p in sorted(folder.iterdir()) if p.is_file()]
     changes = next((r["rows"] for r in manifest["resources"] if r["path"] == "changes.csv"), 0)
     return EditionResult(edition, folder, files, changes, manifest.get("previous_edition"))
 
 
-def _switch_current(root: Path, edition: str) -> None:
-    """Name the edition in force: write CURRENT.tmp, make it durable, swap it in with one rename."""
-    staging = root / f"{CURRENT}.tmp"
-    with open(staging, "w", encoding="utf-8") as handle:
-        handle.write(edition + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(staging, root / CURRENT)
-    _fsync(root)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def _publish_lock(root: Path) -> Iterator[None]:
-    """One publisher at a time; with the lock held, any leftover temporary folder is from a dead run."""
-    with open(root / ".publish.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            for stale in root.glob(".tmp-*"):
-                shutil.rmtree(stale, ignore_errors=True)
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
