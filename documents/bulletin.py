@@ -71,7 +71,7 @@ def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需�
     rows = []
     for r in now.filter(pl.col("section_code") != CITY).sort("demand", descending=True).iter_rows(named=True):
         old = before.get(r["section_code"])
-        rows.append([r["section_name"], num(r["demand"]), num(r["supply"]), f"{r.ratio:.2f}",
+        rows.append([r["section_name"], num(r["demand"]), num(r["supply"]), f"{r['ratio']:.2f}",
                      f"{old:.2f}" if old else "无数据"])
     top = [c for c in now.filter(pl.col("section_code") != CITY).sort("demand", descending=True)["section_code"]][:8]
     fc = s.filter(pl.col("is_forecast") & (pl.col("section_code") == CITY))
@@ -101,12 +101,12 @@ def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame]
         text.append(f"与上一版相比，{moved.height} 个专业的指导类别、预警等级或限制发生变化。")
         tables.append(table("与上一版相比变化的专业", ["专业代码", "专业名称", "变化", "指导类别", "预警等级", "依据"],
                             [[r["major_code"], r["major_name"], r["change"],
-                              f"{r.guidance_old or '—'} → {r.guidance_new or '—'}",
-                              f"{r.warning_level_old or '—'} → {r.warning_level_new or '—'}", r["reasons"]]
+                              f"{r['guidance_old'] or '—'} → {r['guidance_new'] or '—'}",
+                              f"{r['warning_level_old'] or '—'} → {r['warning_level_new'] or '—'}", r["reasons"]]
                              for r in moved.head(60).iter_rows(named=True)]))
     red = cat.filter(pl.col("warning_level") == "红").sort("risk_score", descending=True).head(10)
     tables.append(table("红色预警专业（按风险分值，前 10 个；全部见专业指导性目录）", ["专业代码", "专业名称", "指导类别", "风险分值", "依据"],
-                        [[r["major_code"], r["major_name"], r["guidance"], f"{r.risk_score:.1f}", r["reasons"]]
+                        [[r["major_code"], r["major_name"], r["guidance"], f"{r['risk_score']:.1f}", r["reasons"]]
                          for r in red.iter_rows(named=True)]))
     return {"title": "三、专业预警与指导类别", "paragraphs": text, "charts": [charts.guidance_bars(cat, order)],
             "tables": tables}
@@ -132,10 +132,10 @@ def watch_list(catalog: pl.DataFrame, yellow: float, red: float, margin: float =
 def watch_section(t: dict[str, pl.DataFrame], policy) -> Section:
     yellow, red = policy.rules.yellow_score, policy.rules.red_score
     near = watch_list(t["guiding_catalog"], yellow, red)
-    rows = [[r["major_code"], r["major_name"], r["warning_level"], f"{r.risk_score:.1f}",
-             ("红色" if r["line"] == red else "黄色") + f"预警线 {r.line:g}",
-             (f"低于预警线 {-r.gap:.1f} 分，分值上升可能升级" if r["gap"] < 0
-              else f"高于预警线 {r.gap:.1f} 分，分值下降可能降级")] for r in near.head(25).iter_rows(named=True)]
+    rows = [[r["major_code"], r["major_name"], r["warning_level"], f"{r['risk_score']:.1f}",
+             ("红色" if r["line"] == red else "黄色") + f"预警线 {r['line']:g}",
+             (f"低于预警线 {-r['gap']:.1f} 分，分值上升可能升级" if r["gap"] < 0
+              else f"高于预警线 {r['gap']:.1f} 分，分值下降可能降级")] for r in near.head(25).iter_rows(named=True)]
     return {"title": "四、临界专业观察名单", "charts": [], "paragraphs": [
         f"风险分值距黄色预警线（{yellow:g} 分）或红色预警线（{red:g} 分）不超过 5 分、分值小幅变化即可能改变预警等级的专业"
         f"共 {near.height} 个{'（列出最近的 25 个）' if near.height > 25 else ''}。由规则（如禁限、落实率）决定等级的专业不列入。"],
@@ -176,7 +176,7 @@ def matching_section(t: dict[str, pl.DataFrame]) -> Section:
         "结构偏离度 = 招生占比 ÷ 需求人数占比 − 1；大于 0 表示供给偏多，小于 0 表示供给不足。各校的匹配度只提供给该校本身（学校平台）。"],
         "tables": [table("供给偏多的十个行业大类", head, rows(over)), table("供给不足的十个行业大类", head, rows(under)),
                    table("最降低全市匹配度的专业（前 10 个）", ["专业代码", "专业名称", "招生人数", "不计该专业时匹配度提高"],
-                         [[r["major_code"], r["major_name"], num(r["enrolled"]), f"{r.lift * 100:.2f} 个百分点"]
+                         [[r["major_code"], r["major_name"], num(r["enrolled"]), f"{r['lift'] * 100:.2f} 个百分点"]
                           for r in m.filter(pl.col("lift") > 0).head(10).iter_rows(named=True)]),
                    table("各区匹配度", ["区", "招生人数（有行业对应）", "匹配度"],
                          [[r["unit_name"], num(r["enrolled_mapped"]), pct(r["match"])] for r in dist.iter_rows(named=True)])]}
