@@ -63,7 +63,7 @@ def test_each_rule_and_category_acts(published_once):
     assert by_code["460104"]["exposure_high_end"] == 1.0                 # 小类 entry beats its 大类
     assert by_code["530101"]["warning_level"] == "红"                    # < 60% two years running
     assert by_code["530102"]["warning_level"] == "黄"                    # < 60% in the latest year
-    assert "未找到专业—行业对应" in by_code["610101"]["reasons"]
+    assert "未找到专业—行业对应" in by_code["610101"]["basis"]                # the full basis says why
     restrictions = pl.read_parquet(pub / "2026-draft" / "restriction_list.parquet")
     scopes = {(r["major_code"], r["restriction"], r["scope"]) for r in restrictions.to_dicts()}
     assert ("470201", "停止新设", "全市") in scopes
