@@ -15,7 +15,6 @@ import hmac
 import json
 import os
 import secrets
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from typing import Literal
 from portal.token_rules import TokenError, current_school_codes, deadline, is_expired, valid_days
 from review import audit
 from review.db import open_store
+from warehouse.files import atomic_write
 
 Role = Literal["school", "commission"]
 TOKENS_FILE = "tokens.json"
@@ -79,15 +79,8 @@ def _read(path: Path) -> list[dict]:
 def _write(path: Path, tokens: list[dict]) -> None:
     """Write atomically (temp file + os.replace) with owner-only permissions."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tokens-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"version": 1, "tokens": tokens}, handle, ensure_ascii=False, indent=2)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, mode=0o600) as handle:
+        handle.write(json.dumps({"version": 1, "tokens": tokens}, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 @contextmanager

@@ -134,7 +134,7 @@ def test_edition_has_exactly_the_contract_files(first: publish.EditionResult, pu
     assert [f.name for f in first.files] == sorted(names)
     assert current_edition(published) == "2026"
     assert (published / "CURRENT").read_text(encoding="utf-8") == "2026\n"
-    assert not list(published.glob(".tmp-*")) and not (published / "CURRENT.tmp").exists()
+    assert not list(published.glob(".tmp-*")) and not list(published.glob(".CURRENT.*"))
     assert first.folder.stat().st_mode & 0o777 == 0o755
     assert first.previous is None and first.changes == 0
 
@@ -248,7 +248,7 @@ def test_current_is_switched_last_and_atomically(first: publish.EditionResult, p
 
     monkeypatch.setattr(os, "replace", watching_replace)
     result = publish_edition(published, "2027", tables(), HEADERS, PACKAGE, created=CREATED)
-    assert seen == [("CURRENT.tmp", "2027\n")]
+    assert [(name.startswith(".CURRENT.") and name.endswith(".tmp"), text) for name, text in seen] == [(True, "2027\n")]
     assert current_edition(published) == "2027" and result.previous == "2026"
 
 

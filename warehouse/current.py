@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from warehouse.files import atomic_write
+
 CURRENT = "CURRENT"
 EDITION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")  # the portal accepts exactly these
 
@@ -55,13 +57,9 @@ def make_current(published_dir: Path, edition: str) -> None:
 
 
 def _switch_current(root: Path, edition: str) -> None:
-    """Name the edition in force: write CURRENT.tmp, make it durable, swap it in with one rename."""
-    staging = root / f"{CURRENT}.tmp"
-    with open(staging, "w", encoding="utf-8") as handle:
-        handle.write(edition + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(staging, root / CURRENT)
+    """Name the edition in force: a durable temporary file swapped in with one rename, then the folder synced."""
+    with atomic_write(root / CURRENT) as handle:
+        handle.write((edition + "\n").encode("utf-8"))
     _fsync(root)
 
 
