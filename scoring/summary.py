@@ -107,9 +107,20 @@ def _action(r: dict[str, Any]) -> str:
             "改造升级": "学校宜推动专业改造升级", "合作办学": "学校宜与津冀等地合作办学"}.get(r["guidance"], "学校可正常招生")
 
 
+def _upcoming(r: dict[str, Any]) -> str:
+    """The first list entry coming into force, said plainly so schools can plan (not scored in this edition)."""
+    notes = rs.upcoming_notes(r.get("upcoming"))
+    return notes[0].split("（")[0] + "（即将生效，本版未计分）" if notes else ""
+
+
 def short_text(r: dict[str, Any], p: Policy) -> str:
-    """依据: at most three sentences."""
-    return "".join(s + "。" for s in (_decided(r, p), _evidence(r, p), _action(r)) if s)
+    """依据: at most three sentences; an entry coming into force soon takes the second place, or joins the third."""
+    decided, evidence, action, upcoming = _decided(r, p), _evidence(r, p), _action(r), _upcoming(r)
+    if upcoming and not evidence:
+        evidence = upcoming
+    elif upcoming:
+        action = f"{upcoming}，{action}"
+    return "".join(s + "。" for s in (decided, evidence, action) if s)
 
 
 def employment_text(r: dict[str, Any], p: Policy) -> str:
