@@ -33,7 +33,7 @@ lint: $(STAMP)
 
 ## make test: lint, then the whole suite (unit, Dagster, end-to-end, integration on ../shared, browser)
 test: $(STAMP) browser-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 ## make ui: the Dagster UI on the same definitions (http://127.0.0.1:3000)
 ui: $(STAMP)
