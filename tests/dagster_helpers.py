@@ -13,7 +13,9 @@ INGEST = list(load_contracts())
 def materialize(selection: list[str], home, inbox, *, raise_on_error: bool = True, **kwargs):
     from pipelines.definitions import defs
 
-    return dg.materialize(list(defs.assets), selection=selection, raise_on_error=raise_on_error,
+    # a multi-asset step materializes all its outputs (publish_catalogs writes the catalogs and the documents)
+    wanted = dg.AssetSelection.assets(*selection).required_multi_asset_neighbors()
+    return dg.materialize(list(defs.assets), selection=wanted, raise_on_error=raise_on_error,
                           resources=resources(home=str(home), inbox=str(inbox)), **kwargs)
 
 
