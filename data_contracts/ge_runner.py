@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from data_contracts.spec import Contract
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GE_MAX_ROWS = 200_000
 PAIR_RULES = {  # row rule → (column that must be ≥, column that must be ≤)
@@ -78,6 +80,8 @@ def build_suite(contract: Contract, reference_values: dict[str, list[str]]):
 
 def prepare(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     """Blank cells as nulls, trimmed text, and a numeric twin of every number column."""
+    import pandas as pd
+
     out = frame.copy()
     for col in contract.columns.values():
         if col.name not in out:
