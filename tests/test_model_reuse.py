@@ -123,3 +123,16 @@ def test_models_are_reused_until_their_own_inputs_change(home, sample_inbox, tmp
     assert not fourth["posting_industry_proposals"]["model_reused"]
     assert "损坏" in fourth["posting_industry_proposals"]["model_note"]
     assert fourth["posting_industry_proposals"]["model_version"] == first["posting_industry_proposals"]["model_version"]
+
+
+def test_only_the_evaluate_models_job_forces_retraining(home):  # home: the resources read its env
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    forced = dg.validate_run_config(defs.resolve_job_def("evaluate_models"), {})["ops"]
+    default = dg.validate_run_config(defs.resolve_job_def("majorwatch_job"), {"ops": {}})["ops"]
+    ops = ("proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
+           "posting_industry_proposals")
+    assert all(forced[op]["config"]["retrain"] is True for op in ops)
+    assert all(default[op]["config"]["retrain"] is False for op in ops)
