@@ -32,7 +32,7 @@ PARTITION_TAG = "dagster/partition"
 
 
 def _run_partition(context: dg.InitResourceContext, partitioned: bool) -> str | None:
-    run = context.dagster_run
+    run = context.run
     return run.tags.get(PARTITION_TAG) if partitioned and run is not None else None
 
 
