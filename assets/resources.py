@@ -3,7 +3,9 @@
 Every table an asset reads is one of its declared inputs: frames arrive through ``WarehouseIOManager``
 (which reads the table named after the upstream asset), and the few assets that keep million-row work in
 DuckDB SQL go through ``Warehouse.query``, which refuses a table that is not among the asset's inputs.
-Paths come from ``EnvVar`` at run time; nothing here touches the disk at import.
+Paths come from ``EnvVar`` at run time; nothing here touches the disk at import. With ``partitioned=True``
+(the national definitions, pipelines/national.py) every partition of a run gets its own home under the
+configured one, ``partitions/<key>/``: its own DuckDB file, raw store, models and editions.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+from pydantic import PrivateAttr
 
 from assets.metadata import frame_metadata
 from warehouse.db import connect, query_frame, read_frame, replace_table
@@ -25,14 +28,27 @@ class UndeclaredReadError(RuntimeError):
     """An asset read a warehouse table that is not one of its declared inputs."""
 
 
+PARTITION_TAG = "dagster/partition"
+
+
+def _run_partition(context: dg.InitResourceContext, partitioned: bool) -> str | None:
+    run = context.run
+    return run.tags.get(PARTITION_TAG) if partitioned and run is not None else None
+
+
 class Warehouse(dg.ConfigurableResource):
     """The DuckDB warehouse under the home folder. Opened per step (pool duckdb_writer), never at import."""
 
     home: str = "var"
+    partitioned: bool = False
+    _partition: str | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._partition = _run_partition(context, self.partitioned)
 
     @property
     def paths(self) -> Home:
-        return Home.from_env(self.home)
+        return Home.from_env(self.home).partition(self._partition)
 
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -58,15 +74,17 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
     """Polars frames in and out of the warehouse: an asset's output is the table named after it."""
 
     home: str = "var"
+    partitioned: bool = False
 
-    def _warehouse(self) -> Path:
-        return Home.from_env(self.home).ensure().warehouse
+    def _warehouse(self, context: dg.OutputContext | dg.InputContext) -> Path:
+        key = context.partition_key if self.partitioned and context.has_partition_key else None
+        return Home.from_env(self.home).partition(key).ensure().warehouse
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | None) -> None:
         if obj is None:
             return
         table = context.asset_key.path[-1]
-        con = connect(self._warehouse())
+        con = connect(self._warehouse(context))
         try:
             replace_table(con, table, obj)
         finally:
@@ -75,7 +93,7 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
         table = context.upstream_output.asset_key.path[-1] if context.upstream_output else context.asset_key.path[-1]
-        con = connect(self._warehouse())
+        con = connect(self._warehouse(context))
         try:
             return read_frame(con, table)
         finally:
@@ -87,9 +105,16 @@ class Inbox(dg.ConfigurableResource):
 
     path: str = ""
     home: str = "var"
+    partitioned: bool = False
+    _partition: str | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._partition = _run_partition(context, self.partitioned)
 
     def folder(self) -> Path:
-        return Path(self.path).expanduser().resolve() if self.path else Home.from_env(self.home).inbox
+        """The inbox; in a partitioned deployment, its sub-folder named after the partition (inbox/11/ …)."""
+        root = Path(self.path).expanduser().resolve() if self.path else Home.from_env(self.home).inbox
+        return root / self._partition if self._partition else root
 
 
 class PolicyFile(dg.ConfigurableResource):
@@ -103,13 +128,13 @@ class PolicyFile(dg.ConfigurableResource):
         return load_policy(Path(self.path) if self.path else None)
 
 
-def resources(home: str | None = None, inbox: str | None = None) -> dict:
+def resources(home: str | None = None, inbox: str | None = None, *, partitioned: bool = False) -> dict:
     """The resources of the Definitions: paths from the environment at run time, or given (tests, CLI)."""
     home_value = home if home is not None else dg.EnvVar("MAJORWATCH_HOME")
     inbox_value = inbox if inbox is not None else dg.EnvVar("MAJORWATCH_INBOX")
     return {
-        "warehouse": Warehouse(home=home_value),
-        "io_manager": WarehouseIOManager(home=home_value),
-        "inbox": Inbox(path=inbox_value, home=home_value),
+        "warehouse": Warehouse(home=home_value, partitioned=partitioned),
+        "io_manager": WarehouseIOManager(home=home_value, partitioned=partitioned),
+        "inbox": Inbox(path=inbox_value, home=home_value, partitioned=partitioned),
         "policy": PolicyFile(),
     }

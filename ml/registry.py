@@ -1,8 +1,11 @@
-"""Model records: a saved model next to a JSON record saying exactly what produced it.
+"""Model records: a saved model next to a JSON record saying exactly what produced it, reused until that changes.
 
 Business meaning: every proposal or forecast the commission sees must be traceable to one model
-version. The version is the SHA-256 of the model module's source code, the training data hash and the
-parameters, so the same code, data and settings always give the same version.
+version. The version is the SHA-256 of the model code (its modules' source and the versions of the
+libraries it runs on), the training data hash and the parameters, so the same code, data and settings
+always give the same version. A run whose version matches the saved model loads it instead of training
+and cross-validating again; any change (one row of one training input, a parameter, a line of code)
+trains a new one.
 """
 
 from __future__ import annotations
@@ -10,8 +13,13 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import os
 import pickle
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,42 +28,142 @@ import polars as pl
 
 from warehouse.hashing import rows_hash
 
+LIBRARIES = ("scikit-learn", "numpy", "scipy", "polars")
+REUSED = "模型未变，沿用已训练的模型"
+
 
 def frame_hash(frame: pl.DataFrame) -> str:
     """SHA-256 of a frame's rows, independent of row and column order (the published tables' hash)."""
     return rows_hash(frame)
 
 
-def model_version(module: ModuleType, data_hash: str, params: dict) -> str:
-    """SHA-256 of (the model module's source code + training data hash + params)."""
-    payload = inspect.getsource(module) + data_hash + json.dumps(params, sort_keys=True, default=str)
+def training_hash(frames: pl.DataFrame | Mapping[str, pl.DataFrame]) -> str:
+    """One hash over every frame a model learns from (by name), so a change to any of them is a new version."""
+    if isinstance(frames, pl.DataFrame):
+        return frame_hash(frames)
+    digest = hashlib.sha256()
+    for name in sorted(frames):
+        digest.update(f"{name}={frame_hash(frames[name])}\n".encode())
+    return digest.hexdigest()
+
+
+def _libraries() -> str:
+    out = []
+    for name in LIBRARIES:
+        try:
+            out.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}==?")
+    return ";".join(out)
+
+
+def model_version(modules: ModuleType | Sequence[ModuleType], data_hash: str, params: dict) -> str:
+    """SHA-256 of (the model modules' source code and library versions + training data hash + params)."""
+    modules = [modules] if isinstance(modules, ModuleType) else sorted(modules, key=lambda m: m.__name__)
+    code = "".join(inspect.getsource(m) for m in modules) + _libraries()
+    payload = code + data_hash + json.dumps(params, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def save_model(
-    folder: Path | str, name: str, model: Any, module: ModuleType, training: pl.DataFrame, params: dict,
-    seed: int, metrics: dict,
-) -> dict:
-    """Write <folder>/<name>.pkl and <folder>/<name>.json; return the record."""
-    folder = Path(folder)
+@dataclass
+class TrainedModel:
+    """A model ready to use, its record, and whether it was loaded (reused) or trained on this call."""
+
+    model: Any
+    record: dict
+    reused: bool
+    reason: str  # Chinese: why it was reused or (re)trained
+
+    @property
+    def short_version(self) -> str:
+        return self.record["version"][:16]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _save(folder: Path, name: str, model: Any, record: dict) -> dict:
+    """The pickle first, then the record naming its digest: a record never points at a half-written model."""
     folder.mkdir(parents=True, exist_ok=True)
-    data_hash = frame_hash(training)
-    record = {
-        "name": name, "version": model_version(module, data_hash, params), "module": module.__name__,
-        "training_data_hash": data_hash, "training_rows": training.height, "params": params, "seed": seed,
-        "metrics": metrics, "created": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    with (folder / f"{name}.pkl").open("wb") as fh:
-        pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    (folder / f"{name}.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str),
-                                         encoding="utf-8")
+    blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    record = {**record, "pickle_sha256": hashlib.sha256(blob).hexdigest()}
+    _write_atomically(folder / f"{name}.pkl", blob)
+    _write_atomically(folder / f"{name}.json",
+                      json.dumps(record, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
     return record
 
 
+def _record(name: str, modules, training, params: dict, seed: int, metrics: dict) -> dict:
+    frames = {"": training} if isinstance(training, pl.DataFrame) else training
+    data_hash = training_hash(training)
+    modules = [modules] if isinstance(modules, ModuleType) else list(modules)
+    return {
+        "name": name, "version": model_version(modules, data_hash, params),
+        "module": ", ".join(m.__name__ for m in modules), "training_data_hash": data_hash,
+        "training_rows": sum(f.height for f in frames.values()), "params": params, "seed": seed,
+        "metrics": metrics, "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def save_model(
+    folder: Path | str, name: str, model: Any, module: ModuleType | Sequence[ModuleType],
+    training: pl.DataFrame | Mapping[str, pl.DataFrame], params: dict, seed: int, metrics: dict,
+) -> dict:
+    """Write <folder>/<name>.pkl and <folder>/<name>.json; return the record."""
+    return _save(Path(folder), name, model, _record(name, module, training, params, seed, metrics))
+
+
 def load_model(folder: Path | str, name: str) -> tuple[Any, dict]:
-    """The saved model and its record. Only load models this pipeline wrote (pickle runs code)."""
+    """The saved model and its record. Only load models this pipeline wrote (pickle runs code).
+
+    Raises ValueError when the pickle is not the one the record names (truncated, overwritten)."""
     folder = Path(folder)
     record = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-    with (folder / f"{name}.pkl").open("rb") as fh:
-        model = pickle.load(fh)
+    blob = (folder / f"{name}.pkl").read_bytes()
+    expected = record.get("pickle_sha256")
+    if expected and hashlib.sha256(blob).hexdigest() != expected:
+        raise ValueError(f"{folder / name}.pkl does not match its record")
+    return pickle.loads(blob), record  # noqa: S301 - written by this pipeline only
+
+
+def _saved(folder: Path, name: str, version: str) -> tuple[Any, dict] | str:
+    """The saved model of this version, or the Chinese reason why there is none to reuse."""
+    if not (folder / f"{name}.json").exists():
+        return "首次训练（没有已保存的模型）"
+    try:
+        model, record = load_model(folder, name)
+    except Exception:  # noqa: BLE001 - any unreadable model is trained again, never fatal
+        return "已保存的模型文件缺失或损坏，重新训练"
+    if record.get("version") != version:
+        return "训练数据、参数或代码已变化，重新训练"
     return model, record
+
+
+def train_or_reuse(
+    folder: Path | str, name: str, modules: ModuleType | Sequence[ModuleType],
+    training: pl.DataFrame | Mapping[str, pl.DataFrame], params: dict, seed: int,
+    train: Callable[[], tuple[Any, dict]], *, retrain: bool = False,
+) -> TrainedModel:
+    """Load the saved model when code, parameters and training data are unchanged; else train, measure, save.
+
+    ``train`` returns (model, metrics) and is where cross-validation belongs: it only runs on retraining.
+    ``retrain`` forces training (the evaluate_models job, `majorwatch evaluate`).
+    """
+    folder = Path(folder)
+    record = _record(name, modules, training, params, seed, {})
+    saved = "按要求重新训练并评估" if retrain else _saved(folder, name, record["version"])
+    if not isinstance(saved, str):
+        model, old = saved
+        return TrainedModel(model, old, True, f"{REUSED} {old['version'][:16]}")
+    model, metrics = train()
+    record = _save(folder, name, model, {**record, "metrics": metrics,
+                                         "created": datetime.now(UTC).isoformat(timespec="seconds")})
+    return TrainedModel(model, record, False, f"{saved}：新版本 {record['version'][:16]}")

@@ -19,9 +19,14 @@ score_and_publish = dg.define_asset_job(
     "score_and_publish", selection=dg.AssetSelection.groups("score", "publish"),
     description="用已入库的输入和最近一次的模型结果评分并发布一版目录",
 )
+# Other jobs reuse a saved model whose code, parameters and training data are unchanged; this one retrains
+# and cross-validates every model on purpose.
+MODEL_OPS = ("proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
+             "posting_industry_proposals")
 evaluate_models = dg.define_asset_job(
     "evaluate_models", selection=dg.AssetSelection.groups("models"),
-    description="重新训练并评估模型（专业—行业推荐、人才供需预测、招聘信息分类）",
+    config={"ops": {op: {"config": {"retrain": True}} for op in MODEL_OPS}},
+    description="重新训练并评估模型（专业—行业推荐、人才供需预测、招聘信息分类），不沿用已保存的模型",
 )
 JOBS = [majorwatch_job, refresh_inputs, score_and_publish, evaluate_models]
 

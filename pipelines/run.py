@@ -34,6 +34,18 @@ def contract_summary(result) -> list[str]:
     return lines
 
 
+def model_summary(result) -> list[str]:
+    """One line per model asset: reused (模型未变，沿用已训练的模型 <version>) or why it was trained."""
+    lines = []
+    for event in result.get_asset_materialization_events():
+        meta = event.event_specific_data.materialization.metadata
+        if "model_note" in meta:
+            name = event.event_specific_data.materialization.asset_key.to_user_string()
+            flag = "=" if meta["model_reused"].value else "+"
+            lines.append(f"  {flag} {name:<28} {meta['model_note'].value}")
+    return sorted(lines, key=lambda line: line[4:])
+
+
 def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = False, final: bool = False) -> int:
     import dagster as dg
 
@@ -68,6 +80,10 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
         for message in messages or ["未知原因，请在 Dagster 界面查看运行日志"]:
             print("  " + message.replace("\n", "\n  "), file=sys.stderr)
         return 1
+    models = model_summary(result)
+    if models:
+        print("\n模型：")
+        print("\n".join(models))
     outcome, folder = _published(result)
     if outcome:
         print(f"\n{outcome}：{folder}")

@@ -68,7 +68,7 @@ def test_a_model_proposal_alone_never_puts_a_major_on_the_restriction_list(home,
         replace_table(con, "proposed_major_industries", pl.DataFrame({
             "major_code": ["470202"], "industry_code": ["26"], "score": [0.97], "rank": [1],
             "model_version": ["test"]}, schema_overrides={"rank": pl.Int32}))
-    score = ["major_industry_exposure", "labor_forecasts", "forecast_quality", "posting_demand",
+    score = ["major_industry_exposure", "labor_forecasts", "forecast_quality", "posting_industry_proposals", "posting_demand",
              "major_market_signals", "major_risk_scores",
              "school_major_scores", "guiding_catalog", "restriction_list"]
     assert materialize(score, home, inbox).success

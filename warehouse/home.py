@@ -53,6 +53,11 @@ class Home:
     def dagster_home(self) -> Path:
         return self.root / "dagster"
 
+    def partition(self, key: str | None) -> Home:
+        """The home of one partition (a province in a national deployment): its own warehouse file,
+        raw store, models and editions, so DuckDB's one-writer rule holds per partition."""
+        return self if not key else Home(self.root / "partitions" / key)
+
     def ensure(self) -> Home:
         for path in (self.root, self.raw, self.published, self.models, self.dagster_home):
             path.mkdir(parents=True, exist_ok=True)

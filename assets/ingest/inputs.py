@@ -113,8 +113,8 @@ def build_ingest() -> dg.AssetsDefinition:
                 done = ingest_input(con, folder, contract, home.raw, context.run.run_id)
                 references = _reference_values(con, contract) if 0 < done.stage.height else {}
                 head = query_frame(con, f"SELECT * FROM {ident(name)} LIMIT 10")  # noqa: S608
-            verdict = contract_verdict(contract, done.outcome, done.file, second_opinion(done.stage, contract,
-                                                                                          references))
+            ge = second_opinion(done.stage, contract, references, cache=home.root / "cache" / "great_expectations")
+            verdict = contract_verdict(contract, done.outcome, done.file, ge)
             context.log.info(f"{name}: {verdict.message}")
             if verdict.blocking:
                 blocked.append(verdict)

@@ -1,37 +1,49 @@
-"""Models: next year's talent demand and supply per series, trusted only where the backtest says so."""
+"""Models: next year's talent demand and supply per series, trusted only where the backtest says so.
+
+The backtest and the forecasts are computed only when labor_market, the parameters or the forecasting
+code changed; otherwise the saved result (the backtest per level and the fitted forecasts) is reused.
+"""
 
 import dagster as dg
 import polars as pl
 
 from assets.charts import bar_chart_md
-from ml.forecast import backtest_by_level, forecast
+from assets.models.mapping import model_metadata
+from assets.resources import Warehouse
 from warehouse.db import WRITER_POOL
 
 LEVELS = {"industry_code": "按行业", "occupation_code": "按职业"}
+EMPTY = {"industry_code": pl.String, "occupation_code": pl.String, "region": pl.String, "period": pl.String,
+         "demand_hat": pl.Float64, "supply_hat": pl.Float64, "ratio_hat": pl.Float64}
+QUALITY = {"level": pl.String, "usable": pl.Boolean, "n_series": pl.Int64, "mase_model": pl.Float64,
+           "mase_seasonal_naive": pl.Float64, "relative_mase": pl.Float64, "note": pl.String}
 
 
 class ForecastConfig(dg.Config):
     horizon: int = 4
     seed: int = 0
+    retrain: bool = False
 
 
-@dg.multi_asset(
-    outs={
-        "labor_forecasts": dg.AssetOut(group_name="models", kinds={"scikitlearn", "duckdb"}, owners=["team:data"],
-                                       description="人才供需预测：各行业、职业下一年的需求、求职与求人倍率；仅在回测优于季节性朴素预测时用于评分。"),
-        "forecast_quality": dg.AssetOut(group_name="models", kinds={"duckdb"}, owners=["team:data"],
-                                        description="预测质量：按行业、按职业的滚动回测误差，与季节性朴素预测相比是否更好、能否用于评分。"),
-    },
-    pool=WRITER_POOL,
-)
-def labor_forecasts(context: dg.AssetExecutionContext, config: ForecastConfig, labor_market: pl.DataFrame):
-    """Backtest per level, forecast the levels that beat the seasonal naive forecast."""
-    labor = labor_market
-    horizons = tuple(range(1, config.horizon + 1))
-    results = backtest_by_level(labor, horizons=horizons, origins=4, seed=config.seed)
-    quality_rows, forecasts, charts = [], [], []
+def fit_forecasts(labor: pl.DataFrame, horizon: int, seed: int) -> tuple[dict, dict]:
+    """Backtest per level, forecast the levels that beat the seasonal naive forecast: (model, metrics)."""
+    from ml.forecast import backtest_by_level, forecast
+
+    results = backtest_by_level(labor, horizons=tuple(range(1, horizon + 1)), origins=4, seed=seed)
+    forecasts = {}
+    for key, result in results.items():
+        if result is not None and result["beats_seasonal_naive"]:
+            part = labor.filter(pl.col("quarter").is_not_null() & pl.col(key).is_not_null())
+            forecasts[key] = forecast(part, h=horizon, seed=seed)
+    metrics = {key: None if r is None else {"beats_seasonal_naive": r["beats_seasonal_naive"], "mase": r["mase"]}
+               for key, r in results.items()}
+    return {"backtest": results, "forecasts": forecasts}, metrics
+
+
+def quality_and_charts(results: dict) -> tuple[list[dict], list[str]]:
+    quality_rows, charts = [], []
     for key, label in LEVELS.items():
-        result = results[key]
+        result = results.get(key)
         if result is None:
             quality_rows.append({"level": key, "usable": False, "n_series": 0, "mase_model": None,
                                  "mase_seasonal_naive": None, "relative_mase": None, "note": "无季度数据"})
@@ -47,17 +59,37 @@ def labor_forecasts(context: dg.AssetExecutionContext, config: ForecastConfig, l
         charts.append(bar_chart_md(f"{label} MASE（越低越好）", {
             f"h={h} 模型": round(mase["model"][h], 3) for h in mase["model"]} | {
             f"h={h} 季节性朴素": round(mase["seasonal_naive"][h], 3) for h in mase["seasonal_naive"]}))
-        if usable:
-            part = labor.filter(pl.col("quarter").is_not_null() & pl.col(key).is_not_null())
-            forecasts.append(forecast(part, h=config.horizon, seed=config.seed))
-    quality = pl.DataFrame(quality_rows, schema={"level": pl.String, "usable": pl.Boolean, "n_series": pl.Int64,
-                                                 "mase_model": pl.Float64, "mase_seasonal_naive": pl.Float64,
-                                                 "relative_mase": pl.Float64, "note": pl.String})
-    table = pl.concat(forecasts) if forecasts else pl.DataFrame(schema={
-        "industry_code": pl.String, "occupation_code": pl.String, "region": pl.String, "period": pl.String,
-        "demand_hat": pl.Float64, "supply_hat": pl.Float64, "ratio_hat": pl.Float64})
+    return quality_rows, charts
+
+
+@dg.multi_asset(
+    outs={
+        "labor_forecasts": dg.AssetOut(group_name="models", kinds={"scikitlearn", "duckdb"}, owners=["team:data"],
+                                       description="人才供需预测：各行业、职业下一年的需求、求职与求人倍率；仅在回测优于季节性朴素预测时用于评分。"),
+        "forecast_quality": dg.AssetOut(group_name="models", kinds={"duckdb"}, owners=["team:data"],
+                                        description="预测质量：按行业、按职业的滚动回测误差，与季节性朴素预测相比是否更好、能否用于评分。"),
+    },
+    pool=WRITER_POOL,
+)
+def labor_forecasts(context: dg.AssetExecutionContext, config: ForecastConfig, warehouse: Warehouse,
+                    labor_market: pl.DataFrame):
+    """Backtest per level, forecast the levels that beat the seasonal naive forecast (or reuse both)."""
+    import ml.forecast
+    import ml.forecast_data
+    from ml.registry import train_or_reuse
+
+    trained = train_or_reuse(warehouse.paths.models / "labor_forecast", "labor_forecast",
+                             (ml.forecast, ml.forecast_data), labor_market,
+                             {"horizon": config.horizon, "origins": 4, "seed": config.seed}, config.seed,
+                             lambda: fit_forecasts(labor_market, config.horizon, config.seed), retrain=config.retrain)
+    context.log.info(f"labor_forecast: {trained.reason}")
+    quality_rows, charts = quality_and_charts(trained.model["backtest"])
+    forecasts = [trained.model["forecasts"][key] for key in LEVELS if key in trained.model["forecasts"]]
+    quality = pl.DataFrame(quality_rows, schema=QUALITY)
+    table = pl.concat(forecasts) if forecasts else pl.DataFrame(schema=EMPTY)
     yield dg.Output(table, output_name="labor_forecasts", metadata={
         "beats_seasonal_naive": dg.MetadataValue.json({r["level"]: r["usable"] for r in quality_rows}),
         "mase": dg.MetadataValue.md("\n\n".join(charts) or "_无数据_"),
+        **model_metadata(trained),
     })
     yield dg.Output(quality, output_name="forecast_quality")

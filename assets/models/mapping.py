@@ -1,53 +1,76 @@
-"""Models: industries and occupations proposed for the majors whose correspondence is missing."""
+"""Models: industries and occupations proposed for the majors whose correspondence is missing.
+
+The proposer is trained (and cross-validated) only when its code, parameters or training inputs changed;
+otherwise the saved model is loaded (ml.registry.train_or_reuse). scikit-learn is imported inside the
+step, so loading the definitions (the UI, a run that fails on a contract) never pays for it.
+"""
 
 import dagster as dg
 import polars as pl
 
-import ml.mapping as mapping_module
 from assets.resources import Warehouse
-from ml.mapping import evaluate_mapping, fit_mapping_proposer
-from ml.registry import save_model
 from warehouse.db import WRITER_POOL
 
 MIN_MAPPED = 10
 
 
 class ProposalConfig(dg.Config):
-    """threshold: the least confidence a proposal needs; seed: for a reproducible model."""
+    """threshold: the least confidence a proposal needs; seed: for a reproducible model;
+    retrain: train and cross-validate even when a saved model matches (the evaluate_models job)."""
 
     threshold: float = 0.5
     top_k: int = 5
     seed: int = 0
+    retrain: bool = False
+
+
+def model_metadata(trained) -> dict:
+    """What the UI and the run summary say about a model: its version and whether it was reused."""
+    return {"model_version": trained.short_version, "model_reused": trained.reused, "model_note": trained.reason,
+            "trained_at": trained.record.get("created", "")}
 
 
 def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse: Warehouse, majors: pl.DataFrame,
             pairs: pl.DataFrame, targets: pl.DataFrame, *, code: str, model_name: str) -> pl.DataFrame:
-    """Cross-validate, fit, save and apply one proposer: the proposals (major_code, <code>, score, …)."""
+    """Load or (cross-validate, fit and save) one proposer and apply it: the proposals (major_code, <code>, …)."""
+    import ml.mapping
+    import ml.mapping_features
+    import ml.mapping_model
+    from ml.mapping import evaluate_mapping, fit_mapping_proposer
+    from ml.registry import train_or_reuse
+
     empty = pl.DataFrame(schema={"major_code": pl.String, code: pl.String, "score": pl.Float64,
                                  "rank": pl.Int32, "model_version": pl.String})
     mapped = pairs["major_code"].n_unique() if pairs.height else 0
     if mapped < MIN_MAPPED or targets.height == 0:
         context.add_output_metadata({"note": f"只有 {mapped} 个专业有对应关系，不足以训练模型"})
         return empty
-    metrics = evaluate_mapping(majors, pairs, targets, folds=5, seed=config.seed)
-    model = fit_mapping_proposer(majors, pairs, targets, seed=config.seed)
+
+    def train():
+        metrics = evaluate_mapping(majors, pairs, targets, folds=5, seed=config.seed)
+        return fit_mapping_proposer(majors, pairs, targets, seed=config.seed), metrics
+
+    params = {"seed": config.seed, "folds": 5}  # the threshold only filters proposals: no retraining
+    trained = train_or_reuse(warehouse.paths.models / model_name, model_name,
+                             (ml.mapping, ml.mapping_features, ml.mapping_model),
+                             {"majors": majors, "pairs": pairs, "targets": targets}, params, config.seed, train,
+                             retrain=config.retrain)
+    context.log.info(f"{model_name}: {trained.reason}")
+    model, metrics = trained.model, trained.record["metrics"]
     unmapped = majors.filter(~pl.col("major_code").is_in(pairs["major_code"].implode()))
-    record = save_model(warehouse.paths.models / model_name, model_name, model, mapping_module,
-                        pairs.select("major_code", code), {**model.params, "threshold": config.threshold},
-                        config.seed, metrics)
     proposals = empty
     if unmapped.height:
         proposals = (model.propose(unmapped, k=config.top_k).filter(pl.col("score") >= config.threshold)
                      .rename({"target_code": code})
-                     .with_columns(model_version=pl.lit(record["version"][:16])).select(empty.columns))
+                     .with_columns(model_version=pl.lit(trained.short_version)).select(empty.columns))
     context.add_output_metadata({
         "majors_without_mapping": unmapped.height,
         "majors_with_proposal": proposals["major_code"].n_unique() if proposals.height else 0,
         "recall_at_10": round(metrics["recall_at_10"], 4),
         "mrr": round(metrics["mrr"], 4),
         "cv": f"{metrics['folds']}-fold by major over {metrics['n_majors']} mapped majors",
-        "model_version": record["version"][:16],
         "threshold": config.threshold,
+        **model_metadata(trained),
     })
     return proposals
 
