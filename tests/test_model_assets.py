@@ -79,5 +79,5 @@ def test_a_model_proposal_alone_never_puts_a_major_on_the_restriction_list(home,
     assert row["mapping_source"] == "proposed" and row["exposure_prohibited"] == 1.0
     assert row["part_prohibited"] > 0                      # the proposal raises the score …
     assert row["restriction"] is None and "470202" not in listed   # … but never restricts alone
-    assert "模型推断" in row["reasons"] and "0.97" in row["reasons"]
+    assert "模型推断" in row["basis"] and "0.97" in row["basis"]           # the full basis names the model
     assert banned["restriction"] == "停止新设" and "470201" in listed  # the mapped twin is restricted
