@@ -58,6 +58,6 @@ class EditionInfo:
     def download_name(self, name: str, suffix: str) -> str:
         """The Chinese file name beside the English one, e.g. 2026年专业指导性目录.xlsx."""
         extra = f"（{DRAFT}）" if self.is_draft else ""
-        revision = self.edition[len(self.year):].lstrip("-_.")
+        revision = self.edition[len(self.year):].removesuffix("-draft").lstrip("-_.")  # the state says 征求意见稿
         rev = f"（{revision}）" if revision else ""
         return f"{self.year}年{name}{rev}{extra}.{suffix}"
