@@ -29,7 +29,7 @@ browser-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/dagster definitions validate -m pipelines.definitions
+	tmp=$$(mktemp -d) && DAGSTER_HOME=$$tmp $(BIN)/dagster definitions validate -m pipelines.definitions; rc=$$?; rm -rf $$tmp; exit $$rc
 
 ## make test: lint, then the whole suite (unit, Dagster, end-to-end, integration on ../shared, browser)
 test: $(STAMP) browser-deps lint
