@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 ## make run: generate the sample inbox (when var/inbox is empty), run every asset, publish an edition
-run: $(STAMP)
+run: $(STAMP) browser-deps
 	$(BIN)/majorwatch run --home $(HOME_DIR)
 
 browser-deps:
