@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+INTERRUPTED = "DagsterExecutionInterruptedError"  # what Dagster raises in a step on SIGINT
+
 
 def failure_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     """The failed blocking checks' messages (with their first rejected rows) first, then the failed steps."""
@@ -24,5 +26,7 @@ def failure_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
             text = error.message.strip() if error else "未知错误"
             if error and error.cause:
                 text = error.cause.message.strip()
+            if error and error.cls_name == INTERRUPTED:
+                text = "运行被中断（Ctrl-C），本步骤未完成"
             steps.append(f"步骤 {event.step_key} 失败：{text}")
     return checks + steps

@@ -36,6 +36,7 @@ from warehouse.current import (
 from warehouse.files import file_sha256
 from warehouse.hashing import row_json as _row_json
 from warehouse.hashing import rows_hash
+from warehouse.pause_points import pause_point
 
 # The changes computation is re-exported: callers (and tests) read it from here.
 __all__ = [
@@ -149,6 +150,7 @@ def publish_edition(
             tmp.chmod(0o755)  # mkdtemp's 0700 would hide the edition from a portal run as another user
             _write_folder(tmp, root, edition, frames, headers, package, created, previous, documents,
                           overridden)
+            pause_point("publication")  # test-only: a kill here leaves a complete .tmp- folder behind
             os.rename(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -15,6 +15,7 @@ from data_contracts.spec import Contract, load_contracts
 from data_contracts.verdict import Verdict, contract_verdict, second_opinion
 from inbox.ingest import ingest_input
 from warehouse.db import WRITER_POOL, ident, query_frame, read_frame, table_exists
+from warehouse.pause_points import pause_point
 
 OWNERS = ["team:data"]
 RECORD_TABLES = {
@@ -111,6 +112,7 @@ def build_ingest() -> dg.AssetsDefinition:
                 # the commission's overrides come from the review store's export, every other input from the inbox
                 folder = home.review_exports if name == "overrides" else inbox.folder()
                 done = ingest_input(con, folder, contract, home.raw, context.run.run_id)
+                pause_point("ingest")
                 references = _reference_values(con, contract) if 0 < done.stage.height else {}
                 head = query_frame(con, f"SELECT * FROM {ident(name)} LIMIT 10")  # noqa: S608
             ge = second_opinion(done.stage, contract, references, cache=home.root / "cache" / "great_expectations")

@@ -11,6 +11,7 @@ from assets.charts import bar_chart_md
 from assets.models.mapping import model_metadata
 from assets.resources import Warehouse
 from warehouse.db import WRITER_POOL
+from warehouse.pause_points import pause_point
 
 LEVELS = {"industry_code": "按行业", "occupation_code": "按职业"}
 EMPTY = {"industry_code": pl.String, "occupation_code": pl.String, "region": pl.String, "period": pl.String,
@@ -28,6 +29,8 @@ class ForecastConfig(dg.Config):
 def fit_forecasts(labor: pl.DataFrame, horizon: int, seed: int) -> tuple[dict, dict]:
     """Backtest per level, forecast the levels that beat the seasonal naive forecast: (model, metrics)."""
     from ml.forecast import backtest_by_level, forecast
+
+    pause_point("models")
 
     results = backtest_by_level(labor, horizons=tuple(range(1, horizon + 1)), origins=4, seed=seed)
     forecasts = {}

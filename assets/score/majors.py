@@ -14,6 +14,7 @@ from scoring.postings_signal import posting_demand as posting_signal
 from scoring.risk import score_majors
 from scoring.signals import market_signals
 from warehouse.db import WRITER_POOL
+from warehouse.pause_points import pause_point
 
 SCORE = {"group_name": "score", "kinds": {"duckdb", "polars"}, "pool": WRITER_POOL, "owners": ["team:data"]}
 
@@ -71,6 +72,7 @@ def major_risk_scores(context: dg.AssetExecutionContext, policy: PolicyFile, maj
     """每个专业的风险分值（0–100，各组成部分可解释）、预警等级、指导类别与中文依据；市教委复核调整在规则之后生效。"""
     rules = policy.load()
     scored = score_majors(majors, major_industry_exposure, major_market_signals, rules)
+    pause_point("scoring")
     scored = apply_major_overrides(scored, _or_none(overrides), default_as_of(school_majors))
     guidance = value_counts(scored, "guidance", list(rules.guidance_precedence))
     context.add_output_metadata({
