@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
@@ -30,6 +30,9 @@ DEFAULT_LIMIT, MAX_LIMIT, DEFAULT_OFFSET, MAX_OFFSET = 50, 200, 0, 1_000_000
 ERRORS = {code: {"model": ErrorBody} for code in (401, 403, 404, 422, 429, 503)}
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数（最多 200）")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="跳过条数")]
+
+MajorCode = Annotated[str, Path(description="专业代码（6 位）", openapi_examples={
+    "major": {"summary": "机械设计与制造", "value": "460101"}})]
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
@@ -97,7 +100,7 @@ router.add_api_route("/school", school, methods=["GET"], response_model=SchoolVi
 
 
 @router.get("/school/majors/{major_code}", response_model=SchoolMajorDetail, summary="本校某一专业")
-async def school_major(request: Request, major_code: str, principal: SchoolUser) -> dict:
+async def school_major(request: Request, major_code: MajorCode, principal: SchoolUser) -> dict:
     detail = views.school_major(snapshot_of(request), principal.school_code, major_code)
     if detail is None:
         raise not_found()
