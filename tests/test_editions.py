@@ -62,3 +62,22 @@ def test_draft_and_final_edition_ids():
     for bad in ("2026", "-draft", "2026-draft-x"):
         with pytest.raises(ValueError, match="不是征求意见稿"):
             final_edition_id(bad)
+
+
+def test_an_edition_renamed_into_place_but_never_put_in_force_is_put_in_force_by_the_rerun(tmp_path, monkeypatch):
+    """A run killed between the rename and CURRENT leaves a complete folder that was never in force: the next
+    run with the same content puts that folder in force instead of skipping it for a needless -r2 copy."""
+    from warehouse import publish as publish_module
+
+    root = tmp_path / "published"
+    publish(root, tables(), edition="2025")
+    with monkeypatch.context() as patch:
+        patch.setattr(publish_module, "_switch_current", lambda root, edition: (_ for _ in ()).throw(KeyboardInterrupt))
+        with pytest.raises(KeyboardInterrupt):
+            publish(root, tables(MAJORS[:3]))
+    assert current_edition(root) == "2025" and (root / "2026" / "SHA256SUMS").is_file()
+    assert publish(root, tables(MAJORS[:3])).edition == "2026"
+    assert current_edition(root) == "2026" and not (root / "2026-r2").exists()
+    # an older edition of that id that WAS in force is still skipped (history moves forward)
+    publish(root, tables())
+    assert current_edition(root) == "2026-r2"

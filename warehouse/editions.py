@@ -50,7 +50,8 @@ def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str =
 
     Chosen automatically: an id that is CURRENT with the same content is a no-op; an id already used
     by an older edition is skipped (history only moves forward, even back to older content), and the
-    next free `-rN` is taken. Given explicitly: that id is published, or, if it already holds the same
+    next free `-rN` is taken; a folder a stopped run renamed into place but never put in force is put in
+    force when its content is the same. Given explicitly: that id is published, or, if it already holds the same
     content, put back in force (a roll-back); different content under it is refused.
     """
     if explicit:
@@ -64,13 +65,24 @@ def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str =
             f"收件箱的数据只到 {int(edition) - 1 if edition.isdigit() else edition} 年，对应版本 {edition}，"
             f"早于现行版本 {current}：未发布，现行版本保持不变。如确需发布旧版，请用 --edition 明确指定版本号")
     for candidate in [f"{edition}{suffix}", *(f"{edition}-r{n}{suffix}" for n in range(2, MAX_REVISIONS + 1))]:
-        if (published / candidate).exists() and candidate != current:
+        if (published / candidate).exists() and candidate != current and not _never_in_force(published, candidate):
             continue
         try:
             return publish_edition(published, candidate, **kwargs)
         except EditionExistsError:
             continue
     raise EditionExistsError(f"版本 {edition} 已有 {MAX_REVISIONS} 次修订，请指定新的版本号")
+
+
+def _never_in_force(published: Path, candidate: str) -> bool:
+    """A folder written after the edition in force (its previous edition is CURRENT) that CURRENT never named:
+    a run stopped between the rename and the switch. The same content puts it in force; other content is
+    refused by publish_edition and the next id is tried."""
+    try:
+        manifest = json.loads((published / candidate / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return manifest.get("previous_edition") == current_edition(published)
 
 
 def publication_package(input_files: pl.DataFrame, contract_results: pl.DataFrame, run_id: str, policy) -> dict:
