@@ -136,6 +136,7 @@ def test_edition_has_exactly_the_contract_files(first: publish.EditionResult, pu
     assert (published / "CURRENT").read_text(encoding="utf-8") == "2026\n"
     assert not list(published.glob(".tmp-*")) and not list(published.glob(".CURRENT.*"))
     assert first.folder.stat().st_mode & 0o777 == 0o755
+    assert (published / "CURRENT").stat().st_mode & 0o777 == 0o644   # a portal run as another user reads it
     assert first.previous is None and first.changes == 0
 
 

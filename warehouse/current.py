@@ -58,7 +58,7 @@ def make_current(published_dir: Path, edition: str) -> None:
 
 def _switch_current(root: Path, edition: str) -> None:
     """Name the edition in force: a durable temporary file swapped in with one rename, then the folder synced."""
-    with atomic_write(root / CURRENT) as handle:
+    with atomic_write(root / CURRENT, mode=0o644) as handle:  # mkstemp's 0600 would hide it from a portal user
         handle.write((edition + "\n").encode("utf-8"))
     _fsync(root)
 
