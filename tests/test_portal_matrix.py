@@ -90,6 +90,8 @@ MATRIX = [
         401, 403, 403, 503),
     row("GET", "/api/commission/precheck", f"/api/commission/precheck?school={UNKNOWN_SCHOOL}&major={SHARED}",
         401, 403, 403, 404),
+    row("GET", "/commission/whatif", "/commission/whatif", 401, 403, 403, 200),
+    row("GET", "/api/commission/whatif", "/api/commission/whatif", 401, 403, 403, 200),
     row("GET", "/school", "/school?certainty=临界&cause=产业清单", 401, 200, 200, 403),
     row("GET", "/api/school", "/api/school?certainty=临界", 401, 200, 200, 403),
     row("GET", "/api/commission/majors", "/api/commission/majors?certainty=临界&cause=毕业去向", 401, 403, 403, 200),
