@@ -9,6 +9,7 @@ from assets.models.postings import posting_industry_proposals
 from assets.publish.catalogs import publish_catalogs
 from assets.resources import resources
 from assets.score.majors import major_industry_exposure, major_market_signals, major_risk_scores
+from assets.score.policies import policy_comparisons
 from assets.score.postings import posting_demand
 from assets.score.schools import school_major_scores
 from pipelines.jobs import JOBS
@@ -19,7 +20,7 @@ defs = dg.Definitions(
         build_ingest(),
         proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
         posting_demand, major_industry_exposure, major_market_signals, major_risk_scores, school_major_scores,
-        publish_catalogs,
+        policy_comparisons, publish_catalogs,
     ],
     jobs=JOBS,
     sensors=[inbox_sensor, failure_log],

@@ -30,6 +30,10 @@ DEFAULT_LIMIT, MAX_LIMIT, DEFAULT_OFFSET, MAX_OFFSET = 50, 200, 0, 1_000_000
 ERRORS = {code: {"model": ErrorBody} for code in (401, 403, 404, 422, 429, 503)}
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数（最多 200）")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="跳过条数")]
+CERTAINTY_TEXT = "结论确定性：临界（观察名单）/ 证据不足 / 确定"
+CAUSE_TEXT = "主要原因：产业清单、人才需求、毕业去向、招生萎缩、布点过多、所在区、人工复核"
+Certainty = Annotated[str, Query(max_length=8, description=CERTAINTY_TEXT)]
+Cause = Annotated[str, Query(max_length=8, description=CAUSE_TEXT)]
 
 MajorCode = Annotated[str, Path(description="专业代码（6 位）", openapi_examples={
     "major": {"summary": "机械设计与制造", "value": "460101"}})]
@@ -37,19 +41,20 @@ MajorCode = Annotated[str, Path(description="专业代码（6 位）", openapi_e
 router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
 
-def _school_json(snap: Snapshot, school_code: str, limit: int, offset: int) -> Response:
+def _school_json(snap: Snapshot, school_code: str, limit: int, offset: int, certainty: str = "",
+                 cause: str = "") -> Response:
     """A school view validated against SchoolView once per edition and page, then served as bytes
     (the edition never changes, so neither does the answer)."""
-    key = ("school-json", school_code, limit, offset)
+    key = ("school-json", school_code, limit, offset, *((certainty, cause) if certainty or cause else ()))
     body = snap.cache.get(key)
     if body is None:
-        view = views.school_view(snap, school_code, limit, offset)
+        view = views.school_view(snap, school_code, limit, offset, certainty, cause)
         if view is None:
             raise not_found()
         body = SchoolView.model_validate(view).model_dump_json().encode("utf-8")
-        # Only the default page is kept: caching every (limit, offset) a client asks for would let
+        # Only the default page is kept: caching every (limit, offset, filter) a client asks for would let
         # one token grow the snapshot without bound.
-        if (limit, offset) == (DEFAULT_LIMIT, DEFAULT_OFFSET):
+        if (limit, offset, certainty, cause) == (DEFAULT_LIMIT, DEFAULT_OFFSET, "", ""):
             snap.cache[key] = body
     return Response(body, media_type="application/json")
 
@@ -71,11 +76,13 @@ class PageQuery(BaseModel):
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数（最多 200）")
     offset: int = Field(DEFAULT_OFFSET, ge=0, le=MAX_OFFSET, description="跳过条数")
+    certainty: str = Field("", max_length=8, description=CERTAINTY_TEXT)
+    cause: str = Field("", max_length=8, description=CAUSE_TEXT)
 
 
 def _query_parameters(model: type[BaseModel]) -> list[dict]:
     return [{"name": name, "in": "query", "required": False, "description": field.description,
-             "schema": {"type": "integer", "default": field.default,
+             "schema": {"type": "integer" if field.annotation is int else "string", "default": field.default,
                         **{k: v for m in field.metadata for k, v in (("minimum", getattr(m, "ge", None)),
                                                                      ("maximum", getattr(m, "le", None)))
                            if v is not None}}}
@@ -91,7 +98,8 @@ async def school(request: Request) -> Response:
         page = PageQuery.model_validate(request.query_params)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
-    return _school_json(snapshot_of(request), principal.school_code, page.limit, page.offset)
+    return _school_json(snapshot_of(request), principal.school_code, page.limit, page.offset, page.certainty,
+                        page.cause)
 
 
 # Served by a plain route (see portal.app.create_app); this APIRoute has the same endpoint and documents it.
@@ -117,8 +125,9 @@ async def commission_majors(request: Request, principal: CommissionUser, limit: 
                             q: Annotated[str, Query(max_length=50, description="专业代码前缀或名称关键词")] = "",
                             guidance: Annotated[str, Query(max_length=20, description="指导类别")] = "",
                             warning_level: Annotated[str, Query(max_length=4, description="预警等级")] = "",
-                            ) -> dict:
-    return commission_views.search_majors(snapshot_of(request), q, guidance, warning_level, limit, offset)
+                            certainty: Certainty = "", cause: Cause = "") -> dict:
+    return commission_views.search_majors(snapshot_of(request), q, guidance, warning_level, limit, offset,
+                                          certainty=certainty, cause=cause)
 
 
 @router.get("/commission/schools", response_model=SchoolPage, summary="全部学校")
@@ -130,5 +139,5 @@ async def commission_schools(request: Request, principal: CommissionUser, limit:
 
 @router.get("/commission/schools/{school_code}", response_model=SchoolView, summary="任一学校的专业")
 async def commission_school(request: Request, school_code: str, principal: CommissionUser, limit: Limit = 50,
-                            offset: Offset = 0) -> Response:
-    return _school_json(snapshot_of(request), school_code, limit, offset)
+                            offset: Offset = 0, certainty: Certainty = "", cause: Cause = "") -> Response:
+    return _school_json(snapshot_of(request), school_code, limit, offset, certainty, cause)

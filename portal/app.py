@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from portal import api, commission_pages, downloads, errors, objections, pages
+from portal import api, commission_pages, downloads, errors, objections, pages, precheck, whatif
 from portal.editions import EditionStore
 from portal.security import FailureLimiter, HeaderLimitMiddleware, SecurityHeadersMiddleware
 from portal.tokens import TokenCache
@@ -73,9 +73,13 @@ def create_app(home: Path, *, secure_cookies: bool | None = None, trusted_proxie
     # same endpoint as an APIRoute, which documents it in the OpenAPI text (this route matches first).
     app.add_route("/api/school", api.school, methods=["GET"], include_in_schema=False)
     app.include_router(api.router)  # most traffic first: routes are matched in order
+    app.include_router(precheck.api)
+    app.include_router(whatif.api)
     app.include_router(downloads.router)
     app.include_router(pages.router)
     app.include_router(commission_pages.router)
+    app.include_router(precheck.pages)
+    app.include_router(whatif.pages)
     objections.install(app)  # 异议: review store, never the warehouse
     errors.install(app)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure)

@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from portal import commission_views as cv
 from portal.auth import CommissionUser, not_found, snapshot_of
-from portal.pages import school_page
+from portal.pages import WatchFilter, school_page
 from portal.rendering import render
 from portal.views import GUIDANCE_ORDER, WARNING_ORDER
 
 router = APIRouter(include_in_schema=False)
-Text = Query("", max_length=50)
+Text = Annotated[str, Query(max_length=50)]  # a Query() object shared by two parameters mixes them up
 
 
 @router.get("/commission")
@@ -21,21 +23,23 @@ async def overview(request: Request, principal: CommissionUser) -> Response:
     snap = snapshot_of(request)
     return render(request, "commission.html", {
         "summary": cv.commission_summary(snap, principal), "districts": cv.district_summaries(snap),
-        "changes": cv.changes(snap), "watch": cv.watch_list(snap), "previous": snap.current.meta.get("previous_edition"),
+        "changes": cv.changes(snap), "watch": cv.watch_list(snap), "watch_band": cv.watch_band(snap), "previous": snap.current.meta.get("previous_edition"),
         "meta": snap.current.meta})
 
 
 @router.get("/commission/majors")
-async def majors(request: Request, principal: CommissionUser, q: str = Text,
+async def majors(request: Request, principal: CommissionUser, q: Text = "",
                  guidance: str = Query("", max_length=20), warning_level: str = Query("", max_length=4),
-                 category: str = Text, level: str = Query("", max_length=20),
-                 limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000)) -> Response:
+                 category: Text = "", level: str = Query("", max_length=20), certainty: WatchFilter = "",
+                 cause: WatchFilter = "", limit: int = Query(50, ge=1, le=200),
+                 offset: int = Query(0, ge=0, le=1_000_000)) -> Response:
     snap = snapshot_of(request)
     form = {"q": q, "guidance": guidance, "warning_level": warning_level, "category": category, "level": level,
-            "limit": limit}
+            "certainty": certainty, "cause": cause, "limit": limit}
     rows = cv.catalog_rows(snap)
     return render(request, "majors.html", {
-        "search": cv.search_majors(snap, q, guidance, warning_level, limit, offset, category, level), "form": form,
+        "search": cv.search_majors(snap, q, guidance, warning_level, limit, offset, category, level, certainty, cause),
+        "form": form, "choices": cv.filter_choices(rows),
         "guidance_choices": GUIDANCE_ORDER, "levels": WARNING_ORDER,
         "categories": sorted({r["category_name"] for r in rows if r.get("category_name")}),
         "major_levels": sorted({r["level"] for r in rows if r.get("level")}), "edition": snap.current.edition_id})
@@ -51,7 +55,7 @@ async def major(request: Request, major_code: str, principal: CommissionUser) ->
 
 
 @router.get("/commission/schools")
-async def schools(request: Request, principal: CommissionUser, q: str = Text, district: str = Text,
+async def schools(request: Request, principal: CommissionUser, q: Text = "", district: Text = "",
                   offset: int = Query(0, ge=0, le=1_000_000)) -> Response:
     snap = snapshot_of(request)
     return render(request, "schools.html", {
@@ -60,8 +64,9 @@ async def schools(request: Request, principal: CommissionUser, q: str = Text, di
 
 
 @router.get("/commission/schools/{school_code}")
-async def school(request: Request, school_code: str, principal: CommissionUser) -> Response:
-    return school_page(request, snapshot_of(request), school_code, commission=True)
+async def school(request: Request, school_code: str, principal: CommissionUser, certainty: WatchFilter = "",
+                 cause: WatchFilter = "") -> Response:
+    return school_page(request, snapshot_of(request), school_code, True, certainty, cause)
 
 
 @router.get("/commission/districts/{district}")

@@ -10,10 +10,13 @@ from portal.views import (
     EXIT_FLAG,
     GUIDANCE_ORDER,
     WARNING_ORDER,
+    WATCH,
     catalog_rows,
     clean,
     counts,
     editions_info,
+    filter_choices,
+    matches,
     memo,
     school_header,
 )
@@ -89,6 +92,8 @@ def commission_summary(snap: Snapshot, principal: Principal) -> dict:
             "restrictions": snap.current.restrictions.height,
             "by_guidance": counts([r.get("guidance") for r in rows], GUIDANCE_ORDER),
             "by_warning_level": counts([r.get("warning_level") for r in rows], WARNING_ORDER),
+            "watch": sum(r.get("certainty") == WATCH for r in rows),
+            "by_cause": filter_choices(rows)["cause"],
             "editions": editions_info(snap, principal)}
 
 
@@ -97,8 +102,13 @@ def watch_list(snap: Snapshot, size: int = 15) -> list[dict]:
     return [r for r in catalog_rows(snap) if r.get("warning_level") in ("红", "黄")][:size]
 
 
+def watch_band(snap: Snapshot, size: int = 15) -> list[dict]:
+    """观察名单: the majors whose verdict is 临界 (its interval straddles a threshold), riskiest first."""
+    return [r for r in catalog_rows(snap) if r.get("certainty") == WATCH][:size]
+
+
 def search_majors(snap: Snapshot, q: str, guidance: str, warning_level: str, limit: int, offset: int,
-                  category: str = "", level: str = "") -> dict:
+                  category: str = "", level: str = "", certainty: str = "", cause: str = "") -> dict:
     """Catalog rows (riskiest first) whose code starts with ``q`` or whose name contains it, filtered."""
     q = q.strip()
     hits = [r for r in catalog_rows(snap)
@@ -106,7 +116,7 @@ def search_majors(snap: Snapshot, q: str, guidance: str, warning_level: str, lim
             and (not guidance or r.get("guidance") == guidance)
             and (not warning_level or r.get("warning_level") == warning_level)
             and (not category or r.get("category_name") == category)
-            and (not level or r.get("level") == level)]
+            and (not level or r.get("level") == level) and matches(r, certainty, cause)]
     return {"edition": snap.current.edition_id, "total": len(hits), "limit": limit, "offset": offset,
             "items": hits[offset:offset + limit]}
 

@@ -26,7 +26,10 @@ PUBLIC_FILES: dict[str, str] = {
     "bulletin.pdf": "行业产业动态调整和人才供需状况（PDF）",
     "matching_report.xlsx": "专业设置与产业发展匹配分析（Excel）",
 }
-COMMISSION_FILES: dict[str, str] = {"school_major_scores.parquet": "各校专业评分（不公开，Parquet）"}
+COMMISSION_FILES: dict[str, str] = {"school_major_scores.parquet": "各校专业评分（不公开，Parquet）",
+                                    "policy_comparisons.parquet": "政策比较（不公开，Parquet）"}
+COMPARISONS = ("policy_comparisons.parquet", ("policy", "policy_title", "major_code", "warning_level_now",
+                                              "warning_level_new", "why"))
 FRAMES = {
     "guiding": ("guiding_catalog.parquet", ("major_code", "major_name", "guidance", "warning_level",
                                             "risk_score", "reasons")),
@@ -59,6 +62,7 @@ class Edition:
     by_school: dict[str, pl.DataFrame]
     changes: pl.DataFrame | None = None
     meta: dict = field(default_factory=dict)
+    comparisons: pl.DataFrame | None = None  # the commission's what-if (None when the edition has none)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ def load_edition(folder: Path) -> Edition:
         guiding=frames["guiding"].sort("major_code"), restrictions=frames["restrictions"],
         scores=scores, by_school={str(k[0]): v for k, v in parts.items()},
         changes=_read_changes(folder / "changes.csv"), meta=meta,
+        comparisons=read_frame(folder, *COMPARISONS) if (folder / COMPARISONS[0]).is_file() else None,
     )
 
 

@@ -16,7 +16,8 @@ log = logging.getLogger("majorwatch.portal")
 
 FIELD_NAMES = {"limit": "每页条数", "offset": "跳过条数", "q": "检索词", "token": "令牌",
                "guidance": "指导类别", "warning_level": "预警等级", "school_q": "学校检索词",
-               "school_offset": "学校跳过条数"}
+               "school_offset": "学校跳过条数", "certainty": "观察名单（结论确定性）", "cause": "主要原因",
+               "major": "专业代码", "school": "学校代码"}
 
 
 def error_response(request: Request, status: int, message: str,

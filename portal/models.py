@@ -55,6 +55,9 @@ class SchoolMajor(BaseModel):
     warning_level: str | None = Field(description="预警等级：红 / 黄 / 绿")
     guidance: str | None = Field(description="指导类别")
     restriction: str | None = Field(description="本校适用的限制类型（如有）")
+    certainty: str | None = Field(default=None, description="结论确定性：确定 / 临界（观察名单）/ 证据不足")
+    cause: str | None = Field(default=None, description="主要原因（产业清单、人才需求、毕业去向、招生萎缩、布点过多、所在区、人工复核）")
+    what_would_change: str | None = Field(default=None, description="如何改变结论（本专业点及全市专业）")
     short_reason: str | None = Field(default=None, description="简要依据")
     reasons: str | None = Field(description="依据")
     basis: str | None = Field(default=None, description="详细依据（版本提供时）")
@@ -94,7 +97,7 @@ class SchoolView(BaseModel):
     school_name: str
     district: str | None
     summary: SchoolSummary
-    total: int
+    total: int = Field(description="符合筛选条件的专业点数")
     limit: int
     offset: int
     majors: list[SchoolMajor]
@@ -139,6 +142,8 @@ class CommissionSummary(BaseModel):
     restrictions: int
     by_guidance: list[Count]
     by_warning_level: list[Count]
+    watch: int = Field(default=0, description="观察名单：结论确定性为“临界”的专业数")
+    by_cause: list[Count] = Field(default_factory=list, description="预警或限制的专业按主要原因计数")
     editions: list[EditionInfo]
 
 
@@ -152,6 +157,10 @@ class CatalogMajor(BaseModel):
     guidance: str | None
     warning_level: str | None
     risk_score: float | None
+    certainty: str | None = Field(default=None, description="结论确定性：确定 / 临界 / 证据不足")
+    cause: str | None = Field(default=None, description="主要原因")
+    what_would_change: str | None = Field(default=None, description="如何改变结论")
+    watch_note: str | None = Field(default=None, description="临界说明")
     exposure_prohibited: float | None = None
     exposure_restricted: float | None = None
     exposure_transforming: float | None = None
@@ -192,3 +201,25 @@ class SchoolPage(BaseModel):
     limit: int
     offset: int
     items: list[SchoolListItem]
+
+
+class PrecheckCheck(BaseModel):
+    """One answer of 新设专业预审: what was checked, the result, why, and the rule behind it."""
+
+    check: str = Field(description="检查项")
+    result: Literal["通过", "不通过", "提示"]
+    why: str = Field(description="理由")
+    rule: str = Field(description="依据的规则（政策键及出处）")
+
+
+class PrecheckAnswer(BaseModel):
+    """新设专业预审: may this school open this major in its district this year (the same answer as the CLI)."""
+
+    edition: str
+    school_code: str | None
+    school_name: str | None
+    district: str | None
+    major_code: str | None = Field(description="拟新设专业代码（不在目录中时为空）")
+    major_name: str | None
+    verdict: Literal["可以", "不可以", "可以，但请注意提示"]
+    checks: list[PrecheckCheck]

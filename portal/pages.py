@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -57,20 +58,29 @@ async def home(principal: AnyUser) -> Response:
     return RedirectResponse("/commission" if principal.role == "commission" else "/school", status_code=303)
 
 
-def school_page(request: Request, snap: Snapshot, school_code: str, commission: bool) -> Response:
-    """A school's page (its own, or any school's for commission staff)."""
+WatchFilter = Annotated[str, Query(max_length=8)]  # one Query() object per parameter (a shared one mixes them up)
+
+
+def school_page(request: Request, snap: Snapshot, school_code: str, commission: bool, certainty: str = "",
+                cause: str = "") -> Response:
+    """A school's page (its own, or any school's for commission staff); ``certainty``/``cause`` preselect the
+    watch-list filters (the rows that do not pass them are rendered hidden, so the live filters can show them)."""
     rows = views.school_majors(snap, school_code)
     if rows is None:
         raise not_found()
+    shown = {r["major_code"] for r in rows if views.matches(r, certainty, cause)}
     return render(request, "school.html", {
         "school": views.school_header(snap, school_code), "rows": rows, "summary": views.summary(rows),
         "notes": notes_for(rows), "commission": commission, "editions": snap.editions,
+        "shown_codes": shown, "shown": len(shown), "choices": views.filter_choices(rows),
+        "form": {"certainty": certainty, "cause": cause},
         "downloads": views.editions_info(snap, request.state.principal)[:1], "meta": snap.current.meta})
 
 
 @router.get("/school")
-async def school(request: Request, principal: SchoolUser) -> Response:
-    return school_page(request, snapshot_of(request), principal.school_code, commission=False)
+async def school(request: Request, principal: SchoolUser, certainty: WatchFilter = "",
+                 cause: WatchFilter = "") -> Response:
+    return school_page(request, snapshot_of(request), principal.school_code, False, certainty, cause)
 
 
 @router.get("/school/majors/{major_code}")

@@ -16,11 +16,25 @@ from portal.editions import Snapshot
 from portal.models import SchoolMajor
 from portal.tokens import Principal
 from portal.verdicts import PART_LABELS, short_reason
+from scoring.rules import CAUSES
 
 SCHOOL_MAJOR_FIELDS = [f for f in SchoolMajor.model_fields if f not in ("trend", "parts", "short_reason")]
 WARNING_ORDER = ("红", "黄", "绿")
 GUIDANCE_ORDER = ("优先发展", "重点建设", "改造升级", "合作办学", "控制发展", "限制", "停止新设", "正常")
 EXIT_FLAG = "退出"
+WATCH = "临界"  # the certainty of a verdict in the watch band (观察名单)
+CERTAINTY_ORDER = ("临界", "证据不足", "确定")
+
+
+def matches(row: dict, certainty: str = "", cause: str = "") -> bool:
+    """The watch-list filters of the pages and the API: the verdict's certainty and its primary cause."""
+    return (not certainty or row.get("certainty") == certainty) and (not cause or row.get("cause") == cause)
+
+
+def filter_choices(rows: list[dict]) -> dict:
+    """The certainty and cause values present in ``rows``, counted (for the filters' options)."""
+    return {"certainty": counts([r.get("certainty") for r in rows if r.get("certainty")], CERTAINTY_ORDER),
+            "cause": counts([r.get("cause") for r in rows if r.get("cause") in CAUSES], CAUSES)}
 
 
 def clean(value: Any) -> Any:
@@ -100,13 +114,16 @@ def school_header(snap: Snapshot, school_code: str) -> dict | None:
             "school_name": first.get("school_name") or school_code, "district": first.get("district")}
 
 
-def school_view(snap: Snapshot, school_code: str, limit: int, offset: int) -> dict | None:
-    """The school page's data (None when the school has no offerings in this edition)."""
+def school_view(snap: Snapshot, school_code: str, limit: int, offset: int, certainty: str = "",
+                cause: str = "") -> dict | None:
+    """The school page's data (None when the school has no offerings in this edition): the summary counts
+    every offering; ``total`` and ``majors`` are the offerings that pass the certainty/cause filters."""
     rows = school_majors(snap, school_code)
     if rows is None:
         return None
-    return {**school_header(snap, school_code), "summary": summary(rows), "total": len(rows), "limit": limit,
-            "offset": offset, "majors": rows[offset:offset + limit]}
+    chosen = [r for r in rows if matches(r, certainty, cause)]
+    return {**school_header(snap, school_code), "summary": summary(rows), "total": len(chosen), "limit": limit,
+            "offset": offset, "majors": chosen[offset:offset + limit]}
 
 
 def school_major(snap: Snapshot, school_code: str, major_code: str) -> dict | None:

@@ -12,6 +12,7 @@ from scoring.exposure import CATEGORIES, CITYWIDE
 from scoring.reasons import PART_CN
 from scoring.rules import STRENGTH
 from scoring.schools import SCHOOL_COLUMNS, school_major_scores
+from scoring.whatif import COMPARISON_HEADERS
 
 __all__ = ["CATALOG_COLUMNS", "CHINESE_HEADERS", "RESTRICTION_COLUMNS", "SCHOOL_COLUMNS", "guiding_catalog",
            "restriction_list", "school_major_scores"]
@@ -47,6 +48,7 @@ CHINESE_HEADERS: dict[str, dict[str, str]] = {
     "guiding_catalog": {c: _NAMES[c] for c in CATALOG_COLUMNS},
     "restriction_list": {c: _NAMES[c] for c in RESTRICTION_COLUMNS},
     "school_major_scores": {c: _SCHOOL_NAMES[c] for c in SCHOOL_COLUMNS},
+    "policy_comparisons": COMPARISON_HEADERS,
 }
 
 

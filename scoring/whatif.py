@@ -8,6 +8,8 @@ longer hold).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from scoring.policy import Policy
@@ -52,3 +54,28 @@ def transitions(moved: pl.DataFrame) -> pl.DataFrame:
     """How many majors move from each warning level to each other (现 → 新)."""
     return (moved.group_by("warning_level_now", "warning_level_new").len("majors")
             .sort("warning_level_now", "warning_level_new"))
+
+
+COMPARISON_HEADERS = {"policy": "比较政策", "policy_title": "比较政策名称", "policy_version": "比较政策版本",
+                      "current_version": "现行政策版本", **WHATIF_HEADERS}
+
+
+def example_policies(folder: Path | None = None) -> list[tuple[str, Policy]]:
+    """The example policies shipped in scoring/policies (name = file stem), in name order."""
+    from scoring.policy import EXAMPLES, load_policy
+
+    return [(path.stem, load_policy(path)) for path in sorted((folder or EXAMPLES).glob("*.yaml"))]
+
+
+def policy_comparisons(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame, current: Policy,
+                       others: list[tuple[str, Policy]] | None = None) -> pl.DataFrame:
+    """`whatif` against the policy in force for each of ``others`` (default: the example policies), stacked:
+    one row per (policy, moved major), most severe new verdict first within a policy."""
+    others = example_policies() if others is None else others
+    frames = [whatif(majors, exposure, signals, current, other)
+              .select(pl.lit(name).alias("policy"), pl.lit(other.title or name).alias("policy_title"),
+                      pl.lit(other.version).alias("policy_version"), pl.lit(current.version).alias("current_version"),
+                      pl.all())
+              for name, other in others]
+    empty = pl.DataFrame(schema={c: pl.String for c in COMPARISON_HEADERS})
+    return pl.concat([empty, *frames], how="vertical_relaxed") if frames else empty

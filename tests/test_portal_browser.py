@@ -109,7 +109,10 @@ def pages(info) -> list[tuple[str, str | None, str]]:
             ("commission-major", "commission", f"/commission/majors/{info['major']}"),
             ("schools", "commission", "/commission/schools"),
             ("district", "commission", f"/commission/districts/{info['district']}"),
-            ("commission-school", "commission", f"/commission/schools/{info['school']}")]
+            ("commission-school", "commission", f"/commission/schools/{info['school']}"),
+            ("precheck", "school", f"/school/precheck?major={info['major']}"),
+            ("commission-precheck", "commission", f"/commission/precheck?school={info['school']}&major={info['major']}"),
+            ("whatif", "commission", "/commission/whatif")]
 
 
 def offering(info, edition: str, major: str) -> dict | None:
@@ -238,7 +241,8 @@ def test_axe_finds_no_serious_or_critical_issue(browser, site):
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     base, _, _, info = site
     axe = axe_module.Axe()
-    checked = {"signin", "school", "school-major", "commission", "commission-major", "district", "catalog", "majors"}
+    checked = {"signin", "school", "school-major", "commission", "commission-major", "district", "catalog", "majors",
+               "precheck", "commission-precheck", "whatif"}
     found = {}
     for name, who, path in pages(info):
         if name not in checked:
@@ -275,4 +279,27 @@ def test_commission_follows_links_and_downloads_the_catalog(browser, site):
     page.goto(f"{base}/commission/majors")
     risk = page.eval_on_selector_all("#catalog tbody tr td:nth-child(5)", "c => c.map(x => +x.dataset.sort)")
     assert risk == sorted(risk, reverse=True), "the majors list opens riskiest first"
+    assert page.problems == [], page.problems
+
+
+def test_school_filters_its_offerings_by_cause_live_and_reads_what_would_change(browser, site):
+    """The 主要原因 select hides the other rows and the count follows; a flagged row's disclosure says what
+    would change its verdict (the published sentence of that offering)."""
+    base, _, _, info = site
+    own = info["scores"]["2026"].filter(pl.col("school_code") == info["school"])
+    page = new_page(browser, site, "school")
+    page.goto(f"{base}/school")
+    causes = page.eval_on_selector_all("#filter-cause option", "os => os.map(o => o.value).filter(Boolean)")
+    assert causes, "the school has flagged offerings with a cause"
+    cause = causes[0]
+    page.select_option("#filter-cause", cause)
+    visible = page.eval_on_selector_all("#majors tbody tr:not([hidden])", "rs => rs.map(r => r.dataset.cause)")
+    assert visible and set(visible) == {cause}
+    assert int(page.inner_text("#shown-count")) == len(visible) == own.filter(pl.col("cause") == cause).height
+    row = own.filter(pl.col("cause") == cause).row(0, named=True)
+    line = page.locator(f'#majors tr[data-major="{row["major_code"]}"] details')
+    line.locator("summary").click()
+    assert row["what_would_change"] in line.locator(".change").inner_text()
+    page.select_option("#filter-cause", "")
+    assert page.locator("#majors tbody tr:not([hidden])").count() == own.height
     assert page.problems == [], page.problems

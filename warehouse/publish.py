@@ -42,7 +42,7 @@ from warehouse.pause_points import pause_point
 __all__ = [
     "CHANGE_HEADERS", "CURRENT", "REMOVED_REASON", "TABLES", "EditionExistsError", "EditionResult",
     "PublishedFile", "TableSpec", "canonical", "compute_changes", "current_edition", "list_editions",
-    "publish_edition", "rows_hash", "validate_edition",
+    "REQUIRED_TABLES", "publish_edition", "rows_hash", "validate_edition",
 ]
 
 RESOURCE_NAME_RE = re.compile(r"[-a-z0-9._/]+")
@@ -58,17 +58,22 @@ MEDIATYPES = {
 
 @dataclass(frozen=True)
 class TableSpec:
-    """How one published table is keyed, and its sheet name (None: Parquet only, not for the public)."""
+    """How one published table is keyed, its sheet name (None: Parquet only, not for the public), and
+    whether every edition must have it (an optional table is published when the caller passes it)."""
 
     keys: tuple[str, ...]
     sheet: str | None
+    required: bool = True
 
 
 TABLES = {
     "guiding_catalog": TableSpec(("major_code",), "专业指导性目录"),
     "restriction_list": TableSpec(("major_code", "restriction", "scope"), "禁限目录"),
     "school_major_scores": TableSpec(("school_code", "major_code"), None),
+    # the commission's what-if: verdicts that would move under each example policy (not for the public)
+    "policy_comparisons": TableSpec(("policy", "major_code"), None, required=False),
 }
+REQUIRED_TABLES = tuple(name for name, spec in TABLES.items() if spec.required)
 
 
 # Writes an edition's documents into the temporary folder: (folder, edition id, published frames, the
@@ -131,12 +136,14 @@ def publish_edition(
     into the folder before datapackage.json and SHA256SUMS, so they are listed in both; ``overridden``
     (major codes whose verdict an override set) are marked in changes.csv."""
     validate_edition(edition)
-    if set(tables) != set(TABLES):
-        raise ValueError(f"发布需要且只接受这些表：{', '.join(TABLES)}；收到：{', '.join(tables)}")
+    if not set(REQUIRED_TABLES) <= set(tables) <= set(TABLES):
+        optional = [n for n in TABLES if n not in REQUIRED_TABLES]
+        raise ValueError(f"发布需要且只接受这些表：{', '.join(REQUIRED_TABLES)}（可选：{', '.join(optional)}）；"
+                         f"收到：{', '.join(tables)}")
     clash = RESERVED_KEYS & set(package)
     if clash:
         raise ValueError(f"package 不能覆盖这些字段：{', '.join(sorted(clash))}")
-    frames = {name: canonical(name, tables[name]) for name in TABLES}
+    frames = {name: canonical(name, tables[name]) for name in TABLES if name in tables}
     created = (created or datetime.now(UTC)).astimezone(UTC)
     root = Path(published_dir)
     root.mkdir(parents=True, exist_ok=True)

@@ -62,7 +62,7 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
                      input_files: pl.DataFrame, contract_results: pl.DataFrame, industries: pl.DataFrame,
                      major_industry_map: pl.DataFrame, schools: pl.DataFrame, labor_market: pl.DataFrame,
                      posting_demand: pl.DataFrame, industry_adjustments: pl.DataFrame,
-                     labor_forecasts: pl.DataFrame, forecast_quality: pl.DataFrame):
+                     labor_forecasts: pl.DataFrame, forecast_quality: pl.DataFrame, policy_comparisons: pl.DataFrame):
     """Build both catalogs, write the documents into the edition, publish it (CURRENT last)."""
     rules = policy.load()
     catalog = guiding_catalog(majors, major_risk_scores)
@@ -84,7 +84,7 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
         warehouse.paths.published, edition, explicit=bool(requested),
         suffix=DRAFT_SUFFIX if config.state == DRAFT else "", overridden=overridden_majors(major_risk_scores),
         tables={"guiding_catalog": catalog, "restriction_list": restrictions,
-                "school_major_scores": school_major_scores},
+                "school_major_scores": school_major_scores, "policy_comparisons": policy_comparisons},
         headers=CHINESE_HEADERS, package=package, documents=publish_hook(sources, rules, package, info),
     )
     done = f"内容未变，沿用版本 {result.edition}" if result.unchanged else f"已发布版本 {result.edition}"

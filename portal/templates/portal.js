@@ -28,10 +28,13 @@
     var level = document.getElementById("filter-level");
     var q = text ? text.value.trim().toLowerCase() : "";
     var lv = level ? level.value : "";
+    var picks = Array.prototype.filter.call(document.querySelectorAll("select[data-attr]"),
+                                            function (s) { return s.value !== ""; });
     var shown = 0;
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
       var ok = (!q || row.textContent.toLowerCase().indexOf(q) >= 0) &&
-               (!lv || row.getAttribute("data-level") === lv);
+               (!lv || row.getAttribute("data-level") === lv) &&
+               picks.every(function (s) { return row.getAttribute(s.getAttribute("data-attr")) === s.value; });
       row.hidden = !ok;
       if (ok) { shown += 1; }
     });
@@ -43,7 +46,7 @@
       var button = th.querySelector("button.sort");
       if (button) { button.addEventListener("click", function () { sortTable(table, index, th); }); }
     });
-    ["filter-text", "filter-level"].forEach(function (id) {
+    ["filter-text", "filter-level", "filter-certainty", "filter-cause"].forEach(function (id) {
       var el = document.getElementById(id);
       if (el) { el.addEventListener("input", function () { filterTable(table); }); }
     });
