@@ -116,7 +116,7 @@ def _features(m: MappingProposer, majors: pl.DataFrame, self_rows: np.ndarray | 
     text, desc = mf.major_text(majors), mf._col(majors, "description")
     x_text, x_mnames = m.vectorizer.transform(text), m.vectorizer.transform(mf._col(majors, "major_name"))
     frags, owner = mf.fragments(desc)
-    x_frags = m.vectorizer.transform(frags)
+    x_frags = m.vectorizer.transform(frags) if frags else sparse.csr_matrix((0, len(m.vectorizer.vocabulary_)))
     names, parents, grand = m.matrix("name"), m.matrix("parent"), m.matrix("grandparent")
     x_train = m.matrix("train_text")
     own = mf.own_pairs(m.y_train, self_rows, majors.height)
