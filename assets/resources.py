@@ -11,7 +11,7 @@ configured one, ``partitions/<key>/``: its own DuckDB file, raw store, models an
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -20,7 +20,7 @@ import polars as pl
 from pydantic import PrivateAttr
 
 from assets.metadata import frame_metadata
-from warehouse.db import connect, query_frame, read_frame, replace_table
+from warehouse.db import connect, held_open, query_frame, read_frame, replace_table
 from warehouse.home import Home
 
 
@@ -36,7 +36,24 @@ def _run_partition(context: dg.InitResourceContext, partitioned: bool) -> str | 
     return run.tags.get(PARTITION_TAG) if partitioned and run is not None else None
 
 
-class Warehouse(dg.ConfigurableResource):
+class _HoldsWarehouse:
+    """Keeps the run's (or, with the multiprocess executor, the step's) warehouse open from resource set-up
+    to teardown, so the many connections in between are cursors, not re-opened files (warehouse.db.held_open).
+    Every step runs in the duckdb_writer pool, so the process holding the file is the one allowed to write."""
+
+    _hold: ExitStack | None = PrivateAttr(default=None)
+
+    def _hold_open(self, path: Path) -> None:
+        self._hold = ExitStack()
+        self._hold.enter_context(held_open(path))
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._hold is not None:
+            self._hold.close()
+            self._hold = None
+
+
+class Warehouse(_HoldsWarehouse, dg.ConfigurableResource):
     """The DuckDB warehouse under the home folder. Opened per step (pool duckdb_writer), never at import."""
 
     home: str = "var"
@@ -45,6 +62,7 @@ class Warehouse(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._partition = _run_partition(context, self.partitioned)
+        self._hold_open(self.paths.ensure().warehouse)
 
     @property
     def paths(self) -> Home:
@@ -70,11 +88,14 @@ class Warehouse(dg.ConfigurableResource):
             return query_frame(con, sql, params)
 
 
-class WarehouseIOManager(dg.ConfigurableIOManager):
+class WarehouseIOManager(_HoldsWarehouse, dg.ConfigurableIOManager):
     """Polars frames in and out of the warehouse: an asset's output is the table named after it."""
 
     home: str = "var"
     partitioned: bool = False
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._hold_open(Home.from_env(self.home).partition(_run_partition(context, self.partitioned)).ensure().warehouse)
 
     def _warehouse(self, context: dg.OutputContext | dg.InputContext) -> Path:
         key = context.partition_key if self.partitioned and context.has_partition_key else None

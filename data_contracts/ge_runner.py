@@ -125,6 +125,12 @@ def left_to_duckdb(rows: int) -> GeReport:
     return GeReport(False, True, note=f"{rows} 行超过 {GE_MAX_ROWS} 行：由 DuckDB 计数校验，未经 pandas")
 
 
+def not_run_after_failure(blocked: list[str]) -> GeReport:
+    """The report when another input already failed its contract: the run stops at once (the data team
+    hears of the failure in seconds); great-expectations' second opinion runs once the inputs are fixed."""
+    return GeReport(False, True, note=f"未运行：{'、'.join(blocked)} 未通过数据契约，运行已停止；修正后再次运行时复核")
+
+
 def validate(frame: pd.DataFrame, contract: Contract, reference_values: dict[str, list[str]],
              result_format: str = "SUMMARY") -> GeReport:
     """Validate a staging frame against the contract with great-expectations (``COMPLETE`` also lists

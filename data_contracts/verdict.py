@@ -20,7 +20,7 @@ import polars as pl
 
 from data_contracts import ge_runner
 from data_contracts.engine import ContractOutcome
-from data_contracts.ge_runner import GE_MAX_ROWS, GeReport, left_to_duckdb, validate
+from data_contracts.ge_runner import GE_MAX_ROWS, GeReport, left_to_duckdb, not_run_after_failure, validate
 from data_contracts.spec import Contract
 from warehouse.files import atomic_write
 from warehouse.hashing import rows_hash
@@ -58,14 +58,17 @@ class Verdict:
 
 
 def second_opinion(stage: pl.DataFrame, contract: Contract, references: dict[str, list[str]],
-                   cache: Path | None = None) -> GeReport | None:
+                   cache: Path | None = None, blocked: list[str] | None = None) -> GeReport | None:
     """great-expectations on inputs small enough for pandas; larger ones were counted by DuckDB alone.
 
     With ``cache`` (a folder), the report of the same staged rows under the same contract, references and
     great-expectations code is reused: the answer is a function of those alone, and an unchanged inbox then
-    neither imports great-expectations (≈ 6 s) nor validates again.
+    neither imports great-expectations (≈ 6 s) nor validates again. With ``blocked`` (inputs the DuckDB
+    engine already refused) nothing is validated: the run stops, and the person hears of it in seconds.
     """
     rows = stage.height
+    if blocked and rows:
+        return not_run_after_failure(blocked)
     if not 0 < rows <= GE_MAX_ROWS:
         return left_to_duckdb(rows) if rows else None
     if cache is None:

@@ -5,32 +5,44 @@ from __future__ import annotations
 
 import io
 import re
+from functools import cache
 
-import matplotlib
+import polars as pl
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import polars as pl  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from documents.fonts import FAMILY, font_path  # noqa: E402
-from scoring.palette import CATEGORY_COLORS, NEUTRAL, WARNING_COLORS, WARNING_ORDER  # noqa: E402
+from documents.fonts import FAMILY, font_path
+from scoring.palette import CATEGORY_COLORS, NEUTRAL, WARNING_COLORS, WARNING_ORDER
 
 INK = "#1f1f1f"  # text and axes: the palette's dark text colour
 
 
-def _setup() -> None:
+@cache
+def _pyplot():
+    """matplotlib, set up on the first chart: importing it costs ~1 s, which a run that publishes nothing
+    (a contract failure) or the definitions' import must not pay."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
     font_manager.fontManager.addfont(str(font_path()))
+    return plt
+
+
+def _setup():
+    """pyplot with the documents' style (set again for every chart: another caller may have changed it)."""
+    plt = _pyplot()
     plt.rcParams.update({"font.family": FAMILY, "svg.fonttype": "path", "axes.unicode_minus": False,
                          "font.size": 9, "axes.edgecolor": INK, "text.color": INK, "axes.labelcolor": INK,
                          "xtick.color": INK, "ytick.color": INK, "svg.hashsalt": "majorwatch",
                          "axes.spines.top": False, "axes.spines.right": False})
+    return plt
 
 
 def _svg(fig) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
+    _pyplot().close(fig)
     text = buffer.getvalue()
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)  # RDF names no reader needs
     return text[text.index("<svg"):]  # inline: drop the XML prolog and doctype
@@ -38,7 +50,7 @@ def _svg(fig) -> str:
 
 def ratio_panels(series: pl.DataFrame, sections: list[str]) -> str:
     """求人倍率 over time, one small panel per 门类 (and 全市): solid = actual, dashed = forecast."""
-    _setup()
+    plt = _setup()
     cols = 3
     rows = (len(sections) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(9, 2.1 * rows), sharey=False, squeeze=False)
@@ -65,7 +77,7 @@ def ratio_panels(series: pl.DataFrame, sections: list[str]) -> str:
 
 def guidance_bars(catalog: pl.DataFrame, order: list[str]) -> str:
     """Majors per guidance category, stacked by warning level (红/黄/绿 colours)."""
-    _setup()
+    plt = _setup()
     counts = catalog.group_by("guidance", "warning_level").len()
     present = [g for g in order if g in set(counts["guidance"])]
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(present) + 0.8))
@@ -85,7 +97,7 @@ def guidance_bars(catalog: pl.DataFrame, order: list[str]) -> str:
 
 def category_bars(counts: dict[str, int]) -> str:
     """Entries in force per industry-list category, in the categories' colours."""
-    _setup()
+    plt = _setup()
     keys = [k for k in CATEGORY_COLORS if counts.get(k)]
     fig, ax = plt.subplots(figsize=(7, 0.35 * max(len(keys), 1) + 0.8))
     ax.barh([CATEGORY_COLORS[k][0] for k in keys], [counts[k] for k in keys],
@@ -99,7 +111,7 @@ def category_bars(counts: dict[str, int]) -> str:
 
 def gap_bars(groups: pl.DataFrame) -> str:
     """招生占比 − 需求占比 for the most over- and under-supplied groups (percentage points)."""
-    _setup()
+    plt = _setup()
     df = groups.sort("gap", descending=True)
     fig, ax = plt.subplots(figsize=(8, 0.3 * df.height + 0.8))
     colors = [WARNING_COLORS["红"][0] if g > 0 else NEUTRAL for g in df["gap"]]
@@ -112,7 +124,7 @@ def gap_bars(groups: pl.DataFrame) -> str:
 
 def district_bars(districts: pl.DataFrame) -> str:
     """Offerings per district, split by warning level."""
-    _setup()
+    plt = _setup()
     fig, ax = plt.subplots(figsize=(8, 0.3 * districts.height + 0.8))
     left = [0] * districts.height
     for level in WARNING_ORDER:

@@ -8,9 +8,6 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTCollection, TTFont
-
 FAMILY = "Noto Sans CJK SC"
 CANDIDATES = (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
               Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"))
@@ -30,6 +27,8 @@ def font_path(bold: bool = False) -> Path:
 
 @lru_cache(maxsize=4)
 def _face_number(path: Path) -> int:
+    from fontTools.ttLib import TTCollection  # fontTools only when a document is written (0.5 s to import)
+
     for number, font in enumerate(TTCollection(str(path), lazy=True).fonts):
         if font["name"].getDebugName(1) == FAMILY:
             return number
@@ -38,6 +37,9 @@ def _face_number(path: Path) -> int:
 
 def subset_woff(text: str, bold: bool = False) -> bytes:
     """A WOFF holding exactly the glyphs for ``text`` (plus ASCII and page-number words)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     path = font_path(bold)
     font = TTFont(str(path), fontNumber=_face_number(path), lazy=True, recalcTimestamp=False)
     options = subset.Options()

@@ -18,8 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-
 from warehouse.errors import InputError
 
 HEAD_ROWS = 6  # rows looked at to decide whether a sheet holds the data (header, title rows)
@@ -56,6 +54,8 @@ def xlsx_cell_text(value: object) -> str | None:
 
 def _open(path: Path, file: str, data_only: bool = True):
     try:
+        import openpyxl  # only when an input is a workbook
+
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # a ZIP that is not a workbook, a damaged or encrypted file
         raise InputError(file, f"无法作为 XLSX 打开（{type(exc).__name__}），请用 Excel 重新另存为 .xlsx") from exc

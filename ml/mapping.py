@@ -65,8 +65,11 @@ def fit_mapping_proposer(
     params = {"k_neighbours": k_neighbours, "negative_rate": negative_rate, "shortlist": shortlist, "seed": seed}
     model = MappingProposer(vec, codes, tuple(texts), mf.membership(parents), known, y, [], params)
     rng = np.random.default_rng(seed)
+    # the signals of every known major, computed once for both stages (known majors x candidates x
+    # features in float32: bounded by the catalog, ~150 MB for 1,000 known majors and 1,400 industries)
+    chunks = list(_training_chunks(model))
     xs, ys = [], []
-    for x, lab in _training_chunks(model):
+    for x, lab in chunks:
         keep = lab | (rng.random(lab.size) < negative_rate)
         xs.append(x[keep])
         ys.append(lab[keep])
@@ -74,7 +77,7 @@ def fit_mapping_proposer(
     stage1[-1].intercept_ = stage1[-1].intercept_ + np.log(negative_rate)  # undo negative subsampling
     model.stages = [stage1]
     xs, ys = [], []
-    for x, lab in _training_chunks(model):
+    for x, lab in chunks:
         top = shortlist_mask(stage1.predict_proba(x)[:, 1].reshape(-1, len(codes)), shortlist).ravel()
         xs.append(x[top])
         ys.append(lab[top])

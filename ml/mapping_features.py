@@ -48,19 +48,26 @@ def cosine(vec: TfidfVectorizer, left: list[str], right: list[str]) -> np.ndarra
     return (vec.transform(left) @ vec.transform(right).T).toarray()
 
 
-def fragment_max_similarity(vec: TfidfVectorizer, descriptions: list[str], names: list[str]) -> np.ndarray:
-    """For each major, the best cosine between any phrase of its 职业面向 and each target name."""
+def fragments(descriptions: list[str]) -> tuple[list[str], np.ndarray]:
+    """The phrases of every major's 职业面向, and for each phrase the row of the major it came from."""
     frags: list[str] = []
     owner: list[int] = []
     for i, d in enumerate(descriptions):
         for f in orientation_fragments(d):
             frags.append(f)
             owner.append(i)
-    out = np.zeros((len(descriptions), len(names)))
-    if not frags:
+    return frags, np.asarray(owner, dtype=np.int64)
+
+
+def fragment_max_similarity(x_frags: sparse.csr_matrix, owner: np.ndarray, n: int,
+                            x_names: sparse.csr_matrix) -> np.ndarray:
+    """For each of the n majors, the best cosine between any phrase of its 职业面向 (TF-IDF rows `x_frags`,
+    phrase i belonging to major `owner[i]`) and each target name (TF-IDF rows `x_names`)."""
+    out = np.zeros((n, x_names.shape[0]))
+    if x_frags.shape[0] == 0:
         return out
-    sims = (vec.transform(frags) @ vec.transform(names).T).toarray()
-    np.maximum.at(out, np.asarray(owner), sims)
+    sims = (x_frags @ x_names.T).toarray()
+    np.maximum.at(out, owner, sims)
     return out
 
 

@@ -40,6 +40,26 @@ class MappingProposer:
     y_train: sparse.csr_matrix  # known majors x targets, 1 = known pair
     stages: list[Pipeline] = field(default_factory=list)
     params: dict = field(default_factory=dict)
+    # TF-IDF rows of the fixed texts (candidate names, known majors), made once per model, not pickled:
+    # every chunk of majors is compared with the same texts.
+    _matrices: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_matrices": {}}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update({"_matrices": {}, **state})
+
+    def matrix(self, key: str) -> sparse.csr_matrix:
+        """TF-IDF rows of the candidates' names ('name', 'parent', 'grandparent') or of the known majors'
+        texts ('train_text', 'train_name')."""
+        if key not in self._matrices:
+            names, parents, grand = self.target_texts
+            texts = {"name": names, "parent": parents, "grandparent": grand,
+                     "train_text": mf.major_text(self.train_frame),
+                     "train_name": mf._col(self.train_frame, "major_name")}[key]
+            self._matrices[key] = self.vectorizer.transform(texts)
+        return self._matrices[key]
 
     def features(self, majors: pl.DataFrame, self_rows: np.ndarray | None = None) -> np.ndarray:
         """Signals for every (major, candidate): float32 array (majors, targets, len(FEATURES)).
@@ -93,33 +113,37 @@ def shortlist_mask(scores: np.ndarray, n: int) -> np.ndarray:
 
 
 def _features(m: MappingProposer, majors: pl.DataFrame, self_rows: np.ndarray | None) -> np.ndarray:
-    names, parents, grand = m.target_texts
     text, desc = mf.major_text(majors), mf._col(majors, "description")
-    mnames = mf._col(majors, "major_name")
-    train_text = mf.major_text(m.train_frame)
+    x_text, x_mnames = m.vectorizer.transform(text), m.vectorizer.transform(mf._col(majors, "major_name"))
+    frags, owner = mf.fragments(desc)
+    x_frags = m.vectorizer.transform(frags) if frags else sparse.csr_matrix((0, len(m.vectorizer.vocabulary_)))
+    names, parents, grand = m.matrix("name"), m.matrix("parent"), m.matrix("grandparent")
+    x_train = m.matrix("train_text")
     own = mf.own_pairs(m.y_train, self_rows, majors.height)
-    sim = mf.cosine(m.vectorizer, text, train_text)
+    sim = (x_text @ x_train.T).toarray()
     counts = np.asarray(m.y_train.sum(axis=0)).ravel()[None, :] - own  # own pairs must not add popularity
+    n = majors.height
+    target_names, target_parents, target_grand = m.target_texts
     cols = [
         mf.neighbour_votes(sim, m.y_train, int(m.params["k_neighbours"]), 2.0, self_rows),
         mf.neighbour_votes(sim, m.y_train, 3, 1.0, self_rows),
         mf.group_prior(mf._col(majors, "class_name"), mf._col(m.train_frame, "class_name"), m.y_train, own),
         mf.group_prior(mf._col(majors, "category_name"), mf._col(m.train_frame, "category_name"), m.y_train, own),
-        mf.cosine(m.vectorizer, text, names),
-        mf.cosine(m.vectorizer, mnames, names),
-        mf.fragment_max_similarity(m.vectorizer, desc, names),
-        mf.fragment_max_similarity(m.vectorizer, desc, parents),
-        mf.fragment_max_similarity(m.vectorizer, desc, grand),
-        mf.substring_hits(desc, names),
-        mf.substring_hits(desc, parents),
-        mf.substring_hits(desc, grand),
-        mf.cosine(m.vectorizer, text, parents),
+        (x_text @ names.T).toarray(),
+        (x_mnames @ names.T).toarray(),
+        mf.fragment_max_similarity(x_frags, owner, n, names),
+        mf.fragment_max_similarity(x_frags, owner, n, parents),
+        mf.fragment_max_similarity(x_frags, owner, n, grand),
+        mf.substring_hits(desc, target_names),
+        mf.substring_hits(desc, target_parents),
+        mf.substring_hits(desc, target_grand),
+        (x_text @ parents.T).toarray(),
         np.log1p(counts) / np.log1p(max(m.y_train.shape[0], 1)),
     ]
     cols += [mf.sibling_spread(cols[0], m.sibling), mf.sibling_spread(cols[2], m.sibling)]
     cols += [mf.row_relative(cols[i]) for i in (0, 4, 5, 6, 12)]
-    cen = mf.centroid_similarity(m.vectorizer.transform(text), m.vectorizer.transform(train_text), m.y_train, own)
-    name_sim = mf.cosine(m.vectorizer, mnames, mf._col(m.train_frame, "major_name"))
+    cen = mf.centroid_similarity(x_text, x_train, m.y_train, own)
+    name_sim = (x_mnames @ m.matrix("train_name").T).toarray()
     cols += [cen, mf.row_relative(cen), mf.neighbour_votes(name_sim, m.y_train, 5, 2.0, self_rows),
              mf.sibling_spread(cols[6], m.sibling), mf.sibling_spread(cols[4], m.sibling)]
     return np.stack([np.asarray(c, dtype=np.float32) for c in cols], axis=2)

@@ -35,7 +35,10 @@ def test_noisy_postings_warn_and_bad_outcomes_block(home, tmp_path):
     error = checks["school_majors_contract"]
     assert not error.passed and error.severity == dg.AssetCheckSeverity.ERROR
     assert "不能小于 0" in error.metadata["first_rejections"].value
-    assert error.metadata["great_expectations_success"].value is False           # GE saw it too
+    # fail fast: great-expectations' second opinion (seconds to import) waits until the inputs pass
+    assert error.metadata["great_expectations_ran"].value is False
+    assert "未运行：school_majors 未通过数据契约" in error.metadata["great_expectations"].value
+    assert warn.metadata["great_expectations_ran"].value is False
     assert checks["majors_contract"].passed
     materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
     assert "major_market_signals" not in materialized                             # blocked downstream

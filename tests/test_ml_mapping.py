@@ -107,3 +107,15 @@ def test_input_adapters_accept_warehouse_tables():
     assert as_targets(industries)["parent_code"].to_list().count("C") == 1
     with pytest.raises(ValueError):
         as_targets(pl.DataFrame({"x": [1]}))
+
+
+def test_majors_without_an_orientation_paragraph_are_still_scored():
+    """A catalog without 职业面向 (no `description` column: the handmade inbox, a bare national list) has no
+    phrases to compare; the proposer must fall back to names and neighbours, not fail."""
+    majors, pairs, targets = _frames()
+    bare = majors.drop("description")
+    model = fit_mapping_proposer(bare, pairs, targets, seed=0)
+    scores = model.score(bare)
+    assert scores.shape == (bare.height, len(model.target_codes)) and np.isfinite(scores).all()
+    proposals = model.propose(bare.head(1), k=3)
+    assert proposals.height == 3 and proposals["major_code"].unique().to_list() == ["510201"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -44,13 +46,47 @@ def quote_any(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# Warehouses held open by this process (path → connection, holders). Opening a DuckDB file loads its
+# catalog and closing the last connection checkpoints it (≈0.1 s each); a run opens the warehouse for every
+# input an asset loads, so the run's resources hold it open and every connect() in between is a cursor.
+_HELD: dict[str, tuple[duckdb.DuckDBPyConnection, int]] = {}
+
+
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse file (created with its bookkeeping tables when new). Close it after use."""
+    held = _HELD.get(str(Path(path).resolve()))
+    if held is not None:  # this process has it open (for writing): a reader gets a cursor of that
+        return held[0].cursor()
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute(SCHEMA_SQL)
     return con
+
+
+@contextmanager
+def held_open(path: Path) -> Iterator[None]:
+    """Keep the warehouse open in this process until the block ends (a run's or a step's resources).
+
+    Only for the process that holds the writer pool slot: DuckDB lets one process open a file for writing.
+    Nested holds of the same file share one connection; the last one out closes it (and checkpoints).
+    """
+    key = str(Path(path).resolve())
+    if key in _HELD:
+        con, holders = _HELD[key]
+        _HELD[key] = (con, holders + 1)
+    else:
+        _HELD[key] = (connect(path), 1)
+    try:
+        yield
+    finally:
+        con, holders = _HELD[key]
+        if holders > 1:
+            _HELD[key] = (con, holders - 1)
+        else:
+            del _HELD[key]
+            con.close()
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
