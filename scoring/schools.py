@@ -77,16 +77,18 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
                                  "school_risk_score": pl.Float64, "school_short": pl.String,
                                  "school_cause": pl.String, "school_change": pl.String,
                                  "employment_note": pl.String})
-    return (df.join(extra, on=key, how="left")
+    joined = df.join(extra, on=key, how="left")
+    change = pl.concat_str([pl.col("school_change"), pl.col("what_would_change")], separator=rs.SEP,
+                           ignore_nulls=True)
+    return (joined
             .with_columns(
-                reasons=pl.Series([_short(a, b) for a, b in zip(df.join(extra, on=key, how="left")["school_short"],
-                                                                df.join(extra, on=key, how="left")["reasons"],
-                                                                strict=True)], dtype=pl.String),
+                reasons=pl.Series([_short(a, b) for a, b in zip(joined["school_short"], joined["reasons"], strict=True)],
+                                  dtype=pl.String),
                 basis=pl.concat_str([pl.col("basis").fill_null(""), pl.col("school_reasons")], separator=rs.SEP)
                 .str.strip_chars(rs.SEP),
                 cause=pl.coalesce("school_cause", "cause").fill_null(NO_FLAG),
-                what_would_change=pl.concat_str([pl.col("school_change"), pl.col("what_would_change")],
-                                                separator=rs.SEP, ignore_nulls=True).fill_null(NO_FLAG),
+                # both parts null gives "" (not null) with ignore_nulls: an unflagged offering says 无（未预警）
+                what_would_change=pl.when(change.str.len_chars() > 0).then(change).otherwise(pl.lit(NO_FLAG)),
                 risk_score=pl.col("risk_score").round(1), school_risk_score=pl.col("school_risk_score").round(1))
             .with_columns(pl.col(part).round(2) for part in PARTS)
             .select(SCHOOL_COLUMNS).sort(key))

@@ -88,6 +88,8 @@ def test_school_scores(fx):
     assert dong["school_risk_score"] > dong["risk_score"]
     good = _school(s, "1111000003", "510201")
     assert good["school_flags"] == "" and good["school_risk_score"] == 0.0
+    assert good["what_would_change"] == good["cause"] == "无（未预警）"      # never an empty cell
+    assert (s["what_would_change"].str.len_chars() > 0).all()
     assert good["city_avg_enrolled"] == pytest.approx(100 / 3)
     assert (good["enrolled"], good["enrolled_prev"], good["graduates"]) == (50, 50, 50)
     cook = _school(s, "1111000001", "540101")  # restricted only in 东城区: not for a 朝阳区 school
