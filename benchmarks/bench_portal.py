@@ -1,17 +1,23 @@
-"""Load test of the portal: how fast does a school's own page (its JSON) answer under 100 clients?
+"""Load test of the portal: how fast does a school's own page (its JSON) answer, against a static file?
 
 Builds a sample-sized home (default 100 schools × 15 majors, two editions) in a temporary folder,
-starts ``portal.server.serve`` with uvicorn (httptools, uvloop, no access log) in a subprocess on
-loopback, issues one token per school, then runs ``--clients`` concurrent keep-alive HTTP/1.1 clients
-for ``--requests`` requests in total against ``/api/school`` and prints p50/p95/p99 latency, throughput,
-the CPU the server and the client spent per request, and a one-line verdict against the target
-(p99 < 50 ms). It exits 0 whatever the figures (failed responses are counted and named in the verdict).
+starts the portal's app with uvicorn (httptools, uvloop, no access log) in a subprocess on loopback,
+with one extra mount for this benchmark only: ``/bench-static/``, a static file of the same size as a
+school's JSON, served by the same server (Starlette ``StaticFiles``), so the cost of the portal's own
+work (token check, edition lookup, the school's rows) shows as a ratio against serving bytes. Issues
+one token per school, then at 1, 10 and 100 concurrent keep-alive HTTP/1.1 clients (``--levels``)
+runs a bounded number of requests (and at most ``--seconds`` each) against ``/api/school`` and the
+static file, and prints p50/p95/p99 latency, throughput, the CPU the server and the client spent per
+request, and verdicts against the targets (p99 ≤ 50 ms at 100 clients; throughput ≥ 50 % of the
+static file's). It exits 0 whatever the figures (failed responses are counted and named). With
+``--results`` the table is written into benchmarks/results.md (its own section) and results.json.
 
 Client and server share the machine's cores, and with 100 clients always waiting the mean latency is
 100 / throughput (Little's law): the figures depend on how busy the machine is, so compare runs made
 one after another, not across sessions.
 
-    .venv/bin/python benchmarks/bench_portal.py [--schools 100] [--majors 15] [--clients 100] [--requests 20000]
+    .venv/bin/python -m benchmarks.bench_portal [--schools 100] [--majors 15] [--levels 1 10 100]
+        [--requests 20000] [--seconds 30] [--results benchmarks/results]
 """
 
 from __future__ import annotations
@@ -53,10 +59,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path, port: int) -> subprocess.Popen:
-    code = ("from pathlib import Path; from portal.server import serve; "
-            f"serve(Path({str(home)!r}), host='127.0.0.1', port={port}, log_level='warning', access_log=False)")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+def start_server(home: Path, port: int, static: Path | None = None) -> subprocess.Popen:
+    """The portal's app under uvicorn as `majorwatch portal` serves it, plus (for this benchmark only)
+    ``static`` mounted at /bench-static/."""
+    code = ("from pathlib import Path; import uvicorn; from starlette.staticfiles import StaticFiles; "
+            "from portal.app import create_app; from portal.server import fast_runtime; "
+            f"app = create_app(Path({str(home)!r})); "
+            + (f"app.mount('/bench-static', StaticFiles(directory={str(static)!r})); " if static else "")
+            + "http, loop = fast_runtime(); "
+            f"uvicorn.run(app, host='127.0.0.1', port={port}, log_level='warning', access_log=False, "
+            "server_header=False, proxy_headers=False, http=http, loop=loop)")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MAJORWATCH_PORTAL_ENV": "development"}
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -78,39 +92,53 @@ async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reque
     return status, await reader.readexactly(length)
 
 
-async def load(port: int, school_tokens: dict[str, str], clients: int, total: int,
+def school_requests(port: int, school_tokens: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    """(request, bytes the answer must hold) per school: /api/school with that school's token."""
+    return [((f"GET /api/school HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+              f"Authorization: Bearer {token}\r\n\r\n").encode(), f'"school_code":"{school}"'.encode())
+            for school, token in school_tokens.items()]
+
+
+def static_requests(port: int, name: str, token: str, marker: bytes) -> list[tuple[bytes, bytes]]:
+    """The static file of the same size, with a token as a signed-in client would send it."""
+    return [((f"GET /bench-static/{name} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+              f"Authorization: Bearer {token}\r\n\r\n").encode(), marker)]
+
+
+async def load(port: int, requests: list[tuple[bytes, bytes]], clients: int, total: int, seconds: float,
                server_pid: int | None = None) -> tuple[list[float], int, float, float, float]:
     """Run ``clients`` workers, each on its own keep-alive connection, until ``total`` requests are
-    done; returns latencies (s), failures, wall time and the CPU seconds the server and this client used
-    in the measured phase (after the warm-up).
+    done or ``seconds`` have passed; returns latencies (s), failures, wall time and the CPU seconds the
+    server and this client used in the measured phase (after the warm-up).
 
     The workers speak plain HTTP/1.1 over asyncio streams (like wrk) so that the client's own cost
     stays small: httpx's AsyncClient spends 3–4 ms of CPU per request here and, on a 2-core machine,
     measured itself (about 200 requests/s) rather than the portal."""
-    pairs = [(school, (f"GET /api/school HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                       f"Authorization: Bearer {token}\r\n\r\n").encode()) for school, token in school_tokens.items()]
-    checks = {school: f'"school_code":"{school}"'.encode() for school in school_tokens}
     latencies: list[float] = []
     failures = 0
     counter = iter(range(total))
     connections = [await asyncio.open_connection("127.0.0.1", port) for _ in range(clients)]
+    stop = 0.0
 
     async def worker(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         nonlocal failures
         for n in counter:
-            school, request = pairs[n % len(pairs)]
+            request, marker = requests[n % len(requests)]
             started = time.perf_counter()
             status, body = await _get(reader, writer, request)
             latencies.append(time.perf_counter() - started)
-            if status != 200 or checks[school] not in body:
+            if status != 200 or marker not in body:
                 failures += 1
+            if started > stop:
+                return
 
     try:
-        for i, (_, request) in enumerate(pairs):  # warm-up: every school once, every connection once
+        for i, (request, _) in enumerate(requests):  # warm-up: every request once, every connection once
             await _get(*connections[i % clients], request)
-        await asyncio.gather(*(_get(r, w, pairs[0][1]) for r, w in connections))
+        await asyncio.gather(*(_get(r, w, requests[0][0]) for r, w in connections))
         server_before, client_before = cpu_seconds(server_pid) if server_pid else 0.0, time.process_time()
         started = time.perf_counter()
+        stop = started + seconds
         await asyncio.gather(*(worker(r, w) for r, w in connections))
         wall = time.perf_counter() - started
         client_cpu = time.process_time() - client_before
@@ -151,39 +179,104 @@ def run(coro):
     return uvloop.run(coro)
 
 
+def figures(latencies: list[float], failures: int, wall: float, server_cpu: float, client_cpu: float) -> dict:
+    ms = [v * 1000 for v in latencies]
+    return {"requests": len(ms), "failures": failures, "p50_ms": round(percentile(ms, 50), 2),
+            "p95_ms": round(percentile(ms, 95), 2), "p99_ms": round(percentile(ms, 99), 2),
+            "max_ms": round(max(ms), 2), "mean_ms": round(statistics.fmean(ms), 2),
+            "throughput_rps": round(len(ms) / wall, 1), "wall_s": round(wall, 2),
+            "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, len(ms)), 3),
+            "server_cpu_share": round(server_cpu / wall, 2),
+            "client_cpu_ms_per_request": round(client_cpu * 1000 / max(1, len(ms)), 3),
+            "client_cpu_share": round(client_cpu / wall, 2)}
+
+
+def markdown(report: dict) -> str:
+    """The portal's section of benchmarks/results.md."""
+    lines = ["## Portal: a school's JSON against a static file of the same size (same server, loopback)", "",
+             f"Measured {report['measured']}, load average at start {report['load_average']}; "
+             f"{report['schools']} schools × {report['majors_per_school']} majors, JSON {report['body_bytes']:,} bytes. "
+             "Each level: a bounded number of requests on keep-alive connections; the client shares the 2 cores.", "",
+             "| clients | school JSON p50 / p99 ms | req/s | static p50 / p99 ms | req/s | JSON ÷ static throughput | server CPU ms/req (JSON, static) |",
+             "|---|---|---|---|---|---|---|"]
+    for level in report["levels"]:
+        j, st = level["json"], level["static"]
+        lines.append(f"| {level['clients']} | {j['p50_ms']} / {j['p99_ms']} | {j['throughput_rps']:,} | "
+                     f"{st['p50_ms']} / {st['p99_ms']} | {st['throughput_rps']:,} | {level['throughput_ratio']:.2f} | "
+                     f"{j['server_cpu_ms_per_request']}, {st['server_cpu_ms_per_request']} |")
+    lines += ["", *[f"- {line}" for line in report["verdicts"]], ""]
+    return "\n".join(lines)
+
+
+def write_results(base: Path, report: dict) -> None:
+    """Put the portal's figures into <base>.json (key "portal") and its own section of <base>.md."""
+    path = base.with_suffix(".json")
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data["portal"] = report
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    md = base.with_suffix(".md")
+    text = md.read_text(encoding="utf-8") if md.exists() else ""
+    head = text.split("## Portal:", 1)[0].rstrip()
+    md.write_text((head + "\n\n" if head else "") + markdown(report), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, default=100)
     parser.add_argument("--majors", type=int, default=15)
-    parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--requests", type=int, default=20000)
+    parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 100], help="concurrent clients")
+    parser.add_argument("--requests", type=int, default=20000, help="at most this many requests per level")
+    parser.add_argument("--seconds", type=float, default=30.0, help="and at most this long per level")
+    parser.add_argument("--results", type=Path, help="write the table into <results>.md and <results>.json")
     args = parser.parse_args(argv)
+    levels = []
     with tempfile.TemporaryDirectory(prefix="majorwatch-bench-") as tmp:
-        home = Path(tmp)
+        home = Path(tmp) / "home"
         school_tokens = build(home, args.schools, args.majors)
+        school, token = next(iter(school_tokens.items()))
+        body = httpx_body(home, school, token)
+        static = Path(tmp) / "static"
+        static.mkdir()
+        marker = b"bench-static"
+        (static / "school.json").write_bytes(marker + body[len(marker):])
         port = free_port()
-        server = start_server(home, port)
+        server = start_server(home, port, static)
         try:
-            latencies, failures, wall, server_cpu, client_cpu = run(
-                load(port, school_tokens, args.clients, args.requests, server.pid))
+            for clients in args.levels:
+                level = {"clients": clients}
+                for kind, requests in (("json", school_requests(port, school_tokens)),
+                                       ("static", static_requests(port, "school.json", token, marker))):
+                    level[kind] = figures(*run(load(port, requests, clients, args.requests, args.seconds,
+                                                    server.pid)))
+                level["throughput_ratio"] = level["json"]["throughput_rps"] / level["static"]["throughput_rps"]
+                levels.append(level)
+                print(json.dumps(level, ensure_ascii=False), flush=True)
         finally:
             server.terminate()
             server.wait(timeout=10)
-    ms = [v * 1000 for v in latencies]
-    result = {"schools": args.schools, "majors_per_school": args.majors, "clients": args.clients,
-              "requests": len(ms), "failures": failures, "p50_ms": round(percentile(ms, 50), 2),
-              "p95_ms": round(percentile(ms, 95), 2), "p99_ms": round(percentile(ms, 99), 2),
-              "max_ms": round(max(ms), 2), "mean_ms": round(statistics.fmean(ms), 2),
-              "throughput_rps": round(len(ms) / wall, 1), "wall_s": round(wall, 2),
-              "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, len(ms)), 3),
-              "server_cpu_share": round(server_cpu / wall, 2),
-              "client_cpu_ms_per_request": round(client_cpu * 1000 / max(1, len(ms)), 3),
-              "client_cpu_share": round(client_cpu / wall, 2)}
-    print(json.dumps(result, ensure_ascii=False))
-    print(f"p50 {result['p50_ms']} ms · p95 {result['p95_ms']} ms · p99 {result['p99_ms']} ms · "
-          f"{result['throughput_rps']} 请求/秒 · 失败 {failures}")
-    print(verdict(result["p99_ms"], failures))
+    top = levels[-1]
+    verdicts = [verdict(top["json"]["p99_ms"], top["json"]["failures"]) + f" at {top['clients']} clients",
+                f"JSON throughput {top['throughput_ratio']:.0%} of the static file's at {top['clients']} clients "
+                f"({'meets' if top['throughput_ratio'] >= 0.5 else 'below'} the ≥ 50 % target)"]
+    report = {"measured": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "load_average": round(os.getloadavg()[0], 1),
+              "schools": args.schools, "majors_per_school": args.majors, "body_bytes": len(body),
+              "levels": levels, "verdicts": verdicts}
+    print("\n".join(verdicts))
+    if args.results:
+        write_results(args.results, report)
     return 0
+
+
+def httpx_body(home: Path, school: str, token: str) -> bytes:
+    """A school's /api/school body, from the app in this process (the static file is made this size)."""
+    from fastapi.testclient import TestClient
+
+    from portal.app import create_app
+
+    with TestClient(create_app(home, secure_cookies=False)) as client:
+        answer = client.get("/api/school", headers={"Authorization": f"Bearer {token}"})
+        answer.raise_for_status()
+        return answer.content
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ def benchmarks(scales: list[str]) -> list[list[str]]:
         ["benchmarks/bench_pipeline.py", "--scales", *scales],
         ["benchmarks/bench_contracts.py", "--postings", "1000000"],
         ["benchmarks/bench_classifier.py", "200000"],
-        ["benchmarks/bench_portal.py"],
+        ["benchmarks/bench_portal.py", "--results", "benchmarks/results"],
         ["benchmarks/bench_documents.py", "--home", "var"],
     ]
 
