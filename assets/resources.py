@@ -37,15 +37,19 @@ def _run_partition(context: dg.InitResourceContext, partitioned: bool) -> str | 
 
 
 class _HoldsWarehouse:
-    """Keeps the run's (or, with the multiprocess executor, the step's) warehouse open from resource set-up
-    to teardown, so the many connections in between are cursors, not re-opened files (warehouse.db.held_open).
-    Every step runs in the duckdb_writer pool, so the process holding the file is the one allowed to write."""
+    """Keeps the run's (or, with the multiprocess executor, the step's) warehouse open from its first use to
+    resource teardown, so the many connections in between are cursors, not re-opened files
+    (warehouse.db.held_open). Nothing is opened at set-up: a sensor that only needs the home's paths never
+    touches the DuckDB file. Every step runs in the duckdb_writer pool, so the process holding the file is
+    the one allowed to write."""
 
     _hold: ExitStack | None = PrivateAttr(default=None)
 
-    def _hold_open(self, path: Path) -> None:
-        self._hold = ExitStack()
-        self._hold.enter_context(held_open(path))
+    def _held(self, path: Path) -> Path:
+        if self._hold is None:
+            self._hold = ExitStack()
+            self._hold.enter_context(held_open(path))
+        return path
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._hold is not None:
@@ -62,7 +66,6 @@ class Warehouse(_HoldsWarehouse, dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._partition = _run_partition(context, self.partitioned)
-        self._hold_open(self.paths.ensure().warehouse)
 
     @property
     def paths(self) -> Home:
@@ -70,7 +73,7 @@ class Warehouse(_HoldsWarehouse, dg.ConfigurableResource):
 
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = connect(self.paths.ensure().warehouse)
+        con = connect(self._held(self.paths.ensure().warehouse))
         try:
             yield con
         finally:
@@ -94,12 +97,9 @@ class WarehouseIOManager(_HoldsWarehouse, dg.ConfigurableIOManager):
     home: str = "var"
     partitioned: bool = False
 
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._hold_open(Home.from_env(self.home).partition(_run_partition(context, self.partitioned)).ensure().warehouse)
-
     def _warehouse(self, context: dg.OutputContext | dg.InputContext) -> Path:
         key = context.partition_key if self.partitioned and context.has_partition_key else None
-        return Home.from_env(self.home).partition(key).ensure().warehouse
+        return self._held(Home.from_env(self.home).partition(key).ensure().warehouse)
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | None) -> None:
         if obj is None:

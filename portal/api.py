@@ -6,7 +6,7 @@ its token; any query parameter or header naming another school is ignored.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal, get_args, get_origin
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -32,8 +32,11 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数（最
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="跳过条数")]
 CERTAINTY_TEXT = "结论确定性：临界（观察名单）/ 证据不足 / 确定"
 CAUSE_TEXT = "主要原因：产业清单、人才需求、毕业去向、招生萎缩、布点过多、所在区、人工复核"
-Certainty = Annotated[str, Query(max_length=8, description=CERTAINTY_TEXT)]
-Cause = Annotated[str, Query(max_length=8, description=CAUSE_TEXT)]
+# the filters' values are the fixed sets of scoring/ ("" = no filter), documented as enums in the OpenAPI
+CertaintyValue = Literal[("", *views.CERTAINTY_ORDER)]
+CauseValue = Literal[("", *views.CAUSES)]
+Certainty = Annotated[CertaintyValue, Query(description=CERTAINTY_TEXT)]
+Cause = Annotated[CauseValue, Query(description=CAUSE_TEXT)]
 
 MajorCode = Annotated[str, Path(description="专业代码（6 位）", openapi_examples={
     "major": {"summary": "机械设计与制造", "value": "460101"}})]
@@ -76,17 +79,22 @@ class PageQuery(BaseModel):
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数（最多 200）")
     offset: int = Field(DEFAULT_OFFSET, ge=0, le=MAX_OFFSET, description="跳过条数")
-    certainty: str = Field("", max_length=8, description=CERTAINTY_TEXT)
-    cause: str = Field("", max_length=8, description=CAUSE_TEXT)
+    certainty: CertaintyValue = Field("", description=CERTAINTY_TEXT)
+    cause: CauseValue = Field("", description=CAUSE_TEXT)
+
+
+def _schema(field) -> dict:
+    """The OpenAPI schema of one PageQuery field: integer bounds, or a string's allowed values."""
+    if get_origin(field.annotation) is Literal:
+        return {"type": "string", "enum": list(get_args(field.annotation)), "default": field.default}
+    bounds = {k: v for m in field.metadata for k, v in (("minimum", getattr(m, "ge", None)),
+                                                         ("maximum", getattr(m, "le", None))) if v is not None}
+    return {"type": "integer" if field.annotation is int else "string", "default": field.default, **bounds}
 
 
 def _query_parameters(model: type[BaseModel]) -> list[dict]:
     return [{"name": name, "in": "query", "required": False, "description": field.description,
-             "schema": {"type": "integer" if field.annotation is int else "string", "default": field.default,
-                        **{k: v for m in field.metadata for k, v in (("minimum", getattr(m, "ge", None)),
-                                                                     ("maximum", getattr(m, "le", None)))
-                           if v is not None}}}
-            for name, field in model.model_fields.items()]
+             "schema": _schema(field)} for name, field in model.model_fields.items()]
 
 
 async def school(request: Request) -> Response:

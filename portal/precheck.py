@@ -20,8 +20,9 @@ from portal.views import memo
 from scoring.policy import PolicyError, policy_from_dict
 from scoring.precheck import precheck_from_tables
 
-MajorCode = Annotated[str, Query(max_length=12, description="拟新设的专业代码，例如 510201")]
-SchoolCode = Annotated[str, Query(max_length=20, description="学校代码")]
+# required, and not blank: the API's description says so, so a client (and schemathesis) knows it up front
+MajorCode = Annotated[str, Query(min_length=1, max_length=12, pattern=r"\S", description="拟新设的专业代码，例如 510201")]
+SchoolCode = Annotated[str, Query(min_length=1, max_length=20, pattern=r"\S", description="学校代码")]
 NO_POLICY = "本版未附评分政策，无法预审；请联系市教委。"
 
 api = APIRouter(prefix="/api", tags=["api"], responses={c: {"model": ErrorBody} for c in (401, 403, 404, 422, 503)})
@@ -66,15 +67,15 @@ def _major_required(major: str) -> str:
 
 
 @api.get("/school/precheck", response_model=PrecheckAnswer, summary="新设专业预审（仅本校）")
-async def school_precheck(request: Request, principal: SchoolUser, major: MajorCode = "") -> dict:
+async def school_precheck(request: Request, principal: SchoolUser, major: MajorCode) -> dict:
     """May this school open ``major`` in its district this year, and why. The school is the token's;
     a ``school`` parameter, if sent, is ignored."""
     return answer(snapshot_of(request), principal.school_code, _major_required(major))
 
 
 @api.get("/commission/precheck", response_model=PrecheckAnswer, summary="新设专业预审（任一学校）")
-async def commission_precheck(request: Request, principal: CommissionUser, school: SchoolCode = "",
-                              major: MajorCode = "") -> dict:
+async def commission_precheck(request: Request, principal: CommissionUser, school: SchoolCode,
+                              major: MajorCode) -> dict:
     snap = snapshot_of(request)
     _known_school(snap, school)
     return answer(snap, school, _major_required(major))

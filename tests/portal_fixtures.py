@@ -146,7 +146,7 @@ def write_edition(home: Path, edition_id: str, index: int, *, offerings: dict | 
     files = sorted(p for p in tmp.iterdir() if p.is_file())
     sums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
     meta = {"edition": edition_id, "created": f"{2024 + index}-12-01T00:00:00+08:00", "inputs": [],
-            "contracts": [], "files": [{"path": p.name, "bytes": p.stat().st_size, "sha256": sums[p.name]}
+            "contracts": [], "policy": _policy_record(), "files": [{"path": p.name, "bytes": p.stat().st_size, "sha256": sums[p.name]}
                                        for p in files]}
     (tmp / "datapackage.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     sums["datapackage.json"] = hashlib.sha256((tmp / "datapackage.json").read_bytes()).hexdigest()
@@ -242,3 +242,12 @@ def derive_earlier_edition(home: Path, source: str, edition_id: str, shift: floa
     (tmp / "datapackage.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     os.rename(tmp, published / edition_id)
     return published / edition_id
+
+
+def _policy_record() -> dict:
+    """The policy in force as every published edition records it (the precheck page reads it)."""
+    from scoring.policy import load_policy
+
+    policy = load_policy()
+    return {"version": policy.version, "sha256": policy.sha256, "file": "policy.yaml",
+            "content": json.loads(json.dumps(policy.as_dict(), ensure_ascii=False, default=str))}

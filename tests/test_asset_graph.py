@@ -110,10 +110,10 @@ def test_a_failed_run_is_written_to_the_failure_log_with_check_and_rows(home, tm
     run = instance.get_run_by_id(result.run_id)
     failure = next(r.dagster_event for r in instance.all_logs(result.run_id)
                    if r.dagster_event and r.dagster_event.event_type == dg.DagsterEventType.RUN_FAILURE)
-    context = dg.build_run_status_sensor_context(
-        sensor_name="failure_log", dagster_event=failure, dagster_instance=instance, dagster_run=run,
-        resources={"warehouse": Warehouse(home=str(home))}).for_run_failure()
-    failure_log(context)
+    with dg.build_run_status_sensor_context(
+            sensor_name="failure_log", dagster_event=failure, dagster_instance=instance, dagster_run=run,
+            resources={"warehouse": Warehouse(home=str(home))}) as context:
+        failure_log(context.for_run_failure())
     log = (home / "logs" / "failures.log").read_text(encoding="utf-8")
     assert result.run_id in log and "school_majors_contract" in log
     assert "| 4 | enrolled（招生人数） | -5 |" in log                     # the first rejected row, as in the UI

@@ -86,16 +86,18 @@ def _published_digests(home: Path) -> dict[str, str]:
 
 
 def _start_paused(home: Path, inbox: Path, point: str, folder: Path) -> subprocess.Popen:
-    """Start `majorwatch run` (its stderr to ``folder/run.err``) and return once it sleeps at `point`."""
-    marker = folder / "paused"
-    with open(folder / "run.err", "wb") as err:
-        proc = subprocess.Popen(_cli(home, inbox, "--edition", NEXT), cwd=REPO, stdout=subprocess.DEVNULL,
+    """Start `majorwatch run` (its output to ``folder/<point>.out`` and ``.err``) and return once it sleeps at
+    `point`."""
+    marker = folder / f"paused-{point}"
+    with open(folder / f"{point}.out", "wb") as out, open(folder / f"{point}.err", "wb") as err:
+        proc = subprocess.Popen(_cli(home, inbox, "--edition", NEXT), cwd=REPO, stdout=out,
                                 stderr=err, env=_env(**{PAUSE_AT: point, PAUSE_FILE: str(marker)}))
     deadline = time.monotonic() + 300
     while not marker.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.fail(f"the run ended or stalled before the pause point {point} (exit {proc.poll()})")
+            pytest.fail(f"the run ended or stalled before the pause point {point} (exit {proc.poll()}): "
+                        + (folder / f"{point}.err").read_text(encoding="utf-8")[-2000:])
         time.sleep(0.1)
     assert marker.read_text().split() == [str(proc.pid), point]
     return proc
@@ -106,33 +108,40 @@ def _in_progress(home: Path) -> list[dg.DagsterRun]:
         return list(instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED])))
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(600)
-@pytest.mark.parametrize("point", ["ingest", "models", "scoring", "publication"])
-def test_a_run_killed_at_any_stage_is_cleared_and_the_next_run_succeeds(point, published_home, copied_home,
-                                                                         tmp_path, capsys):
-    home, inbox = copied_home, published_home[1]
-    if point == "models":
-        shutil.rmtree(home / "models")      # the copy's saved models would be reused: make this run train
-    before = _published_digests(home)
-    proc = _start_paused(home, inbox, point, tmp_path)
-    os.kill(proc.pid, signal.SIGKILL)
-    assert proc.wait(timeout=30) == -signal.SIGKILL
+STAGES = ("ingest", "models", "scoring", "publication")
 
-    dead = _in_progress(home)
-    assert len(dead) == 1                                               # the dead run still says STARTED
-    with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
-        assert instance.event_log_storage.get_concurrency_run_ids() == {dead[0].run_id}   # and holds the slot
-    left = list((home / "published").glob(".tmp-*"))
-    if point == "publication":          # killed with the edition written beside, before its rename and CURRENT
-        assert len(left) == 1 and (left[0] / "datapackage.json").is_file() and (left[0] / "SHA256SUMS").is_file()
-    assert not (home / "published" / f"{NEXT}-draft").exists()
-    assert _published_digests(home) == before                           # the edition in force is untouched
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_a_run_killed_at_each_stage_is_cleared_by_the_next_one_and_the_last_succeeds(published_home, copied_home,
+                                                                                     tmp_path, capsys):
+    """SIGKILL at ingest, then at model training, scoring and publication, each time in the run that had
+    to clear the one killed before it (so each stage's kill is followed by an unattended run that gets
+    past it); the run after the last kill publishes. The edition in force never changes meanwhile."""
+    home, inbox = copied_home, published_home[1]
+    shutil.rmtree(home / "models")           # the copy's saved models would be reused: make the runs train
+    before = _published_digests(home)
+    dead: list[dg.DagsterRun] = []
+    for point in STAGES:
+        proc = _start_paused(home, inbox, point, tmp_path)
+        if dead:                               # this run got to `point` after clearing the run killed before
+            assert f"已清理被中断的运行 {dead[-1].run_id}" in (tmp_path / f"{point}.out").read_text(encoding="utf-8")
+        os.kill(proc.pid, signal.SIGKILL)
+        assert proc.wait(timeout=30) == -signal.SIGKILL
+        dead = [*dead, *_in_progress(home)]
+        assert len(_in_progress(home)) == 1                          # the dead run still says STARTED
+        with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
+            assert instance.event_log_storage.get_concurrency_run_ids() == {dead[-1].run_id}   # and holds the slot
+        left = list((home / "published").glob(".tmp-*"))
+        if point == "publication":      # killed with the edition written beside, before its rename and CURRENT
+            assert len(left) == 1 and (left[0] / "datapackage.json").is_file() and (left[0] / "SHA256SUMS").is_file()
+        assert not (home / "published" / f"{NEXT}-draft").exists()
+        assert _published_digests(home) == before                       # the edition in force is untouched
 
     assert main(["run", "--inbox", str(inbox), "--home", str(home), "--edition", NEXT, "--quiet"]) == 0
-    assert f"已清理被中断的运行 {dead[0].run_id}" in capsys.readouterr().out
+    assert f"已清理被中断的运行 {dead[-1].run_id}" in capsys.readouterr().out
     with dg.DagsterInstance.get() as instance:
-        assert instance.get_run_by_id(dead[0].run_id).status == dg.DagsterRunStatus.FAILURE
+        assert {instance.get_run_by_id(run.run_id).status for run in dead} == {dg.DagsterRunStatus.FAILURE}
         assert instance.event_log_storage.get_concurrency_run_ids() == set()
     assert not list((home / "published").glob(".tmp-*"))
     assert (home / "published" / "CURRENT").read_text().strip() == f"{NEXT}-draft"
@@ -150,7 +159,7 @@ def test_ctrl_c_stops_a_run_and_leaves_nothing_for_the_next_run_to_clear(publish
     os.kill(proc.pid, signal.SIGINT)
     assert proc.wait(timeout=60) == 1                                   # stopped, and says it failed
     assert time.monotonic() - started < 60
-    err = (tmp_path / "run.err").read_text(encoding="utf-8")
+    err = (tmp_path / "publication.err").read_text(encoding="utf-8")
     assert "运行失败，未发布任何目录（当前版本保持不变）" in err and "步骤 publish_catalogs 失败：运行被中断（Ctrl-C）" in err
     assert _in_progress(home) == []
     assert not list((home / "published").glob(".tmp-*"))               # the interrupted publication cleaned up

@@ -84,7 +84,9 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
         warehouse.paths.published, edition, explicit=bool(requested),
         suffix=DRAFT_SUFFIX if config.state == DRAFT else "", overridden=overridden_majors(major_risk_scores),
         tables={"guiding_catalog": catalog, "restriction_list": restrictions,
-                "school_major_scores": school_major_scores, "policy_comparisons": policy_comparisons},
+                "school_major_scores": school_major_scores,
+                # optional: a run of a subset that never made the comparisons publishes without them
+                **({"policy_comparisons": policy_comparisons} if policy_comparisons.width else {})},
         headers=CHINESE_HEADERS, package=package, documents=publish_hook(sources, rules, package, info),
     )
     done = f"内容未变，沿用版本 {result.edition}" if result.unchanged else f"已发布版本 {result.edition}"
