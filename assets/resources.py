@@ -41,9 +41,8 @@ class _HoldsWarehouse:
     resource teardown, so the many connections in between are cursors, not re-opened files
     (warehouse.db.held_open). Nothing is opened at set-up: a sensor that only needs the home's paths never
     touches the DuckDB file. Every step runs in the duckdb_writer pool, so the process holding the file is
-    the one allowed to write."""
-
-    _hold: ExitStack | None = PrivateAttr(default=None)
+    the one allowed to write. (Each resource class declares its own ``_hold`` private attribute: pydantic
+    only registers private attributes declared on the model classes, not on a plain mixin.)"""
 
     def _held(self, path: Path) -> Path:
         if self._hold is None:
@@ -63,6 +62,7 @@ class Warehouse(_HoldsWarehouse, dg.ConfigurableResource):
     home: str = "var"
     partitioned: bool = False
     _partition: str | None = PrivateAttr(default=None)
+    _hold: ExitStack | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._partition = _run_partition(context, self.partitioned)
@@ -96,6 +96,7 @@ class WarehouseIOManager(_HoldsWarehouse, dg.ConfigurableIOManager):
 
     home: str = "var"
     partitioned: bool = False
+    _hold: ExitStack | None = PrivateAttr(default=None)
 
     def _warehouse(self, context: dg.OutputContext | dg.InputContext) -> Path:
         key = context.partition_key if self.partitioned and context.has_partition_key else None
