@@ -31,9 +31,12 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	tmp=$$(mktemp -d) && DAGSTER_HOME=$$tmp $(BIN)/dagster definitions validate -m pipelines.definitions; rc=$$?; rm -rf $$tmp; exit $$rc
 
-## make test: lint, then the whole suite (unit, Dagster, end-to-end, integration on ../shared, browser)
+## make test: lint, then the whole suite (unit, Dagster, end-to-end, integration on ../shared, browser) on both
+## cores, and the portal's schemathesis fuzzing in one process (its pytest plugin collects only the first API
+## operation under xdist, so there it would test one endpoint and call it all)
 test: $(STAMP) browser-deps lint
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_portal_fuzz.py
+	$(BIN)/pytest -p no:xdist tests/test_portal_fuzz.py
 
 ## make ui: the Dagster UI on the same definitions (http://127.0.0.1:3000)
 ui: $(STAMP)

@@ -83,6 +83,8 @@ def test_the_fuzzing_reached_every_operation():
     """Runs after the fuzz test (same module, same worker): every documented operation was called."""
     if not CASES:
         pytest.skip("the fuzz test did not run in this session (selected alone)")
+    # under pytest-xdist schemathesis' plugin collects one item for the first operation only: `make test`
+    # runs this module in its own process (-p no:xdist); this assertion is what notices if that changes
     assert set(CASES) == {result.ok().label for result in schema.get_all_operations()}
     # the documented examples reached real answers: the school's own data, a public file, and the refusal
     # of the commission's file
