@@ -139,3 +139,17 @@ def test_missing_required_column_is_the_same_chinese_error(tmp_path, sample, csv
     assert errors[0] == errors[1]
     assert "缺少必填列" in errors[1] and "职位名称（title）" in errors[1]
     assert f"job_postings.{'csv' if csv else 'parquet'}" in errors[1]
+
+
+def test_gb18030_csv_goes_the_python_way(tmp_path, sample) -> None:
+    """DuckDB reads UTF-8 only: a GB18030 file (the sample's schools) is decoded by the Python reader."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(sample / "schools.csv", inbox)
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        done = ingest_input(con, inbox, load_contracts()["schools"], tmp_path / "raw", "r", stream_bytes=0)
+    finally:
+        con.close()
+    assert done.file_meta["streamed"] is False and done.file_meta["encoding"] == "gb18030"
+    assert done.outcome.passed and done.rows == done.outcome.rows_in > 0
