@@ -46,6 +46,10 @@ WIDE_TO = "".join(map(chr, NARROW.values()))
 PLAIN_TYPES = ("VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER",
                "USMALLINT", "UTINYINT", "DATE")
 CHUNK = 1 << 24
+SEP = "\x01"  # joins a row's cells for the one regex per row that flags the rows needing more
+_WS_CLASS = "[" + WHITESPACE + "]"
+EDGE = f"(^|{SEP}){_WS_CLASS}|{_WS_CLASS}({SEP}|$)"  # whitespace at the edge of some cell
+CLEAN = "CASE WHEN _ws THEN NULLIF(trim({p}, ?), '') ELSE NULLIF({p}, '') END"
 
 
 @dataclass
@@ -110,10 +114,6 @@ def _csv(con, path: Path, raw: str) -> _Source | None:
                    "_rid + 1", headers, "utf-8-sig" if bom else "utf-8", notes)
 
 
-def _trim(cell: str) -> str:
-    return f"NULLIF(trim({cell}, ?), '')"
-
-
 def stream_stage(con, path: Path, contract, stg: str, *, file: str, fmt: str, pool: dict,
                  digest: tuple[str, int]) -> Streamed | None:
     """Stage ``path`` into table ``stg`` with DuckDB alone; None when the Python readers must read it."""
@@ -134,13 +134,12 @@ def _stage(con, path: Path, contract, stg: str, raw: str, file: str, fmt: str, p
     if src is None or not header_test(contract, pool)(src.headers):
         return None
     positions = [f"p{i}" for i in range(len(src.cells))]
-    trimmed = ", ".join(f"{_trim(c)} AS {p}" for c, p in zip(src.cells, positions, strict=True))
-    inner = f"SELECT {trimmed}, {src.row} AS _row FROM {src.sql}"  # noqa: S608
-    inner_params = [WHITESPACE] * len(src.cells) + src.params
+    base = (f"SELECT {', '.join(f'{c} AS {p}' for c, p in zip(src.cells, positions, strict=True))}, "  # noqa: S608
+            f"{src.row} AS _row FROM {src.sql}")
 
     def has_data(p: str) -> bool:
-        sql = f"SELECT count({ident(p)}) > 0 FROM ({inner})"  # noqa: S608
-        return con.execute(sql, inner_params).fetchone()[0]
+        sql = f"SELECT count(NULLIF(trim({ident(p)}, ?), '')) > 0 FROM ({base})"  # noqa: S608
+        return con.execute(sql, [WHITESPACE, *src.params]).fetchone()[0]
 
     names = header_names(positions, src.headers, has_data, file)
     headers = list(names.values())
@@ -149,24 +148,28 @@ def _stage(con, path: Path, contract, stg: str, raw: str, file: str, fmt: str, p
     header_map, unmapped = _plan(headers, contract, None, file)
     target = {p: header_map.get(h, h) for p, h in names.items()}
     require_columns(contract, list(target.values()), headers, file)
-    stripped, wide = _counts(con, src, names, target, contract)
+    wide_cols = [p for p in names if (col := contract.columns.get(target[p])) is not None and col.type in WIDE_TYPES]
+    # one regex per row finds the few rows with a cell to strip (_ws) or a full-width character (_wide);
+    # only their cells are stripped and counted exactly (trim with a character list is slow on every cell)
+    flag_wide = f"regexp_matches(concat_ws(?, {', '.join(wide_cols)}), ?)" if wide_cols else "false"
+    flagged = f"SELECT *, regexp_matches(concat_ws(?, {', '.join(positions)}), ?) AS _ws, {flag_wide} AS _wide FROM ({base})"  # noqa: S608
+    flagged_params = [SEP, EDGE] + ([SEP, _FULL_WIDTH.pattern] if wide_cols else []) + src.params
+    stripped, wide = _counts(con, flagged, flagged_params, positions, wide_cols, target)
+    cleaned = (f"SELECT {', '.join(f'{CLEAN.format(p=p)} AS {p}' for p in positions)}, _row, _wide "  # noqa: S608
+               f"FROM ({flagged})")
     by_name = {t: p for p, t in target.items()}
-    exprs = []
+    exprs, params = [], []
     for name in column_order(contract, [*target.values(), ROW]):
-        if name == ROW:
-            exprs.append("_row")
-            continue
-        p = ident(by_name[name])
+        p = "_row" if name == ROW else by_name[name]
         if name in wide:
-            exprs.append(f"CASE WHEN regexp_matches({p}, ?) THEN trim(translate({p}, ?, ?), ?) ELSE {p} END "
+            exprs.append(f"CASE WHEN _wide AND regexp_matches({p}, ?) THEN trim(translate({p}, ?, ?), ?) ELSE {p} END "
                          f"AS {quote_any(name)}")
+            params += [_FULL_WIDTH.pattern, WIDE_FROM, WIDE_TO, WHITESPACE]
         else:
             exprs.append(f"{p} AS {quote_any(name)}")
-    wide_params = [x for n in column_order(contract, list(target.values())) if n in wide
-                   for x in (_FULL_WIDTH.pattern, WIDE_FROM, WIDE_TO, WHITESPACE)]
-    filled = f"coalesce({', '.join(ident(p) for p in positions)}, NULL) IS NOT NULL"  # all-blank rows dropped
-    con.execute(f"CREATE OR REPLACE TABLE {ident(stg)} AS SELECT {', '.join(exprs)} FROM ({inner}) WHERE {filled}",  # noqa: S608
-                wide_params + inner_params)
+    filled = f"coalesce({', '.join(positions)}, NULL) IS NOT NULL"  # all-blank rows are dropped
+    con.execute(f"CREATE OR REPLACE TABLE {ident(stg)} AS SELECT {', '.join(exprs)} FROM ({cleaned}) WHERE {filled}",  # noqa: S608
+                params + [WHITESPACE] * len(positions) + flagged_params)
     rows = con.execute(f"SELECT count(*) FROM {ident(stg)}").fetchone()[0]  # noqa: S608
     check_rows(rows, contract.limits, file)
     normalised = [wide_note(contract.columns[n], count, example) for n, (count, example) in wide.items()]
@@ -179,21 +182,23 @@ def _stage(con, path: Path, contract, stg: str, raw: str, file: str, fmt: str, p
     ), rows, normalised)
 
 
-def _counts(con, src: _Source, names: dict[str, str], target: dict[str, str], contract) -> tuple[int, dict]:
-    """Cells that lost surrounding whitespace, and {column: (cells with full-width characters, first one)}."""
-    aggs, params = ["0"], []
-    for cell in src.cells:
-        aggs.append(f"count(*) FILTER (WHERE {cell} <> trim({cell}, ?) AND trim({cell}, ?) <> '')")
-        params += [WHITESPACE, WHITESPACE]
-    wide_cols = [p for p in names if (col := contract.columns.get(target[p])) is not None and col.type in WIDE_TYPES]
+def _counts(con, flagged: str, params: list, positions: list[str], wide_cols: list[str],
+            target: dict[str, str]) -> tuple[int, dict]:
+    """Cells that lost surrounding whitespace, and {column: (cells with full-width characters, first one)},
+    counted on the flagged rows only."""
+    aggs, head = ["0"], []
+    for p in positions:
+        aggs.append(f"count(*) FILTER (WHERE {p} <> trim({p}, ?) AND trim({p}, ?) <> '')")
+        head += [WHITESPACE, WHITESPACE]
     for p in wide_cols:
-        cell = _trim(src.cells[int(p[1:])])
+        cell = CLEAN.format(p=p)
         aggs += [f"count(*) FILTER (WHERE regexp_matches({cell}, ?))",
-                 f"arg_min({cell}, {src.row}) FILTER (WHERE regexp_matches({cell}, ?))"]
-        params += [WHITESPACE, _FULL_WIDTH.pattern, WHITESPACE, WHITESPACE, _FULL_WIDTH.pattern]
-    found = con.execute(f"SELECT {', '.join(aggs)} FROM {src.sql}", params + src.params).fetchone()  # noqa: S608
-    stripped = sum(found[1:1 + len(src.cells)])
-    rest = found[1 + len(src.cells):]
+                 f"arg_min({cell}, _row) FILTER (WHERE regexp_matches({cell}, ?))"]
+        head += [WHITESPACE, _FULL_WIDTH.pattern, WHITESPACE, WHITESPACE, _FULL_WIDTH.pattern]
+    found = con.execute(f"SELECT {', '.join(aggs)} FROM ({flagged}) WHERE _ws OR _wide",  # noqa: S608
+                        head + params).fetchone()
+    stripped = sum(x or 0 for x in found[1:1 + len(positions)])
+    rest = found[1 + len(positions):]
     wide = {target[p]: (rest[2 * i], rest[2 * i + 1]) for i, p in enumerate(wide_cols) if rest[2 * i]}
     return stripped, wide
 
