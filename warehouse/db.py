@@ -73,6 +73,7 @@ def bound_memory(con: duckdb.DuckDBPyConnection, spill: Path) -> None:
     """Cap DuckDB's memory (default 80 % of RAM) so that staging tens of millions of postings spills to
     `spill` (under the home) instead of growing the process; MAJORWATCH_DUCKDB_MEMORY overrides the cap."""
     con.execute("SET memory_limit = ?", [os.environ.get("MAJORWATCH_DUCKDB_MEMORY", DUCKDB_MEMORY)])
+    spill.mkdir(parents=True, exist_ok=True)  # DuckDB creates the last level only
     con.execute("SET temp_directory = ?", [str(spill)])
 
 
