@@ -46,7 +46,7 @@ ui: $(STAMP)
 portal: $(STAMP)
 	$(BIN)/majorwatch portal --home $(HOME_DIR)
 
-## make bench [SCALES="1 10 100"]: every benchmark; the pipeline's table goes to benchmarks/results.md and .json
+## make bench [SCALES="1 10 100 500"]: every benchmark; the pipeline's table goes to benchmarks/results.md and .json
 SCALES ?= 1 10
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_all --scales $(SCALES)

@@ -1,6 +1,9 @@
 """The whole job at several sample scales, as multiples of the floor, in one run.
 
-    .venv/bin/python -m benchmarks.bench_pipeline [--scales 1 10] [--results benchmarks/results]
+    .venv/bin/python -m benchmarks.bench_pipeline [--scales 1 10 100 500] [--postings N] [--results benchmarks/results]
+
+Scale 500 is the national inbox: 50,000 schools, about 6 million offering-years and 10 million postings
+(20,000 × scale unless ``--postings`` says otherwise; they are generated and written in batches).
 
 For each scale: the sample inbox (``majorwatch sample --scale``), then ``majorwatch run`` on a fresh home
 in a fresh process (wall time, the child's own peak RSS, and from the run's event log: launch → first
@@ -48,10 +51,10 @@ def commit() -> str:
     return git("rev-parse", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain") else "")
 
 
-def measure_scale(scale: int, root: Path) -> dict:
+def measure_scale(scale: int, root: Path, postings: int | None = None) -> dict:
     inbox, home = root / f"inbox-{scale}", root / f"home-{scale}"
     t0 = time.perf_counter()
-    counts = write_sample_inbox(inbox, scale=scale)
+    counts = write_sample_inbox(inbox, scale=scale, postings=postings)
     generated = time.perf_counter() - t0
     first = run_cli(inbox, home)
     if first.returncode:
@@ -120,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10],
                         help="sample scales (the generator's --scale); 100 or 500 for national-size inboxes")
+    parser.add_argument("--postings", type=int, default=None,
+                        help="job postings of every scale's inbox (default 20,000 × scale: 10 million at 500)")
     parser.add_argument("--results", type=Path, default=REPO / "benchmarks" / "results",
                         help="write <results>.md and <results>.json")
     args = parser.parse_args(argv)
@@ -127,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
               "scales": []}
     with tempfile.TemporaryDirectory(prefix="majorwatch-bench-") as tmp:
         for scale in args.scales:
-            result = measure_scale(scale, Path(tmp))
+            result = measure_scale(scale, Path(tmp), args.postings)
             report["scales"].append(result)
             f, s = result["first_run"], result["second_run"]
             print(f"scale {scale:>3}: floor {result['floor']['floor_s']:.2f} s; first run {f['wall_s']:.1f} s "

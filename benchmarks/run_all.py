@@ -2,7 +2,8 @@
 
 Each benchmark is a script that prints its own figures; this runs them one after the other in
 fresh processes (so one's memory does not colour the next) and stops at the first failure.
-``--scales`` goes to bench_pipeline (default 1 10; e.g. ``make bench SCALES="1 10 100"``), which writes
+``--scales`` goes to bench_pipeline (default 1 10; e.g. ``make bench SCALES="1 10 100 500"``, 500 being the
+national inbox of 10 million postings), which writes
 benchmarks/results.md and benchmarks/results.json.
 """
 

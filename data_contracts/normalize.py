@@ -66,8 +66,7 @@ def normalise(frame: pl.DataFrame, contract) -> tuple[pl.DataFrame, list[str]]:
                                                            return_dtype=pl.String))
                     .otherwise(series).alias(col.name)
                 )
-                notes.append(f"{_label(col)}：{int(wide.sum())} 个单元格的全角字符已改为半角（如“"
-                             f"{series.filter(wide)[0]}”→“{series.filter(wide)[0].translate(NARROW).strip()}”）")
+                notes.append(wide_note(col, int(wide.sum()), series.filter(wide)[0]))
         if col.allowed:
             frame, note = _normalise_allowed(frame, col)
             notes += note
@@ -76,14 +75,28 @@ def normalise(frame: pl.DataFrame, contract) -> tuple[pl.DataFrame, list[str]]:
 
 def _normalise_allowed(frame: pl.DataFrame, col) -> tuple[pl.DataFrame, list[str]]:
     series = frame.get_column(col.name)
-    distinct = [v for v in series.drop_nulls().unique().to_list() if v not in col.allowed]
-    mapping = {v: m for v in distinct if (m := _allowed_form(v, col.allowed)) is not None}
+    mapping = allowed_mapping(col, series.drop_nulls().unique().to_list())
     if not mapping:
         return frame, []
     counts = series.filter(series.is_in(list(mapping))).value_counts(sort=True)
-    shown = "、".join(f"“{v}”→“{mapping[v]}”（{n} 处）" for v, n in counts.rows())
     replaced = series.replace(mapping)
-    return frame.with_columns(replaced.alias(col.name)), [f"{_label(col)}：已规范为允许的取值 {shown}"]
+    return frame.with_columns(replaced.alias(col.name)), [allowed_note(col, mapping, counts.rows())]
+
+
+def allowed_mapping(col, values: list[str]) -> dict[str, str]:
+    """{cell value → the allowed value it certainly means} for the values of ``col`` not allowed as they are."""
+    return {v: m for v in values if v not in col.allowed and (m := _allowed_form(v, col.allowed)) is not None}
+
+
+def wide_note(col, count: int, example: str) -> str:
+    return (f"{_label(col)}：{count} 个单元格的全角字符已改为半角（如“{example}”→“"
+            f"{example.translate(NARROW).strip()}”）")
+
+
+def allowed_note(col, mapping: dict[str, str], counts: list[tuple[str, int]]) -> str:
+    """The note for rewritten closed-list cells; ``counts`` (value, cells) most frequent first."""
+    shown = "、".join(f"“{v}”→“{mapping[v]}”（{n} 处）" for v, n in counts)
+    return f"{_label(col)}：已规范为允许的取值 {shown}"
 
 
 def _label(col) -> str:

@@ -45,6 +45,7 @@ class Limits:
     rows: int = 5_000_000  # data rows of the file
     rejected_rows_kept: int = 10_000  # rows stored in rejected_rows per input and run; the rest counted
     min_share_of_previous: float | None = None  # fewer rows than this share of the previous run's blocks
+    stream_bytes: int = 32 * 1024**2  # a Parquet or CSV file above this is staged by DuckDB (inbox/stream.py)
 
     @classmethod
     def parse(cls, raw: dict | None, base: Limits | None = None) -> Limits:

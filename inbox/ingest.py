@@ -9,13 +9,15 @@ from urllib.parse import urlparse
 import polars as pl
 
 from data_contracts.engine import ContractOutcome, run_contract
+from data_contracts.ge_runner import GE_MAX_ROWS
 from data_contracts.normalize import normalise
 from inbox.http_source import fetch
 from inbox.limits import check_file_size
 from inbox.raw_store import RawRecord, TooLarge, store_raw
 from inbox.readers import FORMATS, ReadResult, find_input, read_input
 from inbox.sources import SourceConfig, load_sources
-from warehouse.db import replace_table
+from inbox.stream import Streamed, stream_stage
+from warehouse.db import ident, query_frame, replace_table
 from warehouse.errors import InputError
 
 INBOX_SOURCES = "sources.yaml"
@@ -23,11 +25,18 @@ INBOX_SOURCES = "sources.yaml"
 
 @dataclass
 class LoadedInput:
-    """An input as read from the raw store: the staging frame and where its bytes came from."""
+    """An input as read from the raw store: the staging frame and where its bytes came from. A large file
+    staged by DuckDB (``streamed``) has an empty frame (the schema only): its rows are in the staging table."""
 
     result: ReadResult
     raw: RawRecord
     origin: str  # the inbox file name or the URL
+    rows: int = -1  # data rows (the frame's height unless streamed)
+    streamed: Streamed | None = None
+
+    def __post_init__(self) -> None:
+        if self.rows < 0:
+            self.rows = self.result.frame.height
 
     @property
     def frame(self) -> pl.DataFrame:
@@ -63,11 +72,13 @@ def _store(raw_dir: Path, contract, path: Path, name: str) -> RawRecord:
                          "未保存；请等文件写完后再运行") from exc
 
 
-def load_input(folder: Path, contract, raw_dir: Path) -> LoadedInput | None:
+def load_input(folder: Path, contract, raw_dir: Path, con=None, stream_bytes: int | None = None) -> LoadedInput | None:
     """Read `contract`'s input from the inbox (or its configured URL); None when it is not provided.
 
     The bytes are stored in the raw store first, and the stored copy is what gets parsed, so the
-    rows in the warehouse always come from bytes that are kept with their SHA-256.
+    rows in the warehouse always come from bytes that are kept with their SHA-256. With a connection
+    `con`, a Parquet or CSV file larger than `stream_bytes` (default: the contract's limit) is staged by
+    DuckDB into ``stg_<input>`` directly (inbox/stream.py) unless it needs the Python readers.
     """
     folder = Path(folder)
     sources = inbox_sources(folder)
@@ -88,6 +99,13 @@ def load_input(folder: Path, contract, raw_dir: Path) -> LoadedInput | None:
         check_file_size(fetched.path, contract.limits, name)
         raw = _store(raw_dir, contract, fetched.path, name)
         origin = url
+    fmt = FORMATS.get(Path(name).suffix.lower())
+    threshold = contract.limits.stream_bytes if stream_bytes is None else stream_bytes
+    if con is not None and fmt in ("parquet", "csv") and raw.bytes > threshold:
+        streamed = stream_stage(con, raw.path, contract, f"stg_{contract.name}", file=name, fmt=fmt,
+                                pool=sources, digest=(raw.sha256, raw.bytes))
+        if streamed is not None:
+            return LoadedInput(streamed.result, raw, origin, rows=streamed.rows, streamed=streamed)
     result = read_input(raw.path, contract, sources=sources, name=name, known_digest=(raw.sha256, raw.bytes))
     return LoadedInput(result=result, raw=raw, origin=origin)
 
@@ -104,15 +122,20 @@ class Ingested:
     ``file_meta`` says what a run summary and datapackage.json should say about the file: status
     ('provided' | 'absent' | 'empty'), sheet read, encoding, notes (title rows skipped, cells normalised)."""
 
-    stage: pl.DataFrame
+    stage: pl.DataFrame  # empty (the schema only) for a large input staged by DuckDB: see ``rows``
     outcome: ContractOutcome
     file: str
     file_meta: dict
+    rows: int = -1  # rows staged
+
+    def __post_init__(self) -> None:
+        if self.rows < 0:
+            self.rows = self.stage.height
 
 
 def _check_row_count(con, contract, loaded: LoadedInput, folder: Path) -> None:
     """A required input with no rows, or with far fewer than the previous run's, blocks the run."""
-    rows = loaded.frame.height
+    rows = loaded.rows
     if rows == 0:
         raise InputError(loaded.file, f"只有表头，没有数据行；「{contract.title}」是必需的输入，不能为空，"
                          "本次运行已停止（当前发布的版本不变）")
@@ -128,9 +151,13 @@ def _check_row_count(con, contract, loaded: LoadedInput, folder: Path) -> None:
         )
 
 
-def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str) -> Ingested:
-    """Inbox → raw store → staging table → contract → clean table, rejected_rows and input_files."""
-    loaded = load_input(folder, contract, raw_dir)
+def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str, *,
+                 stream_bytes: int | None = None) -> Ingested:
+    """Inbox → raw store → staging table → contract → clean table, rejected_rows and input_files.
+    A large Parquet or CSV file is staged by DuckDB without its rows passing through Python; its
+    ``Ingested.stage`` is then empty unless it is small enough for great-expectations (GE_MAX_ROWS)."""
+    loaded = load_input(folder, contract, raw_dir, con, stream_bytes)
+    stg = f"stg_{contract.name}"
     if loaded is None:
         if contract.required:
             raise InputError(str(folder), f"缺少必需的输入文件「{contract.title}」（文件名为 "
@@ -140,18 +167,28 @@ def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str) -> Ing
     else:
         if contract.required:
             _check_row_count(con, contract, loaded, folder)
-        stage, normalised = normalise(loaded.frame, contract)
+        if loaded.streamed is not None:  # already in the staging table, normalised in SQL
+            normalised = loaded.streamed.normalised
+            stage = query_frame(con, f"SELECT * FROM {ident(stg)} ORDER BY _row") if loaded.rows <= GE_MAX_ROWS \
+                else loaded.frame  # noqa: S608
+        else:
+            stage, normalised = normalise(loaded.frame, contract)
         file_name, file_meta = loaded.file, loaded.metadata()
         notes = file_meta["notes"] + normalised
-        file_meta |= {"status": "provided" if stage.height else "empty", "normalised": normalised}
-    replace_table(con, f"stg_{contract.name}", stage)
+        file_meta |= {"status": "provided" if loaded.rows else "empty", "normalised": normalised,
+                      "streamed": loaded.streamed is not None}
+    if loaded is None or loaded.streamed is None:
+        replace_table(con, stg, stage)
+    rows = stage.height if loaded is None or loaded.streamed is None else loaded.rows
     meta = {k: file_meta.get(k) for k in ("sheet", "encoding", "format", "normalised") if file_meta.get(k)}
-    outcome = run_contract(con, contract, f"stg_{contract.name}", file_name, run_id,
+    outcome = run_contract(con, contract, stg, file_name, run_id,
                            input_sha256=file_meta.get("sha256"), status=file_meta["status"], warnings=notes,
                            meta=meta)
+    if loaded is not None and loaded.streamed is not None:
+        con.execute(f"DROP TABLE IF EXISTS temp.{ident(stg)}")  # its rows are in the clean table now
     con.execute(
         "INSERT OR REPLACE INTO input_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
         [contract.name, file_name, file_meta.get("sha256"), file_meta.get("bytes"), file_meta.get("encoding"),
-         file_meta.get("format"), stage.height, file_meta.get("raw_path"), file_meta.get("source"), run_id],
+         file_meta.get("format"), rows, file_meta.get("raw_path"), file_meta.get("source"), run_id],
     )
-    return Ingested(stage, outcome, file_name, file_meta)
+    return Ingested(stage, outcome, file_name, file_meta, rows)

@@ -13,6 +13,7 @@ null and all-blank rows are dropped (their row numbers are skipped, not reused).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,12 +92,20 @@ def _clean(headers: list, body: pl.DataFrame, file: str, merged: list[str] = ())
     ).row(0) if cells and body.height else ()
     body = body.with_columns(trimmed.get_column(c).replace("", None) for c in cells)
     body = body.filter(~pl.all_horizontal(pl.col(c).is_null() for c in cells)) if cells else body
+    names = header_names(cells, headers, lambda col: body.get_column(col).null_count() < body.height, file, merged)
+    return body.select(*(pl.col(c).alias(h) for c, h in names.items()), ROW), int(sum(stripped))
+
+
+def header_names(cells: list[str], headers: list, has_data: Callable[[str], bool], file: str,
+                 merged: list[str] = ()) -> dict[str, str]:
+    """{positional column → its header}, unnamed empty columns left out. A column with data but no
+    header (``has_data``), a reserved name or a header written twice is an InputError."""
     names: dict[str, str] = {}
     seen: dict[str, tuple[str, int]] = {}
     for i, (col, raw) in enumerate(zip(cells, headers, strict=True)):
         header = (raw or "").replace("\ufeff", "").strip()
         if not header:
-            if body.get_column(col).null_count() < body.height:
+            if has_data(col):
                 hint = f"（表头有合并单元格 {'、'.join(merged)}，请拆分后为每列写上名称）" if merged else ""
                 raise InputError(
                     file, f"第 {i + 1} 列（{_letter(i)} 列）有数据但没有表头{hint}，请补上表头或删除该列"
@@ -113,7 +122,7 @@ def _clean(headers: list, body: pl.DataFrame, file: str, merged: list[str] = ())
             )
         seen[norm(header)] = (header, i)
         names[col] = header
-    return body.select(*(pl.col(c).alias(h) for c, h in names.items()), ROW), int(sum(stripped))
+    return names
 
 
 def _label(contract, column: str) -> str:
@@ -221,19 +230,9 @@ def read_input(
     if source is not None:
         frame, _, realigned = apply_source(frame, source)
     frame = frame.rename({h: t for h, t in header_map.items() if h in frame.columns and h != t})
-    missing = [c for c in contract.required_columns if c not in frame.columns]
-    if missing:
-        wanted = "、".join(_label(contract, c) for c in missing)
-        raise InputError(
-            file,
-            f"缺少必填列：{wanted}。文件中的表头为：{'、'.join(visible(h) for h in headers) or '（无）'}",
-            column=_label(contract, missing[0]),
-        )
-    first = [c for c in contract.columns if c in frame.columns]
-    rest = [c for c in frame.columns if c not in first and c not in (PROBLEM, ROW)]
-    order = first + rest + ([PROBLEM] if PROBLEM in frame.columns else []) + [ROW]
+    require_columns(contract, frame.columns, headers, file)
     return ReadResult(
-        frame=frame.select(order),
+        frame=frame.select(column_order(contract, frame.columns)),
         file=file,
         format=fmt,
         encoding=encoding,
@@ -246,3 +245,22 @@ def read_input(
         warnings=warnings,
         sheet=sheet,
     )
+
+
+def require_columns(contract, columns: list[str], headers: list[str], file: str) -> None:
+    """An InputError naming the file and the first missing required column, with the headers found."""
+    missing = [c for c in contract.required_columns if c not in columns]
+    if missing:
+        wanted = "、".join(_label(contract, c) for c in missing)
+        raise InputError(
+            file,
+            f"缺少必填列：{wanted}。文件中的表头为：{'、'.join(visible(h) for h in headers) or '（无）'}",
+            column=_label(contract, missing[0]),
+        )
+
+
+def column_order(contract, columns: list[str]) -> list[str]:
+    """Contract columns first (in the contract's order), then extra columns, ``_problem`` and ``_row``."""
+    first = [c for c in contract.columns if c in columns]
+    rest = [c for c in columns if c not in first and c not in (PROBLEM, ROW)]
+    return first + rest + ([PROBLEM] if PROBLEM in columns else []) + [ROW]

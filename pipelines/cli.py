@@ -29,7 +29,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     from sample_data.generator import write_sample_inbox
 
     out = Path(args.out)
-    counts = write_sample_inbox(out, scale=args.scale, seed=args.seed)
+    counts = write_sample_inbox(out, scale=args.scale, seed=args.seed, postings=args.postings)
     print(f"示例收件箱已写入 {out.resolve()}：")
     for name, rows in counts.items():
         print(f"  {name}: {rows} 行")
@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True)
     sample.add_argument("--scale", type=int, default=1)
     sample.add_argument("--seed", type=int, default=20261128)
+    sample.add_argument("--postings", type=int, default=None,
+                        help="招聘信息条数（默认 20000 × 规模；分批生成写入，千万条也不会占满内存）")
     sample.set_defaults(func=_cmd_sample)
 
     evaluate = sub.add_parser("evaluate", help="交叉验证各模型并打印指标")

@@ -33,9 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, type=Path, help="输出目录（不存在则创建）")
     parser.add_argument("--scale", type=_positive, default=1, help="规模倍数：学校、专业点和招聘信息随之放大")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子（相同种子生成相同文件）")
+    parser.add_argument("--postings", type=_positive, default=None,
+                        help="招聘信息条数（默认 20000 × 规模；分批生成写入，千万条也不会占满内存）")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    counts = write_sample_inbox(args.out, scale=args.scale, seed=args.seed)
+    counts = write_sample_inbox(args.out, scale=args.scale, seed=args.seed, postings=args.postings)
     elapsed = time.perf_counter() - started
     print(f"已生成样例收件箱：{args.out}（规模 {args.scale}，随机种子 {args.seed}，用时 {elapsed:.1f} 秒）")
     for name, rows in counts.items():

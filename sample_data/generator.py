@@ -1,6 +1,7 @@
 """Deterministic, realistic Beijing sample inbox: every input of the input contract.
 
-`write_sample_inbox` writes the whole inbox; the same (scale, seed) gives byte-identical files.
+`write_sample_inbox` writes the whole inbox; the same (scale, seed, postings) gives byte-identical files.
+The postings are generated and written in batches, so ten million of them fit in bounded memory.
 The numbers carry the signals scoring must find (see `vocab_domains` for the profiles and
 `SIGNAL_MAJORS` for named examples).
 """
@@ -12,9 +13,9 @@ from pathlib import Path
 from sample_data import catalog
 from sample_data.market import labor_market_frame
 from sample_data.outcomes import school_majors_frame
-from sample_data.postings import job_postings_frame
+from sample_data.postings import job_postings_batches
 from sample_data.schools import make_schools
-from sample_data.writers import write_csv, write_text_parquet, write_text_xlsx
+from sample_data.writers import write_csv, write_text_parquet_batches, write_text_xlsx
 
 DEFAULT_SEED = 20261128
 
@@ -41,10 +42,14 @@ SIGNAL_MAJORS: dict[str, tuple[str, ...]] = {
 
 
 def write_sample_inbox(out: Path, scale: int = 1, seed: int = DEFAULT_SEED,
-                       postings_per_scale: int = 20000) -> dict[str, int]:
-    """Write a deterministic, realistic Beijing inbox into `out`; return {input_name: rows}."""
+                       postings_per_scale: int = 20000, postings: int | None = None) -> dict[str, int]:
+    """Write a deterministic, realistic Beijing inbox into `out`; return {input_name: rows}.
+    `postings` (default `postings_per_scale` × `scale`) is the number of job postings."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
+    postings = postings_per_scale * scale if postings is None else postings
+    if postings < 1:
+        raise ValueError("postings must be at least 1")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     frames = {
@@ -59,7 +64,6 @@ def write_sample_inbox(out: Path, scale: int = 1, seed: int = DEFAULT_SEED,
     frames["schools"] = schools.frame
     frames["school_majors"] = school_majors_frame(schools, seed, scale)
     frames["labor_market"] = labor_market_frame(scale, seed)
-    frames["job_postings"] = job_postings_frame(postings_per_scale * scale, seed)
 
     for name, frame in frames.items():
         path = out / FILES[name]
@@ -69,8 +73,9 @@ def write_sample_inbox(out: Path, scale: int = 1, seed: int = DEFAULT_SEED,
             write_csv(frame, path, "gb18030")
         elif name == "industry_adjustments":
             write_text_xlsx(frame, path, "产业调整清单")
-        elif name == "job_postings":
-            write_text_parquet(frame, path)
         else:
             write_csv(frame, path)
-    return {name: frame.height for name, frame in frames.items()}
+    counts = {name: frame.height for name, frame in frames.items()}
+    counts["job_postings"] = write_text_parquet_batches(job_postings_batches(postings, seed),
+                                                        out / FILES["job_postings"])
+    return counts

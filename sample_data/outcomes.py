@@ -32,11 +32,12 @@ TINY_COHORT = {"enrolled": 5, "graduates": 4, "employed": 1, "employed_in_field"
 
 
 def tiny_cohort_major(frame: pl.DataFrame) -> str:
-    """The major planted as a tiny cohort: the lowest code of a 'normal' major with exactly one offering."""
+    """The major planted as a tiny cohort: the lowest code of a 'normal' major with exactly one offering
+    (at national scale every major has several: then the one with the fewest, lowest code first)."""
     normal = [code for code, m in _CATALOG.items() if DOMAINS[m.domain].profile == "normal"]
-    singles = (frame.filter(pl.col("major_code").is_in(normal)).group_by("major_code")
-               .agg(pl.col("school_code").n_unique().alias("n")).filter(pl.col("n") == 1))
-    return singles["major_code"].sort()[0]
+    counts = (frame.filter(pl.col("major_code").is_in(normal)).group_by("major_code")
+              .agg(pl.col("school_code").n_unique().alias("n")))
+    return counts.sort("n", "major_code")["major_code"][0]
 
 
 def school_majors_frame(schools: Schools, seed: int, scale: int) -> pl.DataFrame:

@@ -1,4 +1,8 @@
-"""Synthetic 2025 job postings (`job_postings`), generated vectorised for millions of rows.
+"""Synthetic 2025 job postings (`job_postings`), generated vectorised in batches for tens of millions of rows.
+
+Postings are made in batches of `POSTINGS_BATCH` rows (the batch number is part of each batch's random
+seed, so the same count and seed give the same rows whatever writes them, and a file of ten million
+postings never needs more than one batch in memory).
 
 Each posting belongs to a domain (drawn in proportion to its demand); its title and description
 use that domain's words, so a text classifier can learn the industry. About 70 % carry their
@@ -9,6 +13,8 @@ Every column is text, as a scraped file would be.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import polars as pl
 
@@ -16,6 +22,8 @@ from sample_data.profiles import PROFILES
 from sample_data.schools import DISTRICTS
 from sample_data.vocab_domains import DOMAINS
 
+POSTINGS_BATCH = 1_000_000
+"""Rows generated (and written) at a time; part of the seed: another batch size gives other postings."""
 LABELLED_SHARE = 0.70
 BAD_SHARE = 0.001
 UNKNOWN_INDUSTRY = "9999"
@@ -43,9 +51,21 @@ def _flatten(parts: list[tuple[str, ...]]) -> tuple[list[str], np.ndarray, np.nd
     return [x for p in parts for x in p], offsets, counts
 
 
-def job_postings_frame(count: int, seed: int) -> pl.DataFrame:
-    """`count` postings posted in 2025, all columns as strings (nulls for blanks)."""
-    rng = np.random.default_rng([seed, 40, count])
+def job_postings_frame(count: int, seed: int, batch: int = POSTINGS_BATCH) -> pl.DataFrame:
+    """`count` postings posted in 2025, all columns as strings (nulls for blanks), in one frame."""
+    return pl.concat(list(job_postings_batches(count, seed, batch)))
+
+
+def job_postings_batches(count: int, seed: int, batch: int = POSTINGS_BATCH) -> Iterator[pl.DataFrame]:
+    """The same postings as frames of at most `batch` rows, generated one at a time."""
+    for number, start in enumerate(range(0, max(count, 1), batch)):
+        yield _postings_batch(count, seed, number, start, min(batch, count - start))
+
+
+def _postings_batch(total: int, seed: int, number: int, start: int, count: int) -> pl.DataFrame:
+    """Batch `number` of a file of `total` postings: rows `start + 1` … `start + count`. The first batch
+    draws from the seed a single-batch file always used, so files of up to one batch are unchanged."""
+    rng = np.random.default_rng([seed, 40, total] + ([number] if number else []))
     domains = list(DOMAINS.values())
     demand = np.array([(0.5 + d.popularity) * (1 + PROFILES[d.profile].demand_growth) ** 3 for d in domains])
     dom = rng.choice(len(domains), size=count, p=demand / demand.sum())
@@ -90,7 +110,7 @@ def job_postings_frame(count: int, seed: int) -> pl.DataFrame:
         return pl.Series(text.tolist(), dtype=pl.String)
 
     return frame.select(
-        posting_id=pl.lit("BJ25") + pl.int_range(1, count + 1).cast(pl.String).str.zfill(8),
+        posting_id=pl.lit("BJ25") + pl.int_range(start + 1, start + count + 1).cast(pl.String).str.zfill(8),
         posted_on=pl.Series(days.astype(str), dtype=pl.String),
         title=pl.concat_str("prefix", "title", "suffix"),
         description=pl.when(pl.Series(rng.random(count) >= 0.05)).then(pl.concat_str([

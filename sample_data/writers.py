@@ -8,6 +8,7 @@ reproducible), and Parquet with every column as text.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
@@ -44,4 +45,23 @@ def write_text_xlsx(frame: pl.DataFrame, path: Path, sheet: str) -> None:
 
 def write_text_parquet(frame: pl.DataFrame, path: Path) -> None:
     """Write `frame` as Parquet with every column cast to text."""
-    frame.select(pl.all().cast(pl.String)).write_parquet(path, compression="zstd", statistics=True)
+    write_text_parquet_batches([frame], path)
+
+
+def write_text_parquet_batches(frames: Iterable[pl.DataFrame], path: Path) -> int:
+    """Write frames of the same columns, one after the other, as one Parquet file of text columns (one
+    row group per frame, so only one frame is in memory at a time); return the rows written."""
+    import pyarrow.parquet as pq
+
+    rows, writer = 0, None
+    try:
+        for frame in frames:
+            table = frame.select(pl.all().cast(pl.String)).to_arrow()
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema, compression="zstd", write_statistics=True)
+            writer.write_table(table, row_group_size=max(table.num_rows, 1))
+            rows += table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows

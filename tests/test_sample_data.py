@@ -321,3 +321,38 @@ def test_planted_tiny_cohort_is_insufficient_evidence(tables) -> None:
     r = score_majors(majors, pl.DataFrame({"major_code": [code]}), signals, load_policy()).to_dicts()[0]
     assert r["employment_evidence"] == "insufficient" and r["warning_level"] != "红" and r["restriction"] is None
     assert "毕业生共 8 人（2025年 4 人）" in r["reasons"]
+
+
+def test_postings_written_in_batches_are_deterministic_and_whole(tmp_path: Path) -> None:
+    """Postings are generated and written batch by batch (one row group each): the batch number is part
+    of the seed, so the same count, seed and batch size give identical bytes, ids run on across batches
+    and every batch carries its own planted bad rows."""
+    import pyarrow.parquet as pq
+
+    from sample_data.postings import UNKNOWN_INDUSTRY, job_postings_batches
+    from sample_data.writers import write_text_parquet_batches
+
+    paths = [tmp_path / f"p{i}.parquet" for i in range(2)]
+    for path in paths:
+        assert write_text_parquet_batches(job_postings_batches(2500, 5, batch=1000), path) == 2500
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert pq.ParquetFile(paths[0]).metadata.num_row_groups == 3
+    frame = pl.read_parquet(paths[0])
+    expected = [f"BJ25{i:08d}" for i in range(1, 2501)]
+    assert frame["posting_id"].to_list() == expected
+    batches = frame.with_columns(batch=pl.int_range(0, 2500) // 1000)
+    bad = batches.filter(
+        (pl.col("salary_min").cast(pl.Int64) > pl.col("salary_max").cast(pl.Int64))
+        | (pl.col("industry_code") == UNKNOWN_INDUSTRY) | (pl.col("openings") == "0"))
+    assert sorted(bad["batch"].unique().to_list()) == [0, 1, 2]
+    # a file of one batch is what the single-batch generator always wrote (small inboxes are unchanged)
+    single = pl.concat(list(job_postings_batches(2500, 5, batch=2500)))
+    assert single.height == 2500 and not single.equals(frame.drop("batch", strict=False))
+
+
+def test_postings_option_sets_the_count(tmp_path: Path) -> None:
+    counts = write_sample_inbox(tmp_path / "p", postings=1234)
+    assert counts["job_postings"] == pl.scan_parquet(tmp_path / "p" / "job_postings.parquet").select(
+        pl.len()).collect().item() == 1234
+    with pytest.raises(ValueError):
+        write_sample_inbox(tmp_path / "q", postings=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ import duckdb
 import polars as pl
 
 WRITER_POOL = "duckdb_writer"
+DUCKDB_MEMORY = "1536MB"
+"""The writer's memory cap: beyond it DuckDB spills to var/tmp/duckdb (out-of-core sorts, joins, windows)."""
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 SCHEMA_SQL = """
@@ -61,8 +64,17 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    bound_memory(con, path.parent / "tmp" / "duckdb")
     con.execute(SCHEMA_SQL)
     return con
+
+
+def bound_memory(con: duckdb.DuckDBPyConnection, spill: Path) -> None:
+    """Cap DuckDB's memory (default 80 % of RAM) so that staging tens of millions of postings spills to
+    `spill` (under the home) instead of growing the process; MAJORWATCH_DUCKDB_MEMORY overrides the cap."""
+    con.execute("SET memory_limit = ?", [os.environ.get("MAJORWATCH_DUCKDB_MEMORY", DUCKDB_MEMORY)])
+    spill.mkdir(parents=True, exist_ok=True)  # DuckDB creates the last level only
+    con.execute("SET temp_directory = ?", [str(spill)])
 
 
 @contextmanager

@@ -119,10 +119,10 @@ def build_ingest() -> dg.AssetsDefinition:
                 folder = home.review_exports if name == "overrides" else inbox.folder()
                 done = ingest_input(con, folder, contract, home.raw, context.run.run_id)
                 pause_point("ingest")
-                references = _reference_values(con, contract) if 0 < done.stage.height <= GE_MAX_ROWS else {}
+                references = _reference_values(con, contract) if 0 < done.rows <= GE_MAX_ROWS else {}
                 head = query_frame(con, f"SELECT * FROM {ident(name)} LIMIT 10")  # noqa: S608
             # an input too large for pandas is counted by DuckDB alone: its rows need not stay in memory
-            large = left_to_duckdb(done.stage.height) if done.stage.height > GE_MAX_ROWS else None
+            large = left_to_duckdb(done.rows) if done.rows > GE_MAX_ROWS else None
             staged[name] = (replace(done, stage=done.stage.clear()) if large else done, large, references, head)
         refused = [name for name, (done, *_) in staged.items() if not done.outcome.passed]
         blocked: list[Verdict] = []
