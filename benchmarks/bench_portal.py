@@ -230,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, help="write the table into <results>.md and <results>.json")
     args = parser.parse_args(argv)
     levels = []
+    load_at_start = round(os.getloadavg()[0], 1)
     with tempfile.TemporaryDirectory(prefix="majorwatch-bench-") as tmp:
         home = Path(tmp) / "home"
         school_tokens = build(home, args.schools, args.majors)
@@ -258,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = [verdict(top["json"]["p99_ms"], top["json"]["failures"]) + f" at {top['clients']} clients",
                 f"JSON throughput {top['throughput_ratio']:.0%} of the static file's at {top['clients']} clients "
                 f"({'meets' if top['throughput_ratio'] >= 0.5 else 'below'} the ≥ 50 % target)"]
-    report = {"measured": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "load_average": round(os.getloadavg()[0], 1),
+    report = {"measured": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "load_average": load_at_start,
               "schools": args.schools, "majors_per_school": args.majors, "body_bytes": len(body),
               "levels": levels, "verdicts": verdicts}
     print("\n".join(verdicts))
