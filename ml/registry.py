@@ -10,8 +10,10 @@ trains a new one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import inspect
+import importlib.util
+import io
 import json
 import os
 import pickle
@@ -57,26 +59,60 @@ def _libraries() -> str:
     return ";".join(out)
 
 
-def model_version(modules: ModuleType | Sequence[ModuleType], data_hash: str, params: dict) -> str:
+Modules = ModuleType | str | Sequence[ModuleType | str]
+
+
+def _module_names(modules: Modules) -> list[str]:
+    modules = [modules] if isinstance(modules, ModuleType | str) else list(modules)
+    return sorted(m if isinstance(m, str) else m.__name__ for m in modules)
+
+
+def source_digest(modules: Modules) -> str:
+    """SHA-256 of the modules' source files, read without importing them (a reused model never pays for
+    importing scikit-learn), followed by the library versions the models run on."""
+    digest = hashlib.sha256()
+    for name in _module_names(modules):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise ModuleNotFoundError(f"model module {name} has no source file")
+        digest.update(Path(spec.origin).read_bytes())
+    digest.update(_libraries().encode())
+    return digest.hexdigest()
+
+
+def model_version(modules: Modules, data_hash: str, params: dict) -> str:
     """SHA-256 of (the model modules' source code and library versions + training data hash + params)."""
-    modules = [modules] if isinstance(modules, ModuleType) else sorted(modules, key=lambda m: m.__name__)
-    code = "".join(inspect.getsource(m) for m in modules) + _libraries()
-    payload = code + data_hash + json.dumps(params, sort_keys=True, default=str)
+    payload = source_digest(modules) + data_hash + json.dumps(params, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 @dataclass
 class TrainedModel:
-    """A model ready to use, its record, and whether it was loaded (reused) or trained on this call."""
+    """A model ready to use, its record, and whether it was loaded (reused) or trained on this call.
 
-    model: Any
+    A reused model is unpickled on first use of ``model`` only: a step whose output is reused
+    (``reuse_output``) never loads it, nor the libraries it was pickled with."""
+
+    loader: Callable[[], Any]
     record: dict
     reused: bool
     reason: str  # Chinese: why it was reused or (re)trained
+    folder: Path | None = None
+    name: str = ""
+
+    @functools.cached_property
+    def model(self) -> Any:
+        return self.loader()
 
     @property
     def short_version(self) -> str:
         return self.record["version"][:16]
+
+    def output(self, key: Mapping[str, Any], compute: Callable[[Any], pl.DataFrame]) -> tuple[pl.DataFrame, bool]:
+        """This model's output for ``key`` (its settings and a hash of what it is applied to): the saved
+        output when the model version and the key match, else ``compute(model)`` saved for next time."""
+        return reuse_output(self.folder, self.name, {"model_version": self.record["version"], **key},
+                            lambda: compute(self.model))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -101,24 +137,32 @@ def _save(folder: Path, name: str, model: Any, record: dict) -> dict:
     return record
 
 
-def _record(name: str, modules, training, params: dict, seed: int, metrics: dict) -> dict:
+def _record(name: str, modules: Modules, training, params: dict, seed: int, metrics: dict) -> dict:
     frames = {"": training} if isinstance(training, pl.DataFrame) else training
     data_hash = training_hash(training)
-    modules = [modules] if isinstance(modules, ModuleType) else list(modules)
     return {
         "name": name, "version": model_version(modules, data_hash, params),
-        "module": ", ".join(m.__name__ for m in modules), "training_data_hash": data_hash,
+        "module": ", ".join(_module_names(modules)), "training_data_hash": data_hash,
         "training_rows": sum(f.height for f in frames.values()), "params": params, "seed": seed,
         "metrics": metrics, "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
 def save_model(
-    folder: Path | str, name: str, model: Any, module: ModuleType | Sequence[ModuleType],
+    folder: Path | str, name: str, model: Any, module: Modules,
     training: pl.DataFrame | Mapping[str, pl.DataFrame], params: dict, seed: int, metrics: dict,
 ) -> dict:
     """Write <folder>/<name>.pkl and <folder>/<name>.json; return the record."""
     return _save(Path(folder), name, model, _record(name, module, training, params, seed, metrics))
+
+
+def _checked_blob(folder: Path, name: str, record: dict) -> bytes:
+    """The pickle's bytes; ValueError when they are not the ones the record names (truncated, overwritten)."""
+    blob = (folder / f"{name}.pkl").read_bytes()
+    expected = record.get("pickle_sha256")
+    if expected and hashlib.sha256(blob).hexdigest() != expected:
+        raise ValueError(f"{folder / name}.pkl does not match its record")
+    return blob
 
 
 def load_model(folder: Path | str, name: str) -> tuple[Any, dict]:
@@ -127,28 +171,26 @@ def load_model(folder: Path | str, name: str) -> tuple[Any, dict]:
     Raises ValueError when the pickle is not the one the record names (truncated, overwritten)."""
     folder = Path(folder)
     record = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-    blob = (folder / f"{name}.pkl").read_bytes()
-    expected = record.get("pickle_sha256")
-    if expected and hashlib.sha256(blob).hexdigest() != expected:
-        raise ValueError(f"{folder / name}.pkl does not match its record")
-    return pickle.loads(blob), record  # noqa: S301 - written by this pipeline only
+    return pickle.loads(_checked_blob(folder, name, record)), record  # noqa: S301 - written by this pipeline only
 
 
-def _saved(folder: Path, name: str, version: str) -> tuple[Any, dict] | str:
-    """The saved model of this version, or the Chinese reason why there is none to reuse."""
+def _saved(folder: Path, name: str, version: str) -> tuple[Callable[[], Any], dict] | str:
+    """A loader of the saved model of this version (its bytes checked now, unpickled when used), or the
+    Chinese reason why there is none to reuse."""
     if not (folder / f"{name}.json").exists():
         return "首次训练（没有已保存的模型）"
     try:
-        model, record = load_model(folder, name)
+        record = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        blob = _checked_blob(folder, name, record)
     except Exception:  # noqa: BLE001 - any unreadable model is trained again, never fatal
         return "已保存的模型文件缺失或损坏，重新训练"
     if record.get("version") != version:
         return "训练数据、参数或代码已变化，重新训练"
-    return model, record
+    return (lambda: pickle.loads(blob)), record  # noqa: S301 - written by this pipeline only
 
 
 def train_or_reuse(
-    folder: Path | str, name: str, modules: ModuleType | Sequence[ModuleType],
+    folder: Path | str, name: str, modules: Modules,
     training: pl.DataFrame | Mapping[str, pl.DataFrame], params: dict, seed: int,
     train: Callable[[], tuple[Any, dict]], *, retrain: bool = False,
 ) -> TrainedModel:
@@ -161,9 +203,37 @@ def train_or_reuse(
     record = _record(name, modules, training, params, seed, {})
     saved = "按要求重新训练并评估" if retrain else _saved(folder, name, record["version"])
     if not isinstance(saved, str):
-        model, old = saved
-        return TrainedModel(model, old, True, f"{REUSED} {old['version'][:16]}")
+        loader, old = saved
+        return TrainedModel(loader, old, True, f"{REUSED} {old['version'][:16]}", folder, name)
     model, metrics = train()
     record = _save(folder, name, model, {**record, "metrics": metrics,
                                          "created": datetime.now(UTC).isoformat(timespec="seconds")})
-    return TrainedModel(model, record, False, f"{saved}：新版本 {record['version'][:16]}")
+    return TrainedModel(lambda: model, record, False, f"{saved}：新版本 {record['version'][:16]}", folder, name)
+
+
+def reuse_output(folder: Path | None, name: str, key: Mapping[str, Any],
+                 compute: Callable[[], pl.DataFrame]) -> tuple[pl.DataFrame, bool]:
+    """(frame, reused): the output saved for exactly this ``key`` (model version, settings, input hash),
+    else ``compute()``, saved as <folder>/<name>.output.parquet with its key and digest beside it.
+
+    A model is a deterministic function of its version and what it is applied to, so the same key gives
+    the same rows; a damaged or missing file is computed again, never fatal."""
+    if folder is None:
+        return compute(), False
+    digest = hashlib.sha256(json.dumps(dict(key), sort_keys=True, default=str).encode()).hexdigest()
+    data, meta = folder / f"{name}.output.parquet", folder / f"{name}.output.json"
+    try:
+        saved = json.loads(meta.read_text(encoding="utf-8"))
+        blob = data.read_bytes()
+        if saved["key"] == digest and hashlib.sha256(blob).hexdigest() == saved["sha256"]:
+            return pl.read_parquet(blob), True
+    except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
+        pass
+    frame = compute()
+    folder.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    _write_atomically(data, buffer.getvalue())
+    _write_atomically(meta, json.dumps({"key": digest, "sha256": hashlib.sha256(buffer.getvalue()).hexdigest(),
+                                        "rows": frame.height}).encode())
+    return frame, False

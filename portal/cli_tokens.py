@@ -13,7 +13,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from portal import token_rules, tokens
+from portal import token_rules
 from warehouse.home import Home
 
 
@@ -35,6 +35,8 @@ def register(subparsers, home_option: argparse.ArgumentParser) -> None:
 
 
 def _issue(home: Path, args: argparse.Namespace) -> int:
+    from portal import tokens  # the token store (SQLAlchemy) only when a token command runs
+
     try:
         token = tokens.issue(home, school=args.school, commission=args.commission, label=args.label,
                              days=args.days, actor=f"命令行（{getpass.getuser()}）")
@@ -50,6 +52,8 @@ def _issue(home: Path, args: argparse.Namespace) -> int:
 
 
 def _list(home: Path) -> int:
+    from portal import tokens  # the token store (SQLAlchemy) only when a token command runs
+
     records = tokens.list_tokens(home)
     if not records:
         print("尚未签发任何令牌。")
@@ -65,6 +69,8 @@ def _list(home: Path) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """`majorwatch token …` after parsing; the home folder as --home, MAJORWATCH_HOME or var/."""
+    from portal import tokens
+
     home = Home.from_env(getattr(args, "home", None)).root
     if args.token_command == "issue":
         return _issue(home, args)

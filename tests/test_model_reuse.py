@@ -9,7 +9,7 @@ import pytest
 
 import ml.forecast
 import ml.postings
-from ml.registry import REUSED, load_model, train_or_reuse, training_hash
+from ml.registry import REUSED, load_model, reuse_output, train_or_reuse, training_hash
 from tests.dagster_helpers import INGEST, materialize
 
 MODEL_ASSETS = ["proposed_major_industries", "proposed_major_occupations", "labor_forecasts", "forecast_quality",
@@ -78,6 +78,41 @@ def test_a_damaged_or_missing_model_file_is_trained_again_not_fatal(tmp_path, da
     again = _fit(tmp_path, frames, trainer)
     assert not again.reused and trainer.calls == 2 and "损坏" in again.reason
     assert _fit(tmp_path, frames, trainer).reused                      # and the new file is good again
+
+
+def test_a_reused_model_is_not_unpickled_when_its_output_is_reused(tmp_path):
+    frames = {"a": pl.DataFrame({"x": ["1", "2"]})}
+    trainer, applied = Counter(), []
+
+    def apply(model):
+        applied.append(model)
+        return pl.DataFrame({"code": ["7", "8"], "score": [0.9, float(len(applied))]})
+
+    first = _fit(tmp_path, frames, trainer)
+    out1, reused1 = first.output({"threshold": 0.5}, apply)
+    second = _fit(tmp_path, frames, trainer)
+    out2, reused2 = second.output({"threshold": 0.5}, apply)
+    assert (reused1, reused2, len(applied)) == (False, True, 1) and out2.equals(out1)
+    assert "model" not in vars(second)                                  # the pickle was never loaded
+    out3, reused3 = second.output({"threshold": 0.6}, apply)            # another setting: applied again
+    assert not reused3 and len(applied) == 2 and out3["score"][1] == 2.0
+    assert applied[-1] == {"weights": [1]}                              # … by the saved model, loaded now
+
+
+@pytest.mark.parametrize("damage", ["data", "meta"])
+def test_a_damaged_saved_output_is_computed_again(tmp_path, damage):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return pl.DataFrame({"x": ["a", "b"]})
+
+    reuse_output(tmp_path, "m", {"k": 1}, compute)
+    target = tmp_path / ("m.output.parquet" if damage == "data" else "m.output.json")
+    target.write_bytes(target.read_bytes()[:-3])
+    frame, reused = reuse_output(tmp_path, "m", {"k": 1}, compute)
+    assert not reused and len(calls) == 2 and frame["x"].to_list() == ["a", "b"]
+    assert reuse_output(tmp_path, "m", {"k": 1}, compute)[1]
 
 
 def test_training_hash_names_its_frames():

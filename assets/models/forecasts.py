@@ -77,12 +77,10 @@ def quality_and_charts(results: dict) -> tuple[list[dict], list[str]]:
 def labor_forecasts(context: dg.AssetExecutionContext, config: ForecastConfig, warehouse: Warehouse,
                     labor_market: pl.DataFrame):
     """Backtest per level, forecast the levels that beat the seasonal naive forecast (or reuse both)."""
-    import ml.forecast
-    import ml.forecast_data
     from ml.registry import train_or_reuse
 
     trained = train_or_reuse(warehouse.paths.models / "labor_forecast", "labor_forecast",
-                             (ml.forecast, ml.forecast_data), labor_market,
+                             ("ml.forecast", "ml.forecast_data"), labor_market,
                              {"horizon": config.horizon, "origins": 4, "seed": config.seed}, config.seed,
                              lambda: fit_forecasts(labor_market, config.horizon, config.seed), retrain=config.retrain)
     context.log.info(f"labor_forecast: {trained.reason}")

@@ -33,10 +33,6 @@ def model_metadata(trained) -> dict:
 def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse: Warehouse, majors: pl.DataFrame,
             pairs: pl.DataFrame, targets: pl.DataFrame, *, code: str, model_name: str) -> pl.DataFrame:
     """Load or (cross-validate, fit and save) one proposer and apply it: the proposals (major_code, <code>, …)."""
-    import ml.mapping
-    import ml.mapping_features
-    import ml.mapping_model
-    from ml.mapping import evaluate_mapping, fit_mapping_proposer
     from ml.registry import train_or_reuse
 
     empty = pl.DataFrame(schema={"major_code": pl.String, code: pl.String, "score": pl.Float64,
@@ -47,22 +43,27 @@ def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse
         return empty
 
     def train():
+        from ml.mapping import evaluate_mapping, fit_mapping_proposer
+
         metrics = evaluate_mapping(majors, pairs, targets, folds=5, seed=config.seed)
         return fit_mapping_proposer(majors, pairs, targets, seed=config.seed), metrics
 
     params = {"seed": config.seed, "folds": 5}  # the threshold only filters proposals: no retraining
     trained = train_or_reuse(warehouse.paths.models / model_name, model_name,
-                             (ml.mapping, ml.mapping_features, ml.mapping_model),
+                             ("ml.mapping", "ml.mapping_features", "ml.mapping_model"),
                              {"majors": majors, "pairs": pairs, "targets": targets}, params, config.seed, train,
                              retrain=config.retrain)
     context.log.info(f"{model_name}: {trained.reason}")
-    model, metrics = trained.model, trained.record["metrics"]
+    metrics = trained.record["metrics"]
     unmapped = majors.filter(~pl.col("major_code").is_in(pairs["major_code"].implode()))
     proposals = empty
-    if unmapped.height:
-        proposals = (model.propose(unmapped, k=config.top_k).filter(pl.col("score") >= config.threshold)
-                     .rename({"target_code": code})
-                     .with_columns(model_version=pl.lit(trained.short_version)).select(empty.columns))
+    if unmapped.height:  # the unmapped majors come from the training inputs: the model version covers them
+        proposals, reused = trained.output(
+            {"threshold": config.threshold, "top_k": config.top_k, "code": code},
+            lambda model: (model.propose(unmapped, k=config.top_k).filter(pl.col("score") >= config.threshold)
+                           .rename({"target_code": code})
+                           .with_columns(model_version=pl.lit(trained.short_version)).select(empty.columns)))
+        context.log.info(f"{model_name}: proposals {'reused' if reused else 'computed'}")
     context.add_output_metadata({
         "majors_without_mapping": unmapped.height,
         "majors_with_proposal": proposals["major_code"].n_unique() if proposals.height else 0,

@@ -22,10 +22,7 @@ class ClassifierConfig(dg.Config):
 def posting_industry_proposals(context: dg.AssetExecutionContext, config: ClassifierConfig, warehouse: Warehouse,
                                job_postings: pl.DataFrame) -> pl.DataFrame:
     """模型推断：为没有行业代码的招聘信息推荐行业（文本分类，附置信度），并报告留出集准确率与宏F1。"""
-    import ml.postings
-    import ml.text_hash
-    from ml.postings import classify, train_classifier
-    from ml.registry import train_or_reuse
+    from ml.registry import frame_hash, train_or_reuse
 
     postings = job_postings
     empty = pl.DataFrame(schema={"posting_id": pl.String, "proposed_industry_code": pl.String,
@@ -37,13 +34,17 @@ def posting_industry_proposals(context: dg.AssetExecutionContext, config: Classi
     training = labelled.select(*[c for c in ("posting_id", "title", "description", "industry_code")
                                  if c in labelled.columns])
     trained = train_or_reuse(warehouse.paths.models / "posting_classifier", "posting_classifier",
-                             (ml.postings, ml.text_hash), training, {"seed": config.seed}, config.seed,
-                             lambda: train_classifier(postings, seed=config.seed), retrain=config.retrain)
+                             ("ml.postings", "ml.text_hash"), training, {"seed": config.seed}, config.seed,
+                             lambda: _train(postings, config.seed), retrain=config.retrain)
     context.log.info(f"posting_classifier: {trained.reason}")
     metrics = trained.record["metrics"]
     missing = postings.filter(pl.col("industry_code").is_null())
-    proposals = (classify(trained.model, missing).with_columns(model_version=pl.lit(trained.short_version))
-                 if missing.height else empty)
+    proposals = empty
+    if missing.height:
+        proposals, _ = trained.output(
+            {"postings": frame_hash(missing.select(*[c for c in ("posting_id", "title", "description")
+                                                     if c in missing.columns]))},
+            lambda model: _classify(model, missing).with_columns(model_version=pl.lit(trained.short_version)))
     context.add_output_metadata({
         "accuracy": round(metrics["accuracy"], 4),
         "macro_f1": round(metrics["macro_f1"], 4),
@@ -52,3 +53,15 @@ def posting_industry_proposals(context: dg.AssetExecutionContext, config: Classi
         **model_metadata(trained),
     })
     return proposals
+
+
+def _train(postings: pl.DataFrame, seed: int):
+    from ml.postings import train_classifier
+
+    return train_classifier(postings, seed=seed)
+
+
+def _classify(model, missing: pl.DataFrame) -> pl.DataFrame:
+    from ml.postings import classify
+
+    return classify(model, missing)
