@@ -78,7 +78,8 @@ def _keys(rows: pl.DataFrame, lever: Lever, values: list[float], p: Policy) -> p
     """The verdict of each row with the lever's input set to that row's value."""
     from scoring.risk import judge
 
-    out = judge(rows.with_columns(pl.Series("_v", values, dtype=pl.Float64)).with_columns(*lever.apply(pl.col("_v"))), p)
+    out = judge(rows.with_columns(pl.Series("_v", values, dtype=pl.Float64)).with_columns(*lever.apply(pl.col("_v"))), p,
+                basis=False)
     return out.select("warning_level", "restriction", key=verdict_key(pl.col("warning_level"), pl.col("restriction")))
 
 

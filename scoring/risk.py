@@ -104,10 +104,11 @@ def prepare(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame)
         pl.col("schools_offering").fill_null(0), pl.col("enrolled_latest").fill_null(0)).sort("major_code")
 
 
-def judge(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
-    """Score parts, risk score and the rules' verdict for prepared (and evidence-gated) rows."""
+def judge(df: pl.DataFrame, p: Policy, basis: bool = True) -> pl.DataFrame:
+    """Score parts, risk score and the rules' verdict for prepared (and evidence-gated) rows
+    (``basis=False``: the verdict without its basis text)."""
     df = score_parts(df.drop([c for c in VERDICT_SCHEMA if c != "major_code" and c in df.columns]), p)
-    verdicts = pl.DataFrame([evaluate(r, p) for r in df.iter_rows(named=True)], schema=VERDICT_SCHEMA)
+    verdicts = pl.DataFrame([evaluate(r, p, basis) for r in df.iter_rows(named=True)], schema=VERDICT_SCHEMA)
     return pl.concat([df, verdicts.drop("major_code")], how="horizontal")
 
 

@@ -24,8 +24,9 @@ _PART_CAUSE = {"part_prohibited": LISTS, "part_restricted": LISTS, "part_transfo
                "part_enrolment": ENROLMENT, "part_saturation": SATURATION}
 
 
-def evaluate(r: dict[str, Any], p: Policy) -> dict[str, Any]:
-    """Restrictions, guidance, warning level, primary cause and the full basis for one scored major."""
+def evaluate(r: dict[str, Any], p: Policy, basis: bool = True) -> dict[str, Any]:
+    """Restrictions, guidance, warning level, primary cause and the full basis for one scored major
+    (``basis=False``: no basis text, for the interval's corners, which only need the verdict)."""
     rules = p.rules
     floor = rules.employment_floor
     below = employment_consecutive_below(r, floor)
@@ -44,6 +45,14 @@ def evaluate(r: dict[str, Any], p: Policy) -> dict[str, Any]:
     level = ("红" if emp_red or (city and city["restriction"] == STOP) or r["risk_score"] >= rules.red_score
              else "黄" if emp_yellow or restrictions or guidance in ("限制", "控制发展")
              or r["risk_score"] >= rules.yellow_score else "绿")
+    primary = city or (max(restrictions, key=lambda x: STRENGTH[x["restriction"]]) if restrictions else None)
+    cause = _cause(r, level, primary, emp_red or emp_yellow, guidance, why)
+    verdict = {"major_code": r["major_code"], "warning_level": level, "guidance": guidance,
+               "restriction": primary["restriction"] if primary else None,
+               "restriction_scope": primary["scope"] if primary else None,
+               "restrictions": restrictions, "cause": cause, "basis": None}
+    if not basis:
+        return verdict
     text = [rs.mapping_note(r["mapping_source"], r.get("mapping_confidence"))]
     text += rs.list_hit_notes(r["list_hits"]) + rs.scoped_notes(r["scoped_restrictions"])
     text += rs.upcoming_notes(r.get("upcoming"))
@@ -51,12 +60,7 @@ def evaluate(r: dict[str, Any], p: Policy) -> dict[str, Any]:
     if r["schools_offering"]:
         text.append(f"{r['latest_year']}年全市 {r['schools_offering']} 所学校招生")
     text += [x["basis"] for x in restrictions] + notes + ([why] if why else []) + [rs.score_note(r)]
-    primary = city or (max(restrictions, key=lambda x: STRENGTH[x["restriction"]]) if restrictions else None)
-    cause = _cause(r, level, primary, emp_red or emp_yellow, guidance, why)
-    return {"major_code": r["major_code"], "warning_level": level, "guidance": guidance,
-            "restriction": primary["restriction"] if primary else None,
-            "restriction_scope": primary["scope"] if primary else None,
-            "restrictions": restrictions, "cause": cause, "basis": rs.SEP.join(t for t in text if t)}
+    return verdict | {"basis": rs.SEP.join(t for t in text if t)}
 
 
 def _cause(r: dict[str, Any], level: str, primary: dict[str, str] | None, employment: bool, guidance: str,

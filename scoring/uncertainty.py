@@ -46,7 +46,7 @@ def with_intervals(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
     """Add risk_score_low/high, certainty (确定/临界/证据不足) and watch_note (why 临界)."""
     from scoring.risk import judge
 
-    best, worst = judge(_corner(df, True), p), judge(_corner(df, False), p)
+    best, worst = judge(_corner(df, True), p, basis=False), judge(_corner(df, False), p, basis=False)
     df = df.with_columns(
         risk_score_low=best["risk_score"], risk_score_high=worst["risk_score"],
         verdict_best=verdict_key(best["warning_level"], best["restriction"]),

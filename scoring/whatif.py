@@ -26,12 +26,20 @@ def _severity(level: str, restriction: str | None) -> tuple[int, int]:
     return LEVEL_RANK[level], STRENGTH.get(restriction or "", 0)
 
 
+COLS = ["major_code", *VERDICT, "cause", "reasons"]
+
+
+def _verdicts(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame, p: Policy) -> pl.DataFrame:
+    return score_majors(majors, exposure, signals, p, explain=False).select(COLS)
+
+
 def whatif(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame, current: Policy,
-           other: Policy) -> pl.DataFrame:
-    """The majors whose verdict differs under `other`, most severe new verdict first."""
-    cols = ["major_code", *VERDICT, "cause", "reasons"]
-    now = score_majors(majors, exposure, signals, current, explain=False).select(cols)
-    new = score_majors(majors, exposure, signals, other, explain=False).select(cols)
+           other: Policy, now: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The majors whose verdict differs under `other`, most severe new verdict first. ``now``: the verdicts
+    under ``current`` when the caller has them already (policy_comparisons scores them once for all)."""
+    cols = COLS
+    now = _verdicts(majors, exposure, signals, current) if now is None else now
+    new = _verdicts(majors, exposure, signals, other)
     both = now.join(new, on="major_code", suffix="_new").rename({c: f"{c}_now" for c in cols[1:]})
     moved = both.filter(pl.any_horizontal(*[pl.col(f"{c}_now").ne_missing(pl.col(f"{c}_new")) for c in VERDICT]))
     rows = []
@@ -72,7 +80,8 @@ def policy_comparisons(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl
     """`whatif` against the policy in force for each of ``others`` (default: the example policies), stacked:
     one row per (policy, moved major), most severe new verdict first within a policy."""
     others = example_policies() if others is None else others
-    frames = [whatif(majors, exposure, signals, current, other)
+    now = _verdicts(majors, exposure, signals, current) if others else None
+    frames = [whatif(majors, exposure, signals, current, other, now)
               .select(pl.lit(name).alias("policy"), pl.lit(other.title or name).alias("policy_title"),
                       pl.lit(other.version).alias("policy_version"), pl.lit(current.version).alias("current_version"),
                       pl.all())
