@@ -13,6 +13,7 @@ from data_contracts.ge_runner import GE_MAX_ROWS
 from data_contracts.normalize import normalise
 from inbox.http_source import fetch
 from inbox.limits import check_file_size
+from inbox.memo import IngestMemo
 from inbox.raw_store import RawRecord, TooLarge, store_raw
 from inbox.readers import FORMATS, ReadResult, find_input, read_input
 from inbox.sources import SourceConfig, load_sources
@@ -72,7 +73,39 @@ def _store(raw_dir: Path, contract, path: Path, name: str) -> RawRecord:
                          "未保存；请等文件写完后再运行") from exc
 
 
-def load_input(folder: Path, contract, raw_dir: Path, con=None, stream_bytes: int | None = None) -> LoadedInput | None:
+@dataclass
+class Located:
+    """An input found (in the inbox or at its URL) and its bytes kept in the raw store, not yet read."""
+
+    raw: RawRecord
+    origin: str  # the inbox file name or the URL
+    name: str  # the file name the readers go by
+    sources: dict[str, SourceConfig]
+
+
+def locate_input(folder: Path, contract, raw_dir: Path) -> Located | None:
+    """Find `contract`'s input in the inbox (or fetch its configured URL) and store its bytes in the raw
+    store; None when it is not provided."""
+    folder = Path(folder)
+    sources = inbox_sources(folder)
+    path = find_input(folder, contract) if folder.is_dir() else None
+    if path is not None:
+        check_file_size(path, contract.limits, path.name)  # before a byte is copied into raw/
+        return Located(_store(raw_dir, contract, path, path.name), path.name, path.name, sources)
+    remote = sorted((s for s in sources.values() if s.input == contract.name and s.url), key=lambda s: s.name)
+    if not remote:
+        return None
+    url = remote[0].url
+    name = Path(urlparse(url).path).name or f"{contract.name}.csv"
+    if Path(name).suffix.lower() not in FORMATS:
+        name = f"{contract.name}.csv"
+    fetched = fetch(url, raw_dir / "_http" / contract.name)
+    check_file_size(fetched.path, contract.limits, name)
+    return Located(_store(raw_dir, contract, fetched.path, name), url, name, sources)
+
+
+def load_input(folder: Path, contract, raw_dir: Path, con=None, stream_bytes: int | None = None,
+               located: Located | None = None) -> LoadedInput | None:
     """Read `contract`'s input from the inbox (or its configured URL); None when it is not provided.
 
     The bytes are stored in the raw store first, and the stored copy is what gets parsed, so the
@@ -80,25 +113,10 @@ def load_input(folder: Path, contract, raw_dir: Path, con=None, stream_bytes: in
     `con`, a Parquet or CSV file larger than `stream_bytes` (default: the contract's limit) is staged by
     DuckDB into ``stg_<input>`` directly (inbox/stream.py) unless it needs the Python readers.
     """
-    folder = Path(folder)
-    sources = inbox_sources(folder)
-    path = find_input(folder, contract) if folder.is_dir() else None
-    if path is not None:
-        check_file_size(path, contract.limits, path.name)  # before a byte is copied into raw/
-        raw = _store(raw_dir, contract, path, path.name)
-        origin, name = path.name, path.name
-    else:
-        remote = sorted((s for s in sources.values() if s.input == contract.name and s.url), key=lambda s: s.name)
-        if not remote:
-            return None
-        url = remote[0].url
-        name = Path(urlparse(url).path).name or f"{contract.name}.csv"
-        if Path(name).suffix.lower() not in FORMATS:
-            name = f"{contract.name}.csv"
-        fetched = fetch(url, raw_dir / "_http" / contract.name)
-        check_file_size(fetched.path, contract.limits, name)
-        raw = _store(raw_dir, contract, fetched.path, name)
-        origin = url
+    located = located or locate_input(folder, contract, raw_dir)
+    if located is None:
+        return None
+    raw, origin, name, sources = located.raw, located.origin, located.name, located.sources
     fmt = FORMATS.get(Path(name).suffix.lower())
     threshold = contract.limits.stream_bytes if stream_bytes is None else stream_bytes
     if con is not None and fmt in ("parquet", "csv") and raw.bytes > threshold:
@@ -127,6 +145,9 @@ class Ingested:
     file: str
     file_meta: dict
     rows: int = -1  # rows staged
+    fingerprint: str | None = None  # what the rows and the verdict are a function of (inbox/memo.py)
+    memo_ge: dict | None = None  # the great-expectations report recorded with a reused memo
+    reused: bool = False  # taken from the memo: nothing was read, staged or checked on this run
 
     def __post_init__(self) -> None:
         if self.rows < 0:
@@ -152,11 +173,26 @@ def _check_row_count(con, contract, loaded: LoadedInput, folder: Path) -> None:
 
 
 def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str, *,
-                 stream_bytes: int | None = None) -> Ingested:
+                 stream_bytes: int | None = None, memo: IngestMemo | None = None,
+                 upstream: dict[str, str | None] | None = None) -> Ingested:
     """Inbox → raw store → staging table → contract → clean table, rejected_rows and input_files.
     A large Parquet or CSV file is staged by DuckDB without its rows passing through Python; its
-    ``Ingested.stage`` is then empty unless it is small enough for great-expectations (GE_MAX_ROWS)."""
-    loaded = load_input(folder, contract, raw_dir, con, stream_bytes)
+    ``Ingested.stage`` is then empty unless it is small enough for great-expectations (GE_MAX_ROWS).
+
+    With a ``memo``, an input whose fingerprint (bytes, contract, reading rules, code and the
+    ``upstream`` fingerprints of the inputs it refers to) matches the recorded one is taken as it is in
+    the warehouse (``reused``); otherwise its memo is forgotten before anything is written."""
+    located = locate_input(folder, contract, raw_dir)
+    fingerprint = None
+    if memo is not None and located is not None:
+        sources = repr(sorted(located.sources.items()))
+        fingerprint = memo.fingerprint(contract, located.raw.sha256, sources, upstream or {})
+        prior = memo.recall(con, contract, fingerprint, located.raw.sha256)
+        if prior is not None:
+            return Ingested(empty_stage(contract), ContractOutcome(**prior["outcome"]), prior["file"],
+                            prior["file_meta"], prior["rows"], fingerprint, prior["ge"], reused=True)
+        memo.forget(contract.name)
+    loaded = None if located is None else load_input(folder, contract, raw_dir, con, stream_bytes, located=located)
     stg = f"stg_{contract.name}"
     if loaded is None:
         if contract.required:
@@ -191,4 +227,4 @@ def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str, *,
         [contract.name, file_name, file_meta.get("sha256"), file_meta.get("bytes"), file_meta.get("encoding"),
          file_meta.get("format"), rows, file_meta.get("raw_path"), file_meta.get("source"), run_id],
     )
-    return Ingested(stage, outcome, file_name, file_meta, rows)
+    return Ingested(stage, outcome, file_name, file_meta, rows, fingerprint)

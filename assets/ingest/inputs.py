@@ -12,10 +12,11 @@ import dagster as dg
 
 from assets.metadata import frame_metadata
 from assets.resources import Inbox, Warehouse
-from data_contracts.ge_runner import GE_MAX_ROWS, left_to_duckdb
+from data_contracts.ge_runner import GE_MAX_ROWS, GeReport, left_to_duckdb
 from data_contracts.spec import Contract, load_contracts
 from data_contracts.verdict import Verdict, contract_verdict, second_opinion
 from inbox.ingest import ingest_input
+from inbox.memo import IngestMemo
 from warehouse.db import WRITER_POOL, ident, query_frame, read_frame, table_exists
 from warehouse.pause_points import pause_point
 
@@ -109,7 +110,8 @@ def build_ingest() -> dg.AssetsDefinition:
         and run) follows only when all passed, so a refused input is reported at once."""
         selected = {key.path[-1] for key in context.selected_asset_keys}
         home = warehouse.paths.ensure()
-        staged = {}
+        memo = IngestMemo(home.root / "cache" / "ingest")
+        staged, fingerprints = {}, {}
         for name in ingest_order(contracts):
             if name not in selected:
                 continue
@@ -117,9 +119,12 @@ def build_ingest() -> dg.AssetsDefinition:
             with warehouse.writer() as con:
                 # the commission's overrides come from the review store's export, every other input from the inbox
                 folder = home.review_exports if name == "overrides" else inbox.folder()
-                done = ingest_input(con, folder, contract, home.raw, context.run.run_id)
+                done = ingest_input(con, folder, contract, home.raw, context.run.run_id, memo=memo,
+                                    upstream=fingerprints)
+                fingerprints[name] = done.fingerprint
                 pause_point("ingest")
-                references = _reference_values(con, contract) if 0 < done.rows <= GE_MAX_ROWS else {}
+                references = _reference_values(con, contract) if 0 < done.rows <= GE_MAX_ROWS \
+                    and not done.reused else {}
                 head = query_frame(con, f"SELECT * FROM {ident(name)} LIMIT 10")  # noqa: S608
             # an input too large for pandas is counted by DuckDB alone: its rows need not stay in memory
             large = left_to_duckdb(done.rows) if done.rows > GE_MAX_ROWS else None
@@ -128,12 +133,18 @@ def build_ingest() -> dg.AssetsDefinition:
         blocked: list[Verdict] = []
         for name, (done, large, references, head) in staged.items():
             contract = contracts[name]
-            ge = large or second_opinion(done.stage, contract, references,
-                                         cache=home.root / "cache" / "great_expectations", blocked=refused)
+            if done.reused:
+                ge = GeReport(**done.memo_ge) if done.memo_ge else None
+            else:
+                ge = large or second_opinion(done.stage, contract, references,
+                                             cache=home.root / "cache" / "great_expectations", blocked=refused)
             verdict = contract_verdict(contract, done.outcome, done.file, ge)
-            context.log.info(f"{name}: {verdict.message}")
+            context.log.info(f"{name}: {verdict.message}" + ("（文件与规则均未变化，沿用上次入库结果）" if done.reused else ""))
             if verdict.blocking:
                 blocked.append(verdict)
+            elif done.fingerprint and not done.reused and (ge is None or ge.ran or not refused):
+                memo.remember(name, done.fingerprint, outcome=done.outcome, file=done.file,
+                              file_meta=done.file_meta, rows=done.rows, ge=ge)
             meta = frame_metadata(head, name) | {"dagster/row_count": done.outcome.rows_clean}
             yield dg.MaterializeResult(asset_key=name, check_results=[check_result(contract, verdict)], metadata={
                 **meta, "rows_read": done.outcome.rows_in, "rows_rejected": done.outcome.rows_rejected,
@@ -142,6 +153,7 @@ def build_ingest() -> dg.AssetsDefinition:
                    if k in ("sha256", "encoding", "format", "bytes", "sheet") and v is not None},
                 "status": done.outcome.status,
                 "notes": "；".join(done.outcome.warnings) or "无",
+                "reused_unchanged": done.reused,
             })
         with warehouse.writer() as con:
             for table in RECORD_TABLES:

@@ -1,0 +1,101 @@
+"""An unchanged input is not read, staged and checked again; a changed one (or one it refers to) is.
+
+The memo (inbox/memo.py) is what makes a second run on an unchanged inbox fast; these tests hold the
+rule that it never hides a change: new bytes, a changed referenced input, or a warehouse that no longer
+holds what the memo describes all ingest the input in full.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import polars as pl
+import pytest
+
+from tests.dagster_helpers import INGEST, evaluations, materialize
+
+
+def _ingest(home, inbox) -> tuple[dict[str, bool], dict[str, dict]]:
+    result = materialize(INGEST, home, inbox)
+    reused, checks = {}, {}
+    for event in result.get_asset_materialization_events():
+        meta = event.materialization.metadata
+        if "reused_unchanged" in meta:
+            reused[event.asset_key.path[-1]] = meta["reused_unchanged"].value
+    for name, evaluation in evaluations(result).items():
+        checks[name] = {"passed": evaluation.passed, "rows_clean": evaluation.metadata["rows_clean"].value,
+                        "rows_rejected": evaluation.metadata["rows_rejected"].value,
+                        "ge": evaluation.metadata["great_expectations"].value}
+    return reused, checks
+
+
+@pytest.fixture
+def inbox(sample_inbox, tmp_path):
+    folder = tmp_path / "inbox"
+    shutil.copytree(sample_inbox, folder)
+    return folder
+
+
+def test_an_unchanged_inbox_is_taken_as_it_is_and_gives_the_same_verdicts(home, inbox):
+    first, checks1 = _ingest(home, inbox)
+    assert first and not any(first.values())
+    clean1 = _frame(home, "SELECT * FROM schools ORDER BY school_code")
+    second, checks2 = _ingest(home, inbox)
+    provided = {name for name in second if (inbox / f"{name}.csv").exists() or any(inbox.glob(f"{name}.*"))}
+    assert provided and all(second[name] for name in provided)          # every provided input was reused
+    assert checks2 == checks1                                            # … with the same verdicts and GE report
+    assert _frame(home, "SELECT * FROM schools ORDER BY school_code").equals(clean1)
+
+
+def test_a_changed_input_and_the_inputs_that_refer_to_it_are_ingested_again(home, inbox):
+    _ingest(home, inbox)
+    path = inbox / "industries.csv"
+    table = pl.read_csv(path, infer_schema=False)
+    table.with_columns(pl.col(table.columns[1]).str.replace("$", "（修订）")).write_csv(path)
+    again, _ = _ingest(home, inbox)
+    assert again["industries"] is False
+    assert again["major_industry_map"] is False                           # refers to industries
+    assert again["majors"] is True and again["schools"] is True          # unrelated: reused
+
+
+def test_a_memo_that_no_longer_describes_the_warehouse_is_not_used(home, inbox):
+    _, first = _ingest(home, inbox)
+    con = _connection(home, read_only=False)
+    con.execute("DELETE FROM schools WHERE rowid IN (SELECT rowid FROM schools LIMIT 1)")
+    con.close()
+    again, checks = _ingest(home, inbox)
+    assert again["schools"] is False
+    assert checks["schools_contract"]["rows_clean"] == first["schools_contract"]["rows_clean"]
+    assert _frame(home, "SELECT count(*) AS n FROM schools")["n"][0] == first["schools_contract"]["rows_clean"]
+    memo = json.loads((home / "cache" / "ingest" / "schools.json").read_text(encoding="utf-8"))
+    assert memo["outcome"]["rows_clean"] == first["schools_contract"]["rows_clean"]
+
+
+def test_a_refused_input_leaves_no_memo(home, inbox):
+    _ingest(home, inbox)
+    assert (home / "cache" / "ingest" / "schools.json").exists()
+    path = inbox / "schools.csv"
+    data = path.read_bytes().rstrip(b"\r\n")
+    path.write_bytes(data + b"\n" + data.splitlines()[-1] + b"\n")   # a duplicate key blocks (any encoding)
+    result = materialize(INGEST, home, inbox, raise_on_error=False)
+    assert not result.success
+    assert not (home / "cache" / "ingest" / "schools.json").exists()
+    again = materialize(INGEST, home, inbox, raise_on_error=False)      # and it is refused again, not reused
+    assert not again.success and evaluations(again)["schools_contract"].passed is False
+
+
+def _connection(home, read_only: bool = True):
+    import duckdb
+
+    return duckdb.connect(str(home / "warehouse.duckdb"), read_only=read_only)
+
+
+def _frame(home, sql: str) -> pl.DataFrame:
+    from warehouse.db import query_frame
+
+    con = _connection(home)
+    try:
+        return query_frame(con, sql)
+    finally:
+        con.close()
