@@ -12,6 +12,10 @@ DAGSTER_YAML = """\
 # One run at a time per home (two runs would mix their inboxes in one warehouse).
 telemetry:
   enabled: false
+# Dagster's SQLite event log in the same files, keeping one engine per file (pipelines/event_log.py)
+event_log_storage:
+  module: pipelines.event_log
+  class: KeptEngineSqliteEventLogStorage
 concurrency:
   pools:
     default_limit: 1

@@ -1,0 +1,50 @@
+"""The home's Dagster instance stores events through connections it keeps open, and another process (the
+Dagster UI, the failure sensor) reads every event while they are held."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import dagster as dg
+
+from pipelines.event_log import KeptEngineSqliteEventLogStorage
+
+READER = """
+import sys, dagster as dg
+with dg.DagsterInstance.get() as instance:
+    logs = instance.all_logs(sys.argv[1])
+    print(len(logs), sum(1 for e in logs if e.dagster_event and e.dagster_event.event_type_value == 'STEP_SUCCESS'))
+"""
+
+
+@dg.asset
+def number() -> int:
+    return 1
+
+
+@dg.asset
+def double(number: int) -> int:
+    return 2 * number
+
+
+def test_events_are_stored_on_kept_connections_and_read_by_another_process(home):
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        assert isinstance(storage, KeptEngineSqliteEventLogStorage)
+        first = dg.materialize([number, double], instance=instance)
+        second = dg.materialize([number, double], instance=instance)
+        assert first.success and second.success
+        engines = dict(storage._engines)
+        assert first.run_id in engines and second.run_id in engines     # one engine per run file, kept
+        with storage._connect(first.run_id) as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL, under WAL
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        for run in (first, second):
+            held = instance.all_logs(run.run_id)
+            out = subprocess.run([sys.executable, "-c", READER, run.run_id], capture_output=True, text=True,
+                                 check=True, env={**os.environ})
+            count, steps = map(int, out.stdout.split())
+            assert count == len(held) > 10 and steps == 2
+        assert instance.get_latest_materialization_event(dg.AssetKey("double")).run_id == second.run_id
