@@ -70,8 +70,9 @@ class _Extender:
         names: list[str] = []
         for t in range(len(topics) * len(suffixes)):  # every (topic, suffix) once, rotating the suffixes
             i, r = t % len(topics), t // len(topics)
-            name = topics[i] + suffixes[(r + i) % len(suffixes)]
-            if len(names) < count and (level, name) not in self.names:
+            suffix = suffixes[(r + i) % len(suffixes)]
+            name = topics[i] + suffix
+            if len(names) < count and (level, name) not in self.names and not _repeats(topics[i], suffix):
                 names.append(name)
         if len(names) < count:
             raise ValueError(f"domain {domain} lacks names for {count} {level} majors")
@@ -86,6 +87,11 @@ class _Extender:
         category = int(class_code[:2])
         code = f"{category + LEVEL_OFFSET[level]}{class_code[2:]}{seq:02d}{suffix}"
         return Major(code, name, level, CATEGORY_NAMES[category], CLASS_NAMES[class_code], domain)
+
+
+def _repeats(topic: str, suffix: str) -> bool:
+    """Whether a two-character word of `suffix` is already in `topic` (建筑检测 + 检测技术, 智能系统 + 智能技术)."""
+    return any(suffix[j:j + 2] in topic for j in range(len(suffix) - 1))
 
 
 def _class_code(major: Major) -> str:
