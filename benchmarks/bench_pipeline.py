@@ -10,7 +10,8 @@ in a fresh process (wall time, the child's own peak RSS, and from the run's even
 step, each stage's step time, and what follows the last step), then a second run on the same home with
 the same inputs (every model should be reused), and the floor: DuckDB reading every input once and writing
 the published files once (benchmarks/floor.py). Every figure is also given as a multiple of the floor
-measured in the same session, since two-core machines shared with others are noisy.
+measured in the same session, since two-core machines shared with others are noisy. With two or more scales
+of 10 and above, the growth exponents of time and peak memory between them (benchmarks/growth.py).
 
 Writes ``<results>.md`` (the table) and ``<results>.json`` (the figures, the machine and the commit).
 """
@@ -27,6 +28,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks import growth
 from benchmarks.floor import floor_seconds
 from benchmarks.runs import REPO, run_cli
 from sample_data.generator import write_sample_inbox
@@ -116,6 +118,7 @@ def markdown(report: dict) -> str:
                 verdict = "met" if run["wall_s"] <= target[key] else f"missed by {run['wall_s'] / target[key]:.2f}×"
                 lines.append(f"- scale {r['scale']} {key.split('_')[0]} run: {run['wall_s']:.1f} s against "
                              f"≤ {target[key]:.0f} s: {verdict}")
+    lines += growth.markdown(report.get("growth", []))
     return "\n".join(lines) + "\n"
 
 
@@ -138,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"scale {scale:>3}: floor {result['floor']['floor_s']:.2f} s; first run {f['wall_s']:.1f} s "
                   f"({f['x_floor']}× floor, peak {f['peak_rss_mb']} MB); second run {s['wall_s']:.1f} s "
                   f"({s['x_first_run']}× the first, {s['models_reused']}/4 models reused)", flush=True)
+    report["growth"] = growth.growth(report["scales"])
     args.results.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     text = markdown(report)
     args.results.with_suffix(".md").write_text(text, encoding="utf-8")

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse `argv`, write the inbox, print what was written; return the exit code."""
     parser = argparse.ArgumentParser(prog="majorwatch sample", description="生成确定性的北京样例收件箱")
     parser.add_argument("--out", required=True, type=Path, help="输出目录（不存在则创建）")
-    parser.add_argument("--scale", type=_positive, default=1, help="规模倍数：学校、专业点和招聘信息随之放大")
+    parser.add_argument("--scale", type=_positive, default=1, help="规模倍数：学校、专业点和招聘信息随之放大；100 及以上时专业目录为全国规模（1,490 个专业）")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子（相同种子生成相同文件）")
     parser.add_argument("--postings", type=_positive, default=None,
                         help="招聘信息条数（默认 20000 × 规模；分批生成写入，千万条也不会占满内存）")

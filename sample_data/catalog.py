@@ -1,7 +1,9 @@
 """Reference tables of the sample inbox: majors, industries, occupations and their mappings.
 
-These do not grow with ``--scale``; they depend on the seed only where the real catalogs have
-gaps (which majors lack a description, which ones the correspondence guide leaves unmapped).
+The majors and their maps have the hand-written catalog's 481 majors below national scales and the national
+catalog's 1,490 from ``majors.NATIONAL_SCALE`` on; the industries and occupations do not grow with ``--scale``.
+They depend on the seed only where the real catalogs have gaps (which majors lack a description, which ones the
+correspondence guide leaves unmapped).
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from sample_data.majors import major_catalog
 from sample_data.profiles import PROFILES
 from sample_data.vocab_adjustments import ADJUSTMENTS
 from sample_data.vocab_domains import DOMAINS
 from sample_data.vocab_industries import industry_rows
-from sample_data.vocab_majors import Major, major_catalog
+from sample_data.vocab_majors import Major
 from sample_data.vocab_occupations import OCCUPATION_NAMES, occupation_rows
 
 UNMAPPED_SHARE = 0.10
@@ -34,9 +37,9 @@ def description(major: Major) -> str:
             f"面向{occupations}等职业，从事{domain.work}等工作。")
 
 
-def majors_frame(seed: int) -> pl.DataFrame:
+def majors_frame(seed: int, scale: int = 1) -> pl.DataFrame:
     """The catalog with Chinese headers as `majors.csv` carries them; ~8% lack a description."""
-    majors = major_catalog()
+    majors = major_catalog(scale)
     missing = _rng(seed, 1).random(len(majors)) < 0.08
     return pl.DataFrame({
         "专业代码": [m.code for m in majors],
@@ -59,14 +62,14 @@ def occupations_frame() -> pl.DataFrame:
     return pl.DataFrame(occupation_rows(), schema=["occupation_code", "occupation_name"], orient="row")
 
 
-def major_industry_frame(seed: int) -> pl.DataFrame:
+def major_industry_frame(seed: int, scale: int = 1) -> pl.DataFrame:
     """Which industries each major prepares for; ~10% of the quiet majors are left out.
 
     Signal majors keep all their domain's industries (so a steel major maps only to 禁止 codes);
     quiet majors keep a random non-empty subset. About 5% of majors carry no weights.
     """
     rng = _rng(seed, 2)
-    majors = major_catalog()
+    majors = major_catalog(scale)
     quiet = [i for i, m in enumerate(majors) if PROFILES_OF[m.domain] in _QUIET_PROFILES]
     unmapped = set(rng.choice(quiet, size=round(UNMAPPED_SHARE * len(majors)), replace=False).tolist())
     rows: list[tuple[str, str, float | None]] = []
@@ -86,11 +89,11 @@ def major_industry_frame(seed: int) -> pl.DataFrame:
                                       "weight": pl.Float64}, orient="row")
 
 
-def major_occupation_frame(seed: int) -> pl.DataFrame:
+def major_occupation_frame(seed: int, scale: int = 1) -> pl.DataFrame:
     """Which occupations each major prepares for (~92% of majors, 1–3 occupations each)."""
     rng = _rng(seed, 3)
     rows: list[tuple[str, str, float]] = []
-    for major in major_catalog():
+    for major in major_catalog(scale):
         if rng.random() < 0.08:
             continue
         occupations = DOMAINS[major.domain].occupations

@@ -53,11 +53,11 @@ def write_sample_inbox(out: Path, scale: int = 1, seed: int = DEFAULT_SEED,
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     frames = {
-        "majors": catalog.majors_frame(seed),
+        "majors": catalog.majors_frame(seed, scale),
         "industries": catalog.industries_frame(),
         "occupations": catalog.occupations_frame(),
-        "major_occupation_map": catalog.major_occupation_frame(seed),
-        "major_industry_map": catalog.major_industry_frame(seed),
+        "major_occupation_map": catalog.major_occupation_frame(seed, scale),
+        "major_industry_map": catalog.major_industry_frame(seed, scale),
         "industry_adjustments": catalog.adjustments_frame(),
     }
     schools = make_schools(scale, seed)

@@ -14,12 +14,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from sample_data.majors import NATIONAL_SCALE, major_catalog
 from sample_data.profiles import PROFILES, YEARS
 from sample_data.schools import Schools
 from sample_data.vocab_domains import DOMAINS
-from sample_data.vocab_majors import major_catalog
 
-_CATALOG = {m.code: m for m in major_catalog()}
+_CATALOG = {m.code: m for m in major_catalog(NATIONAL_SCALE)}
+"""Every major of every scale (the national catalog holds the hand-written one)."""
 
 _SIZE = {"中职": (20, 70), "高职专科": (30, 120), "职业本科": (30, 80)}
 _LAG = {"中职": 3, "高职专科": 3, "职业本科": 4}

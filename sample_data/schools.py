@@ -13,8 +13,9 @@ import numpy as np
 import polars as pl
 
 from sample_data.catalog import PROFILES_OF
+from sample_data.majors import major_catalog
 from sample_data.vocab_domains import DOMAINS
-from sample_data.vocab_majors import Major, major_catalog
+from sample_data.vocab_majors import Major
 
 DISTRICTS = ("东城区", "西城区", "朝阳区", "丰台区", "石景山区", "海淀区", "门头沟区", "房山区",
              "通州区", "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区")
@@ -89,41 +90,54 @@ def make_schools(scale: int, seed: int) -> Schools:
     codes = [prefix + f"{s:05d}" for prefix, s in zip(prefixes, suffix, strict=True)]
     frame = pl.DataFrame({"学校代码": codes, "学校名称": _school_names(levels, districts),
                           "办学层次": levels, "所在区": districts})
-    offer_school, offer_major = _offerings(rng, levels)
+    offer_school, offer_major = _offerings(rng, levels, major_catalog(scale))
     return Schools(frame, offer_school, offer_major)
 
 
-def _offerings(rng: np.random.Generator, levels: list[str]) -> tuple[np.ndarray, list[Major]]:
-    catalog = major_catalog()
+def _offerings(rng: np.random.Generator, levels: list[str],
+               catalog: tuple[Major, ...]) -> tuple[np.ndarray, list[Major]]:
     pools = {lv: [m for m in catalog if m.level == lv] for lv in ("中职", "高职专科", "职业本科")}
+    odds = {lv: _popularity(pool) for lv, pool in pools.items()}
     chosen: list[set[int]] = []  # indices into catalog, per school
     index = {m.code: i for i, m in enumerate(catalog)}
     for level in levels:
-        pool = pools["中职" if level == "中职" else "高职专科"]
-        picks = _draw(rng, pool, int(rng.integers(_MIN_OFFERED, _MAX_OFFERED - 2)))
+        lv = "中职" if level == "中职" else "高职专科"
+        picks = _draw(rng, pools[lv], odds[lv], int(rng.integers(_MIN_OFFERED, _MAX_OFFERED - 2)))
         if level == "高职" and rng.random() < 0.25:
-            picks += _draw(rng, pools["职业本科"], int(rng.integers(1, 4)))
+            picks += _draw(rng, pools["职业本科"], odds["职业本科"], int(rng.integers(1, 4)))
         chosen.append({index[m.code] for m in picks})
-    for lv, pool in pools.items():
+    holders: dict[int, set[int]] = {}  # schools offering each major
+    for s, picks in enumerate(chosen):
+        for i in picks:
+            holders.setdefault(i, set()).add(s)
+    for lv in ("中职", "高职专科"):  # 职业本科 majors have no floor
         eligible = [s for s, level in enumerate(levels) if (level == "中职") == (lv == "中职")]
-        for major in pool:
-            if PROFILES_OF[major.domain] in ("normal", "growing") or lv == "职业本科":
+        eligible_set = set(eligible)
+        for major in pools[lv]:
+            if PROFILES_OF[major.domain] in ("normal", "growing"):
                 continue
-            have = [s for s in eligible if index[major.code] in chosen[s]]
-            lacking = [s for s in eligible
-                       if index[major.code] not in chosen[s] and len(chosen[s]) < _MAX_OFFERED]
+            i = index[major.code]
             floor = _SIGNAL_MIN_SCHOOLS
             if PROFILES_OF[major.domain] == "saturated":
                 floor = max(floor, int(np.ceil(_SATURATED_SHARE * len(eligible))))
-            need = min(floor - len(have), len(lacking))
-            for s in rng.choice(lacking, size=max(need, 0), replace=False):
-                chosen[int(s)].add(index[major.code])
+            have = len(holders.get(i, set()) & eligible_set)
+            if have >= floor:
+                continue  # nothing to draw (a choice of size 0 would leave the generator as it is)
+            lacking = [s for s in eligible if i not in chosen[s] and len(chosen[s]) < _MAX_OFFERED]
+            for s in rng.choice(lacking, size=min(floor - have, len(lacking)), replace=False):
+                chosen[int(s)].add(i)
+                holders.setdefault(i, set()).add(int(s))
     school_idx = np.array([s for s, picks in enumerate(chosen) for _ in picks], dtype=np.int64)
     majors = [catalog[i] for picks in chosen for i in sorted(picks)]
     return school_idx, majors
 
 
-def _draw(rng: np.random.Generator, pool: list[Major], k: int) -> list[Major]:
+def _popularity(pool: list[Major]) -> np.ndarray:
+    """The chance of each major of `pool` to be drawn, in proportion to its domain's popularity."""
     weights = np.array([DOMAINS[m.domain].popularity for m in pool], dtype=float)
-    picks = rng.choice(len(pool), size=min(k, len(pool)), replace=False, p=weights / weights.sum())
+    return weights / weights.sum()
+
+
+def _draw(rng: np.random.Generator, pool: list[Major], odds: np.ndarray, k: int) -> list[Major]:
+    picks = rng.choice(len(pool), size=min(k, len(pool)), replace=False, p=odds)
     return [pool[i] for i in picks]

@@ -8,6 +8,7 @@ and 职业本科 21–39 (高职 − 20), with the same 专业类 under each. Ea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sample_data.vocab_major_concepts import CONCEPTS
 
@@ -34,13 +35,14 @@ CLASS_NAMES: dict[str, str] = {
     "5305": "经济贸易类", "5306": "工商管理类", "5307": "电子商务类", "5308": "物流类", "5401": "旅游类",
     "5402": "餐饮类", "5501": "艺术设计类", "5502": "表演艺术类", "5504": "文化服务类", "5601": "新闻出版类",
     "5602": "广播影视类", "5701": "教育类", "5702": "语言类", "5703": "体育类", "5804": "法律实务类",
-    "5805": "法律执行类", "5806": "司法技术类", "5901": "公共事业类", "5902": "公共管理类", "5903": "公共服务类",
+    "5801": "公安管理类", "5802": "公安技术类", "5803": "侦查类", "5805": "法律执行类", "5806": "司法技术类",
+    "5901": "公共事业类", "5902": "公共管理类", "5903": "公共服务类",
     "5904": "文秘类",
 }
 
 
 LEVELS = ("高职专科", "中职", "职业本科")
-_LEVEL_OFFSET = {"高职专科": 0, "中职": 20, "职业本科": -20}
+LEVEL_OFFSET = {"高职专科": 0, "中职": 20, "职业本科": -20}
 
 
 @dataclass(frozen=True)
@@ -55,19 +57,20 @@ class Major:
     domain: str
 
 
-def major_catalog() -> list[Major]:
-    """Every major of the sample catalog, 高职专科 first, then 中职, then 职业本科, by code."""
+@cache
+def hand_catalog() -> tuple[Major, ...]:
+    """Every hand-written major, 高职专科 first, then 中职, then 职业本科, by code (see `majors.major_catalog`)."""
     majors: list[Major] = []
     for line in CONCEPTS.strip().splitlines():
         class_code, seq, domain, names = line.split(" ", 3)
         for level, name in zip(LEVELS, names.split("|"), strict=True):
             if name == "-":
                 continue
-            offset = _LEVEL_OFFSET[level]
+            offset = LEVEL_OFFSET[level]
             category = int(class_code[:2])
             code = f"{category + offset}{class_code[2:]}{seq[:2]}"
             if level == "高职专科" and seq.endswith("K"):
                 code += "K"
             majors.append(Major(code, name, level, CATEGORY_NAMES[category], CLASS_NAMES[class_code], domain))
     order = {level: i for i, level in enumerate(LEVELS)}
-    return sorted(majors, key=lambda m: (order[m.level], m.code))
+    return tuple(sorted(majors, key=lambda m: (order[m.level], m.code)))

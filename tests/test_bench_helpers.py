@@ -1,10 +1,18 @@
-"""The benchmark's floor reads every input once (whatever its format) and writes every published table once."""
+"""The benchmark's floor reads every input once (whatever its format) and writes every published table once;
+the growth exponents between scales, from made-up run records."""
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benchmarks.floor import floor_seconds
+from benchmarks.growth import exponent, growth
+from benchmarks.growth import markdown as growth_markdown
 from tests.handmade_inbox import write_handmade_inbox
 
 
@@ -26,3 +34,46 @@ def test_the_floor_reads_every_input_row_and_writes_every_published_row(tmp_path
     assert floor["rows_in"] == expected_in > 0
     assert floor["rows_out"] == 4
     assert floor["floor_s"] > 0 and abs(floor["floor_s"] - floor["read_inputs_s"] - floor["write_published_s"]) <= 0.002
+
+
+def _record(scale: int, wall: float, rss: float, fixed: float = 0.0, postings: int | None = None) -> dict:
+    rows = {"job_postings": 20000 * scale if postings is None else postings, "school_majors": 1200 * scale}
+    return {"scale": scale, "rows": rows,
+            "first_run": {"wall_s": wall, "to_first_step_s": fixed, "peak_rss_mb": rss}}
+
+
+@given(k=st.floats(0.2, 2.0), c=st.floats(1e-4, 10.0), n1=st.integers(1_000, 10**6), factor=st.integers(2, 50))
+def test_exponent_recovers_the_power_of_a_power_law(k, c, n1, factor):
+    n2 = n1 * factor
+    assert exponent(c * n1**k, c * n2**k, n1, n2) == pytest.approx(k, rel=1e-9)
+
+
+def test_exponent_is_undefined_without_growth_or_with_a_zero_figure():
+    assert exponent(1.0, 2.0, 100, 100) is None
+    assert exponent(0.0, 2.0, 100, 1000) is None
+
+
+def test_growth_pairs_consecutive_scales_from_10_and_the_whole_span():
+    records = [_record(500, 400.0, 4000.0, fixed=20.0), _record(1, 30.0, 500.0), _record(10, 40.0, 800.0, fixed=20.0),
+               _record(100, 100.0, 2000.0, fixed=20.0)]
+    rows = growth(records)
+    assert [(r["from_scale"], r["to_scale"]) for r in rows] == [(10, 100), (100, 500), (10, 500)]
+    first, second, span = rows
+    assert first["time_exponent"] == round(math.log(100 / 40) / math.log(10), 3)
+    assert first["work_exponent"] == round(math.log(80 / 20) / math.log(10), 3)
+    assert second["memory_exponent"] == round(math.log(2.0) / math.log(5), 3)
+    assert span["n_from"] == 200_000 and span["n_to"] == 10_000_000 and span["size"] == "job_postings"
+    assert span["offering_years_to"] == 600_000
+
+
+def test_growth_is_taken_against_postings_when_they_are_set_apart_from_the_scale():
+    rows = growth([_record(10, 10.0, 100.0, postings=1_000_000), _record(100, 20.0, 100.0, postings=2_000_000)])
+    assert rows[0]["time_exponent"] == 1.0 and rows[0]["memory_exponent"] == 0.0
+
+
+def test_growth_table_and_target_verdict():
+    assert growth_markdown(growth([_record(1, 30.0, 500.0), _record(10, 40.0, 800.0)])) == []
+    rows = growth([_record(100, 100.0, 2000.0), _record(500, 600.0, 3000.0)])
+    text = "\n".join(growth_markdown(rows))
+    assert "| 100 → 500 | 2,000,000 → 10,000,000 | 120,000 → 600,000 | 1.11 |" in text
+    assert "time exponent from scale 100 to 500: 1.11 against ≤ 1.05: missed by 0.06" in text
