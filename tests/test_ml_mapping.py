@@ -7,7 +7,14 @@ import polars as pl
 import pytest
 from scipy import sparse
 
-from ml.mapping import as_pairs, as_targets, evaluate_mapping, fit_mapping_proposer, propose_for_unmapped
+from ml.mapping import (
+    as_pairs,
+    as_targets,
+    evaluate_and_fit,
+    evaluate_mapping,
+    fit_mapping_proposer,
+    propose_for_unmapped,
+)
 from ml.mapping_features import neighbour_votes, orientation_fragments
 
 
@@ -86,6 +93,15 @@ def test_evaluation_learns_shared_targets():
     majors, pairs, targets = _frames()
     result = evaluate_mapping(majors, pairs, targets, folds=4, seed=0)
     assert result["recall_at_10"] > 0.7 and 0 < result["mrr"] <= 1
+
+
+def test_folds_and_final_fit_in_worker_processes_give_the_same_model_to_the_last_bit():
+    majors, pairs, targets = _frames()
+    serial_model, serial = evaluate_and_fit(majors, pairs, targets, folds=4, seed=0)
+    parallel_model, parallel = evaluate_and_fit(majors, pairs, targets, folds=4, seed=0, n_jobs=2)
+    assert parallel == serial and serial == evaluate_mapping(majors, pairs, targets, folds=4, seed=0)
+    assert np.array_equal(parallel_model.score(majors), serial_model.score(majors))
+    assert np.array_equal(serial_model.score(majors), fit_mapping_proposer(majors, pairs, targets, seed=0).score(majors))
 
 
 def test_propose_for_unmapped_keeps_only_confident_rows():

@@ -5,6 +5,8 @@ otherwise the saved model is loaded (ml.registry.train_or_reuse). scikit-learn i
 step, so loading the definitions (the UI, a run that fails on a contract) never pays for it.
 """
 
+import os
+
 import dagster as dg
 import polars as pl
 
@@ -12,6 +14,8 @@ from assets.resources import Warehouse
 from warehouse.db import WRITER_POOL
 
 MIN_MAPPED = 10
+TRAIN_JOBS = max(1, min(2, os.cpu_count() or 1))
+"""Worker processes for cross-validation and the final fit (the machine card: two cores)."""
 
 
 class ProposalConfig(dg.Config):
@@ -42,11 +46,11 @@ def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse
         context.add_output_metadata({"note": f"只有 {mapped} 个专业有对应关系，不足以训练模型"})
         return empty
 
-    def train():
-        from ml.mapping import evaluate_mapping, fit_mapping_proposer
+    def train():  # the five folds and the final fit on both cores: the same models as one after another
+        from ml.mapping import evaluate_and_fit
 
-        metrics = evaluate_mapping(majors, pairs, targets, folds=5, seed=config.seed)
-        return fit_mapping_proposer(majors, pairs, targets, seed=config.seed), metrics
+        model, metrics = evaluate_and_fit(majors, pairs, targets, folds=5, seed=config.seed, n_jobs=TRAIN_JOBS)
+        return model, metrics
 
     params = {"seed": config.seed, "folds": 5}  # the threshold only filters proposals: no retraining
     trained = train_or_reuse(warehouse.paths.models / model_name, model_name,
