@@ -12,7 +12,6 @@ reads them while a run writes). dagster.yaml names it (pipelines/instance.py).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,11 +24,6 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import SingletonThreadPool
 
 
-def default_base_dir() -> str:
-    """Where Dagster keeps the per-run event logs of an instance: <DAGSTER_HOME>/history/runs."""
-    return os.path.join(os.environ["DAGSTER_HOME"], "history", "runs")
-
-
 def _wal_normal(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -39,18 +33,12 @@ def _wal_normal(dbapi_connection, _record) -> None:
 class KeptEngineSqliteEventLogStorage(SqliteEventLogStorage):
     """SqliteEventLogStorage whose engines live as long as the storage (see the module's docstring)."""
 
-    def __init__(self, base_dir: str | None = None, inst_data=None):
+    def __init__(self, base_dir: str, inst_data=None):
         self._engines: dict[str, Engine] = {}
-        super().__init__(base_dir or default_base_dir(), inst_data=inst_data)
+        super().__init__(base_dir, inst_data=inst_data)
 
     @classmethod
-    def config_type(cls):
-        from dagster._config import Field, StringSource
-
-        return {"base_dir": Field(StringSource, is_required=False)}
-
-    @classmethod
-    def from_config_value(cls, inst_data, config_value):  # noqa: D102 - Dagster's hook
+    def from_config_value(cls, inst_data, config_value):  # noqa: D102 - Dagster's hook (the parent names its class)
         return cls(inst_data=inst_data, **config_value)
 
     def _engine(self, shard: str) -> Engine:

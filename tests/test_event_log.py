@@ -48,3 +48,24 @@ def test_events_are_stored_on_kept_connections_and_read_by_another_process(home)
             count, steps = map(int, out.stdout.split())
             assert count == len(held) > 10 and steps == 2
         assert instance.get_latest_materialization_event(dg.AssetKey("double")).run_id == second.run_id
+
+
+def test_the_event_log_folder_is_named_in_dagster_yaml_and_follows_a_moved_home(tmp_path, monkeypatch):
+    import shutil
+
+    from dagster._core.instance.ref import InstanceRef
+
+    from pipelines.instance import prepare_home
+
+    for var in ("MAJORWATCH_HOME", "DAGSTER_HOME", "MAJORWATCH_INBOX"):
+        monkeypatch.setenv(var, "")
+    prepare_home(tmp_path / "a")
+    config = tmp_path / "a" / "dagster" / "dagster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "# the data team's own line\n", encoding="utf-8")
+    shutil.move(tmp_path / "a", tmp_path / "b")
+    prepare_home(tmp_path / "b")
+    text = (tmp_path / "b" / "dagster" / "dagster.yaml").read_text(encoding="utf-8")
+    assert str(tmp_path / "b" / "dagster" / "history" / "runs") in text and "# the data team's own line" in text
+    monkeypatch.delenv("DAGSTER_HOME")                      # a benchmark reads a home by its folder alone
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(tmp_path / "b" / "dagster"))) as instance:
+        assert instance.event_log_storage._base_dir == str(tmp_path / "b" / "dagster" / "history" / "runs")
