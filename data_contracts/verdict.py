@@ -73,15 +73,27 @@ def second_opinion(stage: pl.DataFrame, contract: Contract, references: dict[str
         return left_to_duckdb(rows) if rows else None
     if cache is None:
         return validate(stage.to_pandas(), contract, references)
+    path = cache_path(cache, stage, contract, references)
+    return cached_report(path) or remember_report(path, validate(stage.to_pandas(), contract, references))
+
+
+def cache_path(cache: Path, stage: pl.DataFrame, contract: Contract, references: dict[str, list[str]]) -> Path:
+    """Where the report of these staged rows under this contract, these references and this
+    great-expectations code is kept: the answer is a function of those alone."""
     refs = json.dumps({k: sorted(map(str, v)) for k, v in references.items()}, sort_keys=True)
     payload = "\n".join([rows_hash(stage), repr(contract), refs, inspect.getsource(ge_runner),
                          version("great-expectations")])
-    path = Path(cache) / f"{contract.name}-{hashlib.sha256(payload.encode()).hexdigest()[:32]}.json"
+    return Path(cache) / f"{contract.name}-{hashlib.sha256(payload.encode()).hexdigest()[:32]}.json"
+
+
+def cached_report(path: Path) -> GeReport | None:
     try:
         return GeReport(**json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
-        pass  # not validated before (or an unreadable record): validate now
-    report = validate(stage.to_pandas(), contract, references)
+        return None  # not validated before (or an unreadable record): validate now
+
+
+def remember_report(path: Path, report: GeReport) -> GeReport:
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path) as handle:
         handle.write(json.dumps(dataclasses.asdict(report), ensure_ascii=False, default=str).encode("utf-8"))

@@ -12,9 +12,10 @@ import dagster as dg
 
 from assets.metadata import frame_metadata
 from assets.resources import Inbox, Warehouse
-from data_contracts.ge_runner import GE_MAX_ROWS, GeReport, left_to_duckdb
+from data_contracts.ge_runner import GE_MAX_ROWS, GeReport, left_to_duckdb, not_run_after_failure
+from data_contracts.second_opinions import SecondOpinions
 from data_contracts.spec import Contract, load_contracts
-from data_contracts.verdict import Verdict, contract_verdict, second_opinion
+from data_contracts.verdict import Verdict, contract_verdict
 from inbox.ingest import ingest_input
 from inbox.memo import IngestMemo
 from warehouse.db import WRITER_POOL, ident, query_frame, read_frame, table_exists
@@ -106,38 +107,44 @@ def build_ingest() -> dg.AssetsDefinition:
     def ingest_inbox(context: dg.AssetExecutionContext, warehouse: Warehouse, inbox: Inbox):
         """Every selected input: raw bytes kept, rows staged as text, contract applied, verdict returned.
 
-        The DuckDB engine checks every input first; great-expectations' second opinion (seconds to import
-        and run) follows only when all passed, so a refused input is reported at once."""
+        The DuckDB engine checks each input; great-expectations' second opinion (seconds to import and
+        run) is given in a worker process on the other core meanwhile (data_contracts/second_opinions.py).
+        When the engine refused any input, the worker is stopped and the refusal reported at once."""
         selected = {key.path[-1] for key in context.selected_asset_keys}
         home = warehouse.paths.ensure()
         memo = IngestMemo(home.root / "cache" / "ingest")
         staged, fingerprints = {}, {}
-        for name in ingest_order(contracts):
-            if name not in selected:
-                continue
-            contract = contracts[name]
-            with warehouse.writer() as con:
-                # the commission's overrides come from the review store's export, every other input from the inbox
-                folder = home.review_exports if name == "overrides" else inbox.folder()
-                done = ingest_input(con, folder, contract, home.raw, context.run.run_id, memo=memo,
-                                    upstream=fingerprints)
-                fingerprints[name] = done.fingerprint
-                pause_point("ingest")
-                references = _reference_values(con, contract) if 0 < done.rows <= GE_MAX_ROWS \
-                    and not done.reused else {}
-                head = query_frame(con, f"SELECT * FROM {ident(name)} LIMIT 10")  # noqa: S608
-            # an input too large for pandas is counted by DuckDB alone: its rows need not stay in memory
-            large = left_to_duckdb(done.rows) if done.rows > GE_MAX_ROWS else None
-            staged[name] = (replace(done, stage=done.stage.clear()) if large else done, large, references, head)
-        refused = [name for name, (done, *_) in staged.items() if not done.outcome.passed]
+        with SecondOpinions(home.root / "cache" / "great_expectations") as opinions:
+            for name in ingest_order(contracts):
+                if name not in selected:
+                    continue
+                contract = contracts[name]
+                with warehouse.writer() as con:
+                    # the commission's overrides come from the review store's export, every other input from the inbox
+                    folder = home.review_exports if name == "overrides" else inbox.folder()
+                    done = ingest_input(con, folder, contract, home.raw, context.run.run_id, memo=memo,
+                                        upstream=fingerprints)
+                    fingerprints[name] = done.fingerprint
+                    pause_point("ingest")
+                    references = _reference_values(con, contract) if 0 < done.rows <= GE_MAX_ROWS \
+                        and not done.reused else {}
+                    head = query_frame(con, f"SELECT * FROM {ident(name)} LIMIT 10")  # noqa: S608
+                # an input too large for pandas is counted by DuckDB alone: its rows need not stay in memory
+                large = left_to_duckdb(done.rows) if done.rows > GE_MAX_ROWS else None
+                if not (done.reused or large) and done.outcome.passed:  # validated on the other core meanwhile
+                    opinions.submit(name, done.stage, contract, references)
+                staged[name] = (replace(done, stage=done.stage.clear()) if large else done, large, head)
+            refused = [name for name, (done, *_) in staged.items() if not done.outcome.passed]
+            reports = opinions.reports(refused)  # at once when one was refused: the worker is stopped
         blocked: list[Verdict] = []
-        for name, (done, large, references, head) in staged.items():
+        for name, (done, large, head) in staged.items():
             contract = contracts[name]
             if done.reused:
                 ge = GeReport(**done.memo_ge) if done.memo_ge else None
-            else:
-                ge = large or second_opinion(done.stage, contract, references,
-                                             cache=home.root / "cache" / "great_expectations", blocked=refused)
+            elif large or name in reports:
+                ge = large or reports[name]
+            else:  # refused by the engine itself
+                ge = not_run_after_failure(refused) if done.stage.height else None
             verdict = contract_verdict(contract, done.outcome, done.file, ge)
             context.log.info(f"{name}: {verdict.message}" + ("（文件与规则均未变化，沿用上次入库结果）" if done.reused else ""))
             if verdict.blocking:
