@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -20,3 +21,11 @@ def rows_hash(df: pl.DataFrame) -> str:
     for line in row_json(df).sort().to_list():
         digest.update(line.encode("utf-8") + b"\n")
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class TableDigest:
+    """An order-independent hash of a table's rows computed where the rows are (warehouse.table), and their count."""
+
+    sha256: str
+    rows: int
