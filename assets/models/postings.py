@@ -41,11 +41,12 @@ def posting_industry_proposals(context: dg.AssetExecutionContext, config: Classi
 
     empty = pl.DataFrame(schema={"posting_id": pl.String, "proposed_industry_code": pl.String,
                                  "confidence": pl.Float64, "model_version": pl.String})
-    labelled = job_postings.count(LABELLED) if "industry_code" in job_postings.columns else 0
+    available = job_postings.columns
+    labelled = job_postings.count(LABELLED) if "industry_code" in available else 0
     if labelled < MIN_LABELLED:
         context.add_output_metadata({"note": f"带行业代码的招聘信息只有 {labelled} 条，不训练模型"})
         return empty
-    columns = [c for c in (*TEXT, "industry_code") if c in job_postings.columns]
+    columns = [c for c in (*TEXT, "industry_code") if c in available]
     digest = job_postings.digest(columns, LABELLED)  # changes with any labelled posting, computed in DuckDB
 
     def train():
