@@ -20,7 +20,7 @@ import polars as pl
 from pydantic import PrivateAttr
 
 from assets.metadata import frame_metadata
-from warehouse.db import connect, held_open, query_frame, replace_table
+from warehouse.db import connect, held_open, query_frame, replace_table, return_free_memory
 from warehouse.home import Home
 from warehouse.table import WarehouseTable
 
@@ -113,6 +113,7 @@ class WarehouseIOManager(_HoldsWarehouse, dg.ConfigurableIOManager):
         finally:
             con.close()
         context.add_output_metadata(frame_metadata(obj, table))
+        return_free_memory()
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | WarehouseTable:
         """The upstream table as a frame; only its ``columns`` when the input's metadata names them
@@ -121,7 +122,9 @@ class WarehouseIOManager(_HoldsWarehouse, dg.ConfigurableIOManager):
         handle = WarehouseTable(self._warehouse(context), table)
         if context.dagster_type.typing_type is WarehouseTable:
             return handle
-        return handle.read(columns=(context.definition_metadata or {}).get("columns"))
+        frame = handle.read(columns=(context.definition_metadata or {}).get("columns"))
+        return_free_memory()  # the read's transient buffers, before the step's own work
+        return frame
 
 
 class Inbox(dg.ConfigurableResource):

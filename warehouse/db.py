@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -137,3 +140,22 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     finally:
         con.unregister("_incoming")
     return frame.height
+
+
+@cache
+def _libc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+def return_free_memory() -> None:
+    """Give the heap memory freed by the last table read or write back to the system.
+
+    glibc keeps freed memory for reuse, so a run's resident size ratcheted up to its largest step and stayed
+    there (measured: 350 MB kept after reading three scale-100 tables and dropping them). Called between steps
+    by the IO manager, so each step starts from what is really in use."""
+    trim = _libc_trim()
+    if trim is not None:
+        trim(0)
