@@ -20,7 +20,7 @@ import polars as pl
 from pydantic import PrivateAttr
 
 from assets.metadata import frame_metadata
-from warehouse.db import connect, held_open, query_frame, replace_table, return_free_memory
+from warehouse.db import connect, held_open, query_frame, release_buffers, replace_table, return_free_memory
 from warehouse.home import Home
 from warehouse.table import WarehouseTable
 
@@ -120,6 +120,11 @@ class WarehouseIOManager(_HoldsWarehouse, dg.ConfigurableIOManager):
         (``AssetIn(metadata={"columns": [...]})``); a lazy ``WarehouseTable`` when the parameter is annotated so."""
         table = context.upstream_output.asset_key.path[-1] if context.upstream_output else context.asset_key.path[-1]
         handle = WarehouseTable(self._warehouse(context), table)
+        con = connect(handle.path)
+        try:
+            release_buffers(con)  # what the steps before cached, before this step reads
+        finally:
+            con.close()
         if context.dagster_type.typing_type is WarehouseTable:
             return handle
         frame = handle.read(columns=(context.definition_metadata or {}).get("columns"))
