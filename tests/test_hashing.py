@@ -19,7 +19,7 @@ def _by_definition(df: pl.DataFrame) -> str:
 
 
 @settings(max_examples=40, deadline=None)
-@given(rows=st.lists(st.tuples(st.one_of(st.none(), st.text(max_size=6)), st.one_of(st.none(), st.integers())),
+@given(rows=st.lists(st.tuples(st.one_of(st.none(), st.text(max_size=6)), st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1))),
                      max_size=60),
        chunk=st.integers(1, 25))
 def test_chunked_rows_hash_is_the_hash_of_the_sorted_json_lines(rows, chunk):
