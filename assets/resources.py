@@ -20,8 +20,9 @@ import polars as pl
 from pydantic import PrivateAttr
 
 from assets.metadata import frame_metadata
-from warehouse.db import connect, held_open, query_frame, read_frame, replace_table
+from warehouse.db import connect, held_open, query_frame, release_buffers, replace_table, return_free_memory
 from warehouse.home import Home
+from warehouse.table import WarehouseTable
 
 
 class UndeclaredReadError(RuntimeError):
@@ -112,14 +113,23 @@ class WarehouseIOManager(_HoldsWarehouse, dg.ConfigurableIOManager):
         finally:
             con.close()
         context.add_output_metadata(frame_metadata(obj, table))
+        return_free_memory()
 
-    def load_input(self, context: dg.InputContext) -> pl.DataFrame:
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame | WarehouseTable:
+        """The upstream table as a frame; only its ``columns`` when the input's metadata names them
+        (``AssetIn(metadata={"columns": [...]})``); a lazy ``WarehouseTable`` when the parameter is annotated so."""
         table = context.upstream_output.asset_key.path[-1] if context.upstream_output else context.asset_key.path[-1]
-        con = connect(self._warehouse(context))
+        handle = WarehouseTable(self._warehouse(context), table)
+        con = connect(handle.path)
         try:
-            return read_frame(con, table)
+            release_buffers(con)  # what the steps before cached, before this step reads
         finally:
             con.close()
+        if context.dagster_type.typing_type is WarehouseTable:
+            return handle
+        frame = handle.read(columns=(context.definition_metadata or {}).get("columns"))
+        return_free_memory()  # the read's transient buffers, before the step's own work
+        return frame
 
 
 class Inbox(dg.ConfigurableResource):

@@ -12,6 +12,7 @@ import polars as pl
 from ml.forecast import LEVELS, backtest_by_level
 from ml.mapping import evaluate_mapping
 from ml.postings import train_classifier
+from ml.postings_sample import training_sample
 
 MIN_MAJORS = 10  # fewer mapped majors than this: too few for 5-fold cross-validation
 
@@ -53,11 +54,11 @@ def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) ->
         result = by_level.get(level)
         out[f"forecast_{level}"] = result or {"skipped": "没有该层级的季度人才供需数据"}
     postings = frames.get("job_postings")
-    labelled = 0 if postings is None else postings.filter(pl.col("industry_code").is_not_null()).height
-    if labelled < 50:
-        out["classifier"] = {"skipped": f"带行业代码的招聘信息只有 {labelled} 条，不足 50 条"}
-    else:
-        out["classifier"] = train_classifier(postings, seed=seed)[1]
+    labelled = pl.DataFrame() if postings is None else postings.filter(pl.col("industry_code").is_not_null())
+    if labelled.height < 50:
+        out["classifier"] = {"skipped": f"带行业代码的招聘信息只有 {labelled.height} 条，不足 50 条"}
+    else:  # the same capped sample the pipeline's classifier learns from
+        out["classifier"] = train_classifier(training_sample(labelled), seed=seed)[1]
     return out
 
 

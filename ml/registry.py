@@ -28,7 +28,7 @@ from typing import Any
 
 import polars as pl
 
-from warehouse.hashing import rows_hash
+from warehouse.hashing import TableDigest, rows_hash
 
 LIBRARIES = ("scikit-learn", "numpy", "scipy", "polars")
 REUSED = "模型未变，沿用已训练的模型"
@@ -39,8 +39,12 @@ def frame_hash(frame: pl.DataFrame) -> str:
     return rows_hash(frame)
 
 
-def training_hash(frames: pl.DataFrame | Mapping[str, pl.DataFrame]) -> str:
-    """One hash over every frame a model learns from (by name), so a change to any of them is a new version."""
+def training_hash(frames: pl.DataFrame | TableDigest | Mapping[str, pl.DataFrame]) -> str:
+    """One hash over every frame a model learns from (by name), so a change to any of them is a new version.
+
+    A ``TableDigest`` is a hash DuckDB already computed over training rows too many to bring into Python."""
+    if isinstance(frames, TableDigest):
+        return frames.sha256
     if isinstance(frames, pl.DataFrame):
         return frame_hash(frames)
     digest = hashlib.sha256()
@@ -138,12 +142,13 @@ def _save(folder: Path, name: str, model: Any, record: dict) -> dict:
 
 
 def _record(name: str, modules: Modules, training, params: dict, seed: int, metrics: dict) -> dict:
-    frames = {"": training} if isinstance(training, pl.DataFrame) else training
+    frames = {"": training} if isinstance(training, pl.DataFrame | TableDigest) else training
     data_hash = training_hash(training)
     return {
         "name": name, "version": model_version(modules, data_hash, params),
         "module": ", ".join(_module_names(modules)), "training_data_hash": data_hash,
-        "training_rows": sum(f.height for f in frames.values()), "params": params, "seed": seed,
+        "training_rows": sum(f.rows if isinstance(f, TableDigest) else f.height for f in frames.values()),
+        "params": params, "seed": seed,
         "metrics": metrics, "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 

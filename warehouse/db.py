@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -72,9 +75,28 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 def bound_memory(con: duckdb.DuckDBPyConnection, spill: Path) -> None:
     """Cap DuckDB's memory (default 80 % of RAM) so that staging tens of millions of postings spills to
     `spill` (under the home) instead of growing the process; MAJORWATCH_DUCKDB_MEMORY overrides the cap."""
-    con.execute("SET memory_limit = ?", [os.environ.get("MAJORWATCH_DUCKDB_MEMORY", DUCKDB_MEMORY)])
+    con.execute("SET memory_limit = ?", [_memory_limit()])
     spill.mkdir(parents=True, exist_ok=True)  # DuckDB creates the last level only
     con.execute("SET temp_directory = ?", [str(spill)])
+
+
+def _memory_limit() -> str:
+    return os.environ.get("MAJORWATCH_DUCKDB_MEMORY", DUCKDB_MEMORY)
+
+
+def release_buffers(con: duckdb.DuckDBPyConnection) -> None:
+    """Let DuckDB drop the table blocks it keeps cached (up to its memory cap) and the process return freed memory.
+
+    A held warehouse kept what the ingest step had touched: 330 MB at scale 100, though duckdb_memory()
+    reported 120 MB in use. DuckDB has no call for it; lowering the cap evicts every unpinned block, and the
+    cap is set back at once (blocks still pinned by an open result make the lower cap fail: then nothing moves)."""
+    try:
+        con.execute("SET memory_limit = '32MB'")
+    except duckdb.Error:
+        pass
+    finally:
+        con.execute("SET memory_limit = ?", [_memory_limit()])
+    return_free_memory()
 
 
 @contextmanager
@@ -137,3 +159,22 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     finally:
         con.unregister("_incoming")
     return frame.height
+
+
+@cache
+def _libc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+def return_free_memory() -> None:
+    """Give the heap memory freed by the last table read or write back to the system.
+
+    glibc keeps freed memory for reuse, so a run's resident size ratcheted up to its largest step and stayed
+    there (measured: 350 MB kept after reading three scale-100 tables and dropping them). Called between steps
+    by the IO manager, so each step starts from what is really in use."""
+    trim = _libc_trim()
+    if trim is not None:
+        trim(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -14,9 +15,20 @@ def row_json(df: pl.DataFrame) -> pl.Series:
     return df.select(pl.struct(sorted(df.columns)).struct.json_encode().alias("row")).to_series()
 
 
-def rows_hash(df: pl.DataFrame) -> str:
-    """SHA-256 over the rows as canonical JSON, sorted: equal for the same rows in any order or column order."""
+def rows_hash(df: pl.DataFrame, chunk: int = 20_000) -> str:
+    """SHA-256 over the rows as canonical JSON, sorted: equal for the same rows in any order or column order.
+
+    The sorted lines are fed to the digest a chunk at a time, joined by polars: never a Python string per row
+    (a national school_major_scores has millions of rows of about a kilobyte)."""
     digest = hashlib.sha256()
-    for line in row_json(df).sort().to_list():
-        digest.update(line.encode("utf-8") + b"\n")
+    lines = row_json(df).sort()
+    for start in range(0, lines.len(), chunk):
+        digest.update((lines.slice(start, chunk) + "\n").str.join("").item().encode("utf-8"))
     return digest.hexdigest()
+
+@dataclass(frozen=True)
+class TableDigest:
+    """An order-independent hash of a table's rows computed where the rows are (warehouse.table), and their count."""
+
+    sha256: str
+    rows: int

@@ -17,13 +17,15 @@ from warehouse.db import WRITER_POOL
 from warehouse.pause_points import pause_point
 
 SCORE = {"group_name": "score", "kinds": {"duckdb", "polars"}, "pool": WRITER_POOL, "owners": ["team:data"]}
+# steps that take only the data year from school_majors (millions of offering-years nationally) load that column
+YEAR_ONLY = {"school_majors": dg.AssetIn(metadata={"columns": ["year"]})}
 
 
 def _or_none(frame: pl.DataFrame) -> pl.DataFrame | None:
     return frame if frame.height else None
 
 
-@dg.asset(**SCORE)
+@dg.asset(**SCORE, ins=YEAR_ONLY)
 def major_industry_exposure(context: dg.AssetExecutionContext, majors: pl.DataFrame, industries: pl.DataFrame,
                             major_industry_map: pl.DataFrame, industry_adjustments: pl.DataFrame,
                             proposed_major_industries: pl.DataFrame, school_majors: pl.DataFrame) -> pl.DataFrame:
@@ -65,7 +67,7 @@ def major_market_signals(
     return signals
 
 
-@dg.asset(**SCORE)
+@dg.asset(**SCORE, ins=YEAR_ONLY)
 def major_risk_scores(context: dg.AssetExecutionContext, policy: PolicyFile, majors: pl.DataFrame,
                       major_industry_exposure: pl.DataFrame, major_market_signals: pl.DataFrame,
                       school_majors: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
