@@ -133,7 +133,13 @@ def evaluate_and_fit(
     tasks = [delayed(_one_thread)(_fold, majors, pairs, targets, h, seed, k) for h in held]
     if fit:
         tasks.append(delayed(_one_thread)(fit_mapping_proposer, majors, pairs, targets, seed=seed))
-    done = Parallel(n_jobs=n_jobs, backend="loky" if n_jobs > 1 else "sequential")(tasks)
+    try:
+        done = Parallel(n_jobs=n_jobs, backend="loky" if n_jobs > 1 else "sequential")(tasks)
+    finally:
+        if n_jobs > 1:  # the workers would otherwise idle for 300 s and keep a Dagster step process alive
+            from joblib.externals.loky import get_reusable_executor
+
+            get_reusable_executor().shutdown(wait=True, kill_workers=True)
     scored, model = (done[:-1], done[-1]) if fit else (done, None)
     recalls = [x for fold_recalls, _ in scored for x in fold_recalls]
     rr = [x for _, fold_rr in scored for x in fold_rr]
