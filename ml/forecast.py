@@ -20,47 +20,66 @@ from ml.forecast_data import KEYS, VARIABLES, SeriesPanel, build_panels, period_
 MIN_WINDOWS = 20  # fewer training windows than this: fall back to seasonal naive
 
 
-def window_features(logs: np.ndarray, t: int, h: int, m: int) -> np.ndarray | None:
-    """Signals known at origin t for a forecast h periods ahead (logs = log1p of one series)."""
-    if t - 2 * m - 1 < 0 or t >= logs.size:
-        return None
-    x = logs
-    yoy = [x[t - j] - x[t - j - m] for j in range(min(m, 4))] if m > 1 else [x[t] - x[t - 1], x[t - 1] - x[t - 2]]
-    base = x[t + h - m * int(np.ceil(h / m))]
-    season = np.zeros(m if m > 1 else 0)
+def window_matrix(logs: np.ndarray, rows: np.ndarray, ts: np.ndarray, h: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Signals known at origin ts[k] of series rows[k] for a forecast h periods ahead, one row per window,
+    and which windows are usable (logs = log1p of the series, one row each; all windows at once)."""
+    rows, ts = np.asarray(rows, dtype=np.int64), np.asarray(ts, dtype=np.int64)
+    usable = (ts - 2 * m - 1 >= 0) & (ts < logs.shape[1])
+    t = np.where(usable, ts, 2 * m + 1)  # unusable windows read harmless cells and are masked below
+
+    def at(offset: int) -> np.ndarray:
+        return logs[rows, t - offset]
+
+    lags = range(min(m, 4)) if m > 1 else range(2)
+    yoy = np.stack([at(j) - at(j + m) if m > 1 else at(j) - at(j + 1) for j in lags], axis=1)
+    base = logs[rows, t + h - m * int(np.ceil(h / m))]
+    season = np.zeros((t.size, m if m > 1 else 0))
     if m > 1:
-        season[(t + h) % m] = 1.0
-    f = np.concatenate([[yoy[0], np.mean(yoy), x[t] - x[t - 1], x[t] - base, h / m], season])
-    return None if np.isnan(f).any() or np.isnan(base) else f
+        season[np.arange(t.size), (t + h) % m] = 1.0
+    f = np.column_stack([yoy[:, 0], yoy.mean(axis=1), at(0) - at(1), at(0) - base, np.full(t.size, h / m), season])
+    return f, usable & ~np.isnan(f).any(axis=1) & ~np.isnan(base)
 
 
-def seasonal_base(logs: np.ndarray, t: int, h: int, m: int) -> float:
-    """Seasonal-naive forecast (in logs): the same season in the last observed year."""
-    return float(logs[t + h - m * int(np.ceil(h / m))])
+def seasonal_base(logs: np.ndarray, rows: np.ndarray, ts: np.ndarray, h: int, m: int) -> np.ndarray:
+    """Seasonal-naive forecast (in logs): the same season in the last observed year, per window."""
+    return logs[rows, np.asarray(ts) + h - m * int(np.ceil(h / m))]
+
+
+def _training_windows(origin: np.ndarray, h: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """(series, origin t) of every window whose target lies at or before the series' origin, series by series."""
+    first = 2 * m + 1
+    counts = np.maximum(origin.astype(np.int64) - h + 1 - first, 0)
+    rows = np.repeat(np.arange(origin.size), counts)
+    starts = np.cumsum(counts) - counts
+    return rows, first + np.arange(rows.size) - np.repeat(starts, counts)
 
 
 def fit_horizon(panel: SeriesPanel, h: int, origin: np.ndarray, seed: int) -> Ridge | None:
     """Pooled ridge regression for horizon h on all windows whose target lies at or before each origin."""
+    rows, ts = _training_windows(origin, h, panel.m)
     xs, ys = [], []
-    for logs_all in (panel.logs[v] for v in VARIABLES):
-        for i, logs in enumerate(logs_all):
-            for t in range(2 * panel.m + 1, int(origin[i]) - h + 1):
-                f = window_features(logs, t, h, panel.m)
-                if f is not None and not np.isnan(logs[t + h]):
-                    xs.append(f)
-                    ys.append(logs[t + h] - seasonal_base(logs, t, h, panel.m))
-    if len(ys) < MIN_WINDOWS:
+    for var in VARIABLES:
+        logs = panel.logs[var]
+        f, ok = window_matrix(logs, rows, ts, h, panel.m)
+        target = logs[rows, ts + h] if rows.size else np.empty(0)
+        ok &= ~np.isnan(target)
+        xs.append(f[ok])
+        ys.append(target[ok] - seasonal_base(logs, rows[ok], ts[ok], h, panel.m))
+    y = np.concatenate(ys)
+    if y.size < MIN_WINDOWS:
         return None
-    return Ridge(alpha=1.0, random_state=seed).fit(np.asarray(xs), np.asarray(ys))
+    return Ridge(alpha=1.0, random_state=seed).fit(np.vstack(xs), y)
 
 
-def predict(panel: SeriesPanel, model: Ridge | None, var: str, i: int, t: int, h: int) -> float:
-    """Forecast of variable `var` for series i, h periods after origin t (original units, ≥ 0)."""
-    logs = panel.logs[var][i]
-    base = seasonal_base(logs, t, h, panel.m)
-    f = window_features(logs, t, h, panel.m)
-    step = 0.0 if model is None or f is None else float(model.predict(f[None, :])[0])
-    return float(max(np.expm1(base + step), 0.0)) if not np.isnan(base) else float("nan")
+def predict(panel: SeriesPanel, model: Ridge | None, var: str, rows: np.ndarray, ts: np.ndarray, h: int) -> np.ndarray:
+    """Forecasts of variable `var` for series rows[k], h periods after origin ts[k] (original units, ≥ 0)."""
+    logs = panel.logs[var]
+    base = seasonal_base(logs, rows, ts, h, panel.m)
+    step = np.zeros(base.size)
+    f, ok = window_matrix(logs, rows, ts, h, panel.m)
+    if model is not None and ok.any():
+        step[ok] = model.predict(f[ok])
+    return np.where(np.isnan(base), np.nan, np.maximum(np.expm1(base + step), 0.0))
 
 
 def backtest(labor: pl.DataFrame, horizons=(1, 2, 3, 4), origins: int = 4, seed: int = 0) -> dict:
@@ -82,22 +101,21 @@ def backtest(labor: pl.DataFrame, horizons=(1, 2, 3, 4), origins: int = 4, seed:
             origin = last - max(horizons) - back + 1
             models = {h: fit_horizon(panel, h, origin, seed) for h in horizons}
             for var in VARIABLES:
-                for i in range(panel.n):
-                    values, t = panel.values[var][i], int(origin[i])
-                    scale = _mase_scale(values[: t + 1], panel.m)
-                    if scale is None:
-                        continue
-                    for h in horizons:
-                        if t + h >= values.size or np.isnan(values[t + h]) or np.isnan(values[t]):
-                            continue
-                        sn = values[t + h - panel.m * int(np.ceil(h / panel.m))]
-                        if np.isnan(sn):
-                            continue
-                        actual = values[t + h]
-                        units[h].append(f"{panel.m}/{var}/{i}")
-                        errors["model"][h].append(abs(actual - predict(panel, models[h], var, i, t, h)) / scale)
-                        errors["naive"][h].append(abs(actual - values[t]) / scale)
-                        errors["seasonal_naive"][h].append(abs(actual - sn) / scale)
+                values = panel.values[var]
+                t = origin.astype(np.int64)
+                scale = np.array([_mase_scale(values[i, : t[i] + 1], panel.m) if t[i] >= 0 else None
+                                  for i in range(panel.n)], dtype=float)  # None (no usable history) → NaN
+                for h in horizons:
+                    lag = t + h - panel.m * int(np.ceil(h / panel.m))
+                    rows = np.flatnonzero(~np.isnan(scale) & (t + h < values.shape[1]))
+                    actual, now, sn = (values[rows, t[rows] + h], values[rows, t[rows]], values[rows, lag[rows]])
+                    ok = ~np.isnan(actual) & ~np.isnan(now) & ~np.isnan(sn)
+                    rows, actual, now, sn = rows[ok], actual[ok], now[ok], sn[ok]
+                    units[h].extend(f"{panel.m}/{var}/{i}" for i in rows)
+                    model_hat = predict(panel, models[h], var, rows, t[rows], h)
+                    errors["model"][h].extend(np.abs(actual - model_hat) / scale[rows])
+                    errors["naive"][h].extend(np.abs(actual - now) / scale[rows])
+                    errors["seasonal_naive"][h].extend(np.abs(actual - sn) / scale[rows])
     mase = {k: {h: float(np.mean(v[h])) if v[h] else float("nan") for h in horizons} for k, v in errors.items()}
     wins = {h: _clear_win(errors["seasonal_naive"][h], errors["model"][h], units[h]) for h in horizons}
     wins_naive = {h: _clear_win(errors["naive"][h], errors["model"][h], units[h]) for h in horizons}
@@ -114,10 +132,12 @@ def forecast(labor: pl.DataFrame, h: int = 4, seed: int = 0) -> pl.DataFrame:
     for panel in build_panels(labor):
         last = panel.last_index()
         models = {step: fit_horizon(panel, step, last, seed) for step in range(1, h + 1)}
+        every = np.arange(panel.n)
+        hats = {step: {var: predict(panel, models[step], var, every, last, step) for var in VARIABLES}
+                for step in range(1, h + 1)}
         for i, key in enumerate(panel.keys):
             for step in range(1, h + 1):
-                d = predict(panel, models[step], "demand", i, int(last[i]), step)
-                s = predict(panel, models[step], "supply", i, int(last[i]), step)
+                d, s = float(hats[step]["demand"][i]), float(hats[step]["supply"][i])
                 rows.append({**key, "period": period_label(panel.start + int(last[i]) + step, panel.m),
                              "demand_hat": d, "supply_hat": s, "ratio_hat": d / s if s > 0 else None})
     schema = {**{k: pl.String for k in KEYS}, "period": pl.String, "demand_hat": pl.Float64,

@@ -69,3 +69,48 @@ def test_yearly_periods_and_labels():
                            "demand": list(range(100, 200, 10)), "supply": [100] * 10})
     out = forecast(yearly, h=2)
     assert out["period"].to_list() == ["2020", "2021"] and out["occupation_code"][0] == "2-02-10-01"
+
+
+def _reference_window(logs: np.ndarray, t: int, h: int, m: int) -> np.ndarray | None:
+    """The forecaster's signals for one window, written out one value at a time (the definition)."""
+    if t - 2 * m - 1 < 0 or t >= logs.size:
+        return None
+    yoy = [logs[t - j] - logs[t - j - m] for j in range(min(m, 4))] if m > 1 else \
+        [logs[t] - logs[t - 1], logs[t - 1] - logs[t - 2]]
+    base = logs[t + h - m * int(np.ceil(h / m))]
+    season = [1.0 if (t + h) % m == q else 0.0 for q in range(m)] if m > 1 else []
+    f = np.array([yoy[0], sum(yoy) / len(yoy), logs[t] - logs[t - 1], logs[t] - base, h / m, *season])
+    return None if np.isnan(f).any() or np.isnan(base) else f
+
+
+def test_window_matrix_matches_the_one_window_definition():
+    from ml.forecast import window_matrix
+
+    rng = np.random.default_rng(3)
+    for m in (4, 1):
+        logs = np.log1p(rng.uniform(50, 500, size=(5, 24)))
+        logs[1, 10] = np.nan  # a gap: the windows that read it are unusable
+        rows, ts = np.repeat(np.arange(5), 24), np.tile(np.arange(24), 5)
+        for h in (1, 3, 5):
+            f, ok = window_matrix(logs, rows, ts, h, m)
+            for k, (i, t) in enumerate(zip(rows, ts, strict=True)):
+                expected = _reference_window(logs[i], int(t), h, m)
+                assert ok[k] == (expected is not None), (m, h, i, t)
+                if expected is not None:
+                    np.testing.assert_allclose(f[k], expected, rtol=1e-12, atol=1e-12)
+
+
+def test_training_windows_end_at_each_series_origin():
+    from ml.forecast import _training_windows
+
+    rows, ts = _training_windows(np.array([12, -1, 9, 20]), h=2, m=4)
+    for i, origin in enumerate((12, -1, 9, 20)):
+        assert ts[rows == i].tolist() == list(range(9, origin - 2 + 1))  # 2m+1 … origin-h
+
+
+def test_series_too_short_for_the_origins_take_no_part_in_the_backtest():
+    long = _series("trend", n=10, years=6)
+    short = _series("trend", n=2, years=1, seed=9).with_columns(industry_code="S" + pl.col("industry_code"))
+    alone, mixed = backtest(long, origins=4), backtest(pl.concat([long, short]), origins=4)
+    assert mixed["n_forecasts"] == alone["n_forecasts"]  # a 4-quarter series has no history before its origins
+    assert mixed["mase"] == alone["mase"]
