@@ -23,6 +23,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ml import mapping_features as mf
 from ml.mapping_model import CHUNK, MappingProposer, candidates, shortlist_mask
+from ml.workers import worker_pool
 
 __all__ = ["MappingProposer", "as_pairs", "as_targets", "evaluate_and_fit", "evaluate_mapping", "fit_mapping_proposer",
            "propose_for_unmapped"]
@@ -122,24 +123,20 @@ def evaluate_and_fit(
     Each held-out fold's majors have all their pairs hidden from training. recall_at_10: per held-out
     major, the share of its true targets among the top k, averaged over majors; mrr: mean reciprocal rank
     of each held-out major's best-ranked true target. With ``n_jobs`` > 1 the folds and the final fit run
-    in that many worker processes (joblib's loky): the same fits, the same numbers, on every core.
+    in that many worker processes (ml.workers): the same fits, the same numbers, on every core.
     """
-    from joblib import Parallel, delayed
-
     pairs = as_pairs(pairs)
     majors = majors.with_columns(pl.col("major_code").cast(pl.String))
     known = sorted(set(pairs["major_code"]) & set(majors["major_code"]))
     held = [[known[i] for i in test_idx] for _, test_idx in KFold(folds, shuffle=True, random_state=seed).split(known)]
-    tasks = [delayed(_one_thread)(_fold, majors, pairs, targets, h, seed, k) for h in held]
+    tasks = [(_fold, (majors, pairs, targets, h, seed, k), {}) for h in held]
     if fit:
-        tasks.append(delayed(_one_thread)(fit_mapping_proposer, majors, pairs, targets, seed=seed))
-    try:
-        done = Parallel(n_jobs=n_jobs, backend="loky" if n_jobs > 1 else "sequential")(tasks)
-    finally:
-        if n_jobs > 1:  # the workers would otherwise idle for 300 s and keep a Dagster step process alive
-            from joblib.externals.loky import get_reusable_executor
-
-            get_reusable_executor().shutdown(wait=True, kill_workers=True)
+        tasks.append((fit_mapping_proposer, (majors, pairs, targets), {"seed": seed}))
+    if n_jobs > 1:
+        with worker_pool(n_jobs) as pool:
+            done = [f.result() for f in [pool.submit(_one_thread, fn, *args, **kw) for fn, args, kw in tasks]]
+    else:
+        done = [_one_thread(fn, *args, **kw) for fn, args, kw in tasks]
     scored, model = (done[:-1], done[-1]) if fit else (done, None)
     recalls = [x for fold_recalls, _ in scored for x in fold_recalls]
     rr = [x for _, fold_rr in scored for x in fold_rr]
