@@ -8,7 +8,9 @@ datapackage.json and SHA256SUMS are computed, so every file it writes is listed 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -28,7 +30,7 @@ from documents.matching import (
     matching_groups,
     matching_scores,
 )
-from documents.render import print_pdf, render_html
+from documents.render import PrintJob, print_pdf, render_html
 from documents.workbooks import write_catalogs, write_matching_report, write_province_lists
 from scoring.policy import Policy
 
@@ -112,14 +114,15 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
         df.write_parquet(folder / f"{name}.parquet")
         written.append(folder / f"{name}.parquet")
     edition = {**{n: tables[n] for n in ("guiding_catalog", "restriction_list", "school_major_scores")}, **report}
-    written += write_catalogs(folder, edition, policy, info)
-    written += write_province_lists(folder, edition, policy, info)
-    written.append(write_matching_report(folder, report, info))
     sections = [b.list_section(edition, previous_tables), b.labour_section(edition),
                 b.majors_section(edition, previous_tables, list(policy.guidance_precedence)),
                 b.watch_section(edition, policy), b.district_section(edition), b.matching_section(edition),
                 b.provenance_section(package, policy)]
-    written += _bulletin(folder, "bulletin", info, info.title(BULLETIN), sections, summary(edition, info))
+    with _bulletin(folder, "bulletin", info, info.title(BULLETIN), sections, summary(edition, info)) as bulletin:
+        written += write_catalogs(folder, edition, policy, info)  # while Chromium prints the bulletin
+        written += write_province_lists(folder, edition, policy, info)
+        written.append(write_matching_report(folder, report, info))
+    written += bulletin
     for english, chinese in DOWNLOAD_NAMES.items():
         if (folder / english).exists():
             target = folder / info.download_name(chinese, english.rsplit(".", 1)[1])
@@ -142,8 +145,9 @@ def write_quarterly_bulletin(folder: Path, tables: dict[str, pl.DataFrame], pack
     sections = [b.labour_section(edition, "一、人才供需状况"), b.provenance_section(package, policy, "二、数据来源与说明")]
     folder.mkdir(parents=True, exist_ok=True)
     edition["labour_market_summary"].write_parquet(folder / "labour_market_summary.parquet")
-    return [folder / "labour_market_summary.parquet",
-            *_bulletin(folder, "quarterly_bulletin", info, title, sections, [])]
+    with _bulletin(folder, "quarterly_bulletin", info, title, sections, []) as bulletin:
+        pass
+    return [folder / "labour_market_summary.parquet", *bulletin]
 
 
 def summary(t: dict[str, pl.DataFrame], info: EditionInfo) -> list[str]:
@@ -155,10 +159,21 @@ def summary(t: dict[str, pl.DataFrame], info: EditionInfo) -> list[str]:
             "本公报与专业指导性目录、禁限目录、匹配分析报告同版发布，数字均可在本版次的数据表中复核。"]
 
 
-def _bulletin(folder: Path, stem: str, info: EditionInfo, title: str, sections: list, lines: list[str]) -> list[Path]:
+@contextmanager
+def _bulletin(folder: Path, stem: str, info: EditionInfo, title: str, sections: list, lines: list[str]
+              ) -> Iterator[list[Path]]:
+    """Start printing the bulletin, let the caller work meanwhile, then write the page with its font cut in
+    and wait for the PDF. The page Chromium prints names the installed faces, so printing need not wait
+    for the font to be cut; the PDF is the same. The yielded list holds the two files once the block ends."""
     html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
-    page = render_html(title.replace(f"（{DRAFT}）", ""), info.subtitle(), DRAFT if info.is_draft else None, lines,
-                       sections, f"{info.issuer} · {info.year}年版" + (f" · {DRAFT}" if info.is_draft else ""))
-    html_path.write_text(page, encoding="utf-8")
-    print_pdf(html_path, pdf_path)
-    return [html_path, pdf_path]
+    page = (title.replace(f"（{DRAFT}）", ""), info.subtitle(), DRAFT if info.is_draft else None, lines, sections,
+            f"{info.issuer} · {info.year}年版" + (f" · {DRAFT}" if info.is_draft else ""))
+    files: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="mw-print-") as scratch:
+        printable = Path(scratch) / f"{stem}.html"
+        printable.write_text(render_html(*page, embed_fonts=False), encoding="utf-8")
+        with PrintJob(printable, pdf_path) as job:
+            yield files
+            html_path.write_text(render_html(*page), encoding="utf-8")
+            job.wait()
+    files += [html_path, pdf_path]

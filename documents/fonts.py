@@ -64,3 +64,10 @@ def font_face_css(text: str) -> str:
         rules.append(f"@font-face{{font-family:'MW CJK';font-weight:{weight};"
                      f"src:url(data:font/woff;base64,{data}) format('woff');}}")
     return "\n".join(rules)
+
+
+def local_face_css() -> str:
+    """@font-face rules naming the installed faces themselves (for a page that only goes to the printer)."""
+    font_path(False), font_path(True)  # the faces must be there: Chromium would silently print another font
+    return "\n".join(f"@font-face{{font-family:'MW CJK';font-weight:{weight};src:local('{name}');}}"
+                     for weight, name in (("400", FAMILY), ("700", f"{FAMILY} Bold")))

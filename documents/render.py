@@ -7,12 +7,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from documents.fonts import font_face_css
+from documents.fonts import font_face_css, local_face_css
 
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 _env = jinja2.Environment(loader=jinja2.PackageLoader("documents", "templates"), autoescape=True)
@@ -23,13 +24,18 @@ class PdfError(RuntimeError):
 
 
 def render_html(title: str, subtitle: str, draft: str | None, summary: list[str], sections: list[dict[str, Any]],
-                footer: str) -> str:
-    """The whole page; the font is cut to exactly the characters the page shows."""
+                footer: str, *, embed_fonts: bool = True) -> str:
+    """The whole page; the font is cut to exactly the characters the page shows. Without ``embed_fonts`` the
+    page names the installed faces instead (``local()``): Chromium prints it to the same PDF, and the page can
+    go to the printer before the seconds of cutting the font are spent."""
     context = {"title": title, "subtitle": subtitle, "draft": draft, "summary": summary, "sections": sections,
                "footer": footer.replace('"', "”")}
-    page = _env.get_template("bulletin.html").render(fonts="", **context)
+    template = _env.get_template("bulletin.html")
+    if not embed_fonts:
+        return template.render(fonts=local_face_css(), **context)
+    page = template.render(fonts="", **context)
     text = html.unescape(re.sub(r"<svg.*?</svg>|<[^>]+>", "", page, flags=re.S))
-    return _env.get_template("bulletin.html").render(fonts=font_face_css(text), **context)
+    return template.render(fonts=font_face_css(text), **context)
 
 
 def find_chromium() -> str:
@@ -40,13 +46,48 @@ def find_chromium() -> str:
     raise PdfError("未找到 Chromium，无法生成 PDF：请运行 scripts/install-browser-deps.sh")
 
 
-def print_pdf(html_path: Path, pdf_path: Path, timeout: float = 120) -> None:
-    """Chromium headless prints the HTML on A4 (sizes and page numbers come from the page's @page rule)."""
-    with tempfile.TemporaryDirectory(prefix="mw-chromium-") as profile:
+class PrintJob:
+    """Chromium printing one HTML file to an A4 PDF in the background; ``wait`` checks the result.
+
+    Chromium spends most of its seconds starting up, not computing: the caller goes on with other work
+    meanwhile. A job that is not waited for is killed when its ``with`` block ends."""
+
+    def __init__(self, html_path: Path, pdf_path: Path, timeout: float = 120) -> None:
+        self.pdf_path, self._deadline = pdf_path, time.monotonic() + timeout
+        self._profile = tempfile.TemporaryDirectory(prefix="mw-chromium-")
         cmd = [find_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               f"--user-data-dir={profile}", "--no-pdf-header-footer", "--disable-extensions",
+               f"--user-data-dir={self._profile.name}", "--no-pdf-header-footer", "--disable-extensions",
                "--no-first-run", "--disable-background-networking", "--run-all-compositor-stages-before-draw",
                f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri()]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-    if done.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
-        raise PdfError(f"Chromium 打印 PDF 失败（退出码 {done.returncode}）：{done.stderr.strip()[-500:]}")
+        self._process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def wait(self) -> Path:
+        try:
+            _, stderr = self._process.communicate(timeout=max(0.0, self._deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise PdfError("Chromium 打印 PDF 超时") from None
+        finally:
+            self._profile.cleanup()
+        code = self._process.returncode
+        if code != 0 or not self.pdf_path.is_file() or self.pdf_path.stat().st_size == 0:
+            raise PdfError(f"Chromium 打印 PDF 失败（退出码 {code}）：{(stderr or '').strip()[-500:]}")
+        return self.pdf_path
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+        self._profile.cleanup()
+
+    def __enter__(self) -> PrintJob:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def print_pdf(html_path: Path, pdf_path: Path, timeout: float = 120) -> None:
+    """Chromium headless prints the HTML on A4 (sizes and page numbers come from the page's @page rule)."""
+    with PrintJob(html_path, pdf_path, timeout) as job:
+        job.wait()

@@ -252,3 +252,28 @@ def test_list_changes_name_added_removed_and_rescoped_entries() -> None:
     assert got == {("65", "移除"): ("全市", None, "高精尖"), ("14", "新增"): (None, "中心城区", "禁止"),
                    ("13", "适用区域调整"): ("全市", "东城区", "限制")}
     assert list_changes(now, None, tables["industries"]).height == 0
+
+
+def test_the_printed_page_naming_installed_faces_prints_like_the_page_with_the_font_cut_in(tmp_path: Path) -> None:
+    """The bulletin goes to Chromium before its font is cut (documents/_bulletin): the PDF must not change.
+    The pages fall back to a serif face here, so a face rule that does not take effect shows."""
+    from PIL import Image, ImageChops
+
+    from documents.render import print_pdf, render_html
+
+    sections = [{"title": "一、行业产业调整", "paragraphs": ["禁止和限制发展产业对应专业 12 个，撤并 3 个；求人倍率 1.25。"],
+                 "tables": []}]
+    args = ("北京市人才供需状况公报", "2026年版", "征求意见稿", ["全市匹配度 87.5%。"], sections, "北京市教育委员会")
+    html = {"embedded": render_html(*args), "local": render_html(*args, embed_fonts=False)}
+    html["no_face"] = re.sub(r"@font-face\{[^}]*\}", "", html["local"])
+    assert "@font-face{font-family:'MW CJK';font-weight:700;src:url(data:font/woff;base64," in html["embedded"]
+    assert "@font-face{font-family:'MW CJK';font-weight:700;src:local('Noto Sans CJK SC Bold');}" in html["local"]
+    pages = {}
+    for name, page in html.items():
+        (tmp_path / f"{name}.html").write_text(page.replace("'MW CJK', sans-serif", "'MW CJK', serif"), encoding="utf-8")
+        print_pdf(tmp_path / f"{name}.html", tmp_path / f"{name}.pdf")
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / f"{name}.pdf"),
+                        str(tmp_path / name)], check=True)
+        pages[name] = Image.open(next(tmp_path.glob(f"{name}-*.png"))).convert("L")
+    assert ImageChops.difference(pages["local"], pages["embedded"]).getbbox() is None
+    assert ImageChops.difference(pages["local"], pages["no_face"]).getbbox() is not None  # the rules took effect
