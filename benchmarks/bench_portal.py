@@ -53,6 +53,19 @@ def build(home: Path, n_schools: int, majors: int) -> dict[str, str]:
     return {school: tokens.issue(home, school=school) for school in offerings}
 
 
+def borrow(published_home: Path, home: Path, n_schools: int) -> dict[str, str]:
+    """A home that reads ``published_home``'s editions (linked, never written) with its own token store; returns
+    one token per school for the first ``n_schools`` schools of the current edition (0: every school)."""
+    import polars as pl
+
+    home.mkdir(parents=True)
+    (home / "published").symlink_to((published_home / "published").resolve(), target_is_directory=True)
+    current = (home / "published" / "CURRENT").read_text(encoding="utf-8").strip()
+    schools = pl.scan_parquet(home / "published" / current / "school_major_scores.parquet") \
+        .select(pl.col("school_code").cast(pl.String)).unique().sort("school_code").collect()["school_code"].to_list()
+    return {school: tokens.issue(home, school=school) for school in schools[: n_schools or None]}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -195,7 +208,9 @@ def markdown(report: dict) -> str:
     """The portal's section of benchmarks/results.md."""
     lines = ["## Portal: a school's JSON against a static file of the same size (same server, loopback)", "",
              f"Measured {report['measured']}, load average at start {report['load_average']}; "
-             f"{report['schools']} schools × {report['majors_per_school']} majors, JSON {report['body_bytes']:,} bytes. "
+             f"{report.get('edition', 'sample-sized fixture')}; {report['schools']:,} schools"
+             + (f" × {report['majors_per_school']} majors" if report.get("majors_per_school") else "")
+             + f", first school's JSON {report['body_bytes']:,} bytes. "
              "Each level: a bounded number of requests on keep-alive connections; the client shares the 2 cores.", "",
              "| clients | school JSON p50 / p99 ms | req/s | static p50 / p99 ms | req/s | JSON ÷ static throughput | server CPU ms/req (JSON, static) |",
              "|---|---|---|---|---|---|---|"]
@@ -228,12 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=20000, help="at most this many requests per level")
     parser.add_argument("--seconds", type=float, default=30.0, help="and at most this long per level")
     parser.add_argument("--results", type=Path, help="write the table into <results>.md and <results>.json")
+    parser.add_argument("--home", type=Path, help="serve this home's published editions (e.g. a scale-100 run's) "
+                        "instead of building a sample-sized one; --schools then picks that many of its schools")
     args = parser.parse_args(argv)
     levels = []
     load_at_start = round(os.getloadavg()[0], 1)
     with tempfile.TemporaryDirectory(prefix="majorwatch-bench-") as tmp:
         home = Path(tmp) / "home"
-        school_tokens = build(home, args.schools, args.majors)
+        school_tokens = borrow(args.home, home, args.schools) if args.home else build(home, args.schools, args.majors)
         school, token = next(iter(school_tokens.items()))
         body = httpx_body(home, school, token)
         static = Path(tmp) / "static"
@@ -260,12 +277,24 @@ def main(argv: list[str] | None = None) -> int:
                 f"JSON throughput {top['throughput_ratio']:.0%} of the static file's at {top['clients']} clients "
                 f"({'meets' if top['throughput_ratio'] >= 0.5 else 'below'} the ≥ 50 % target)"]
     report = {"measured": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "load_average": load_at_start,
-              "schools": args.schools, "majors_per_school": args.majors, "body_bytes": len(body),
+              "schools": len(school_tokens), "majors_per_school": None if args.home else args.majors,
+              "edition": describe(args.home) if args.home else "sample-sized fixture (two editions)",
+              "body_bytes": len(body),
               "levels": levels, "verdicts": verdicts}
     print("\n".join(verdicts))
     if args.results:
         write_results(args.results, report)
     return 0
+
+
+def describe(home: Path) -> str:
+    """The borrowed home's current edition, its size and where it came from (for the results table)."""
+    import polars as pl
+
+    current = (home / "published" / "CURRENT").read_text(encoding="utf-8").strip()
+    scores = pl.scan_parquet(home / "published" / current / "school_major_scores.parquet")
+    rows, schools = scores.select(pl.len(), pl.col("school_code").n_unique()).collect().row(0)
+    return f"edition {current} of {home} ({rows:,} school-major rows, {schools:,} schools)"
 
 
 def httpx_body(home: Path, school: str, token: str) -> bytes:

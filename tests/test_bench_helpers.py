@@ -77,3 +77,20 @@ def test_growth_table_and_target_verdict():
     text = "\n".join(growth_markdown(rows))
     assert "| 100 → 500 | 2,000,000 → 10,000,000 | 120,000 → 600,000 | 1.11 |" in text
     assert "time exponent from scale 100 to 500: 1.11 against ≤ 1.05: missed by 0.06" in text
+
+
+def test_the_portal_bench_borrows_a_published_home_without_writing_into_it(tmp_path):
+    from benchmarks.bench_portal import borrow, describe
+    from portal import tokens
+    from tests.portal_fixtures import scale_offerings, set_current, write_edition
+
+    published_home = tmp_path / "run-home"
+    offerings, names, catalog = scale_offerings(7, 3)
+    write_edition(published_home, "2026", 0, offerings=offerings, names=names, majors=catalog)
+    set_current(published_home, "2026")
+    before = sorted(p.relative_to(published_home) for p in published_home.rglob("*"))
+    issued = borrow(published_home, tmp_path / "bench-home", 5)
+    assert list(issued) == sorted(offerings)[:5]  # the current edition's first schools, one token each
+    assert all(tokens.verify(tmp_path / "bench-home", token).school_code == school for school, token in issued.items())
+    assert sorted(p.relative_to(published_home) for p in published_home.rglob("*")) == before
+    assert "edition 2026" in describe(published_home) and "7 schools" in describe(published_home)
