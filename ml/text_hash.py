@@ -37,31 +37,37 @@ class CharNgramHasher:
             raise ValueError("n_features must be a power of two")
         # lower() before measuring: it can lengthen a string ('İ' → 'i̇'), and lengths must match the codes
         clipped = [(t or "").lower()[: self.max_chars] for t in texts]
-        lengths = np.fromiter((len(t) for t in clipped), dtype=np.int64, count=len(clipped))
+        lengths = np.fromiter(map(len, clipped), dtype=np.int64, count=len(clipped))
         codes = np.frombuffer("".join(clipped).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        doc = np.repeat(np.arange(len(clipped), dtype=np.int64), lengths)
+        doc = np.repeat(np.arange(len(clipped), dtype=np.int32), lengths)
         lo, hi = self.ngram_range
         grams = sum(np.clip(lengths - n + 1, 0, None) for n in range(lo, hi + 1))
         scale = (1.0 / np.sqrt(np.maximum(grams, 1))).astype(np.float32)
-        size = codes.size
-        keys = np.zeros((size, hi - lo + 1), dtype=np.uint64)  # column g: the gram of length lo+g at i
+        size, mask = codes.size, np.uint64(self.n_features - 1)
+        cols = np.zeros((size, hi - lo + 1), dtype=np.int32)  # column g: the gram of length lo+g starting at i
         valid = np.zeros((size, hi - lo + 1), dtype=bool)
+        spare = np.empty(size, dtype=np.uint64)
         for g, n in enumerate(range(lo, hi + 1)):
             count = max(size - n + 1, 0)
-            key = np.full(count, np.uint64(n), dtype=np.uint64)
-            for j in range(n):
-                key ^= codes[j:j + count] * _MUL[j]
-                key = (key << np.uint64(13)) | (key >> np.uint64(51))
-            key ^= key >> np.uint64(33)
+            key, tmp = np.full(count, np.uint64(n), dtype=np.uint64), spare[:count]
+            for j in range(n):  # in place: these arrays hold every character of the batch
+                np.multiply(codes[j:j + count], _MUL[j], out=tmp)
+                key ^= tmp
+                np.right_shift(key, np.uint64(51), out=tmp)
+                key <<= np.uint64(13)
+                key |= tmp
+            np.right_shift(key, np.uint64(33), out=tmp)
+            key ^= tmp
             key *= _MIX
-            key ^= key >> np.uint64(33)
-            keys[:count, g] = key
+            np.right_shift(key, np.uint64(33), out=tmp)
+            key ^= tmp
+            key &= mask
+            cols[:count, g] = key
             valid[:count, g] = doc[:count] == doc[n - 1:]
-        flat = valid.ravel()
-        rows = np.repeat(doc, hi - lo + 1)[flat]  # position-major order keeps rows non-decreasing
-        cols = (keys.ravel()[flat] & np.uint64(self.n_features - 1)).astype(np.int32)
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(clipped)))])
-        total = sparse.csr_matrix((scale[rows], cols, indptr), shape=(len(clipped), self.n_features))
+        # position-major order: each text's grams are contiguous and in row order, ``grams`` of them per text
+        indptr = np.concatenate([[0], np.cumsum(grams)])
+        total = sparse.csr_matrix((np.repeat(scale, grams), cols.ravel()[valid.ravel()], indptr),
+                                  shape=(len(clipped), self.n_features))
         if canonical:
             total.sum_duplicates()
         return total
