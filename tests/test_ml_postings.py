@@ -70,3 +70,35 @@ def test_text_whose_lowercase_is_longer_does_not_break_the_batch():
 
     matrix = CharNgramHasher().transform(["İstanbul 销售", "会计"])
     assert matrix.shape[0] == 2 and matrix[1].nnz > 0
+
+
+def _reference_row(text: str, n_features: int, max_chars: int) -> dict[int, float]:
+    """One text's hashed grams, written out one gram at a time with Python integers (the definition)."""
+    mul, mix, full = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9), 0xFF51AFD7ED558CCD, 2**64 - 1
+    chars = [ord(c) for c in text.lower()[:max_chars]]
+    keys = []
+    for n in (1, 2, 3):
+        for start in range(len(chars) - n + 1):
+            key = n
+            for j in range(n):
+                key ^= (chars[start + j] * mul[j]) & full
+                key = ((key << 13) | (key >> 51)) & full
+            key ^= key >> 33
+            key = (key * mix) & full
+            key ^= key >> 33
+            keys.append(key & (n_features - 1))
+    out: dict[int, float] = {}
+    for k in keys:
+        out[k] = out.get(k, 0.0) + 1 / np.sqrt(len(keys))
+    return out
+
+
+def test_hasher_matches_the_one_gram_at_a_time_definition():
+    texts = ["软件开发工程师 负责Java后端", "", "会计", "İstanbul 销售", "a", "数据分析师" * 20]
+    matrix = CharNgramHasher(n_features=2**12, max_chars=40).transform(texts, canonical=True)
+    for i, text in enumerate(texts):
+        row = matrix[i]
+        got = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        expected = _reference_row(text, 2**12, 40)
+        assert got.keys() == expected.keys()
+        assert all(np.isclose(got[k], v, rtol=1e-6) for k, v in expected.items())
