@@ -60,14 +60,22 @@ def header(col: ColumnSpec) -> str:
     return f"{col.name}（{col.aliases[0]}）" if col.aliases else col.name
 
 
+def has_invisible(c: str) -> str:
+    """SQL: the cell holds an invisible character (one ``?``: INVISIBLE). Every such character is outside
+    ASCII, so an all-ASCII cell (bytes = characters, most codes and numbers) skips the regular expression."""
+    return f"(strlen({c}) > length({c}) AND regexp_matches({c}, ?))"
+
+
 def _fixed(rule: str, pred: str, params: list, reason: str) -> Check:
     return rule, pred, params, "?", [reason]
 
 
 def _code_checks(col: ColumnSpec, c: str) -> list[Check]:
-    visible_only = f"NOT regexp_matches({c}, ?)"
+    visible_only = f"NOT {has_invisible(c)}"
+    might_be_mangled = f"(contains({c}, '.') OR contains({c}, 'e') OR contains({c}, 'E'))"  # NUMBER_MANGLED needs one
     checks = [_fixed(
-        "number_mangled", f"{c} IS NOT NULL AND regexp_full_match({c}, ?) AND {visible_only}", [NUMBER_MANGLED, INVISIBLE],
+        "number_mangled", f"{c} IS NOT NULL AND {might_be_mangled} AND regexp_full_match({c}, ?) AND {visible_only}",
+        [NUMBER_MANGLED, INVISIBLE],
         "代码被电子表格存成了数字（如 10101.0 或 1.1E+9），前导零可能已丢失；请把该列设为文本格式后重新导出",
     )]
     if col.pattern:
@@ -119,7 +127,7 @@ def column_checks(col: ColumnSpec, reference_title: str | None) -> list[Check]:
     if col.required:
         checks.append(_fixed("required", f"{c} IS NULL", [], "必填，不能为空"))
     if shown_exactly(col):
-        checks.append(_fixed("invisible", f"{c} IS NOT NULL AND regexp_matches({c}, ?)", [INVISIBLE],
+        checks.append(_fixed("invisible", f"{c} IS NOT NULL AND {has_invisible(c)}", [INVISIBLE],
                              "含有看不见的字符（如零宽空格，值中显示为 ⟨U+200B⟩ 这样的记号），请删除后重新导出"))
     if col.type == "code":
         checks += _code_checks(col, c)
@@ -137,7 +145,7 @@ def column_checks(col: ColumnSpec, reference_title: str | None) -> list[Check]:
                              "统计期应为 YYYY 或 YYYY-Qn（如 2025-Q3）"))
     if col.allowed:
         shown = "、".join(dict.fromkeys(col.allowed))
-        checks.append(_fixed("allowed", f"{c} IS NOT NULL AND NOT list_contains(?, {c}) AND NOT regexp_matches({c}, ?)",
+        checks.append(_fixed("allowed", f"{c} IS NOT NULL AND NOT list_contains(?, {c}) AND NOT {has_invisible(c)}",
                              [sorted(col.allowed), INVISIBLE], f"取值不在允许范围内：{shown}"))
     if col.references and reference_title:
         ref_input, ref_col = col.references
@@ -151,30 +159,27 @@ def column_checks(col: ColumnSpec, reference_title: str | None) -> list[Check]:
 
 
 def violations_sql(contract: Contract, view: str, present: set[str], checked: dict[str, str]) -> tuple[str, list]:
-    """One UNION ALL query listing (row, col, value, rule, reason) for every bad cell; ``checked`` maps
-    each referenced input that is checked to its title."""
-    selects: list[str] = []
-    params: list = []
+    """One query listing (row, col, value, rule, reason) for every bad cell; ``checked`` maps each referenced
+    input that is checked to its title.
+
+    The rows are read once: one pass keeps the rows that break any cell or row rule (``suspect``, almost
+    always a handful), and the per-rule lists are taken from those. Duplicate keys compare every row with
+    every other, so they are looked for in the whole view."""
+    rules: list[tuple[str, list, str, list]] = []  # (predicate, its params, select list, its params)
     for col in contract.columns.values():
         title = checked.get(col.references[0]) if col.references else None
         for rule, pred, pred_params, reason_sql, reason_params in column_checks(col, title):
-            selects.append(
-                f"SELECT _row AS row, ? AS col, {ident(col.name)} AS value, ? AS rule, {reason_sql} AS reason "  # noqa: S608
-                f"FROM {ident(view)} WHERE {pred}"
-            )
-            params += [header(col), f"{col.name}.{rule}", *reason_params, *pred_params]
+            rules.append((pred, pred_params, f"_row AS row, ? AS col, {ident(col.name)} AS value, ? AS rule, "
+                          f"{reason_sql} AS reason", [header(col), f"{col.name}.{rule}", *reason_params]))
     for row_rule in contract.row_rules:
         pred, column = ROW_RULES[row_rule.name]
-        selects.append(
-            f"SELECT _row AS row, ? AS col, {ident(column)} AS value, ? AS rule, ? AS reason "  # noqa: S608
-            f"FROM {ident(view)} WHERE {pred}"
-        )
-        params += [header(contract.columns[column]), row_rule.name, row_rule.reason]
+        rules.append((pred, [], f"_row AS row, ? AS col, {ident(column)} AS value, ? AS rule, ? AS reason",
+                      [header(contract.columns[column]), row_rule.name, row_rule.reason]))
     if "_problem" in present:
-        selects.append(
-            f"SELECT _row, '（整行）', NULL, 'source_problem', _problem FROM {ident(view)} "  # noqa: S608
-            "WHERE _problem IS NOT NULL"
-        )
+        rules.append(("_problem IS NOT NULL", [], "_row, '（整行）', NULL, 'source_problem', _problem", []))
+    selects: list[str] = [f"SELECT {columns} FROM suspect WHERE {pred}" for pred, _, columns, _ in rules]  # noqa: S608
+    params: list = [p for pred, pred_params, _, _ in rules for p in pred_params]  # the suspect pass, first
+    params += [p for _, pred_params, _, column_params in rules for p in (*column_params, *pred_params)]
     if contract.key:
         keys = ", ".join(ident(k) for k in contract.key)
         key_names = "、".join(header(contract.columns[k]) for k in contract.key)
@@ -185,4 +190,8 @@ def violations_sql(contract: Contract, view: str, present: set[str], checked: di
             "WHERE _row <> first_row"
         )
         params += [key_names, key_names]
-    return " UNION ALL ".join(selects), params
+    if not selects:
+        return "SELECT NULL::BIGINT AS row, NULL AS col, NULL AS value, NULL AS rule, NULL AS reason WHERE false", []
+    suspect = " OR ".join(f"({pred})" for pred, *_ in rules) or "false"
+    return (f"WITH suspect AS MATERIALIZED (SELECT * FROM {ident(view)} WHERE {suspect}) "  # noqa: S608
+            + " UNION ALL ".join(selects)), params
