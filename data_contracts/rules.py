@@ -183,10 +183,15 @@ def violations_sql(contract: Contract, view: str, present: set[str], checked: di
     if contract.key:
         keys = ", ".join(ident(k) for k in contract.key)
         key_names = "、".join(header(contract.columns[k]) for k in contract.key)
+        # the keys seen twice are found by hashing (a window over every row sorts them all); only their rows
+        # are then numbered. NULL keys count as equal, as in PARTITION BY.
+        same = " AND ".join(f"v.{ident(k)} IS NOT DISTINCT FROM d.{ident(k)}" for k in contract.key)
+        v_keys = ", ".join(f"v.{ident(k)}" for k in contract.key)
         selects.append(
             f"SELECT _row, ?, concat_ws('|', {keys}), 'duplicate_key', "  # noqa: S608
             "'与第 ' || first_row || ' 行重复（键：' || ? || '）' FROM ("
-            f"SELECT _row, {keys}, min(_row) OVER (PARTITION BY {keys}) AS first_row FROM {ident(view)}) "
+            f"SELECT v._row, {v_keys}, min(v._row) OVER (PARTITION BY {v_keys}) AS first_row FROM {ident(view)} v "
+            f"SEMI JOIN (SELECT {keys} FROM {ident(view)} GROUP BY {keys} HAVING count(*) > 1) d ON {same}) "
             "WHERE _row <> first_row"
         )
         params += [key_names, key_names]

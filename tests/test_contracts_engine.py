@@ -87,6 +87,18 @@ def test_duplicate_key_rejects_the_later_row(con):
     assert query_frame(con, "SELECT major_name FROM majors ORDER BY major_code")["major_name"].to_list() == ["a", "b"]
 
 
+def test_duplicate_keys_with_an_empty_key_column_are_still_duplicates(con):
+    """labor_market's key holds occupation_code, empty on every industry row: rows that agree on the rest
+    are the same series twice (empty key cells count as equal, as in SQL's PARTITION BY)."""
+    row = {"period": "2025-Q1", "industry_code": "65", "occupation_code": None, "demand": "10", "supply": "8",
+           "region": None}
+    outcome = check(con, "labor_market", [row, {**row, "period": "2025-Q2"}, {**row, "demand": "11"},
+                                          {**row, "industry_code": "72"}, {**row, "supply": "9"}])
+    duplicates = [(v["row"], v["reason"]) for v in outcome.first if v["rule"] == "duplicate_key"]
+    assert [r for r, _ in duplicates] == [4, 6] and all("与第 2 行重复" in reason for _, reason in duplicates)
+    assert outcome.rows_rejected == 2
+
+
 def test_unknown_reference_code(con):
     base(con)
     outcome = check(con, "major_industry_map", [
