@@ -32,6 +32,9 @@ class UndeclaredReadError(RuntimeError):
 PARTITION_TAG = "dagster/partition"
 
 
+PROPOSERS = ("mapping_industry", "mapping_occupation")  # the proposers' model names (assets/models/mapping.py)
+
+
 def _run_partition(context: dg.InitResourceContext, partitioned: bool) -> str | None:
     run = context.run
     return run.tags.get(PARTITION_TAG) if partitioned and run is not None else None
@@ -160,6 +163,25 @@ class PolicyFile(dg.ConfigurableResource):
         return load_policy(Path(self.path) if self.path else None)
 
 
+class TrainingWorkers(dg.ConfigurableResource):
+    """Worker processes for cross-validation and model fits (the machine card: two cores). When no
+    proposer has been trained in this home yet, setting it up with the run (the in-process job sets every
+    resource up before its first step) starts the fork server that imports the training code
+    (ml.workers): those seconds then pass while the inputs are ingested, on the core great-expectations
+    leaves free, instead of in the first model step. A home with trained models (usually reused) skips it."""
+
+    processes: int = 2
+    home: str = "var"
+    partitioned: bool = False
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        models = Home.from_env(self.home).partition(_run_partition(context, self.partitioned)).models
+        if self.processes > 1 and not any((models / name / f"{name}.json").exists() for name in PROPOSERS):
+            from ml.workers import warm_up
+
+            warm_up()
+
+
 def resources(home: str | None = None, inbox: str | None = None, *, partitioned: bool = False) -> dict:
     """The resources of the Definitions: paths from the environment at run time, or given (tests, CLI)."""
     home_value = home if home is not None else dg.EnvVar("MAJORWATCH_HOME")
@@ -169,4 +191,5 @@ def resources(home: str | None = None, inbox: str | None = None, *, partitioned:
         "io_manager": WarehouseIOManager(home=home_value, partitioned=partitioned),
         "inbox": Inbox(path=inbox_value, home=home_value, partitioned=partitioned),
         "policy": PolicyFile(),
+        "training_workers": TrainingWorkers(home=home_value, partitioned=partitioned),
     }

@@ -18,6 +18,15 @@ from contextlib import contextmanager
 PRELOAD = ["ml.mapping"]
 
 
+def warm_up() -> None:
+    """Start this process's fork server now: it imports PRELOAD in its own process while this one goes on
+    (the first pool then forks at once)."""
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
+
+
 @contextmanager
 def worker_pool(n_jobs: int) -> Iterator[ProcessPoolExecutor]:
     """``n_jobs`` worker processes forked from the preloaded fork server; shut down (waited for) on exit."""

@@ -5,17 +5,14 @@ otherwise the saved model is loaded (ml.registry.train_or_reuse). scikit-learn i
 step, so loading the definitions (the UI, a run that fails on a contract) never pays for it.
 """
 
-import os
-
 import dagster as dg
 import polars as pl
 
-from assets.resources import Warehouse
+from assets.resources import PROPOSERS, TrainingWorkers, Warehouse
 from warehouse.db import WRITER_POOL
 
 MIN_MAPPED = 10
-TRAIN_JOBS = max(1, min(2, os.cpu_count() or 1))
-"""Worker processes for cross-validation and the final fit (the machine card: two cores)."""
+INDUSTRY_MODEL, OCCUPATION_MODEL = PROPOSERS
 
 
 class ProposalConfig(dg.Config):
@@ -34,8 +31,9 @@ def model_metadata(trained) -> dict:
             "trained_at": trained.record.get("created", "")}
 
 
-def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse: Warehouse, majors: pl.DataFrame,
-            pairs: pl.DataFrame, targets: pl.DataFrame, *, code: str, model_name: str) -> pl.DataFrame:
+def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse: Warehouse, workers: TrainingWorkers,
+            majors: pl.DataFrame, pairs: pl.DataFrame, targets: pl.DataFrame, *, code: str, model_name: str
+            ) -> pl.DataFrame:
     """Load or (cross-validate, fit and save) one proposer and apply it: the proposals (major_code, <code>, …)."""
     from ml.registry import train_or_reuse
 
@@ -49,7 +47,8 @@ def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse
     def train():  # the five folds and the final fit on both cores: the same models as one after another
         from ml.mapping import evaluate_and_fit
 
-        model, metrics = evaluate_and_fit(majors, pairs, targets, folds=5, seed=config.seed, n_jobs=TRAIN_JOBS)
+        model, metrics = evaluate_and_fit(majors, pairs, targets, folds=5, seed=config.seed,
+                                          n_jobs=workers.processes)
         return model, metrics
 
     params = {"seed": config.seed, "folds": 5}  # the threshold only filters proposals: no retraining
@@ -85,17 +84,17 @@ MODELS = {"group_name": "models", "kinds": {"scikitlearn", "duckdb"}, "pool": WR
 
 @dg.asset(**MODELS)
 def proposed_major_industries(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse: Warehouse,
-                              majors: pl.DataFrame, industries: pl.DataFrame,
+                              training_workers: TrainingWorkers, majors: pl.DataFrame, industries: pl.DataFrame,
                               major_industry_map: pl.DataFrame) -> pl.DataFrame:
     """模型推断：为没有专业—行业对应的专业推荐行业（附置信度与模型版本），评分时标注「模型推断」。"""
-    return propose(context, config, warehouse, majors, major_industry_map, industries,
-                   code="industry_code", model_name="mapping_industry")
+    return propose(context, config, warehouse, training_workers, majors, major_industry_map, industries,
+                   code="industry_code", model_name=INDUSTRY_MODEL)
 
 
 @dg.asset(**MODELS)
 def proposed_major_occupations(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse: Warehouse,
-                               majors: pl.DataFrame, occupations: pl.DataFrame,
+                               training_workers: TrainingWorkers, majors: pl.DataFrame, occupations: pl.DataFrame,
                                major_occupation_map: pl.DataFrame) -> pl.DataFrame:
     """模型推断：为没有专业—职业对应的专业推荐职业（附置信度与模型版本），供数据团队核对后补入对应表，不参与评分。"""
-    return propose(context, config, warehouse, majors, major_occupation_map, occupations,
-                   code="occupation_code", model_name="mapping_occupation")
+    return propose(context, config, warehouse, training_workers, majors, major_occupation_map, occupations,
+                   code="occupation_code", model_name=OCCUPATION_MODEL)
