@@ -24,18 +24,30 @@ class PdfError(RuntimeError):
 
 
 def render_html(title: str, subtitle: str, draft: str | None, summary: list[str], sections: list[dict[str, Any]],
-                footer: str, *, embed_fonts: bool = True) -> str:
-    """The whole page; the font is cut to exactly the characters the page shows. Without ``embed_fonts`` the
-    page names the installed faces instead (``local()``): Chromium prints it to the same PDF, and the page can
-    go to the printer before the seconds of cutting the font are spent."""
-    context = {"title": title, "subtitle": subtitle, "draft": draft, "summary": summary, "sections": sections,
-               "footer": footer.replace('"', "”")}
-    template = _env.get_template("bulletin.html")
-    if not embed_fonts:
-        return template.render(fonts=local_face_css(), **context)
-    page = template.render(fonts="", **context)
-    text = html.unescape(re.sub(r"<svg.*?</svg>|<[^>]+>", "", page, flags=re.S))
-    return template.render(fonts=font_face_css(text), **context)
+                footer: str, *, embed_fonts: bool = True, fonts: str | None = None) -> str:
+    """The whole page; the font is cut to exactly the characters the page shows (``page_text``), or ``fonts``
+    is the @font-face CSS already cut from them. Without ``embed_fonts`` the page names the installed faces
+    instead (``local()``): Chromium prints it to the same PDF, and the page can go to the printer before the
+    seconds of cutting the font are spent."""
+    context = _context(title, subtitle, draft, summary, sections, footer)
+    if fonts is None:
+        fonts = font_face_css(page_text(title, subtitle, draft, summary, sections, footer)) if embed_fonts \
+            else local_face_css()
+    return _env.get_template("bulletin.html").render(fonts=fonts, **context)
+
+
+def page_text(title: str, subtitle: str, draft: str | None, summary: list[str], sections: list[dict[str, Any]],
+              footer: str) -> str:
+    """The characters the page shows (the charts draw their own): what its font is cut to."""
+    page = _env.get_template("bulletin.html").render(
+        fonts="", **_context(title, subtitle, draft, summary, sections, footer))
+    return html.unescape(re.sub(r"<svg.*?</svg>|<[^>]+>", "", page, flags=re.S))
+
+
+def _context(title: str, subtitle: str, draft: str | None, summary: list[str], sections: list[dict[str, Any]],
+             footer: str) -> dict[str, Any]:
+    return {"title": title, "subtitle": subtitle, "draft": draft, "summary": summary, "sections": sections,
+            "footer": footer.replace('"', "”")}
 
 
 def find_chromium() -> str:

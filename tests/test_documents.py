@@ -277,3 +277,13 @@ def test_the_printed_page_naming_installed_faces_prints_like_the_page_with_the_f
         pages[name] = Image.open(next(tmp_path.glob(f"{name}-*.png"))).convert("L")
     assert ImageChops.difference(pages["local"], pages["embedded"]).getbbox() is None
     assert ImageChops.difference(pages["local"], pages["no_face"]).getbbox() is not None  # the rules took effect
+
+
+def test_the_font_cut_in_its_own_process_is_the_font_cut_here(tmp_path: Path) -> None:
+    from documents.fonts import FontCut, font_face_css
+
+    text = "北京市专业指导性目录（征求意见稿）第 3 页 求人倍率 1.25"
+    with FontCut(text, tmp_path) as cut:
+        css = cut.result()
+    assert css == font_face_css(text)
+    assert css.count("@font-face") == 2 and "base64," in css
