@@ -1,4 +1,5 @@
-"""Shared fixtures: a temporary home per test, the generated sample inbox once per session."""
+"""Shared fixtures: a temporary home per test, the generated sample inbox and the hand-made inbox's published
+home once per session."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from tests.shared_homes import SharedRun, build_once, publish_handmade, session_root
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "data" / "reference"
@@ -31,6 +34,14 @@ def sample_inbox(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("sample") / "inbox"
     write_sample_inbox(folder, scale=1, postings_per_scale=4000)
     return folder
+
+
+@pytest.fixture(scope="session")
+def handmade_published(tmp_path_factory, pytestconfig) -> SharedRun:
+    """The hand-made inbox run once (`majorwatch run --edition 2026`, 2026-draft in force) for the whole session,
+    shared by every worker. Read-only: copy it with tests.shared_homes.copy_run before changing anything."""
+    folder = build_once(session_root(tmp_path_factory, pytestconfig), "handmade-published", publish_handmade)
+    return SharedRun(folder / "inbox", folder / "home")
 
 
 def require_reference(*parts: str) -> Path:

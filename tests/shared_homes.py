@@ -1,0 +1,81 @@
+"""Homes that cost a whole pipeline run, built once per test session and shared by every xdist worker.
+
+A shared home is READ-ONLY: a test that runs the pipeline again, opens a review, kills a run or edits the
+inbox first takes its own copy (``copy_run``: copytree of the inbox and the home, a few milliseconds, where a
+run takes tens of seconds). The first worker that asks builds it under a file lock in the session's base
+temporary folder (pytest-xdist's documented ``getbasetemp().parent`` + ``filelock`` pattern); the others wait
+for it and reuse it. Outside xdist the folder is the session's own base temporary folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+RUN_ENV = ("MAJORWATCH_HOME", "DAGSTER_HOME", "MAJORWATCH_INBOX")
+DONE = ".built"
+
+
+@dataclass(frozen=True)
+class SharedRun:
+    """An inbox and the home a run of it published; never change either (copy them with ``copy_run``)."""
+
+    inbox: Path
+    home: Path
+
+    @property
+    def published(self) -> Path:
+        return self.home / "published"
+
+
+def session_root(tmp_path_factory: pytest.TempPathFactory, config: pytest.Config) -> Path:
+    """The folder every worker of this session shares (the workers' base folders sit side by side in it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
+
+
+def build_once(root: Path, name: str, build: Callable[[Path], None]) -> Path:
+    """``root/name``, built by ``build(folder)`` unless another worker already built it in this session.
+    A build that failed part-way is started again from scratch by the next worker that asks."""
+    folder = root / name
+    with FileLock(str(root / f"{name}.lock")):
+        if not (folder / DONE).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            build(folder)
+            (folder / DONE).touch()
+    return folder
+
+
+def isolated_run(argv: list[str]) -> int:
+    """`majorwatch <argv>` in this process with the home/inbox variables it exports undone afterwards."""
+    from pipelines.cli import main
+
+    with pytest.MonkeyPatch.context() as mp:
+        for var in RUN_ENV:
+            mp.setenv(var, "")
+        return main(argv)
+
+
+def publish_handmade(folder: Path) -> None:
+    """`majorwatch run --edition 2026` on the hand-made inbox (tests/handmade_inbox.py): 2026-draft in force."""
+    from tests.handmade_inbox import write_handmade_inbox
+
+    inbox = write_handmade_inbox(folder / "inbox")
+    home = folder / "home"
+    assert isolated_run(["run", "--inbox", str(inbox), "--home", str(home), "--edition", "2026", "--quiet"]) == 0
+    assert (home / "published" / "CURRENT").read_text(encoding="utf-8").strip() == "2026-draft"
+
+
+def copy_run(shared: SharedRun, dest: Path) -> SharedRun:
+    """A private copy of a shared run (inbox and home side by side under ``dest``) that a test may change."""
+    dest.mkdir(parents=True, exist_ok=True)
+    inbox, home = dest / "inbox", dest / "home"
+    shutil.copytree(shared.inbox, inbox, symlinks=True)
+    shutil.copytree(shared.home, home, symlinks=True)
+    return SharedRun(inbox, home)
