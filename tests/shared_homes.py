@@ -9,6 +9,7 @@ for it and reuse it. Outside xdist the folder is the session's own base temporar
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,3 +80,48 @@ def copy_run(shared: SharedRun, dest: Path) -> SharedRun:
     shutil.copytree(shared.inbox, inbox, symlinks=True)
     shutil.copytree(shared.home, home, symlinks=True)
     return SharedRun(inbox, home)
+
+
+SAMPLE_MODEL_ASSETS = ["proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
+                       "forecast_quality", "posting_industry_proposals"]
+
+
+def plain(value):
+    """A metadata value as the shared run's JSON record keeps it (plain JSON types; any other object, such as
+    a Dagster table schema, as its text), for comparisons with a record."""
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if type(value) is dict:
+        return {str(k): plain(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return [plain(v) for v in value]
+    return str(value)
+
+
+def run_record(result) -> dict:
+    """What a test reads from a materialize result: every asset's metadata and every check's verdict."""
+    assets = {e.asset_key.path[-1]: {k: v.value for k, v in e.materialization.metadata.items()}
+              for e in result.get_asset_materialization_events()}
+    checks = {e.check_name: {"passed": e.passed, "metadata": {k: v.value for k, v in e.metadata.items()}}
+              for e in result.get_asset_check_evaluations()}
+    return plain({"success": result.success, "assets": assets, "checks": checks})
+
+
+def ingest_and_train_sample(folder: Path, sample_inbox: Path) -> None:
+    """Ingest the sample inbox and train every model on it in a fresh home (dg.materialize of the inputs and
+    the model assets), keeping the run's record in record.json."""
+    from pipelines.instance import prepare_home
+    from tests.dagster_helpers import INGEST, materialize
+
+    inbox, home = folder / "inbox", folder / "home"
+    shutil.copytree(sample_inbox, inbox)
+    with pytest.MonkeyPatch.context() as mp:
+        for var in RUN_ENV:
+            mp.setenv(var, "")
+        prepare_home(home, home / "inbox")
+        result = materialize([*INGEST, *SAMPLE_MODEL_ASSETS], home, inbox)
+    (folder / "record.json").write_text(json.dumps(run_record(result), ensure_ascii=False), encoding="utf-8")
+
+
+def read_record(shared: SharedRun) -> dict:
+    return json.loads((shared.home.parent / "record.json").read_text(encoding="utf-8"))
