@@ -4,11 +4,19 @@ home once per session."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.shared_homes import SharedRun, build_once, ingest_and_train_sample, publish_handmade, session_root
+from tests.shared_homes import (
+    SharedRun,
+    assert_unchanged,
+    build_once,
+    ingest_and_train_sample,
+    publish_handmade,
+    session_root,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "data" / "reference"
@@ -37,20 +45,22 @@ def sample_inbox(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def handmade_published(tmp_path_factory, pytestconfig) -> SharedRun:
+def handmade_published(tmp_path_factory, pytestconfig) -> Iterator[SharedRun]:
     """The hand-made inbox run once (`majorwatch run --edition 2026`, 2026-draft in force) for the whole session,
     shared by every worker. Read-only: copy it with tests.shared_homes.copy_run before changing anything."""
     folder = build_once(session_root(tmp_path_factory, pytestconfig), "handmade-published", publish_handmade)
-    return SharedRun(folder / "inbox", folder / "home")
+    yield SharedRun(folder / "inbox", folder / "home")
+    assert_unchanged(folder)
 
 
 @pytest.fixture(scope="session")
-def sample_trained(tmp_path_factory, pytestconfig, sample_inbox) -> SharedRun:
+def sample_trained(tmp_path_factory, pytestconfig, sample_inbox) -> Iterator[SharedRun]:
     """The sample inbox ingested and every model trained on it in a fresh home, once for the whole session and
     every worker; the run's metadata and check verdicts are in tests.shared_homes.read_record. Read-only."""
     folder = build_once(session_root(tmp_path_factory, pytestconfig), "sample-trained",
                         lambda target: ingest_and_train_sample(target, sample_inbox))
-    return SharedRun(folder / "inbox", folder / "home")
+    yield SharedRun(folder / "inbox", folder / "home")
+    assert_unchanged(folder)
 
 
 def require_reference(*parts: str) -> Path:

@@ -9,6 +9,7 @@ for it and reuse it. Outside xdist the folder is the session's own base temporar
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Callable
@@ -49,8 +50,26 @@ def build_once(root: Path, name: str, build: Callable[[Path], None]) -> Path:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
             build(folder)
-            (folder / DONE).touch()
+            (folder / DONE).write_text(json.dumps(digests(folder)), encoding="utf-8")
     return folder
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` (the build marker left out)."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != DONE:
+            with path.open("rb") as handle:
+                found[path.relative_to(folder).as_posix()] = hashlib.file_digest(handle, "sha256").hexdigest()
+    return found
+
+
+def assert_unchanged(folder: Path) -> None:
+    """Fail if a test changed a shared home instead of copying it (checked when each worker's session ends)."""
+    built = json.loads((folder / DONE).read_text(encoding="utf-8"))
+    now = digests(folder)
+    changed = sorted(k for k in built.keys() | now.keys() if built.get(k) != now.get(k))
+    assert not changed, f"a test changed the shared home {folder} instead of a copy: {changed[:10]}"
 
 
 def isolated_run(argv: list[str]) -> int:
