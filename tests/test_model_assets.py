@@ -7,8 +7,7 @@ import json
 import polars as pl
 import pytest
 
-from tests.dagster_helpers import INGEST, materialize
-from tests.handmade_inbox import write_handmade_inbox
+from tests.dagster_helpers import materialize
 from tests.shared_homes import copy_run, read_record
 from warehouse.db import connect, query_frame, replace_table
 
@@ -61,9 +60,9 @@ def test_model_assets_on_the_sample_and_evaluate_agrees(sample_trained, tmp_path
         assert report[f"forecast_{level}"]["beats_seasonal_naive"] == usable[level]
 
 
-def test_a_model_proposal_alone_never_puts_a_major_on_the_restriction_list(home, tmp_path):
-    inbox = write_handmade_inbox(tmp_path / "inbox")
-    assert materialize(INGEST, home, inbox).success
+def test_a_model_proposal_alone_never_puts_a_major_on_the_restriction_list(handmade_published, tmp_path):
+    own = copy_run(handmade_published, tmp_path / "own")     # the hand-made inbox ingested (and run) once per session
+    home, inbox = own.home, own.inbox
     # the model says 精细化工技术 (no map row) serves 大类 26, which is prohibited citywide
     with connect(home / "warehouse.duckdb") as con:
         replace_table(con, "proposed_major_industries", pl.DataFrame({
