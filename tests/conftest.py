@@ -1,11 +1,22 @@
-"""Shared fixtures: a temporary home per test, the generated sample inbox once per session."""
+"""Shared fixtures: a temporary home per test, the generated sample inbox and the hand-made inbox's published
+home once per session."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.shared_homes import (
+    SharedRun,
+    assert_unchanged,
+    build_once,
+    ingest_and_train_sample,
+    publish_handmade,
+    session_root,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "data" / "reference"
@@ -33,8 +44,47 @@ def sample_inbox(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def handmade_published(tmp_path_factory, pytestconfig) -> Iterator[SharedRun]:
+    """The hand-made inbox run once (`majorwatch run --edition 2026`, 2026-draft in force) for the whole session,
+    shared by every worker. Read-only: copy it with tests.shared_homes.copy_run before changing anything."""
+    folder = build_once(session_root(tmp_path_factory, pytestconfig), "handmade-published", publish_handmade)
+    yield SharedRun(folder / "inbox", folder / "home")
+    assert_unchanged(folder)
+
+
+@pytest.fixture(scope="session")
+def sample_trained(tmp_path_factory, pytestconfig, sample_inbox) -> Iterator[SharedRun]:
+    """The sample inbox ingested and every model trained on it in a fresh home, once for the whole session and
+    every worker; the run's metadata and check verdicts are in tests.shared_homes.read_record. Read-only."""
+    folder = build_once(session_root(tmp_path_factory, pytestconfig), "sample-trained",
+                        lambda target: ingest_and_train_sample(target, sample_inbox))
+    yield SharedRun(folder / "inbox", folder / "home")
+    assert_unchanged(folder)
+
+
 def require_reference(*parts: str) -> Path:
     path = REFERENCE.joinpath(*parts)
     if not path.exists():
         pytest.skip(f"REFERENCE DATA MISSING: {path} is not there (../shared/data/reference); integration test skipped")
     return path
+
+
+# The longest files first (measured: each takes minutes on the 2-core machine), then every file with a slow
+# test, then the rest in collection order. With `--dist loadfile --no-loadscope-reorder` (Makefile) xdist hands
+# out whole files in this order, so the short files fill the end of the run instead of one worker finishing
+# a long end-to-end file alone. (xdist's default reorder puts files with the most tests first, which leaves
+# the one-test end-to-end files for last.)
+LONGEST_FIRST = ("test_national.py", "test_model_assets.py", "test_asset_graph.py", "test_run_safety.py",
+                 "test_portal_browser.py", "test_dagster_ui.py", "test_model_reuse.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+
+    def rank(item) -> int:
+        if item.path.name in LONGEST_FIRST:
+            return LONGEST_FIRST.index(item.path.name)
+        return len(LONGEST_FIRST) + (0 if item.path in slow_files else 1)
+
+    items.sort(key=rank)  # stable: the order inside a file and among equals is kept

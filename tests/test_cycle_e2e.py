@@ -20,8 +20,8 @@ from portal import tokens
 from portal.app import create_app
 from review import audit
 from review.db import open_store
-from tests.handmade_inbox import write_handmade_inbox
 from tests.portal_fixtures import running_server
+from tests.shared_homes import copy_run
 from tests.test_portal_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, sign_in
 
 
@@ -39,12 +39,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser,
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_draft_review_objection_decision_final(tmp_path, monkeypatch):
+def test_draft_review_objection_decision_final(handmade_published, tmp_path, monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api")
     for var in ("MAJORWATCH_HOME", "DAGSTER_HOME", "MAJORWATCH_INBOX", "MAJORWATCH_REVIEW_URL"):
         monkeypatch.setenv(var, "")
-    home, inbox = tmp_path / "home", write_handmade_inbox(tmp_path / "inbox")
-    assert main(["run", "--inbox", str(inbox), "--home", str(home), "--quiet"]) == 0
+    # what `majorwatch run` published from the hand-made inbox (run once per session), in a copy of our own
+    home = copy_run(handmade_published, tmp_path).home
     published = home / "published"
     draft = (published / "CURRENT").read_text(encoding="utf-8").strip()
     assert draft.endswith("-draft")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import dagster as dg
+import pytest
 
 from pipelines.event_log import KeptEngineSqliteEventLogStorage
 
@@ -29,6 +30,7 @@ def double(number: int) -> int:
     return 2 * number
 
 
+@pytest.mark.slow
 def test_events_are_stored_on_kept_connections_and_read_by_another_process(home):
     with dg.DagsterInstance.get() as instance:
         storage = instance.event_log_storage

@@ -8,37 +8,39 @@ holds what the memo describes all ingest the input in full.
 from __future__ import annotations
 
 import json
-import shutil
 
 import polars as pl
 import pytest
 
 from tests.dagster_helpers import INGEST, evaluations, materialize
+from tests.shared_homes import copy_run, read_record, run_record
+
+pytestmark = pytest.mark.slow
 
 
-def _ingest(home, inbox) -> tuple[dict[str, bool], dict[str, dict]]:
-    result = materialize(INGEST, home, inbox)
-    reused, checks = {}, {}
-    for event in result.get_asset_materialization_events():
-        meta = event.materialization.metadata
-        if "reused_unchanged" in meta:
-            reused[event.asset_key.path[-1]] = meta["reused_unchanged"].value
-    for name, evaluation in evaluations(result).items():
-        checks[name] = {"passed": evaluation.passed, "rows_clean": evaluation.metadata["rows_clean"].value,
-                        "rows_rejected": evaluation.metadata["rows_rejected"].value,
-                        "ge": evaluation.metadata["great_expectations"].value}
+def _summary(record: dict) -> tuple[dict[str, bool], dict[str, dict]]:
+    """Which inputs were taken as they were, and each contract check's verdict, from a run record."""
+    reused = {name: meta["reused_unchanged"] for name, meta in record["assets"].items() if "reused_unchanged" in meta}
+    checks = {name: {"passed": e["passed"], "rows_clean": e["metadata"]["rows_clean"],
+                     "rows_rejected": e["metadata"]["rows_rejected"], "ge": e["metadata"]["great_expectations"]}
+              for name, e in record["checks"].items()}
     return reused, checks
 
 
+def _ingest(home, inbox) -> tuple[dict[str, bool], dict[str, dict]]:
+    return _summary(run_record(materialize(INGEST, home, inbox)))
+
+
 @pytest.fixture
-def inbox(sample_inbox, tmp_path):
-    folder = tmp_path / "inbox"
-    shutil.copytree(sample_inbox, folder)
-    return folder
+def ingested(sample_trained, tmp_path, home):
+    """A private copy of the session's sample home (every input ingested once into a fresh home, the models
+    trained after it), and the first ingest's summary."""
+    own = copy_run(sample_trained, tmp_path / "own")
+    return own.home, own.inbox, _summary(read_record(sample_trained))
 
 
-def test_an_unchanged_inbox_is_taken_as_it_is_and_gives_the_same_verdicts(home, inbox):
-    first, checks1 = _ingest(home, inbox)
+def test_an_unchanged_inbox_is_taken_as_it_is_and_gives_the_same_verdicts(ingested):
+    home, inbox, (first, checks1) = ingested
     assert first and not any(first.values())
     clean1 = _frame(home, "SELECT * FROM schools ORDER BY school_code")
     second, checks2 = _ingest(home, inbox)
@@ -48,8 +50,8 @@ def test_an_unchanged_inbox_is_taken_as_it_is_and_gives_the_same_verdicts(home, 
     assert _frame(home, "SELECT * FROM schools ORDER BY school_code").equals(clean1)
 
 
-def test_a_changed_input_and_the_inputs_that_refer_to_it_are_ingested_again(home, inbox):
-    _ingest(home, inbox)
+def test_a_changed_input_and_the_inputs_that_refer_to_it_are_ingested_again(ingested):
+    home, inbox, _ = ingested
     path = inbox / "industries.csv"
     table = pl.read_csv(path, infer_schema=False)
     table.with_columns(pl.col(table.columns[1]).str.replace("$", "（修订）")).write_csv(path)
@@ -59,8 +61,8 @@ def test_a_changed_input_and_the_inputs_that_refer_to_it_are_ingested_again(home
     assert again["majors"] is True and again["schools"] is True          # unrelated: reused
 
 
-def test_a_memo_that_no_longer_describes_the_warehouse_is_not_used(home, inbox):
-    _, first = _ingest(home, inbox)
+def test_a_memo_that_no_longer_describes_the_warehouse_is_not_used(ingested):
+    home, inbox, (_, first) = ingested
     con = _connection(home, read_only=False)
     con.execute("DELETE FROM schools WHERE rowid IN (SELECT rowid FROM schools LIMIT 1)")
     con.close()
@@ -72,8 +74,8 @@ def test_a_memo_that_no_longer_describes_the_warehouse_is_not_used(home, inbox):
     assert memo["outcome"]["rows_clean"] == first["schools_contract"]["rows_clean"]
 
 
-def test_a_refused_input_leaves_no_memo(home, inbox):
-    _ingest(home, inbox)
+def test_a_refused_input_leaves_no_memo(ingested):
+    home, inbox, _ = ingested
     assert (home / "cache" / "ingest" / "schools.json").exists()
     path = inbox / "schools.csv"
     data = path.read_bytes().rstrip(b"\r\n")

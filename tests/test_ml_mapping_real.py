@@ -46,6 +46,7 @@ def real_frames() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     return majors, pairs, pl.concat([named, missing])
 
 
+@pytest.mark.slow
 def test_recall_at_10_on_the_real_correspondence():
     majors, pairs, occupations = real_frames()
     assert pairs.height == 3251 and pairs["major_code"].n_unique() == 680

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import polars as pl
 import pytest
 
@@ -11,9 +9,8 @@ import ml.forecast
 import ml.postings
 from ml.registry import REUSED, load_model, reuse_output, train_or_reuse, training_hash
 from tests.dagster_helpers import INGEST, materialize
-
-MODEL_ASSETS = ["proposed_major_industries", "proposed_major_occupations", "labor_forecasts", "forecast_quality",
-                "posting_industry_proposals"]
+from tests.shared_homes import SAMPLE_MODEL_ASSETS as MODEL_ASSETS
+from tests.shared_homes import copy_run, plain, read_record
 
 
 class Counter:
@@ -126,15 +123,16 @@ def _models(result) -> dict[str, dict]:
     for event in result.get_asset_materialization_events():
         meta = event.materialization.metadata
         if "model_reused" in meta:
-            out[event.asset_key.path[-1]] = {k: v.value for k, v in meta.items()}
+            out[event.asset_key.path[-1]] = plain({k: v.value for k, v in meta.items()})
     return out
 
 
 @pytest.mark.slow
-def test_models_are_reused_until_their_own_inputs_change(home, sample_inbox, tmp_path):
-    inbox = tmp_path / "inbox"
-    shutil.copytree(sample_inbox, inbox)
-    first = _models(materialize([*INGEST, *MODEL_ASSETS], home, inbox))
+def test_models_are_reused_until_their_own_inputs_change(home, sample_trained, tmp_path):
+    # the first run (inputs and models on the sample, fresh home) is the session's; a copy of its home goes on
+    first = {name: meta for name, meta in read_record(sample_trained)["assets"].items() if "model_reused" in meta}
+    own = copy_run(sample_trained, tmp_path / "own")
+    home, inbox = own.home, own.inbox
     assert set(first) == {"proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
                           "posting_industry_proposals"} and not any(m["model_reused"] for m in first.values())
     second = _models(materialize([*INGEST, *MODEL_ASSETS], home, inbox))

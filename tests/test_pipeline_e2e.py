@@ -12,6 +12,7 @@ import pytest
 
 from pipelines.cli import main
 from tests.handmade_inbox import write_handmade_inbox
+from tests.shared_homes import copy_run
 
 pytestmark = pytest.mark.slow
 
@@ -25,28 +26,17 @@ def folder_hashes(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def publish_handmade(root: Path):
-    from pipelines.instance import prepare_home
-
-    home = root / "home"
-    prepare_home(home, root / "inbox")
-    inbox = write_handmade_inbox(root / "inbox")
-    assert run(inbox, home, "--edition", "2026") == 0
-    return inbox, home, home / "published"
+@pytest.fixture()
+def published(handmade_published, tmp_path, home):
+    """A private copy of the session's hand-made run (inbox, home, published folder) that the test may change."""
+    own = copy_run(handmade_published, tmp_path / "own")
+    return own.inbox, own.home, own.published
 
 
 @pytest.fixture()
-def published(tmp_path, home):
-    return publish_handmade(tmp_path)
-
-
-@pytest.fixture(scope="module")
-def published_once(tmp_path_factory):
-    """One published edition shared by the tests that only read it."""
-    with pytest.MonkeyPatch.context() as mp:
-        for var in ("MAJORWATCH_HOME", "DAGSTER_HOME", "MAJORWATCH_INBOX"):
-            mp.setenv(var, "")
-        yield publish_handmade(tmp_path_factory.mktemp("e2e"))
+def published_once(handmade_published):
+    """The session's published hand-made run, shared by the tests that only read it."""
+    return handmade_published.inbox, handmade_published.home, handmade_published.published
 
 
 def test_each_rule_and_category_acts(published_once):

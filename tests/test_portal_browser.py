@@ -42,11 +42,13 @@ def _sample_edition(home: Path, tmp: Path, request) -> None:
         shutil.copytree(source, home / "published" / "2026")
         return
     from pipelines.cli import main
+    from tests.shared_homes import copy_run
 
-    inbox = request.getfixturevalue("sample_inbox")
-    run_home = tmp / "run"
-    assert main(["run", "--inbox", str(inbox), "--home", str(run_home), "--edition", "2026", "--quiet"]) == 0
-    shutil.copytree(run_home / "published" / "2026-draft", home / "published" / "2026")
+    # the run on a copy of the session's sample home, where the inputs were ingested and the models trained
+    # once (tests/shared_homes.py): it takes them as they are and scores and publishes
+    run = copy_run(request.getfixturevalue("sample_trained"), tmp / "run")
+    assert main(["run", "--inbox", str(run.inbox), "--home", str(run.home), "--edition", "2026", "--quiet"]) == 0
+    shutil.copytree(run.home / "published" / "2026-draft", home / "published" / "2026")
 
 
 @pytest.fixture(scope="module")

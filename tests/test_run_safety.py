@@ -1,8 +1,9 @@
 """One run per home, and a killed run never blocks the next one (issue 14: concurrent runs, SIGKILL, Ctrl-C).
 
 The kill tests stop a run exactly at a stage through the test-only pause points (warehouse/pause_points.py):
-the run writes a marker file and sleeps there, and the test sends SIGKILL or SIGINT. Each case copies one
-home published once per module (the handmade inbox, 2026-draft in force) instead of running the pipeline again.
+the run writes a marker file and sleeps there, and the test sends SIGKILL or SIGINT. Each case copies the
+home published once per session (tests/shared_homes.py: the handmade inbox, 2026-draft in force) instead of
+running the pipeline again.
 """
 
 from __future__ import annotations
@@ -52,15 +53,11 @@ def _cli(home: Path, inbox: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "pipelines.cli", "run", "--inbox", str(inbox), "--home", str(home), "--quiet", *extra]
 
 
-@pytest.fixture(scope="module")
-def published_home(tmp_path_factory) -> tuple[Path, Path]:
-    """A home where the handmade inbox was run once (IN_FORCE in force), and that inbox; copy it, never change it."""
-    root = tmp_path_factory.mktemp("baseline")
-    inbox = write_handmade_inbox(root / "inbox")
-    done = subprocess.run(_cli(root / "home", inbox), env=_env(), cwd=REPO, capture_output=True, text=True, timeout=400)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert (root / "home" / "published" / "CURRENT").read_text().strip() == IN_FORCE
-    return root / "home", inbox
+@pytest.fixture()
+def published_home(handmade_published) -> tuple[Path, Path]:
+    """The session's home where the handmade inbox was run once (IN_FORCE in force), and that inbox; copy it,
+    never change it."""
+    return handmade_published.home, handmade_published.inbox
 
 
 @pytest.fixture()

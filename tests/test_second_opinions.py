@@ -4,6 +4,7 @@ is stopped (not waited for) when the engine refused an input."""
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from data_contracts.second_opinions import SecondOpinions
 from data_contracts.spec import load_contracts
@@ -18,6 +19,7 @@ GOOD = pl.DataFrame({"school_code": ["4111010001"], "major_code": ["510201"], "y
                      "graduates": ["9"], "employed": ["9"], "employed_in_field": ["3"]})
 
 
+@pytest.mark.slow
 def test_the_worker_gives_the_same_reports_and_fills_the_same_cache(tmp_path):
     with SecondOpinions(tmp_path) as opinions:
         opinions.submit("bad", BAD, SCHOOL_MAJORS, REFS)

@@ -12,7 +12,7 @@ import pytest
 
 from pipelines.cli import main
 from tests.bad_inputs.faults import read_frame, write_xlsx
-from tests.handmade_inbox import write_handmade_inbox
+from tests.shared_homes import copy_run
 
 pytestmark = pytest.mark.slow
 
@@ -26,19 +26,11 @@ def hashes(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def in_force(tmp_path_factory):
-    from pipelines.instance import prepare_home
-
-    root = tmp_path_factory.mktemp("in_force")
-    with pytest.MonkeyPatch.context() as mp:
-        for var in ("MAJORWATCH_HOME", "DAGSTER_HOME", "MAJORWATCH_INBOX"):
-            mp.setenv(var, "")
-        home = root / "home"
-        prepare_home(home, root / "inbox")
-        inbox = write_handmade_inbox(root / "inbox")
-        assert main(["run", "--inbox", str(inbox), "--home", str(home), "--quiet", "--edition", "2026"]) == 0
-        yield inbox, home
+@pytest.fixture()
+def in_force(handmade_published, tmp_path):
+    """A private copy of the session's hand-made home (2026-draft in force) and its inbox."""
+    own = copy_run(handmade_published, tmp_path / "in_force")
+    return own.inbox, own.home
 
 
 def _copy(inbox: Path, tmp_path: Path) -> Path:
