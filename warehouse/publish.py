@@ -112,8 +112,8 @@ def canonical(name: str, df: pl.DataFrame) -> pl.DataFrame:
     missing = [k for k in keys if k not in df.columns]
     if missing:
         raise ValueError(f"表 {name} 缺少关键列：{', '.join(missing)}")
-    if _ascending(df, keys):  # already in published order (school scores are built sorted): no copy
-        return df
+    if _ascending(df, keys):  # already in published order (school scores are built sorted): no sorted copy
+        return df.rechunk()  # one chunk, as a sort leaves it: Parquet row groups follow chunks
     duplicated = df.select(keys).is_duplicated()
     if duplicated.any():
         example = df.filter(duplicated).row(0)
