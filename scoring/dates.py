@@ -58,8 +58,13 @@ def default_as_of(school_majors: pl.DataFrame, today: date | None = None) -> dat
     """The end of the latest data year in ``school_majors`` (its ``year`` column); without data, the end
     of the year before ``today`` (the latest year that can be complete)."""
     if school_majors.height and "year" in school_majors.columns and school_majors["year"].max() is not None:
-        return as_of_for_year(int(school_majors["year"].max()))
-    return as_of_for_year((today or date.today()).year - 1)
+        return as_of_for_latest(int(school_majors["year"].max()))
+    return as_of_for_latest(None, today)
+
+
+def as_of_for_latest(latest: int | None, today: date | None = None) -> date:
+    """``default_as_of`` from the latest data year alone (None: no data)."""
+    return as_of_for_year(latest if latest is not None else (today or date.today()).year - 1)
 
 
 def horizon_end(as_of: date, years: int) -> date:

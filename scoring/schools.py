@@ -11,8 +11,6 @@ the major's citywide verdict it carries the school's own evidence:
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
 
 from scoring import reasons as rs
@@ -20,6 +18,7 @@ from scoring.exposure import CITYWIDE
 from scoring.policy import Policy
 from scoring.risk import PARTS
 from scoring.rules import DISTRICT, ENROLMENT, LISTS, STRENGTH
+from scoring.signals import data_years
 
 NO_FLAG = "无（未预警）"
 
@@ -33,15 +32,17 @@ SCHOOL_COLUMNS = (
 
 
 def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majors: pl.DataFrame,
-                        scored: pl.DataFrame, policy: Policy) -> pl.DataFrame:
-    """One row per school offering, sorted by school_code and major_code (see module doc)."""
+                        scored: pl.DataFrame, policy: Policy,
+                        years: tuple[int | None, int | None] | None = None) -> pl.DataFrame:
+    """One row per school offering, sorted by school_code and major_code (see module doc).
+
+    Every figure is the school's own except the data years: ``years`` (``data_years`` of the whole table)
+    lets the offerings be scored a group of schools at a time with the same rows as all at once."""
     if school_majors.height == 0:
         return pl.DataFrame(schema={c: pl.String for c in SCHOOL_COLUMNS})
+    latest, emp_year = years or data_years(school_majors)
     n = int(policy.rules.exit_zero_enrolment_years)
-    latest = int(school_majors["year"].max())
-    first = latest - n + 1
-    emp_ok = school_majors.filter((pl.col("graduates") > 0) & pl.col("employed").is_not_null())
-    emp_year = emp_ok["year"].max() if emp_ok.height else None
+    first = latest - n + 1  # type: ignore[operator]  # rows were given, so there is a latest year
     window = school_majors.filter(pl.col("year") >= first)
     reported = window.group_by("school_code").agg(pl.col("year").n_unique().alias("years_reported"))
     key = ["school_code", "major_code"]
@@ -71,19 +72,12 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
                               .alias("city_avg_enrolled")), on="major_code", how="left")
           .with_columns(latest_year=pl.lit(latest, pl.Int32))
           .sort(key))
-    extra = pl.DataFrame([_school_verdict(r, policy, n, first, latest, emp_year) for r in df.iter_rows(named=True)],
-                         schema={"school_code": pl.String, "major_code": pl.String, "restriction": pl.String,
-                                 "school_flags": pl.String, "school_reasons": pl.String,
-                                 "school_risk_score": pl.Float64, "school_short": pl.String,
-                                 "school_cause": pl.String, "school_change": pl.String,
-                                 "employment_note": pl.String})
-    joined = df.join(extra, on=key, how="left")
+    joined = _with_verdicts(df, policy, n, first, latest, emp_year)
     change = pl.concat_str([pl.col("school_change"), pl.col("what_would_change")], separator=rs.SEP,
                            ignore_nulls=True)
-    return (joined
+    return (_per_distinct(joined.rename({"reasons": "_major_reasons"}), ["school_short", "_major_reasons"], _short,
+                          "reasons")
             .with_columns(
-                reasons=pl.Series([_short(a, b) for a, b in zip(joined["school_short"], joined["reasons"], strict=True)],
-                                  dtype=pl.String),
                 basis=pl.concat_str([pl.col("basis").fill_null(""), pl.col("school_reasons")], separator=rs.SEP)
                 .str.strip_chars(rs.SEP),
                 cause=pl.coalesce("school_cause", "cause").fill_null(NO_FLAG),
@@ -104,60 +98,99 @@ def _short(school: str | None, major: str | None) -> str:
     return "".join(major_s)
 
 
-def _school_verdict(r: dict[str, Any], p: Policy, n: int, first: int, latest: int,
-                    emp_year: int | None) -> dict[str, Any]:
-    """The school's own flags, reasons, applicable restriction and adjusted score for one offering."""
-    s = p.school
-    flags: list[str] = []
-    notes: list[str] = []
-    exit_ = r["years_enrolling"] == 0 and r["years_reported"] == n
-    if exit_:
-        flags.append("退出")
-        notes.append(f"本校该专业连续{n}年（{first}—{latest}年）无招生，按规则予以退出")
-    district = r["district"] or ""
-    in_banned_district = district in p.no_vocational_districts
-    if in_banned_district:
-        flags.append(f"所在区（{district}）不再举办职业教育")
-        notes.append(f"学校位于{district}，按规则{'、'.join(p.no_vocational_districts)}不再举办职业教育，"
-                     "该专业点需疏解转移或停办")
-    rate, city = r["employment_rate"], r["city_employment_rate"]
-    gap = 0.0
-    pooled = (r["graduates"] or 0) + (r["graduates_prev"] or 0 if p.evidence.pool_years > 1 else 0)
-    thin = rate is not None and pooled < p.evidence.min_graduates
-    if thin:
-        years = rs.years_span(emp_year, p.evidence.pool_years)
-        notes.append(f"本校{years}毕业生共 {pooled} 人，样本不足，未据此与全市比较")
-        employment_note = f"证据不足：本校{years}毕业生共 {pooled} 人"
-        rate = None
-    else:
-        employment_note = rs.pct(rate, 1) if rate is not None else "无毕业生数据"
-    if rate is not None and city is not None:
-        word = "低于" if rate < city - 0.0005 else "高于" if rate > city + 0.0005 else "持平于"
-        notes.append(f"{emp_year}年本校毕业去向落实率 {rs.pct(rate, 1)}，{word}全市同专业 {rs.pct(city, 1)}")
-        gap = max(-1.0, min(1.0, (city - rate) / s.employment_gap_full))
-    if rate is not None and rate < p.rules.employment_floor:
-        flags.append(f"本校毕业去向落实率低于{rs.pct(p.rules.employment_floor)}")
-    applicable = [x for x in (r["restrictions"] or [])
-                  if x["scope"] == CITYWIDE or district in p.districts_in(x["scope"])]
-    strongest = max(applicable, key=lambda x: STRENGTH[x["restriction"]]) if applicable else None
-    short: list[str] = []
-    cause, change = None, []
-    if exit_:
-        short.append(f"本校该专业连续{n}年（{first}—{latest}年）无招生，按规则予以退出。")
-        cause = ENROLMENT
-        change.append("恢复招生可解除退出提示")
-    if in_banned_district:
-        short.append(f"学校位于{district}，该区不再举办职业教育，该专业点需疏解转移或停办。")
-        cause = cause or DISTRICT
-        change.append("所在区不再举办职业教育，须疏解转移或停办（指标变化不能解除）")
-    if strongest and strongest["scope"] != CITYWIDE:
-        notes.append(f"本校位于{district}，适用{strongest['scope']}{strongest['restriction']}")
-        short.append(f"本校位于{district}，适用{strongest['scope']}{strongest['restriction']}。")
-        cause = cause or LISTS
-    score = ((r["risk_score"] or 0.0) + s.employment_gap_points * gap + s.exit_points * exit_
-             + s.district_points * in_banned_district)
-    return {"school_code": r["school_code"], "major_code": r["major_code"],
-            "restriction": strongest["restriction"] if strongest else None, "school_flags": "；".join(flags),
-            "school_reasons": rs.SEP.join(notes), "school_risk_score": max(0.0, min(100.0, score)),
-            "school_short": "".join(short) or None, "school_cause": cause, "school_change": rs.SEP.join(change) or None,
-            "employment_note": employment_note}
+def _with_verdicts(df: pl.DataFrame, p: Policy, n: int, first: int, latest: int, emp_year: int | None
+                   ) -> pl.DataFrame:
+    """Every offering with the school's own flags, reasons, applicable restriction and adjusted score,
+    computed column-wise (a national run has a million offerings: no Python value per row)."""
+    s, ev, sep = p.school, p.evidence, rs.SEP
+    district, pooled = pl.col("_district"), pl.col("_pooled")
+    exit_, banned, thin, rate, city = (pl.col(c) for c in ("_exit", "_banned", "_thin", "_rate",
+                                                           "city_employment_rate"))
+    scoped, where = pl.col("_scoped"), pl.concat_str([pl.lit("本校位于"), district, pl.lit("，适用"),
+                                                      pl.col("_scope"), pl.col("_restriction")])
+    compared = rate.is_not_null() & city.is_not_null()
+    word = pl.when(rate < city - 0.0005).then(pl.lit("低于")).when(rate > city + 0.0005).then(pl.lit("高于"))
+    years = rs.years_span(emp_year, ev.pool_years)
+    ruled_out = f"本校该专业连续{n}年（{first}—{latest}年）无招生，按规则予以退出"
+
+    def joined(parts: list[pl.Expr], separator: str = "") -> pl.Expr:  # "" (not null) when every part is null
+        return pl.concat_str(parts, separator=separator, ignore_nulls=True)
+
+    def or_none(text: pl.Expr) -> pl.Expr:
+        return pl.when(text != "").then(text)
+
+    df = df.with_columns(_district=pl.col("district").fill_null(""),
+                         _exit=((pl.col("years_enrolling") == 0) & (pl.col("years_reported") == n)).fill_null(False),
+                         _pooled=pl.col("graduates").fill_null(0)
+                         + (pl.col("graduates_prev").fill_null(0) if ev.pool_years > 1 else 0))
+    df = df.with_columns(_banned=district.is_in(list(p.no_vocational_districts)),
+                         _thin=pl.col("employment_rate").is_not_null() & (pooled < ev.min_graduates))
+    df = _strongest(df.with_columns(_rate=pl.when(~thin).then(pl.col("employment_rate"))), p)
+    df = _per_distinct(_per_distinct(df, ["_rate"], _pct, "_rate_pct"), ["city_employment_rate"], _pct, "_city_pct")
+    df = df.with_columns(_scoped=pl.col("_restriction").is_not_null() & (pl.col("_scope") != CITYWIDE))
+    thin_note = pl.concat_str([pl.lit(f"本校{years}毕业生共 "), pooled.cast(pl.String), pl.lit(" 人")])
+    gap = pl.when(compared).then(((city - rate) / s.employment_gap_full).clip(-1.0, 1.0)).otherwise(0.0)
+    score = (pl.col("risk_score").fill_null(0.0) + s.employment_gap_points * gap
+             + s.exit_points * exit_.cast(pl.Float64) + s.district_points * banned.cast(pl.Float64))
+    return df.with_columns(
+        restriction=pl.col("_restriction"),
+        school_flags=joined([pl.when(exit_).then(pl.lit("退出")),
+                             pl.when(banned).then(pl.concat_str([pl.lit("所在区（"), district,
+                                                                 pl.lit("）不再举办职业教育")])),
+                             pl.when(rate < p.rules.employment_floor)
+                             .then(pl.lit(f"本校毕业去向落实率低于{rs.pct(p.rules.employment_floor)}"))], "；"),
+        school_reasons=joined([
+            pl.when(exit_).then(pl.lit(ruled_out)),
+            pl.when(banned).then(pl.concat_str([pl.lit("学校位于"), district, pl.lit(
+                f"，按规则{'、'.join(p.no_vocational_districts)}不再举办职业教育，该专业点需疏解转移或停办")])),
+            pl.when(thin).then(thin_note + pl.lit("，样本不足，未据此与全市比较")),
+            pl.when(compared).then(pl.concat_str([pl.lit(f"{emp_year}年本校毕业去向落实率 "), pl.col("_rate_pct"),
+                                                  pl.lit("，"), word.otherwise(pl.lit("持平于")),
+                                                  pl.lit("全市同专业 "), pl.col("_city_pct")])),
+            pl.when(scoped).then(where)], sep),
+        school_risk_score=score.clip(0.0, 100.0),
+        school_short=or_none(joined([pl.when(exit_).then(pl.lit(ruled_out + "。")),
+                                     pl.when(banned).then(pl.concat_str([pl.lit("学校位于"), district, pl.lit(
+                                         "，该区不再举办职业教育，该专业点需疏解转移或停办。")])),
+                                     pl.when(scoped).then(where + pl.lit("。"))])),
+        school_cause=pl.coalesce(pl.when(exit_).then(pl.lit(ENROLMENT)), pl.when(banned).then(pl.lit(DISTRICT)),
+                                 pl.when(scoped).then(pl.lit(LISTS))),
+        school_change=or_none(joined([pl.when(exit_).then(pl.lit("恢复招生可解除退出提示")),
+                                      pl.when(banned).then(pl.lit("所在区不再举办职业教育，须疏解转移或停办（指标变化不能解除）"))],
+                                     sep)),
+        employment_note=pl.when(thin).then(pl.lit("证据不足：") + thin_note)
+        .when(rate.is_not_null()).then(pl.col("_rate_pct")).otherwise(pl.lit("无毕业生数据")),
+    )
+
+
+def _pct(rate: float | None) -> str | None:
+    """rs.pct(x, 1) (Python's own rounding, as everywhere else the reasons are written)."""
+    return rs.pct(rate, 1) if rate is not None else None
+
+
+def _per_distinct(frame: pl.DataFrame, columns: list[str], fn, name: str) -> pl.DataFrame:
+    """``frame`` with the text ``name`` = fn(*values of ``columns``), called once per distinct combination:
+    Python work grows with the distinct values (a major's reasons, a rate), not with the offerings."""
+    distinct = frame.select(columns).unique()
+    texts = pl.Series(name, [fn(*values) for values in distinct.iter_rows()], dtype=pl.String)
+    return frame.join(distinct.with_columns(texts), on=columns, how="left", nulls_equal=True, maintain_order="left")
+
+
+def _strongest(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
+    """Adds _restriction and _scope: the strongest of the major's restrictions that applies in the school's
+    district (citywide, its district or a zone holding it); between equally strong ones, the first listed."""
+    listed = (df.select(pl.int_range(pl.len()).alias("_row"), "_district", "restrictions")
+              .with_columns(pl.col("restrictions").fill_null([]))
+              .explode("restrictions").drop_nulls("restrictions")
+              .with_columns(_pos=pl.int_range(pl.len()).over("_row"),
+                            _restriction=pl.col("restrictions").struct.field("restriction"),
+                            _scope=pl.col("restrictions").struct.field("scope")))
+    pairs = listed.select("_scope", "_district").unique()
+    pairs = pairs.with_columns(_applies=pl.Series([scope == CITYWIDE or district in p.districts_in(scope)
+                                                   for scope, district in pairs.iter_rows()], dtype=pl.Boolean))
+    best = (listed.join(pairs, on=["_scope", "_district"], how="left").filter(pl.col("_applies"))
+            .with_columns(_strength=pl.col("_restriction").replace_strict(STRENGTH, return_dtype=pl.Int64))
+            .sort(["_row", "_strength", "_pos"], descending=[False, True, False])
+            .group_by("_row", maintain_order=True).first().select("_row", "_restriction", "_scope"))
+    return (df.with_columns(pl.int_range(pl.len()).alias("_row")).join(best, on="_row", how="left")
+            .sort("_row").drop("_row"))

@@ -17,6 +17,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import polars as pl
 
 from scoring.exposure import mapping_weights
@@ -28,17 +31,23 @@ Series = dict[str, dict[int, tuple[float, float]]]
 
 def market_signals(majors: pl.DataFrame, major_industry_map: pl.DataFrame,
                    major_occupation_map: pl.DataFrame | None, labor_market: pl.DataFrame,
-                   school_majors: pl.DataFrame, proposed: pl.DataFrame | None = None,
+                   school_majors: pl.DataFrame | SupplyTotals, proposed: pl.DataFrame | None = None,
                    industries: pl.DataFrame | None = None, trend_years: int = 3) -> pl.DataFrame:
-    """One row per major with its demand, employment and enrolment signals (see module doc)."""
+    """One row per major with its demand, employment and enrolment signals (see module doc); ``school_majors``
+    as rows, or as their ``SupplyTotals`` when the table is summed a group of schools at a time."""
     demand = _demand(majors, major_industry_map, major_occupation_map, labor_market, proposed, industries)
-    supply = _school_signals(school_majors, trend_years)
+    if isinstance(school_majors, pl.DataFrame):
+        years = data_years(school_majors)
+        school_majors = SupplyTotals(supply_totals(school_majors, years, trend_years), years, trend_years)
+    elif school_majors.trend_years != trend_years:
+        raise ValueError(f"supply totals were summed for {school_majors.trend_years} trend years, not {trend_years}")
+    supply = _school_signals(school_majors)
     return (majors.select("major_code").unique().join(demand, on="major_code", how="left")
             .join(supply, on="major_code", how="left")
             .with_columns(pl.col("enrolled_latest").fill_null(0), pl.col("schools_offering").fill_null(0),
                           pl.col("demand_source").fill_null("none"),
-                          latest_year=pl.lit(_max_year(school_majors), pl.Int32),
-                          employment_year=pl.lit(_employment_year(school_majors), pl.Int32))
+                          latest_year=pl.lit(school_majors.years[0], pl.Int32),
+                          employment_year=pl.lit(school_majors.years[1], pl.Int32))
             .sort("major_code"))
 
 
@@ -158,45 +167,78 @@ def _latest_labor_year(labor: pl.DataFrame) -> int | None:
     return year.max()
 
 
-def _max_year(sm: pl.DataFrame) -> int | None:
-    return sm["year"].max() if sm.height else None
+def data_years(school_majors: pl.DataFrame) -> tuple[int | None, int | None]:
+    """(latest year of data, latest year with graduates' outcomes) of these rows; None where there is none.
+    The years of a whole table are the largest of its parts' (``combined_years``)."""
+    latest = school_majors["year"].max() if school_majors.height else None
+    emp_ok = school_majors.filter((pl.col("graduates") > 0) & pl.col("employed").is_not_null())
+    emp_year = emp_ok["year"].max() if emp_ok.height else None
+    return (None if latest is None else int(latest)), (None if emp_year is None else int(emp_year))
 
 
-def _employment_year(sm: pl.DataFrame) -> int | None:
-    ok = sm.filter((pl.col("graduates") > 0) & pl.col("employed").is_not_null())
-    return ok["year"].max() if ok.height else None
+def combined_years(parts: Iterable[tuple[int | None, int | None]]) -> tuple[int | None, int | None]:
+    """The ``data_years`` of a table from those of the parts it was read in."""
+    found = list(parts)
+    latest = [y for y, _ in found if y is not None]
+    emp = [y for _, y in found if y is not None]
+    return (max(latest) if latest else None), (max(emp) if emp else None)
 
 
-def _school_signals(sm: pl.DataFrame, trend_years: int) -> pl.DataFrame:
-    """Citywide employment and enrolment figures per major."""
-    latest, emp_year = _max_year(sm), _employment_year(sm)
-    base_year = latest - (trend_years - 1) if latest is not None else None
+@dataclass(frozen=True)
+class SupplyTotals:
+    """What market_signals reads of school_majors, for a table too large to hold: ``supply_totals`` of each
+    group of schools, concatenated (the sums add up over disjoint groups), and the whole table's data years."""
+
+    sums: pl.DataFrame
+    years: tuple[int | None, int | None]
+    trend_years: int = 3
+
+
+def _base_year(latest: int | None, trend_years: int) -> int | None:
+    return latest - (trend_years - 1) if latest is not None else None
+
+
+def supply_totals(sm: pl.DataFrame, years: tuple[int | None, int | None], trend_years: int = 3) -> pl.DataFrame:
+    """Per major, the sums behind the citywide employment and enrolment figures of these rows (``years``:
+    the whole table's data years): graduates and employed with outcome data, employed in field, enrolment
+    in the latest and base years, schools enrolling in the latest year."""
+    latest, emp_year = years
+    base_year = _base_year(latest, trend_years)
     grads_ok = (pl.col("graduates") > 0) & pl.col("employed").is_not_null()
     infield_ok = (pl.col("employed") > 0) & pl.col("employed_in_field").is_not_null()
 
-    def rate(y: int | None, name: str) -> list[pl.Expr]:
+    def sums(y: int | None, suffix: str) -> list[pl.Expr]:
         at = (pl.col("year") == y) if y is not None else pl.lit(False)
-        e = pl.col("employed").filter(at & grads_ok).sum() / pl.col("graduates").filter(at & grads_ok).sum()
-        f = (pl.col("employed_in_field").filter(at & infield_ok).sum()
-             / pl.col("employed").filter(at & infield_ok).sum())
-        g = pl.col("graduates").filter(at & grads_ok).sum()
-        return [e.alias(name), f.alias(f"in_field{name[len('employment'):]}"),
-                g.alias(name.replace("employment_rate", "graduates")),
-                pl.col("employed").filter(at & grads_ok).sum().alias(name.replace("employment_rate", "employed"))]
+        return [pl.col("employed").filter(at & grads_ok).sum().alias(f"employed{suffix}"),
+                pl.col("graduates").filter(at & grads_ok).sum().alias(f"graduates{suffix}"),
+                pl.col("employed_in_field").filter(at & infield_ok).sum().alias(f"in_field{suffix}"),
+                pl.col("employed").filter(at & infield_ok).sum().alias(f"in_field_of{suffix}")]
 
     at_latest = (pl.col("year") == latest) if latest is not None else pl.lit(False)
     at_base = (pl.col("year") == base_year) if base_year is not None else pl.lit(False)
     return sm.group_by("major_code").agg(
-        *rate(emp_year, "employment_rate"), *rate(emp_year - 1 if emp_year else None, "employment_rate_prev"),
-        *rate(emp_year - 2 if emp_year else None, "employment_rate_prev2"),
+        *sums(emp_year, ""), *sums(emp_year - 1 if emp_year else None, "_prev"),
+        *sums(emp_year - 2 if emp_year else None, "_prev2"),
         pl.col("enrolled").filter(at_latest).sum().alias("enrolled_latest"),
         pl.col("enrolled").filter(at_base).sum().alias("enrolled_base"),
         pl.col("school_code").filter(at_latest & (pl.col("enrolled") > 0)).n_unique().alias("schools_offering"),
-    ).with_columns(
-        pl.col("employment_rate").fill_nan(None), pl.col("employment_rate_prev").fill_nan(None),
-        pl.col("employment_rate_prev2").fill_nan(None),
-        pl.col("in_field_rate").fill_nan(None),
+    )
+
+
+def _school_signals(totals: SupplyTotals) -> pl.DataFrame:
+    """Citywide employment and enrolment figures per major, from the sums of every group of schools."""
+    t = totals.sums
+    t = t.group_by("major_code").agg(pl.col(c).sum().cast(t.schema[c]) for c in t.columns[1:])
+    rates = []
+    for suffix in ("", "_prev", "_prev2"):
+        rates += [(pl.col(f"employed{suffix}") / pl.col(f"graduates{suffix}")).fill_nan(None)
+                  .alias(f"employment_rate{suffix}"),
+                  *([(pl.col("in_field") / pl.col("in_field_of")).fill_nan(None).alias("in_field_rate")]
+                    if not suffix else []),
+                  pl.col(f"graduates{suffix}"), pl.col(f"employed{suffix}")]
+    return t.select(
+        "major_code", *rates, "enrolled_latest", "enrolled_base", "schools_offering",
         enrolment_trend=pl.when(pl.col("enrolled_base") > 0)
         .then(pl.col("enrolled_latest") / pl.col("enrolled_base") - 1),
-        enrolment_base_year=pl.lit(base_year, pl.Int32),
-    ).drop("in_field_rate_prev", "in_field_rate_prev2")
+        enrolment_base_year=pl.lit(_base_year(totals.years[0], totals.trend_years), pl.Int32),
+    )

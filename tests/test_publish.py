@@ -421,3 +421,27 @@ def test_a_current_pointing_nowhere_is_reported_in_chinese(first: publish.Editio
     with pytest.raises(FileNotFoundError, match="CURRENT 指向的版次 2025 不存在"):
         publish_edition(published, "2027", tables(), HEADERS, PACKAGE, created=CREATED)
     assert not (published / "2027").exists() and not list(published.glob(".tmp-*"))
+
+
+def test_canonical_keeps_an_already_sorted_table_and_sorts_or_refuses_the_rest():
+    """School scores arrive sorted by key (national: a million rows), and are published without a sorted copy;
+    any other order is sorted, a duplicated or null key still refused or placed by the sort."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    keys = ["school_code", "major_code"]
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from(["1", "2", "10", None]), st.sampled_from(["a", "b", "ab"])),
+                    max_size=8))
+    def check(rows):
+        df = pl.DataFrame(rows, schema=dict.fromkeys(keys, pl.String), orient="row").with_row_index("i")
+        if df.select(keys).is_duplicated().any():
+            with pytest.raises(ValueError, match="重复"):
+                publish.canonical("school_major_scores", df)
+            return
+        out = publish.canonical("school_major_scores", df)
+        assert out.equals(df.sort(keys, maintain_order=True))
+        assert publish._ascending(out, tuple(keys)) == (out.select(keys).null_count().sum_horizontal().item() == 0)
+
+    check()

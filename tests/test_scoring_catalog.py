@@ -150,3 +150,24 @@ def test_school_scores_carry_the_majors_score_parts(fx):
     assert (inside["sum"] - inside["risk_score"]).abs().max() < 0.1
     by_major = s.group_by("major_code").agg(pl.col("part_demand").n_unique().alias("n"))
     assert by_major["n"].max() == 1
+
+
+def test_school_scores_a_group_of_schools_at_a_time_equal_all_at_once(fx, tmp_path):
+    """The asset scores national offerings a few schools at a time (only the data years are table-wide):
+    the concatenated parts are the same rows, in the same order, as scoring every offering at once."""
+    from assets.score.offerings import by_school_groups
+    from warehouse.db import connect, replace_table
+    from warehouse.table import WarehouseTable
+
+    f, scored = fx
+    whole = school_major_scores(f.schools, f.majors, f.school_majors, scored, POLICY)
+    con = connect(tmp_path / "w.duckdb")
+    replace_table(con, "school_majors", f.school_majors.sample(fraction=1.0, shuffle=True, seed=3))
+    con.close()
+    table = WarehouseTable(tmp_path / "w.duckdb", "school_majors")
+    for size in (1, 7, 10**6):
+        parts, (latest, _) = by_school_groups(
+            table, lambda rows, years: school_major_scores(f.schools, f.majors, rows, scored, POLICY, years),
+            size=size)
+        assert latest == f.school_majors["year"].max()
+        assert parts.equals(whole)

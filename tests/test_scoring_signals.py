@@ -106,3 +106,25 @@ def test_no_school_data_gives_empty_figures_not_errors():
     s = _signals(f.with_(school_majors=f.school_majors.clear()))
     assert s.height == 12
     assert s["employment_rate"].null_count() == 12 and s["enrolled_latest"].to_list() == [0] * 12
+
+
+def test_signals_summed_a_group_of_schools_at_a_time_equal_all_at_once(tmp_path):
+    """The asset sums national offering-years a few schools at a time (SupplyTotals): the signals are the
+    same rows as from the whole table, rates and school counts included."""
+    from assets.score.offerings import by_school_groups
+    from scoring.signals import SupplyTotals, supply_totals
+    from warehouse.db import connect, replace_table
+    from warehouse.table import WarehouseTable
+
+    f = build()
+    whole = _signals(f)
+    con = connect(tmp_path / "w.duckdb")
+    replace_table(con, "school_majors", f.school_majors.sample(fraction=1.0, shuffle=True, seed=5))
+    con.close()
+    table = WarehouseTable(tmp_path / "w.duckdb", "school_majors")
+    for size in (1, 5, 10**6):
+        sums, years = by_school_groups(table, supply_totals, size=size)
+        grouped = market_signals(f.majors, f.major_industry_map, f.major_occupation_map, f.labor_market,
+                                 SupplyTotals(sums, years), f.proposed, f.industries)
+        assert grouped.equals(whole)
+    assert whole["schools_offering"].sum() > 0 and whole["employment_rate"].is_not_null().any()

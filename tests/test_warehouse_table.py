@@ -133,3 +133,21 @@ def test_training_sample_keeps_row_order_and_the_cap(cap):
     positions = [int(p[1:]) for p in sample["posting_id"]]
     assert positions == sorted(positions)
     assert training_sample(frame.reverse(), cap=cap)["posting_id"].sort().equals(sample["posting_id"].sort())
+
+
+@settings(max_examples=15, deadline=None)
+@given(keys=st.lists(st.sampled_from(["a", "b", "c", "d", "e", None]), max_size=60), size=st.integers(1, 20))
+def test_groups_never_split_a_key_and_cover_every_row_once_in_key_order(tmp_path_factory, keys, size):
+    frame = pl.DataFrame({"k": keys, "i": list(range(len(keys)))}, schema={"k": pl.String, "i": pl.Int64})
+    table = _table(tmp_path_factory.mktemp("w") / "w.duckdb", frame)
+    parts = list(table.groups("k", ["k", "i"], size=size))
+    assert sorted(i for p in parts for i in p["i"].to_list()) == list(range(len(keys)))
+    seen = [p["k"].unique().to_list() for p in parts]
+    flat = [k for ks in seen for k in ks]
+    assert len(flat) == len(set(flat))  # a key in one part only
+    coded = [sorted(k for k in ks if k is not None) for ks in seen]
+    order = [k for ks in coded for k in ks]
+    assert order == sorted(order)  # ascending from one part to the next
+    for p in parts:  # about `size` rows unless one key has more
+        if p["k"].n_unique() > 1:
+            assert p.height <= size + p.group_by("k").len()["len"].max()

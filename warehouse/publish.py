@@ -112,11 +112,25 @@ def canonical(name: str, df: pl.DataFrame) -> pl.DataFrame:
     missing = [k for k in keys if k not in df.columns]
     if missing:
         raise ValueError(f"表 {name} 缺少关键列：{', '.join(missing)}")
+    if _ascending(df, keys):  # already in published order (school scores are built sorted): no sorted copy
+        return df.rechunk()  # one chunk, as a sort leaves it: Parquet row groups follow chunks
     duplicated = df.select(keys).is_duplicated()
     if duplicated.any():
         example = df.filter(duplicated).row(0)
         raise ValueError(f"表 {name} 的关键列 {', '.join(keys)} 有重复行，例如 {example}")
     return df.sort(list(keys), maintain_order=True)
+
+
+def _ascending(df: pl.DataFrame, keys: tuple[str, ...]) -> bool:
+    """Each row's key strictly above the one before (so sorted and unique), checked without a sort; a null key
+    is never taken as in order (the sort decides where it goes)."""
+    if df.height < 2:
+        return not df.select(pl.any_horizontal(pl.col(keys).is_null()).any()).item() if df.height else True
+    above = pl.lit(False)
+    for key in reversed(keys):  # (a, b) > (a', b') ⇔ a > a' or (a = a' and b > b')
+        above = (pl.col(key) > pl.col(key).shift(1)) | ((pl.col(key) == pl.col(key).shift(1)) & above)
+    return bool(df.select(above.slice(1).fill_null(False).all()).item()
+                and not df.select(pl.any_horizontal(pl.col(keys).is_null()).any()).item())
 
 
 def publish_edition(

@@ -13,7 +13,10 @@ from scoring.overrides import overridden_majors
 from scoring.palette import WARNING_ORDER
 from warehouse.db import WRITER_POOL
 from warehouse.editions import DRAFT_SUFFIX, default_edition, publication_package, publish_next
+from warehouse.table import WarehouseTable
 
+LATEST_COLUMNS = ("school_code", "major_code", "year", "enrolled", "graduates")
+LATEST_YEAR = "year = (SELECT max(year) FROM school_majors)"  # fixed SQL, no values
 EDITION_TAG = "majorwatch/edition"  # set by `majorwatch run --edition` on the run
 PUBLISH = {"group_name": "publish", "owners": ["team:data"]}
 DOCUMENT_OUTS = {
@@ -33,6 +36,13 @@ class PublishConfig(dg.Config):
     state: str = DRAFT
     issuer: str = DEFAULT_ISSUER
     draft_edition: str = ""
+
+
+def latest_offerings(school_majors: WarehouseTable) -> pl.DataFrame:
+    """What publishing reads of school_majors (millions of offering-years nationally): the latest year's rows,
+    the columns the documents' supply figures use. Its latest year is the table's, so the edition id, its
+    date and as-of are the same as from the whole table."""
+    return school_majors.read(LATEST_COLUMNS, where=LATEST_YEAR)
 
 
 def _changes_md(folder) -> str:
@@ -57,7 +67,7 @@ def _changes_md(folder) -> str:
     can_subset=False,
 )
 def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, warehouse: Warehouse,
-                     policy: PolicyFile, majors: pl.DataFrame, school_majors: pl.DataFrame,
+                     policy: PolicyFile, majors: pl.DataFrame, school_majors: WarehouseTable,
                      major_risk_scores: pl.DataFrame, school_major_scores: pl.DataFrame,
                      input_files: pl.DataFrame, contract_results: pl.DataFrame, industries: pl.DataFrame,
                      major_industry_map: pl.DataFrame, schools: pl.DataFrame, labor_market: pl.DataFrame,
@@ -65,6 +75,7 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
                      labor_forecasts: pl.DataFrame, forecast_quality: pl.DataFrame, policy_comparisons: pl.DataFrame):
     """Build both catalogs, write the documents into the edition, publish it (CURRENT last)."""
     rules = policy.load()
+    school_majors = latest_offerings(school_majors)
     catalog = guiding_catalog(majors, major_risk_scores)
     restrictions = restriction_list(major_risk_scores, majors)
     if config.state not in (DRAFT, FINAL):

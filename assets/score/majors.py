@@ -5,6 +5,7 @@ import polars as pl
 
 from assets.charts import PALETTE, bar_chart_md, histogram_md, value_counts
 from assets.resources import PolicyFile
+from assets.score.offerings import by_school_groups
 from scoring.dates import default_as_of
 from scoring.exposure import industry_exposure
 from scoring.forecast_signal import forecast_trend
@@ -12,9 +13,10 @@ from scoring.overrides import apply_major_overrides
 from scoring.palette import WARNING_ORDER
 from scoring.postings_signal import posting_demand as posting_signal
 from scoring.risk import score_majors
-from scoring.signals import market_signals
+from scoring.signals import SupplyTotals, market_signals, supply_totals
 from warehouse.db import WRITER_POOL
 from warehouse.pause_points import pause_point
+from warehouse.table import WarehouseTable
 
 SCORE = {"group_name": "score", "kinds": {"duckdb", "polars"}, "pool": WRITER_POOL, "owners": ["team:data"]}
 # steps that take only the data year from school_majors (millions of offering-years nationally) load that column
@@ -43,13 +45,14 @@ def major_industry_exposure(context: dg.AssetExecutionContext, majors: pl.DataFr
 def major_market_signals(
     context: dg.AssetExecutionContext, majors: pl.DataFrame, industries: pl.DataFrame,
     major_industry_map: pl.DataFrame, major_occupation_map: pl.DataFrame, labor_market: pl.DataFrame,
-    school_majors: pl.DataFrame, proposed_major_industries: pl.DataFrame, labor_forecasts: pl.DataFrame,
+    school_majors: WarehouseTable, proposed_major_industries: pl.DataFrame, labor_forecasts: pl.DataFrame,
     forecast_quality: pl.DataFrame, posting_demand: pl.DataFrame,
 ) -> pl.DataFrame:
     """每个专业的人才供需信号：求人倍率及趋势（含经回测验证的模型预测）、毕业去向落实率、对口率、招生趋势、开设学校数。"""
     proposed = _or_none(proposed_major_industries)
-    signals = market_signals(majors, major_industry_map, major_occupation_map, labor_market, school_majors,
-                             proposed=proposed, industries=industries)
+    sums, years = by_school_groups(school_majors, supply_totals)  # never the whole table in one frame
+    signals = market_signals(majors, major_industry_map, major_occupation_map, labor_market,
+                             SupplyTotals(sums, years), proposed=proposed, industries=industries)
     if labor_forecasts.height:
         trend = forecast_trend(majors, major_industry_map, major_occupation_map, labor_market, labor_forecasts,
                                forecast_quality, proposed, industries)

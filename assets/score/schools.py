@@ -1,4 +1,8 @@
-"""Score: every school offering with the major's verdict and the school's own figures."""
+"""Score: every school offering with the major's verdict and the school's own figures.
+
+school_majors arrives as a lazy warehouse table (millions of offering-years nationally): its data years are
+read a few columns at a time, then the offerings are scored a group of schools at a time (every figure but
+the data years is the school's own), so the step never holds the whole table nor a Python row per offering."""
 
 import dagster as dg
 import polars as pl
@@ -6,19 +10,23 @@ import polars as pl
 from assets.charts import PALETTE, bar_chart_md, preview_md, value_counts
 from assets.resources import PolicyFile
 from assets.score.majors import SCORE
+from assets.score.offerings import by_school_groups
 from scoring.catalog import school_major_scores as build_school_scores
-from scoring.dates import default_as_of
+from scoring.dates import as_of_for_latest
 from scoring.overrides import apply_offering_overrides
 from scoring.palette import WARNING_ORDER
+from warehouse.table import WarehouseTable
 
 
 @dg.asset(**SCORE)
 def school_major_scores(context: dg.AssetExecutionContext, policy: PolicyFile, schools: pl.DataFrame,
-                        majors: pl.DataFrame, school_majors: pl.DataFrame,
+                        majors: pl.DataFrame, school_majors: WarehouseTable,
                         major_risk_scores: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
     """各学校每个专业点的风险分值、预警等级、指导类别，以及本校与全市的招生、就业对比（含市教委对专业点的复核调整）。"""
-    scores = build_school_scores(schools, majors, school_majors, major_risk_scores, policy.load())
-    scores = apply_offering_overrides(scores, overrides if overrides.height else None, default_as_of(school_majors))
+    rules = policy.load()
+    scores, (latest, _) = by_school_groups(
+        school_majors, lambda rows, years: build_school_scores(schools, majors, rows, major_risk_scores, rules, years))
+    scores = apply_offering_overrides(scores, overrides if overrides.height else None, as_of_for_latest(latest))
     flagged = scores.filter(pl.col("school_flags") != "") if scores.height else scores
     context.add_output_metadata({
         "schools": scores["school_code"].n_unique() if scores.height else 0,
