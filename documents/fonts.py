@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 import io
 import os
-import subprocess
 import sys
 from functools import lru_cache
 from pathlib import Path
+
+from documents.background import Background
 
 FAMILY = "Noto Sans CJK SC"
 CANDIDATES = (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
@@ -76,7 +77,7 @@ def local_face_css() -> str:
                      for weight, name in (("400", FAMILY), ("700", f"{FAMILY} Bold")))
 
 
-class FontCut:
+class FontCut(Background):
     """``font_face_css(text)`` in a Python process of its own (``python -m documents.fonts``): fontTools is pure
     Python, seconds of one core for a CJK font, and the caller writes the other documents meanwhile. Files in
     ``scratch`` carry the text and the CSS. A plain subprocess, not multiprocessing: nothing of the caller's
@@ -87,28 +88,16 @@ class FontCut:
         self._text.write_text(text, encoding="utf-8")
         root = str(Path(__file__).resolve().parents[1])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
-        self._process = subprocess.Popen([sys.executable, "-m", "documents.fonts", str(self._text), str(self._css)],
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        super().__init__([sys.executable, "-m", "documents.fonts", str(self._text), str(self._css)], env=env)
 
     def result(self, timeout: float = 300) -> str:
-        _, stderr = self._process.communicate(timeout=timeout)
-        if self._process.returncode != 0:
-            last = (stderr or "").strip().splitlines()[-1:] or [f"退出码 {self._process.returncode}"]
-            if "FontMissingError" in (stderr or ""):
+        code, stderr = self.finish(timeout)
+        if code != 0:
+            last = stderr.strip().splitlines()[-1:] or [f"退出码 {code}"]
+            if "FontMissingError" in stderr:
                 raise FontMissingError(last[0].split(": ", 1)[-1])
             raise RuntimeError(f"裁切中文字体失败：{last[0]}")
         return self._css.read_text(encoding="ascii")
-
-    def stop(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.communicate()
-
-    def __enter__(self) -> FontCut:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 if __name__ == "__main__":  # python -m documents.fonts TEXT_FILE CSS_FILE
