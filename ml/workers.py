@@ -18,21 +18,26 @@ from contextlib import contextmanager
 PRELOAD = ["ml.mapping"]
 
 
+def _context():
+    """The fork-server context, its preload set (it takes effect when this process first starts the server)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
 def warm_up() -> None:
     """Start this process's fork server now: it imports PRELOAD in its own process while this one goes on
     (the first pool then forks at once)."""
     from multiprocessing import forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    _context()
     forkserver.ensure_running()
 
 
 @contextmanager
 def worker_pool(n_jobs: int) -> Iterator[ProcessPoolExecutor]:
     """``n_jobs`` worker processes forked from the preloaded fork server; shut down (waited for) on exit."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)  # takes effect when this process first starts its fork server
-    pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=_context())
     try:
         yield pool
     except BaseException:
