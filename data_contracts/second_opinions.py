@@ -77,11 +77,11 @@ class SecondOpinions:
         if self._pool is None:
             return
         pool, self._pool = self._pool, None
-        processes = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
+        for process in list(getattr(pool, "_processes", {}).values()):
             process.kill()
-            process.join(timeout=5)
+        # The executor's manager thread reaps the killed worker; waiting for that thread (rather than joining
+        # the process here as well) leaves one reaper, so no join races it to ``waitpid`` and reads "alive".
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> SecondOpinions:
         return self
