@@ -19,7 +19,6 @@ import polars as pl
 
 from documents import bulletin as b
 from documents.edition import DRAFT, EditionInfo
-from documents.fonts import FontCut
 from documents.groups import industry_groups
 from documents.labour import labour_series, list_changes
 from documents.lists import PROVINCE_LISTS
@@ -31,7 +30,7 @@ from documents.matching import (
     matching_groups,
     matching_scores,
 )
-from documents.render import PrintJob, page_text, print_pdf, render_html
+from documents.render import PrintJob, print_pdf, render_html
 from documents.workbooks import write_catalogs, write_matching_report, write_province_lists
 from scoring.policy import Policy
 
@@ -163,9 +162,9 @@ def summary(t: dict[str, pl.DataFrame], info: EditionInfo) -> list[str]:
 @contextmanager
 def _bulletin(folder: Path, stem: str, info: EditionInfo, title: str, sections: list, lines: list[str]
               ) -> Iterator[list[Path]]:
-    """Start printing the bulletin and cutting its font (two other processes), let the caller work meanwhile,
-    then write the page with the font cut in and wait for the PDF. The page Chromium prints names the
-    installed faces, so printing need not wait for the font; the PDF is the same. The yielded list holds the
+    """Start printing the bulletin (Chromium, another process), let the caller work meanwhile, then write the
+    page with its font cut in and wait for the PDF. The page Chromium prints names the installed faces, so
+    printing need not wait for the font; the PDF is the same. The yielded list holds the
     two files once the block ends."""
     html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
     page = (title.replace(f"（{DRAFT}）", ""), info.subtitle(), DRAFT if info.is_draft else None, lines, sections,
@@ -174,8 +173,8 @@ def _bulletin(folder: Path, stem: str, info: EditionInfo, title: str, sections: 
     with tempfile.TemporaryDirectory(prefix="mw-print-") as scratch:
         printable = Path(scratch) / f"{stem}.html"
         printable.write_text(render_html(*page, embed_fonts=False), encoding="utf-8")
-        with PrintJob(printable, pdf_path) as job, FontCut(page_text(*page), Path(scratch)) as fonts:
+        with PrintJob(printable, pdf_path) as job:
             yield files
-            html_path.write_text(render_html(*page, fonts=fonts.result()), encoding="utf-8")
+            html_path.write_text(render_html(*page), encoding="utf-8")  # the font cut to the page's characters
             job.wait()
     files += [html_path, pdf_path]

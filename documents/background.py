@@ -1,4 +1,4 @@
-"""A helper process a document step starts and then works beside (Chromium printing, the font being cut)."""
+"""A helper process a document step starts and then works beside (Chromium printing the bulletin)."""
 
 from __future__ import annotations
 

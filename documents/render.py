@@ -29,7 +29,7 @@ def render_html(title: str, subtitle: str, draft: str | None, summary: list[str]
     """The whole page; the font is cut to exactly the characters the page shows (``page_text``), or ``fonts``
     is the @font-face CSS already cut from them. Without ``embed_fonts`` the page names the installed faces
     instead (``local()``): Chromium prints it to the same PDF, and the page can go to the printer before the
-    seconds of cutting the font are spent."""
+    page's own font is cut."""
     context = _context(title, subtitle, draft, summary, sections, footer)
     if fonts is None:
         fonts = font_face_css(page_text(title, subtitle, draft, summary, sections, footer)) if embed_fonts \

@@ -3,6 +3,7 @@ bulletin's PDF and HTML, and figures recomputed from the published Parquet found
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from datetime import date
@@ -279,11 +280,18 @@ def test_the_printed_page_naming_installed_faces_prints_like_the_page_with_the_f
     assert ImageChops.difference(pages["local"], pages["no_face"]).getbbox() is not None  # the rules took effect
 
 
-def test_the_font_cut_in_its_own_process_is_the_font_cut_here(tmp_path: Path) -> None:
-    from documents.fonts import FontCut, font_face_css
+def test_the_cut_font_holds_the_glyphs_of_the_text_and_no_others() -> None:
+    from fontTools.ttLib import TTFont
+
+    from documents.fonts import ALWAYS, _face_number, font_path, subset_woff
 
     text = "北京市专业指导性目录（征求意见稿）第 3 页 求人倍率 1.25"
-    with FontCut(text, tmp_path) as cut:
-        css = cut.result()
-    assert css == font_face_css(text)
-    assert css.count("@font-face") == 2 and "base64," in css
+    full = TTFont(str(font_path()), fontNumber=_face_number(font_path()), lazy=True)
+    full_cmap = full.getBestCmap()
+    cut = TTFont(io.BytesIO(subset_woff(text)))
+    assert cut.flavor == "woff" and "CFF " in cut
+    cmap = cut.getBestCmap()
+    assert set(cmap) == {ord(ch) for ch in set(text + ALWAYS)} & set(full_cmap)
+    assert ord("鑫") not in cmap and ord("北") in cmap
+    assert cut["name"].getDebugName(1) == "Noto Sans CJK SC"
+    assert len(cut.getGlyphOrder()) < 200                                   # a cut, not the 65,535-glyph face
