@@ -8,12 +8,18 @@ input as soon as the engine has staged it, on the other core. The answers are th
 ``second_opinion`` gives (same function, same cache). When the engine refuses any input, the worker is
 stopped at once and every pending report says it did not run: the person hears of the refusal without
 waiting for great-expectations.
+
+On a home with no second opinion cached yet (a first run), ``started_early`` lets the command start the
+worker before it loads Dagster: importing great-expectations then passes on the other core while the
+definitions load, and the run's ``SecondOpinions`` takes that worker over.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -35,12 +41,49 @@ def _validate(stage: pl.DataFrame, contract: Contract, references: dict[str, lis
     return validate(stage.to_pandas(), contract, references)
 
 
+_early: ProcessPoolExecutor | None = None
+
+
+def _new_worker() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+
+
+def _stop_worker(pool: ProcessPoolExecutor) -> None:
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.kill()
+    # The executor's manager thread reaps the killed worker; waiting for that thread (rather than joining
+    # the process here as well) leaves one reaper, so no join races it to ``waitpid`` and reads "alive".
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def first_opinions(cache: Path) -> bool:
+    """No report is cached in ``cache`` yet: this home's first run will ask great-expectations about every input."""
+    return not any(Path(cache).glob("*.json"))
+
+
+@contextmanager
+def started_early(wanted: bool) -> Iterator[None]:
+    """With ``wanted``, the worker starts now (and imports great-expectations) for the next ``SecondOpinions``
+    in this process to take over; one left untaken is stopped when the block ends."""
+    global _early
+    if wanted and _early is None:
+        _early = _new_worker()
+        _early.submit(int)  # a spawn worker starts on the first submission
+    try:
+        yield
+    finally:
+        pool, _early = _early, None
+        if pool is not None:
+            _stop_worker(pool)
+
+
 class SecondOpinions:
     """Submit each staged input as it is ready; ``reports(refused)`` gives every input's report."""
 
     def __init__(self, cache: Path | None) -> None:
+        global _early
         self.cache = Path(cache) if cache is not None else None
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool, _early = _early, None  # a worker started early is this run's (and stopped with it)
         self._ready: dict[str, GeReport | None] = {}
         self._pending: dict[str, tuple[Future, Path | None]] = {}
 
@@ -55,7 +98,7 @@ class SecondOpinions:
             self._ready[name] = report
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+            self._pool = _new_worker()
         self._pending[name] = (self._pool.submit(_validate, stage, contract, references), path)
 
     def reports(self, refused: list[str]) -> dict[str, GeReport | None]:
@@ -74,14 +117,9 @@ class SecondOpinions:
 
     def stop(self) -> None:
         """End the worker now (killing a validation in progress: its answer is no longer wanted)."""
-        if self._pool is None:
-            return
-        pool, self._pool = self._pool, None
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-        # The executor's manager thread reaps the killed worker; waiting for that thread (rather than joining
-        # the process here as well) leaves one reaper, so no join races it to ``waitpid`` and reads "alive".
-        pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            _stop_worker(pool)
 
     def __enter__(self) -> SecondOpinions:
         return self

@@ -8,10 +8,18 @@ from pathlib import Path
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from data_contracts.second_opinions import first_opinions, started_early
     from pipelines.instance import prepare_home
-    from pipelines.run import run_job
 
     home = prepare_home(getattr(args, "home", None), args.inbox)
+    # before Dagster loads: a first run's great-expectations worker imports beside it
+    with started_early(first_opinions(home.second_opinions)):
+        return _run(args, home)
+
+
+def _run(args: argparse.Namespace, home) -> int:
+    from pipelines.run import run_job
+
     inbox = Path(args.inbox).resolve() if args.inbox else home.inbox
     if args.inbox is None and not any(inbox.glob("*.*")):
         from sample_data.generator import write_sample_inbox

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from data_contracts.second_opinions import SecondOpinions
+from data_contracts.second_opinions import SecondOpinions, first_opinions, started_early
 from data_contracts.spec import load_contracts
 from data_contracts.verdict import second_opinion
 
@@ -44,3 +44,29 @@ def test_a_refusal_stops_the_worker_and_every_pending_report_says_it_did_not_run
     assert not reports["good"].ran and "schools 未通过数据契约" in reports["good"].note
     assert processes and not any(p.is_alive() for p in processes)
     assert not list(tmp_path.glob("*.json"))                             # nothing validated, nothing cached
+
+
+@pytest.mark.slow
+def test_a_worker_started_early_is_the_one_the_run_uses(tmp_path):
+    assert first_opinions(tmp_path)                                      # nothing cached: a first run
+    with started_early(True):
+        with SecondOpinions(tmp_path) as opinions:
+            early = list(opinions._pool._processes.values())             # taken over before any submission
+            assert len(early) == 1 and early[0].is_alive()
+            opinions.submit("good", GOOD, SCHOOL_MAJORS, {})
+            assert list(opinions._pool._processes.values()) == early       # no second worker started
+            assert opinions.reports([])["good"].success
+        assert not early[0].is_alive()
+        assert SecondOpinions(tmp_path)._pool is None                    # taken once, not twice
+    assert not first_opinions(tmp_path)                                  # the report is cached now
+
+
+def test_a_worker_started_early_and_never_taken_is_stopped_with_the_block():
+    with started_early(True):
+        from data_contracts import second_opinions
+
+        processes = list(second_opinions._early._processes.values())
+        assert processes and processes[0].is_alive()
+    assert not any(p.is_alive() for p in processes) and second_opinions._early is None
+    with started_early(False):
+        assert second_opinions._early is None                            # a home with cached reports: none

@@ -41,6 +41,11 @@ class Home:
         return self.root / "models"
 
     @property
+    def second_opinions(self) -> Path:
+        """great-expectations' reports, cached by what they are a function of (data_contracts.verdict)."""
+        return self.root / "cache" / "great_expectations"
+
+    @property
     def tokens(self) -> Path:
         return self.root / "tokens.json"
 

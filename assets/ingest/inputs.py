@@ -114,7 +114,7 @@ def build_ingest() -> dg.AssetsDefinition:
         home = warehouse.paths.ensure()
         memo = IngestMemo(home.root / "cache" / "ingest")
         staged, fingerprints = {}, {}
-        with SecondOpinions(home.root / "cache" / "great_expectations") as opinions:
+        with SecondOpinions(home.second_opinions) as opinions:
             for name in ingest_order(contracts):
                 if name not in selected:
                     continue
