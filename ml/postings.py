@@ -1,8 +1,8 @@
 """Propose an industry for job postings that carry none, from the posting's own text.
 
 Business meaning: demand is counted per industry, but many postings arrive without an industry code.
-A linear text classifier trained on the postings that do have one proposes a code with a confidence;
-the pipeline marks those as proposed. Target choice: codes that are GB/T 4754 digits are cut to the
+A linear text classifier (complement naive Bayes on hashed character n-grams) trained on the postings
+that do have one proposes a code with a confidence; the pipeline marks those as proposed. Target choice: codes that are GB/T 4754 digits are cut to the
 大类 (first two digits) — the level industry-adjustment lists use most and the one with enough postings
 per class; any other label (e.g. 51job's industry text) is used as given.
 """
@@ -15,19 +15,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from sklearn.linear_model import SGDClassifier
 from sklearn.metrics import accuracy_score, f1_score
+from sklearn.naive_bayes import ComplementNB
 
 from ml.text_hash import CharNgramHasher
 
 MAX_TRAIN = 50_000  # postings used to fit (a seeded sample beyond this): keeps a 1M-row run in seconds
-ALPHA = 1e-4  # L2 strength, chosen on the 51job sample (1e-5 … 3e-4 tried; held-out accuracy best here)
-EPOCHS = 5
+# Smoothing of complement naive Bayes. Measured against the one-vs-rest logistic SGD used before (5 epochs,
+# L2 1e-4), held out, seeds 0-2 on the real 51job sample: macro-F1 0.061/0.053/0.051 against 0.043/0.051/0.033,
+# accuracy 0.234/0.239/0.231 against 0.218/0.239/0.232; on the scale-100 sample inbox 0.815 accuracy both, 0.646
+# macro-F1 against 0.638. Fitting is one sparse product: 0.6 s of CPU against 15.3 s at 50,000 postings.
+ALPHA = 0.3
 
 
 @dataclass
 class PostingClassifier:
-    """Hashed character n-grams of title + description → linear scores per industry."""
+    """Hashed character n-grams of title + description → linear scores per industry (log-likelihoods)."""
 
     hasher: CharNgramHasher
     classes: np.ndarray
@@ -53,14 +56,15 @@ def target_label(column: str) -> pl.Expr:
 
 
 def fit_model(postings: pl.DataFrame, labels: np.ndarray, seed: int = 0) -> PostingClassifier:
-    """Fit the linear model (SGD, logistic loss, one-vs-rest) on hashed text."""
+    """Fit complement naive Bayes on hashed text (deterministic: ``seed`` only names the model's run)."""
     hasher = CharNgramHasher()
-    sgd = SGDClassifier(loss="log_loss", alpha=ALPHA, max_iter=EPOCHS, tol=None, random_state=seed, n_jobs=2)
-    sgd.fit(hasher.transform(posting_text(postings), canonical=True), labels)
-    coef = np.ascontiguousarray(sgd.coef_.T, dtype=np.float32)
-    params = {"loss": "log_loss", "alpha": ALPHA, "max_iter": EPOCHS, "n_features": hasher.n_features,
+    nb = ComplementNB(alpha=ALPHA).fit(hasher.transform(posting_text(postings), canonical=True), labels)
+    coef = np.ascontiguousarray(nb.feature_log_prob_.T, dtype=np.float32)
+    # scikit-learn adds the class prior only when there is a single class (where it decides nothing)
+    intercept = (nb.class_log_prior_ if len(nb.classes_) == 1 else np.zeros(len(nb.classes_))).astype(np.float32)
+    params = {"model": "ComplementNB", "alpha": ALPHA, "n_features": hasher.n_features,
               "ngram_range": list(hasher.ngram_range), "max_chars": hasher.max_chars, "seed": seed}
-    return PostingClassifier(hasher, sgd.classes_, coef, sgd.intercept_.astype(np.float32), params)
+    return PostingClassifier(hasher, nb.classes_, coef, intercept, params)
 
 
 def train_classifier(
@@ -76,7 +80,8 @@ def train_classifier(
     test = rng.random(labelled.height) < test_share
     train_part, test_part = labelled.filter(pl.Series(~test)), labelled.filter(pl.Series(test))
     started = time.perf_counter()
-    model = fit_model(_cap(train_part, seed), _cap(train_part, seed)["_label"].to_numpy(), seed)
+    fitted_on = _cap(train_part, seed)
+    model = fit_model(fitted_on, fitted_on["_label"].to_numpy(), seed)
     fit_seconds = time.perf_counter() - started
     truth = test_part["_label"].to_numpy()
     pred = model.classes[np.argmax(model.scores(test_part), axis=1)] if test_part.height else truth
@@ -92,15 +97,16 @@ def train_classifier(
 
 
 def classify(model: PostingClassifier, postings: pl.DataFrame, batch: int = 20_000) -> pl.DataFrame:
-    """posting_id, proposed_industry_code, confidence (probability of the chosen class, 0–1).
+    """posting_id, proposed_industry_code, confidence (the model's probability of the chosen class, 0–1:
+    scikit-learn's ``predict_proba``, a softmax of the scores).
 
     Batches run on two threads (numpy and scipy release the GIL in the heavy parts).
     """
     def one(start: int) -> tuple[np.ndarray, np.ndarray]:
         s = model.scores(postings[start:start + batch])
         best = np.argmax(s, axis=1)
-        p = 1.0 / (1.0 + np.exp(-s))  # one-vs-rest probabilities, normalised across classes
-        return model.classes[best], p[np.arange(len(best)), best] / np.maximum(p.sum(axis=1), 1e-12)
+        p = np.exp(s - s[np.arange(len(best)), best][:, None])  # the best class's term is 1: no overflow
+        return model.classes[best], 1.0 / p.sum(axis=1)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         parts = list(pool.map(one, range(0, postings.height, batch)))

@@ -56,6 +56,25 @@ def test_classifier_learns_industries_and_reports_held_out_metrics():
     assert (out["proposed_industry_code"] == pl.Series(expected)).mean() > 0.9
 
 
+def test_proposals_and_confidences_are_scikit_learns_complement_naive_bayes():
+    from sklearn.naive_bayes import ComplementNB
+
+    from ml.postings import ALPHA, fit_model, posting_text
+
+    postings = _postings(300, seed=2).filter(pl.col("industry_code").is_not_null())
+    labels = postings.select(target_label("industry_code"))["industry_code"].to_numpy()
+    model = fit_model(postings, labels)
+    matrix = model.hasher.transform(posting_text(postings), canonical=True)
+    reference = ComplementNB(alpha=ALPHA).fit(matrix, labels)
+    new = _postings(90, seed=3)
+    out = classify(model, new, batch=40)
+    new_matrix = model.hasher.transform(posting_text(new))
+    assert out["proposed_industry_code"].to_list() == list(reference.predict(new_matrix))
+    best = reference.predict_proba(new_matrix).max(axis=1)
+    assert np.allclose(out["confidence"].to_numpy(), best, atol=1e-5)   # float32 weights
+    assert out["confidence"].min() >= 1 / 3 - 1e-6                      # the best of three classes
+
+
 def test_classify_keeps_order_across_batches():
     postings = _postings(300)
     model, _ = train_classifier(postings, seed=1)
