@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.runs import REPO, run_cli
+from benchmarks.runs import REPO, broken_copy, run_cli
 
 IMPORTS = {
     "pipelines.definitions": "import pipelines.definitions",
@@ -58,16 +58,10 @@ def slowest_imports(source: Path, top: int = 10) -> list[tuple[str, float]]:
 
 def failing_run(source: Path, root: Path) -> dict:
     """A run on the sample inbox with a duplicated major_industry_map row: seconds to each milestone."""
-    import polars as pl
-
     from sample_data.generator import write_sample_inbox
 
-    inbox = root / "inbox"
-    write_sample_inbox(inbox, scale=1)
-    path = inbox / "major_industry_map.csv"
-    table = pl.read_csv(path, infer_schema=False)
-    pl.concat([table, table.head(1)]).write_csv(path)
-    run = run_cli(inbox, root / "home", source=source)
+    write_sample_inbox(root / "inbox", scale=1)
+    run = run_cli(broken_copy(root / "inbox", root / "broken"), root / "home", source=source)
     line = run.timeline
     return {"returncode": run.returncode, "wall_to_error": round(run.wall, 2),
             "to_run_start": round(line.get("to_run_start", float("nan")), 2),

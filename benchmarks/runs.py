@@ -3,11 +3,13 @@
 ``run_cli`` measures the child itself (wall time, and its own peak RSS through ``os.wait4``, not the
 largest of all children so far); ``timeline`` reads the run's Dagster event log back (run start, each
 step's start and end), so a benchmark can split a run into fixed cost, stages and teardown.
+``broken_copy`` makes the inbox of a run that must stop on a blocking contract failure.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -100,3 +102,15 @@ def timeline(dagster_home: Path, launched: float) -> dict:
         "stages": {k: round(v, 3) for k, v in stages.items()},
         "after_last_step": (run_end or last) - last,
     }
+
+
+def broken_copy(inbox: Path, dest: Path) -> Path:
+    """A copy of ``inbox`` whose major_industry_map.csv holds its first row twice: a duplicated key, which the
+    contract blocks (the run must end with the error, nothing published)."""
+    import polars as pl
+
+    shutil.copytree(inbox, dest)
+    path = dest / "major_industry_map.csv"
+    table = pl.read_csv(path, infer_schema=False)
+    pl.concat([table, table.head(1)]).write_csv(path)
+    return dest

@@ -94,3 +94,39 @@ def test_the_portal_bench_borrows_a_published_home_without_writing_into_it(tmp_p
     assert all(tokens.verify(tmp_path / "bench-home", token).school_code == school for school, token in issued.items())
     assert sorted(p.relative_to(published_home) for p in published_home.rglob("*")) == before
     assert "edition 2026" in describe(published_home) and "7 schools" in describe(published_home)
+
+
+def test_the_broken_copy_repeats_one_key_and_leaves_the_inbox_as_it_was(tmp_path):
+    from benchmarks.runs import broken_copy
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    pl.DataFrame({"major_code": ["510201", "510202"], "industry_code": ["C39", "I65"]}).write_csv(
+        inbox / "major_industry_map.csv")
+    (inbox / "majors.csv").write_text("major_code\n510201\n", encoding="utf-8")
+    copy = broken_copy(inbox, tmp_path / "broken")
+    table = pl.read_csv(copy / "major_industry_map.csv", infer_schema=False)
+    assert table.height == 3 and table.row(0) == table.row(2) == ("510201", "C39")   # codes stay text
+    assert pl.read_csv(inbox / "major_industry_map.csv").height == 2
+    assert (copy / "majors.csv").read_bytes() == (inbox / "majors.csv").read_bytes()
+
+
+def test_verdicts_compare_each_measured_figure_with_its_target():
+    from benchmarks.bench_pipeline import verdicts
+
+    report = {"scales": [
+        {"scale": 1, "first_run": {"wall_s": 30.0}, "second_run": {"wall_s": 9.5}, "fail_fast": {"wall_s": 12.0}},
+        {"scale": 100, "first_run": {"wall_s": 45.0, "peak_rss_mb": 2100, "data_path_x_floor": 4.0}},
+        {"scale": 10, "first_run": {"wall_s": 99.0}},                                   # no target at scale 10
+    ]}
+    lines = verdicts(report)
+    assert lines == [
+        "- scale 1, first run s: 30.0 against ≤ 25.0: missed by 1.20×",
+        "- scale 1, second run s: 9.5 against ≤ 10.0: met",
+        "- scale 1, run with a blocking contract failure, s to the error: 12.0 against ≤ 20.0: met",
+        "- scale 100, first run s: 45.0 against ≤ 45.0: met",
+        "- scale 100, first run peak RSS MB: 2,100 against ≤ 2,048: missed by 1.03×",
+        "- scale 100, ingest → publication (models apart), × floor: 4.0 against ≤ 5.0: met",
+    ]
+    assert verdicts({"scales": [{"scale": 1, "first_run": {"wall_s": 20.0}, "second_run": {"wall_s": 5.0}}]})[-1] \
+        == "- scale 1, second run s: 5.0 against ≤ 10.0: met"                       # no failing run measured
