@@ -57,10 +57,20 @@ def _by_province(spec: dg.AssetSpec) -> dg.AssetSpec:
     return spec.replace_attributes(partitions_def=provinces)
 
 
+# The steps of a run fork from one server that imported these modules once (Dagster's multiprocess executor,
+# start method forkserver), instead of each starting a fresh Python that imports Dagster, polars and every
+# asset again, then the instance's SQLite storage (SQLAlchemy, Alembic) and, in the model steps,
+# scikit-learn: about 4 s of CPU per step, 12 steps per province. Only imports happen in the server (no
+# polars, DuckDB or BLAS work), so the children start clean; a module that fails to import is skipped by
+# multiprocessing without a word, which tests/test_national.py guards against.
+PRELOAD = ["pipelines.national", "dagster._core.storage.sqlite_storage", "ml.mapping", "ml.forecast", "ml.postings"]
+
+
 def executor(name: str) -> dg.ExecutorDefinition:
     """multiprocess (this machine) or k8s (dagster-k8s, an optional extra); one step of a run at a time."""
     if name == "multiprocess":
-        return dg.multiprocess_executor.configured({"max_concurrent": 1})
+        return dg.multiprocess_executor.configured(
+            {"max_concurrent": 1, "start_method": {"forkserver": {"preload_modules": PRELOAD}}})
     if name == "k8s":
         from dagster_k8s import k8s_job_executor  # pip install 'majorwatch[cluster]'
 

@@ -6,6 +6,7 @@ of ours), and the Kubernetes run config is checked against dagster-k8s's executo
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -34,6 +35,20 @@ def test_every_asset_is_partitioned_by_province_and_beijing_is_not():
         assert graph.get(key).partitions_def.get_partition_keys() == list(PROVINCES)
         assert city.resolve_asset_graph().get(key).partitions_def is None
     assert len(PROVINCES) == 31 and PROVINCES["11"] == "北京市"
+
+
+def test_province_steps_fork_from_a_server_that_imported_the_definitions_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAJORWATCH_HOME", str(tmp_path / "national"))
+    monkeypatch.setenv("MAJORWATCH_INBOX", str(tmp_path / "inbox"))
+    from pipelines.national import NATIONAL_JOB, national_definitions
+
+    job = national_definitions("multiprocess").resolve_job_def(NATIONAL_JOB)
+    execution = dg.validate_run_config(job, {})["execution"]["multiprocess"]
+    assert execution["max_concurrent"] == 1
+    preload = execution["start_method"]["forkserver"]["preload_modules"]
+    assert {"pipelines.national", "dagster._core.storage.sqlite_storage", "ml.mapping"} <= set(preload)
+    for name in preload:   # multiprocessing skips a preload module that fails to import, silently
+        importlib.import_module(name)
 
 
 def _spans(instance: dg.DagsterInstance, run_id: str) -> list[tuple[float, float]]:
