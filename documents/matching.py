@@ -88,10 +88,18 @@ def match_index(unit_supply: pl.DataFrame, demand_share: pl.DataFrame, by: list[
     covered = unit_supply.join(demand_share, on="group_code", how="inner")
     covered = settled(covered)
     shares = covered.with_columns(s=pl.col("enrolled") / pl.col("enrolled").sum().over(by))
-    units = shares.select(by).unique()
-    grid = units.join(demand_share, how="cross").join(shares.select(*by, "group_code", "s"),
-                                                      on=[*by, "group_code"], how="left", nulls_equal=True)
-    out = settled(grid).group_by(by).agg(match=1 - 0.5 * (pl.col("s").fill_null(0) - pl.col("demand_share")).abs().sum())
+    # every unit × every covered group: the grid holds a unit number, not the unit's texts (50,000 schools ×
+    # the groups nationally: 0.7 GB less at its peak). Units are numbered in their sorted order, so the grid's
+    # rows stay where they were; it is grouped by two keys as it was by three, since polars sums a group on a
+    # single sorted key another way (the last bits of some schools' 匹配度 moved, and editions are compared
+    # byte for byte).
+    units = settled(shares.select(by).unique()).with_row_index("_unit")
+    numbered = shares.join(units, on=by, how="left", nulls_equal=True).select("_unit", "group_code", "s")
+    grid = units.select("_unit", _key=pl.lit(0)).join(demand_share, how="cross").join(
+        numbered, on=["_unit", "group_code"], how="left")
+    out = units.join(settled(grid).group_by("_unit", "_key").agg(
+        match=1 - 0.5 * (pl.col("s").fill_null(0) - pl.col("demand_share")).abs().sum()), on="_unit"
+    ).drop("_unit", "_key")
     total = settled(unit_supply).group_by(by).agg(pl.col("enrolled").sum().alias("enrolled_mapped"))
     inside = settled(covered).group_by(by).agg(pl.col("enrolled").sum().alias("enrolled_covered"))
     return (out.join(total, on=by, how="left", nulls_equal=True).join(inside, on=by, how="left", nulls_equal=True)

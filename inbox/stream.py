@@ -154,14 +154,14 @@ def _stage(con, path: Path, contract, stg: str, raw: str, file: str, fmt: str, p
     flag_wide = f"regexp_matches(concat_ws(?, {', '.join(wide_cols)}), ?)" if wide_cols else "false"
     flagged = f"SELECT *, regexp_matches(concat_ws(?, {', '.join(positions)}), ?) AS _ws, {flag_wide} AS _wide FROM ({base})"  # noqa: S608
     flagged_params = [SEP, EDGE] + ([SEP, _FULL_WIDTH.pattern] if wide_cols else []) + src.params
-    stripped, wide = _counts(con, flagged, flagged_params, positions, wide_cols, target)
-    cleaned = (f"SELECT {', '.join(f'{CLEAN.format(p=p)} AS {p}' for p in positions)}, _row, _wide "  # noqa: S608
+    cleaned = (f"SELECT {', '.join(f'{CLEAN.format(p=p)} AS {p}' for p in positions)}, _row, _ws, _wide "  # noqa: S608
                f"FROM ({flagged})")
     by_name = {t: p for p, t in target.items()}
+    wide_names = {target[p] for p in wide_cols}
     exprs, params = [], []
     for name in column_order(contract, [*target.values(), ROW]):
         p = "_row" if name == ROW else by_name[name]
-        if name in wide:
+        if name in wide_names:  # only cells holding a full-width character are rewritten
             exprs.append(f"CASE WHEN _wide AND regexp_matches({p}, ?) THEN trim(translate({p}, ?, ?), ?) ELSE {p} END "
                          f"AS {quote_any(name)}")
             params += [_FULL_WIDTH.pattern, WIDE_FROM, WIDE_TO, WHITESPACE]
@@ -169,10 +169,17 @@ def _stage(con, path: Path, contract, stg: str, raw: str, file: str, fmt: str, p
             exprs.append(f"{p} AS {quote_any(name)}")
     filled = f"coalesce({', '.join(positions)}, NULL) IS NOT NULL"  # all-blank rows are dropped
     # a temporary table: it lives until the contract has run (spilling to var/tmp/duckdb beyond the memory
-    # cap); writing it into the warehouse file took three times as long as reading the whole file
+    # cap); writing it into the warehouse file took three times as long as reading the whole file. It keeps
+    # each row's flags until the cells of the flagged rows are counted: the regular expressions run once.
     con.execute(f"DROP TABLE IF EXISTS main.{ident(stg)}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(stg)} AS SELECT {', '.join(exprs)} FROM ({cleaned}) "  # noqa: S608
-                f"WHERE {filled}", params + [WHITESPACE] * len(positions) + flagged_params)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(stg)} AS SELECT {', '.join(exprs)}, _ws, _wide "  # noqa: S608
+                f"FROM ({cleaned}) WHERE {filled}", params + [WHITESPACE] * len(positions) + flagged_params)
+    # the flagged rows' cells as read (an all-blank row is not staged, and has no cell to count either)
+    flagged_rows = (f"SELECT b.*, f._ws, f._wide FROM ({base}) b JOIN (SELECT _row, _ws, _wide FROM {ident(stg)} "  # noqa: S608
+                    "WHERE _ws OR _wide) f ON b._row = f._row")
+    stripped, wide = _counts(con, flagged_rows, src.params, positions, wide_cols, target)
+    con.execute(f"ALTER TABLE {ident(stg)} DROP COLUMN _ws")
+    con.execute(f"ALTER TABLE {ident(stg)} DROP COLUMN _wide")
     rows = con.execute(f"SELECT count(*) FROM {ident(stg)}").fetchone()[0]  # noqa: S608
     check_rows(rows, contract.limits, file)
     normalised = [wide_note(contract.columns[n], count, example) for n, (count, example) in wide.items()]

@@ -11,6 +11,31 @@ from warehouse.home import Home
 INBOX_TAG = "majorwatch/inbox"
 
 
+def main_job():
+    """The full run's job, at module scope so that ``execute_job`` can point at it (dg.reconstructable)."""
+    from pipelines.definitions import defs
+
+    return defs.resolve_job_def("majorwatch_job")
+
+
+def finalize_job():
+    from pipelines.definitions import defs
+
+    return defs.resolve_job_def("finalize_edition")
+
+
+def execute(job_fn, instance, run_config: dict, tags: dict):
+    """Run a job on its own executor (in-process for these two) without keeping what its steps return.
+
+    ``JobDefinition.execute_in_process`` holds every step's output object in memory until the run ends (for
+    ``output_for_node``): at scale 500 the 1 GB frame of school scores stayed resident through publication,
+    and the classified postings before it. The outputs are in the warehouse; nothing here reads them back."""
+    import dagster as dg
+
+    return dg.execute_job(dg.reconstructable(job_fn), instance, run_config=run_config, tags=tags,
+                          raise_on_error=False)
+
+
 def _run_config(quiet: bool) -> dict:
     return {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}}}
 
@@ -49,12 +74,10 @@ def model_summary(result) -> list[str]:
 def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = False, final: bool = False) -> int:
     import dagster as dg
 
-    from pipelines.definitions import defs
     from pipelines.failures import failure_messages
     from pipelines.home_lock import HomeBusyError, exclusive_run, recover_dead_runs, run_tags
     from pipelines.sensors import inbox_fingerprint
 
-    job = defs.resolve_job_def("majorwatch_job")
     tags = {INBOX_TAG: inbox_fingerprint(inbox) or "empty", **run_tags()}
     if edition:
         tags[EDITION_TAG] = edition
@@ -66,7 +89,7 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
             config = _run_config(quiet)
             if final:  # straight to a final edition, without the draft and its review
                 config["ops"] = {"publish_catalogs": {"config": {"state": "正式"}}}
-            result = job.execute_in_process(run_config=config, instance=instance, tags=tags, raise_on_error=False)
+            result = execute(main_job, instance, config, tags)
             messages = [] if result.success else failure_messages(instance, result.run_id)
     except HomeBusyError as exc:
         print(f"错误：{exc}", file=sys.stderr)
@@ -109,7 +132,6 @@ def publish_final(home: Home, draft: str) -> str:
 
     import dagster as dg
 
-    from pipelines.definitions import defs
     from pipelines.failures import failure_messages
     from pipelines.home_lock import exclusive_run, recover_dead_runs, run_tags
     from warehouse.db import connect, query_frame
@@ -127,11 +149,9 @@ def publish_final(home: Home, draft: str) -> str:
     if moved:
         raise RuntimeError(f"仓库中的输入（{'、'.join(moved)}）已不是征求意见稿 {draft} 所用的输入：请重新运行生成新的征求意见稿")
     config = {"ops": {"publish_catalogs": {"config": {"edition": final, "state": "正式", "draft_edition": draft}}}}
-    job = defs.resolve_job_def("finalize_edition")
     with exclusive_run(home, str(home.review_exports), final), dg.DagsterInstance.get() as instance:
         recover_dead_runs(instance, home)
-        result = job.execute_in_process(run_config={**_run_config(True), **config}, instance=instance,
-                                        tags={EDITION_TAG: final, **run_tags()}, raise_on_error=False)
+        result = execute(finalize_job, instance, {**_run_config(True), **config}, {EDITION_TAG: final, **run_tags()})
         if not result.success:
             raise RuntimeError("；".join(failure_messages(instance, result.run_id)) or "正式发布失败")
     return final

@@ -295,3 +295,28 @@ def test_the_cut_font_holds_the_glyphs_of_the_text_and_no_others() -> None:
     assert ord("鑫") not in cmap and ord("北") in cmap
     assert cut["name"].getDebugName(1) == "Noto Sans CJK SC"
     assert len(cut.getGlyphOrder()) < 200                                   # a cut, not the 65,535-glyph face
+
+
+def test_match_index_per_unit_by_hand() -> None:
+    """Each unit's 匹配度 is its own (units are numbered inside match_index and joined back by all their
+    texts: two schools of the same name, and a unit without a district, keep their own figures)."""
+    from documents.matching import match_index
+
+    demand = pl.DataFrame({"group_code": ["13", "14", "65"], "demand_share": [0.5, 0.3, 0.2]})
+    supply = pl.DataFrame({
+        "unit_code": ["S1", "S1", "S2", "S3", "S3", "全市", "全市"],
+        "unit_name": ["一校", "一校", "一校", "三校", "三校", "北京市", "北京市"],
+        "district": ["东城区", "东城区", "东城区", "西城区", "西城区", None, None],
+        "group_code": ["13", "65", "14", "13", "99", "13", "14"],
+        "enrolled": [30.0, 10.0, 50.0, 20.0, 20.0, 7.0, 7.0],
+    })
+    out = match_index(supply, demand, ["unit_code", "unit_name", "district"])
+    got = {row["unit_code"]: row["match"] for row in out.iter_rows(named=True)}
+    d = dict(zip(demand["group_code"], demand["demand_share"], strict=True))
+
+    def by_hand(shares: dict[str, float]) -> float:
+        return 1 - 0.5 * sum(abs(shares.get(g, 0.0) - d[g]) for g in d)
+
+    assert got == pytest.approx({"S1": by_hand({"13": 0.75, "65": 0.25}), "S2": by_hand({"14": 1.0}),
+                                 "S3": by_hand({"13": 1.0}), "全市": by_hand({"13": 0.5, "14": 0.5})})
+    assert out.filter(pl.col("unit_code") == "S3")["covered_share"].item() == pytest.approx(0.5)

@@ -151,3 +151,28 @@ def test_groups_never_split_a_key_and_cover_every_row_once_in_key_order(tmp_path
     for p in parts:  # about `size` rows unless one key has more
         if p["k"].n_unique() > 1:
             assert p.height <= size + p.group_by("k").len()["len"].max()
+
+
+@settings(max_examples=25, deadline=None)
+@given(texts=st.lists(st.one_of(st.none(), st.text(max_size=40)), min_size=1, max_size=30))
+def test_replace_table_keeps_every_value_and_type_of_text_lists_and_structs(tmp_path_factory, texts):
+    """replace_table hands DuckDB polars' string views: short (inline) and long texts, empty and null, and
+    lists of structs holding texts read back as they were written, with the same column types."""
+    frame = pl.DataFrame({
+        "text": texts,
+        "long": [None if t is None else t * 5 + "专业指导性目录的详细依据" for t in texts],
+        "n": list(range(len(texts))),
+        "items": [[{"scope": t, "share": 0.5}] if t else [] for t in texts],
+    }, schema={"text": pl.String, "long": pl.String, "n": pl.Int64,
+               "items": pl.List(pl.Struct({"scope": pl.String, "share": pl.Float64}))})
+    con = connect(tmp_path_factory.mktemp("w") / "w.duckdb")
+    try:
+        replace_table(con, "t", frame)
+        back = pl.from_arrow(con.execute("SELECT * FROM t").to_arrow_table())
+        types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_name = 't'").fetchall())
+    finally:
+        con.close()
+    assert back.equals(frame)
+    assert types == {"text": "VARCHAR", "long": "VARCHAR", "n": "BIGINT",
+                     "items": 'STRUCT("scope" VARCHAR, "share" DOUBLE)[]'}
