@@ -13,7 +13,6 @@ from typing import Any
 
 import jinja2
 
-from documents.background import Background
 from documents.fonts import font_face_css, local_face_css
 
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
@@ -59,7 +58,7 @@ def find_chromium() -> str:
     raise PdfError("未找到 Chromium，无法生成 PDF：请运行 scripts/install-browser-deps.sh")
 
 
-class PrintJob(Background):
+class PrintJob:
     """Chromium printing one HTML file to an A4 PDF in the background; ``wait`` checks the result.
 
     Chromium spends most of its seconds starting up, not computing: the caller goes on with other work
@@ -68,27 +67,37 @@ class PrintJob(Background):
     def __init__(self, html_path: Path, pdf_path: Path, timeout: float = 120) -> None:
         self.pdf_path, self._deadline = pdf_path, time.monotonic() + timeout
         self._profile = tempfile.TemporaryDirectory(prefix="mw-chromium-")
-        super().__init__([find_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                          f"--user-data-dir={self._profile.name}", "--no-pdf-header-footer", "--disable-extensions",
-                          "--no-first-run", "--disable-background-networking",
-                          "--run-all-compositor-stages-before-draw", f"--print-to-pdf={pdf_path}",
-                          html_path.resolve().as_uri()])
+        self._process = subprocess.Popen(
+            [find_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             f"--user-data-dir={self._profile.name}", "--no-pdf-header-footer", "--disable-extensions",
+             "--no-first-run", "--disable-background-networking", "--run-all-compositor-stages-before-draw",
+             f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri()],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def wait(self) -> Path:
         try:
-            code, stderr = self.finish(max(0.0, self._deadline - time.monotonic()))
+            _, stderr = self._process.communicate(timeout=max(0.0, self._deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             self.stop()
             raise PdfError("Chromium 打印 PDF 超时") from None
         finally:
             self._profile.cleanup()
+        code = self._process.returncode
         if code != 0 or not self.pdf_path.is_file() or self.pdf_path.stat().st_size == 0:
-            raise PdfError(f"Chromium 打印 PDF 失败（退出码 {code}）：{stderr.strip()[-500:]}")
+            raise PdfError(f"Chromium 打印 PDF 失败（退出码 {code}）：{(stderr or '').strip()[-500:]}")
         return self.pdf_path
 
     def stop(self) -> None:
-        super().stop()
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
         self._profile.cleanup()
+
+    def __enter__(self) -> PrintJob:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 def print_pdf(html_path: Path, pdf_path: Path, timeout: float = 120) -> None:
