@@ -1,38 +1,34 @@
-"""great-expectations' second opinions on a run's inputs, validated in one worker process while the DuckDB
+"""great-expectations' second opinions on a run's inputs, validated in worker processes while the DuckDB
 engine goes on staging and checking the next inputs.
 
-Business meaning: on a first run, importing great-expectations (≈ 6 s) and validating every input used
-to come after all inputs were staged, on one core. Here the first input that needs a second opinion
-starts a worker (a fresh interpreter, ``spawn``), which imports great-expectations and validates each
-input as soon as the engine has staged it, on the other core. The answers are the same reports
-``second_opinion`` gives (same function, same cache). When the engine refuses any input, the worker is
-stopped at once and every pending report says it did not run: the person hears of the refusal without
-waiting for great-expectations.
+Business meaning: on a first run, importing great-expectations (≈ 5 s of CPU) and validating every input
+(≈ 4 s more for the city's inputs) used to come after all inputs were staged, on one core. Here each input
+goes, as soon as the engine has staged it, to one of two workers forked from the run's fork server
+(ml.workers), which has imported great-expectations once: the validations share both cores while the
+engine waits for them. The answers are the same reports ``second_opinion`` gives (same function, same
+cache). When the engine refuses any input, the workers are stopped at once and every pending report says
+it did not run: the person hears of the refusal without waiting for great-expectations.
 
-On a home with no second opinion cached yet (a first run), ``started_early`` lets the command start the
-worker before it loads Dagster: importing great-expectations then passes on the other core while the
-definitions load, and the run's ``SecondOpinions`` takes that worker over.
+The run hands inputs over through a feeder thread, which alone touches the worker pool: starting a worker
+waits until the fork server has finished importing, and the engine must not wait with it. On a home with no
+second opinion cached yet (a first run), ``warm_up_early`` lets the command start the fork server before it
+loads Dagster, so that import passes on the other core while the definitions load.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Iterator
+import queue
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
 
-from data_contracts.ge_runner import GE_MAX_ROWS, GeReport, left_to_duckdb, not_run_after_failure
+from data_contracts.ge_runner import GE_MAX_ROWS, GE_PRELOAD, GeReport, left_to_duckdb, not_run_after_failure
 from data_contracts.spec import Contract
 from data_contracts.verdict import cache_path, cached_report, remember_report
 
-
-def _warm() -> None:
-    import great_expectations  # noqa: F401 - the seconds this worker exists to spend off the main core
-
-    import data_contracts.ge_runner  # noqa: F401 - the module itself is light
+WORKERS = 2  # the machine card's cores: the engine mostly waits once its inputs are staged
 
 
 def _validate(stage: pl.DataFrame, contract: Contract, references: dict[str, list[str]]) -> GeReport:
@@ -41,51 +37,38 @@ def _validate(stage: pl.DataFrame, contract: Contract, references: dict[str, lis
     return validate(stage.to_pandas(), contract, references)
 
 
-_early: ProcessPoolExecutor | None = None
-
-
-def _new_worker() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
-
-
-def _stop_worker(pool: ProcessPoolExecutor) -> None:
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.kill()
-    # The executor's manager thread reaps the killed worker; waiting for that thread (rather than joining
-    # the process here as well) leaves one reaper, so no join races it to ``waitpid`` and reads "alive".
-    pool.shutdown(wait=True, cancel_futures=True)
-
-
 def first_opinions(cache: Path) -> bool:
     """No report is cached in ``cache`` yet: this home's first run will ask great-expectations about every input."""
     return not any(Path(cache).glob("*.json"))
 
 
-@contextmanager
-def started_early(wanted: bool) -> Iterator[None]:
-    """With ``wanted``, the worker starts now (and imports great-expectations) for the next ``SecondOpinions``
-    in this process to take over; one left untaken is stopped when the block ends."""
-    global _early
-    if wanted and _early is None:
-        _early = _new_worker()
-        _early.submit(int)  # a spawn worker starts on the first submission
-    try:
-        yield
-    finally:
-        pool, _early = _early, None
-        if pool is not None:
-            _stop_worker(pool)
+def warm_up_early(wanted: bool) -> None:
+    """With ``wanted``, start this process's fork server now, preloading great-expectations (and the
+    training code): the run's second opinions then fork from it at once."""
+    if wanted:
+        from ml.workers import warm_up
+
+        warm_up(GE_PRELOAD)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
 
 
 class SecondOpinions:
     """Submit each staged input as it is ready; ``reports(refused)`` gives every input's report."""
 
-    def __init__(self, cache: Path | None) -> None:
-        global _early
+    def __init__(self, cache: Path | None, workers: int = WORKERS) -> None:
         self.cache = Path(cache) if cache is not None else None
-        self._pool, _early = _early, None  # a worker started early is this run's (and stopped with it)
+        self.workers = workers
         self._ready: dict[str, GeReport | None] = {}
         self._pending: dict[str, tuple[Future, Path | None]] = {}
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._feeder: threading.Thread | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._stopped = threading.Event()
 
     def submit(self, name: str, stage: pl.DataFrame, contract: Contract, references: dict[str, list[str]]) -> None:
         rows = stage.height
@@ -97,9 +80,35 @@ class SecondOpinions:
         if report is not None:
             self._ready[name] = report
             return
-        if self._pool is None:
-            self._pool = _new_worker()
-        self._pending[name] = (self._pool.submit(_validate, stage, contract, references), path)
+        future: Future = Future()
+        self._pending[name] = (future, path)
+        if self._feeder is None:
+            from ml.workers import worker_context
+
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=worker_context(GE_PRELOAD))
+            self._feeder = threading.Thread(target=self._feed, args=(self._pool,), name="second-opinions",
+                                            daemon=True)
+            self._feeder.start()
+        self._jobs.put((future, (stage, contract, references)))
+
+    def _feed(self, pool: ProcessPoolExecutor) -> None:
+        """The only user of the pool: hands each job over (starting a worker may wait for the fork server's
+        import), and on stop kills the workers and shuts the pool down."""
+        try:
+            while (job := self._jobs.get()) is not None and not self._stopped.is_set():
+                future, args = job
+                try:
+                    inner = pool.submit(_validate, *args)
+                except BaseException as exc:  # noqa: BLE001 - the run reads it from the report's future
+                    future.set_exception(exc)
+                    continue
+                inner.add_done_callback(lambda done, future=future: _settle(future, done))
+        finally:
+            if self._stopped.is_set():
+                _kill(pool)
+                pool.shutdown(wait=True, cancel_futures=True)
+            else:
+                pool.shutdown(wait=True)
 
     def reports(self, refused: list[str]) -> dict[str, GeReport | None]:
         """Every submitted input's report; with ``refused`` inputs, the pending ones did not run."""
@@ -112,17 +121,33 @@ class SecondOpinions:
                 report = future.result()
                 out[name] = remember_report(path, report) if path is not None else report
         finally:
-            self.stop()
+            self.stop(wait=True)
         return out
 
-    def stop(self) -> None:
-        """End the worker now (killing a validation in progress: its answer is no longer wanted)."""
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            _stop_worker(pool)
+    def stop(self, wait: bool = False) -> None:
+        """End the workers now (killing a validation in progress: its answer is no longer wanted). Without
+        ``wait`` this returns at once, even while the feeder still waits for the fork server; the feeder
+        then kills whatever it started and shuts the pool down itself."""
+        if self._feeder is None:
+            return
+        if not wait:
+            self._stopped.set()
+            _kill(self._pool)
+        self._jobs.put(None)
+        if wait:
+            self._feeder.join()
 
     def __enter__(self) -> SecondOpinions:
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _settle(future: Future, done: Future) -> None:
+    if done.cancelled():
+        future.cancel()
+    elif done.exception() is not None:
+        future.set_exception(done.exception())
+    else:
+        future.set_result(done.result())

@@ -8,13 +8,13 @@ from pathlib import Path
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from data_contracts.second_opinions import first_opinions, started_early
+    from data_contracts.second_opinions import first_opinions, warm_up_early
     from pipelines.instance import prepare_home
 
     home = prepare_home(getattr(args, "home", None), args.inbox)
-    # before Dagster loads: a first run's great-expectations worker imports beside it
-    with started_early(first_opinions(home.second_opinions)):
-        return _run(args, home)
+    # before Dagster loads: on a first run, great-expectations is imported by the fork server beside it
+    warm_up_early(first_opinions(home.second_opinions))
+    return _run(args, home)
 
 
 def _run(args: argparse.Namespace, home) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from data_contracts.second_opinions import SecondOpinions, first_opinions, started_early
+from data_contracts.second_opinions import SecondOpinions, first_opinions, warm_up_early
 from data_contracts.spec import load_contracts
 from data_contracts.verdict import second_opinion
 
@@ -36,37 +36,38 @@ def test_the_worker_gives_the_same_reports_and_fills_the_same_cache(tmp_path):
     assert again.reports([])["bad"] == reports["bad"]
 
 
-def test_a_refusal_stops_the_worker_and_every_pending_report_says_it_did_not_run(tmp_path):
+def test_a_refusal_stops_the_workers_and_every_pending_report_says_it_did_not_run(tmp_path):
     opinions = SecondOpinions(tmp_path)
     opinions.submit("good", GOOD, SCHOOL_MAJORS, {})
-    processes = list(opinions._pool._processes.values())
-    reports = opinions.reports(["schools"])
+    opinions._feeder.join(timeout=0.5)                                   # the feeder has started a worker, or waits
+    reports = opinions.reports(["schools"])                              # for the fork server: at once either way
     assert not reports["good"].ran and "schools 未通过数据契约" in reports["good"].note
-    assert processes and not any(p.is_alive() for p in processes)
+    opinions._feeder.join(timeout=30)                                    # the feeder ends, the pool shut down
+    assert not opinions._feeder.is_alive() and not opinions._pool._processes
     assert not list(tmp_path.glob("*.json"))                             # nothing validated, nothing cached
 
 
 @pytest.mark.slow
-def test_a_worker_started_early_is_the_one_the_run_uses(tmp_path):
+def test_inputs_are_validated_by_workers_forked_from_the_server_that_imported_great_expectations(tmp_path):
     assert first_opinions(tmp_path)                                      # nothing cached: a first run
-    with started_early(True):
-        with SecondOpinions(tmp_path) as opinions:
-            early = list(opinions._pool._processes.values())             # taken over before any submission
-            assert len(early) == 1 and early[0].is_alive()
-            opinions.submit("good", GOOD, SCHOOL_MAJORS, {})
-            assert list(opinions._pool._processes.values()) == early       # no second worker started
-            assert opinions.reports([])["good"].success
-        assert not early[0].is_alive()
-        assert SecondOpinions(tmp_path)._pool is None                    # taken once, not twice
-    assert not first_opinions(tmp_path)                                  # the report is cached now
+    warm_up_early(True)
+    with SecondOpinions(tmp_path) as opinions:
+        for n in range(4):
+            opinions.submit(f"good{n}", GOOD.with_columns(pl.lit(str(2020 + n)).alias("year")), SCHOOL_MAJORS, {})
+        reports = opinions.reports([])
+        workers = opinions._pool._processes
+    assert opinions._pool._max_workers == 2                              # both cores, while the engine waits
+    assert all(r.ran and r.success for r in reports.values()) and len(reports) == 4
+    assert not first_opinions(tmp_path)                                  # the reports are cached now
+    assert not workers and not opinions._feeder.is_alive()               # shut down once the reports are in
 
 
-def test_a_worker_started_early_and_never_taken_is_stopped_with_the_block():
-    with started_early(True):
-        from data_contracts import second_opinions
+def test_the_fork_server_started_early_preloads_great_expectations(tmp_path):
+    """The preload a first run asks for: this process's fork server imports great-expectations before the
+    training code (a server already started keeps its preload; the command starts it first)."""
+    from multiprocessing import forkserver
 
-        processes = list(second_opinions._early._processes.values())
-        assert processes and processes[0].is_alive()
-    assert not any(p.is_alive() for p in processes) and second_opinions._early is None
-    with started_early(False):
-        assert second_opinions._early is None                            # a home with cached reports: none
+    warm_up_early(False)
+    warm_up_early(True)
+    assert forkserver._forkserver._preload_modules[:2] == ["data_contracts.ge_runner", "great_expectations"]
+    assert forkserver._forkserver._forkserver_pid is not None
