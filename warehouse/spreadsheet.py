@@ -84,9 +84,14 @@ def write_csv(path: Path, df: pl.DataFrame, headers: Mapping[str, str]) -> None:
             writer.writerow(format_cell(v, c) for v, c in zip(row, df.columns, strict=True))
 
 
+_WIDE = frozenset(("W", "F"))
+
+
 def display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet: CJK (wide/full-width) characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(map(_WIDE.__contains__, map(unicodedata.east_asian_width, text)))
 
 
 def column_widths(df: pl.DataFrame, titles: Iterable[str], printed: bool = False) -> list[int]:
@@ -190,27 +195,39 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
     if heading:  # row heights set here: LibreOffice does not fit wrapped rows itself
         sheet.set_row(top, LINE_HEIGHT * max(lines_needed(t + "一", w) for t, w in zip(titles, widths, strict=True)) + 4)
     missing = spec.missing if isinstance(spec.missing, Mapping) else {}
+    fills = spec.fills or {}
+    words = [missing.get(c) or (spec.missing if isinstance(spec.missing, str) else None) for c in df.columns]
+    numeric = [df.schema[c].is_numeric() for c in df.columns]
+    cell_formats: dict[tuple, Any] = {}  # each cell kind's format, made on its first use (the workbook's order)
+
+    def cell_format(key: tuple, **props: Any):
+        found = cell_formats.get(key)
+        if found is None:
+            found = cell_formats[key] = fmt.get(**props)
+        return found
+
     for r, row in enumerate(df.iter_rows(), start=top + 1):
-        tall = max((lines_needed(_text_of(v), widths[c]) for c, v in enumerate(row) if wraps[c] and v is not None),
-                   default=1)
+        texts = [None if v is None or not wraps[c] else _text_of(v) for c, v in enumerate(row)]
+        tall = max((lines_needed(t, widths[c]) for c, t in enumerate(texts) if t is not None), default=1)
         if tall > 1:
             sheet.set_row(r, LINE_HEIGHT * tall + 4)
         for col, (value, column) in enumerate(zip(row, df.columns, strict=True)):
-            wrap = wraps[col]
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
-                words = missing.get(column) or (spec.missing if isinstance(spec.missing, str) else None)
-                if words and df.schema[column].is_numeric():
-                    sheet.write_string(r, col, words, fmt.get(font_color="#555555"))
+                if words[col] and numeric[col]:
+                    sheet.write_string(r, col, words[col], cell_format(("missing",), font_color="#555555"))
                 elif heading:
-                    sheet.write_blank(r, col, None, fmt.get())
+                    sheet.write_blank(r, col, None, cell_format(("plain",)))
             elif isinstance(value, float) or (_is_number(value) and column in spec.percent):
-                sheet.write_number(r, col, value, fmt.get(num_format=_number_format(column, spec)))
+                sheet.write_number(r, col, value,
+                                   cell_format(("number", column), num_format=_number_format(column, spec)))
             elif _is_number(value):
-                sheet.write_number(r, col, value, fmt.get())
+                sheet.write_number(r, col, value, cell_format(("plain",)))
             else:
-                fill = (spec.fills or {}).get(column, {}).get(value) if isinstance(value, str) else None
+                fill = fills.get(column, {}).get(value) if isinstance(value, str) else None
                 colours = {"bg_color": fill[0], "font_color": fill[1], "bold": True} if fill else {}
-                sheet.write_string(r, col, safe_text(_text_of(value)), fmt.get(num_format="@", text_wrap=wrap, **colours))
+                text = texts[col] if texts[col] is not None else _text_of(value)
+                sheet.write_string(r, col, safe_text(text), cell_format(("text", wraps[col], fill), num_format="@",
+                                                                         text_wrap=wraps[col], **colours))
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     sheet.freeze_panes(top + 1, 0)
