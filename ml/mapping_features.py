@@ -8,6 +8,8 @@ which majors' known pairs feed the neighbour and class signals.
 from __future__ import annotations
 
 import re
+import weakref
+from collections import OrderedDict
 
 import numpy as np
 import polars as pl
@@ -36,16 +38,60 @@ def orientation_fragments(description: str) -> list[str]:
     return out
 
 
+_FITTED: OrderedDict[tuple[str, ...], TfidfVectorizer] = OrderedDict()
+_FITTED_KEPT = 4  # the two proposers' text sets, with room: cross-validation folds share theirs
+_ROWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # vectorizer -> _Rows
+
+
 def fit_vectorizer(texts: list[str]) -> TfidfVectorizer:
-    """Character 1-3 gram TF-IDF (Chinese has no word boundaries; bigrams carry most meaning)."""
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
-    vec.fit(texts)
+    """Character 1-3 gram TF-IDF (Chinese has no word boundaries; bigrams carry most meaning).
+
+    The same texts give the same fitted vectorizer, so it is fitted once per process and shared: the
+    cross-validation folds and the final fit of a proposer all fit it on every major and every candidate
+    name (only the known pairs differ between them)."""
+    key = tuple(texts)
+    vec = _FITTED.get(key)
+    if vec is None:
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
+        vec.fit(texts)
+        _FITTED[key] = vec
+        while len(_FITTED) > _FITTED_KEPT:
+            _FITTED.popitem(last=False)
+    _FITTED.move_to_end(key)
     return vec
+
+
+class _Rows:
+    """The TF-IDF rows one fitted vectorizer has made, by text: TF-IDF is row-wise (counts, the fitted idf,
+    then each row's norm), so a text's row is the same in any batch and is computed once."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.matrix: sparse.csr_matrix | None = None
+
+    def get(self, vec: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
+        new = [t for t in dict.fromkeys(texts) if t not in self.index]
+        if new:
+            block = vec.transform(new)
+            base = len(self.index)
+            self.index.update((t, base + i) for i, t in enumerate(new))
+            self.matrix = block if self.matrix is None else sparse.vstack([self.matrix, block], format="csr")
+        return self.matrix[[self.index[t] for t in texts]]
+
+
+def transform(vec: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
+    """``vec.transform(texts)``, each distinct text vectorised once per fitted vectorizer."""
+    if not texts:
+        return vec.transform(texts)
+    rows = _ROWS.get(vec)
+    if rows is None:
+        rows = _ROWS[vec] = _Rows()
+    return rows.get(vec, texts)
 
 
 def cosine(vec: TfidfVectorizer, left: list[str], right: list[str]) -> np.ndarray:
     """Cosine similarity between two lists of texts (rows are L2-normalised by TF-IDF)."""
-    return (vec.transform(left) @ vec.transform(right).T).toarray()
+    return (transform(vec, left) @ transform(vec, right).T).toarray()
 
 
 def fragments(descriptions: list[str]) -> tuple[list[str], np.ndarray]:

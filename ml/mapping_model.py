@@ -58,7 +58,7 @@ class MappingProposer:
             texts = {"name": names, "parent": parents, "grandparent": grand,
                      "train_text": mf.major_text(self.train_frame),
                      "train_name": mf._col(self.train_frame, "major_name")}[key]
-            self._matrices[key] = self.vectorizer.transform(texts)
+            self._matrices[key] = mf.transform(self.vectorizer, texts)
         return self._matrices[key]
 
     def features(self, majors: pl.DataFrame, self_rows: np.ndarray | None = None) -> np.ndarray:
@@ -114,9 +114,9 @@ def shortlist_mask(scores: np.ndarray, n: int) -> np.ndarray:
 
 def _features(m: MappingProposer, majors: pl.DataFrame, self_rows: np.ndarray | None) -> np.ndarray:
     text, desc = mf.major_text(majors), mf._col(majors, "description")
-    x_text, x_mnames = m.vectorizer.transform(text), m.vectorizer.transform(mf._col(majors, "major_name"))
+    x_text, x_mnames = mf.transform(m.vectorizer, text), mf.transform(m.vectorizer, mf._col(majors, "major_name"))
     frags, owner = mf.fragments(desc)
-    x_frags = m.vectorizer.transform(frags) if frags else sparse.csr_matrix((0, len(m.vectorizer.vocabulary_)))
+    x_frags = mf.transform(m.vectorizer, frags) if frags else sparse.csr_matrix((0, len(m.vectorizer.vocabulary_)))
     names, parents, grand = m.matrix("name"), m.matrix("parent"), m.matrix("grandparent")
     x_train = m.matrix("train_text")
     own = mf.own_pairs(m.y_train, self_rows, majors.height)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import sparse
 
 from ml.mapping import (
@@ -135,3 +137,34 @@ def test_majors_without_an_orientation_paragraph_are_still_scored():
     assert scores.shape == (bare.height, len(model.target_codes)) and np.isfinite(scores).all()
     proposals = model.propose(bare.head(1), k=3)
     assert proposals.height == 3 and proposals["major_code"].unique().to_list() == ["510201"]
+
+
+TEXTS = ["计算机应用技术 计算机类", "软件技术", "建筑设计 建筑设计类 面向建筑设计人员", "园林景观工程", "大数据技术", ""]
+
+
+@given(st.lists(st.sampled_from(TEXTS + ["软件测试员", "网络管理员", "装饰装修工"]), max_size=12),
+       st.lists(st.sampled_from(TEXTS), max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_a_texts_tf_idf_row_is_the_same_in_any_batch(first, second):
+    """The row cache behind the proposer's features gives exactly what the vectorizer gives for the
+    same list (values, columns and order), whatever was asked before with the same fitted vectorizer."""
+    from ml.mapping_features import _ROWS, fit_vectorizer, transform
+
+    vec = fit_vectorizer(TEXTS)
+    _ROWS.pop(vec, None)
+    for texts in (first, second, first[::-1]):
+        if not texts:  # scikit-learn refuses an empty batch, and so does the cache
+            with pytest.raises(ValueError):
+                transform(vec, texts)
+            continue
+        got, want = transform(vec, texts), vec.transform(texts)
+        assert got.shape == want.shape and got.dtype == want.dtype
+        assert (got != want).nnz == 0 and np.array_equal(got.toarray(), want.toarray())
+
+
+def test_one_fitted_vectorizer_per_set_of_texts():
+    from ml.mapping_features import fit_vectorizer
+
+    assert fit_vectorizer(TEXTS) is fit_vectorizer(list(TEXTS))           # the folds share it
+    other = fit_vectorizer(TEXTS + ["护理"])
+    assert other is not fit_vectorizer(TEXTS) and "护" in "".join(other.vocabulary_)
