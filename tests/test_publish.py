@@ -207,6 +207,20 @@ def test_parquet_is_sorted_with_codes_as_text(first: publish.EditionResult) -> N
     assert keys == sorted(keys) and scores["school_flags"].to_list()[0] == ["招生下降"]
 
 
+def test_row_hashes_are_the_same_on_the_thread_and_after_the_documents(tmp_path: Path, monkeypatch) -> None:
+    """Tables small enough are hashed on a thread while the documents are written, larger ones after them:
+    the manifest holds the same hashes either way."""
+    def hashes(folder: Path) -> dict[str, str]:
+        manifest = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        return {r["path"]: r["rows_hash"] for r in manifest["resources"] if "rows_hash" in r}
+
+    threaded = publish_edition(tmp_path / "a", "2026", tables(), HEADERS, PACKAGE, created=CREATED)
+    monkeypatch.setattr(publish, "IN_MEMORY_BYTES", 0)  # every table "national": hashed after the documents
+    after = publish_edition(tmp_path / "b", "2026", tables(), HEADERS, PACKAGE, created=CREATED)
+    assert hashes(threaded.folder) == hashes(after.folder)
+    assert hashes(after.folder)["school_major_scores.parquet"] == rows_hash(school_scores())
+
+
 def test_datapackage_describes_every_file(first: publish.EditionResult) -> None:
     manifest = json.loads((first.folder / "datapackage.json").read_text(encoding="utf-8"))
     assert manifest["edition"] == "2026" and manifest["previous_edition"] is None

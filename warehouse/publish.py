@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from warehouse.current import (
     validate_edition,
 )
 from warehouse.files import file_sha256
-from warehouse.hashing import rows_hash
+from warehouse.hashing import IN_MEMORY_BYTES, rows_hash
 from warehouse.pause_points import pause_point
 
 # The changes computation is re-exported: callers (and tests) read it from here.
@@ -189,11 +190,14 @@ def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.Data
     if previous and not (root / previous / "datapackage.json").is_file():
         raise FileNotFoundError(f"CURRENT 指向的版次 {previous} 不存在或不完整，无法计算变化；请人工检查 {root}")
     # The tables' row hashes are polars work that leaves Python's lock free: on a thread they take the other
-    # core while this one writes the documents (seconds for a national school_major_scores).
+    # core while this one writes the documents (3 s for a city-sized school_major_scores). A table hashed out
+    # of core (a national one) waits for the documents instead: both at once would add its working memory
+    # to theirs.
     with ThreadPoolExecutor(1, thread_name_prefix="rows-hash") as hashing:
-        hashes = {name: hashing.submit(rows_hash, df) for name, df in frames.items()}
+        hashes = {name: hashing.submit(rows_hash, df).result if df.estimated_size() <= IN_MEMORY_BYTES
+                  else partial(rows_hash, df) for name, df in frames.items()}
         _write_tables_and_documents(tmp, root, edition, frames, headers, package, created, previous, documents,
-                                    overridden, {name: future.result for name, future in hashes.items()})
+                                    overridden, hashes)
 
 
 def _write_tables_and_documents(tmp: Path, root: Path, edition: str, frames: dict[str, pl.DataFrame],
