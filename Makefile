@@ -34,9 +34,10 @@ lint: $(STAMP)
 ## make test: lint, then the whole suite (unit, Dagster, end-to-end, integration on ../shared, browser) on both
 ## cores, and the portal's schemathesis fuzzing in one process (its pytest plugin collects only the first API
 ## operation under xdist, so there it would test one endpoint and call it all). Whole files go to a worker in
-## the order tests/conftest.py gives (the longest files first); xdist's own reorder would put them last.
+## the order tests/conftest.py gives (the longest files first); xdist's own reorder would put them last. The
+## schemathesis plugin stays out of the first run (nothing there uses it; loading it costs each worker seconds).
 test: $(STAMP) browser-deps lint
-	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --ignore=tests/test_portal_fuzz.py
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --ignore=tests/test_portal_fuzz.py -p no:schemathesis
 	$(BIN)/pytest -p no:xdist tests/test_portal_fuzz.py
 
 ## make ui: the Dagster UI on the same definitions (http://127.0.0.1:3000)
