@@ -34,10 +34,17 @@ lint: $(STAMP)
 ## make test: lint, then the whole suite (unit, Dagster, end-to-end, integration on ../shared, browser) on both
 ## cores, and the portal's schemathesis fuzzing in one process (its pytest plugin collects only the first API
 ## operation under xdist, so there it would test one endpoint and call it all). Whole files go to a worker in
-## the order tests/conftest.py gives (the longest files first); xdist's own reorder would put them last.
+## the order tests/conftest.py gives (the longest files first); xdist's own reorder would put them last. The
+## schemathesis plugin stays out of the xdist run (nothing there uses it; loading it costs each worker seconds).
+## The fuzzing runs at the same time as the xdist run (its output is printed after it): run after it, it kept one
+## core busy and left the other idle. The target fails when either run fails.
 test: $(STAMP) browser-deps lint
-	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --ignore=tests/test_portal_fuzz.py
-	$(BIN)/pytest -p no:xdist tests/test_portal_fuzz.py
+	@fuzz_log=$$(mktemp); \
+	$(BIN)/pytest -p no:xdist tests/test_portal_fuzz.py > $$fuzz_log 2>&1 & fuzz=$$!; \
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --ignore=tests/test_portal_fuzz.py -p no:schemathesis; \
+	suite=$$?; wait $$fuzz; fuzzed=$$?; \
+	echo "== tests/test_portal_fuzz.py (schemathesis, one process) =="; cat $$fuzz_log; rm -f $$fuzz_log; \
+	test $$suite -eq 0 && test $$fuzzed -eq 0
 
 ## make ui: the Dagster UI on the same definitions (http://127.0.0.1:3000)
 ui: $(STAMP)

@@ -82,14 +82,47 @@ def isolated_run(argv: list[str]) -> int:
         return main(argv)
 
 
+def spy_on_reads(mp: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Record, while ``mp`` is active, every warehouse read of a step as (step, table), through both ways an
+    asset can read: the IO manager's inputs and ``Warehouse.query``'s SQL."""
+    import duckdb
+
+    import assets.resources as resources_module
+
+    reads: list[tuple[str, str]] = []
+    load_input = resources_module.WarehouseIOManager.load_input
+    query = resources_module.Warehouse.query
+
+    def spy_load(self, context):
+        reads.append((context.op_def.name, context.asset_key.to_user_string()))  # (consumer step, upstream table)
+        return load_input(self, context)
+
+    def spy_query(self, context, sql, params=None):
+        reads.extend((context.assets_def.node_def.name, t) for t in duckdb.get_table_names(sql))
+        return query(self, context, sql, params)
+
+    mp.setattr(resources_module.WarehouseIOManager, "load_input", spy_load)
+    mp.setattr(resources_module.Warehouse, "query", spy_query)
+    return reads
+
+
 def publish_handmade(folder: Path) -> None:
-    """`majorwatch run --edition 2026` on the hand-made inbox (tests/handmade_inbox.py): 2026-draft in force."""
+    """`majorwatch run --edition 2026` on the hand-made inbox (tests/handmade_inbox.py): 2026-draft in force.
+    Every warehouse read of the run's steps is kept in reads.json (``read_reads``)."""
     from tests.handmade_inbox import write_handmade_inbox
 
     inbox = write_handmade_inbox(folder / "inbox")
     home = folder / "home"
-    assert isolated_run(["run", "--inbox", str(inbox), "--home", str(home), "--edition", "2026", "--quiet"]) == 0
+    with pytest.MonkeyPatch.context() as mp:
+        reads = spy_on_reads(mp)
+        assert isolated_run(["run", "--inbox", str(inbox), "--home", str(home), "--edition", "2026", "--quiet"]) == 0
     assert (home / "published" / "CURRENT").read_text(encoding="utf-8").strip() == "2026-draft"
+    (folder / "reads.json").write_text(json.dumps(reads), encoding="utf-8")
+
+
+def read_reads(shared: SharedRun) -> list[tuple[str, str]]:
+    """The (step, table) warehouse reads of the shared hand-made run, in the order they happened."""
+    return [tuple(r) for r in json.loads((shared.home.parent / "reads.json").read_text(encoding="utf-8"))]
 
 
 def copy_run(shared: SharedRun, dest: Path) -> SharedRun:

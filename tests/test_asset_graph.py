@@ -4,17 +4,20 @@ import dagster as dg
 import polars as pl
 import pytest
 
-import assets.resources as resources_module
 from assets.resources import UndeclaredReadError, Warehouse, resources
 from tests.dagster_helpers import INGEST, materialize
 from tests.handmade_inbox import write_handmade_inbox
+from tests.shared_homes import copy_run, read_reads
+from warehouse.db import connect, query_frame
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_sql_read_of_an_undeclared_table_is_refused(home, tmp_path):
-    inbox = write_handmade_inbox(tmp_path / "inbox")
-    assert materialize(["majors"], home, inbox).success
+def test_a_sql_read_of_an_undeclared_table_is_refused(handmade_published, tmp_path):
+    own = copy_run(handmade_published, tmp_path / "own")    # a warehouse where the table majors exists
+    home, inbox = own.home, own.inbox
+    with connect(home / "warehouse.duckdb", read_only=True) as con:
+        assert "majors" in set(query_frame(con, "SHOW TABLES")["name"])
 
     @dg.asset(deps=["industries"])
     def sneaky(context: dg.AssetExecutionContext, warehouse: Warehouse) -> None:
@@ -24,36 +27,19 @@ def test_a_sql_read_of_an_undeclared_table_is_refused(home, tmp_path):
         dg.materialize([sneaky], resources=resources(home=str(home), inbox=str(inbox)))
 
 
-def test_every_table_an_asset_reads_is_one_of_its_declared_inputs(home, tmp_path, monkeypatch):
-    """Spy on the two ways an asset can read the warehouse during a whole run."""
+def test_every_table_an_asset_reads_is_one_of_its_declared_inputs(handmade_published):
+    """Both ways an asset can read the warehouse were spied on during the session's whole run of the hand-made
+    inbox (tests/shared_homes.py: `majorwatch run`, every asset, in this process)."""
     from pipelines.definitions import defs
 
-    reads: list[tuple[str, str]] = []
-    load_input = resources_module.WarehouseIOManager.load_input
-
-    def spy_load(self, context):
-        reads.append((context.op_def.name, context.asset_key.to_user_string()))  # (consumer step, upstream table)
-        return load_input(self, context)
-
-    query = resources_module.Warehouse.query
-
-    def spy_query(self, context, sql, params=None):
-        import duckdb
-
-        reads.extend((context.assets_def.node_def.name, t) for t in duckdb.get_table_names(sql))
-        return query(self, context, sql, params)
-
-    monkeypatch.setattr(resources_module.WarehouseIOManager, "load_input", spy_load)
-    monkeypatch.setattr(resources_module.Warehouse, "query", spy_query)
-    inbox = write_handmade_inbox(tmp_path / "inbox")
-    result = materialize([k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()], home, inbox)
-    assert result.success
+    reads = read_reads(handmade_published)
     graph = defs.resolve_asset_graph()
     parents: dict[str, set[str]] = {}                      # step → every asset it declares as an input
     for key in graph.get_all_asset_keys():
         node = graph.get(key).assets_def.node_def.name
         parents.setdefault(node, set()).update(p.to_user_string() for p in graph.get(key).parent_keys)
     assert len(reads) > 30
+    assert {step for step, _ in reads} >= {"major_risk_scores", "school_major_scores", "publish_catalogs"}
     undeclared = [(asset, table) for asset, table in reads if table not in parents.get(asset, set())]
     assert undeclared == []
 

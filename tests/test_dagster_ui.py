@@ -56,7 +56,7 @@ class Dagster:
                                 id=run_id)["runOrError"]["status"]
             if status in ("SUCCESS", "FAILURE", "CANCELED"):
                 return status
-            time.sleep(2)
+            time.sleep(1)
         raise TimeoutError(f"run {run_id} did not finish")
 
 
@@ -85,11 +85,14 @@ def dagster_dev(tmp_path_factory):
                 raise RuntimeError((root / "dagster-dev.log").read_text(errors="replace")[-3000:]) from None
             time.sleep(2)
     yield client, home, inbox
+    # the home is thrown away: a short grace for `dagster dev` to stop its webserver and daemon (its own shutdown
+    # waits for the daemon's threads, 5-15 s), then the whole process group goes
     os.killpg(proc.pid, signal.SIGTERM)
     try:
-        proc.wait(timeout=30)
+        proc.wait(timeout=2)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
     log.close()
 
 
@@ -137,8 +140,8 @@ def test_a_ui_launched_run_publishes_and_a_failed_contract_is_named_and_logged(d
     first = {m["label"]: m.get("mdStr") for m in failed_check["metadataEntries"]}["first_rejections"]
     assert "| 4 | enrolled（招生人数） | -5 |" in first
     log = home / "logs" / "failures.log"
-    deadline = time.monotonic() + 180                     # the daemon runs the failure_log sensor every 30 s
+    deadline = time.monotonic() + 180                     # the daemon runs the failure_log sensor every 10 s
     while not (log.exists() and failed in log.read_text(encoding="utf-8")) and time.monotonic() < deadline:
-        time.sleep(3)
+        time.sleep(1)
     text = log.read_text(encoding="utf-8")
     assert failed in text and "school_majors_contract" in text and "| 4 | enrolled（招生人数） | -5 |" in text

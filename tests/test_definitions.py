@@ -71,7 +71,7 @@ def test_jobs_sensors_schedule_and_pool():
     assert stages["evaluate_models"] == {"labor_forecasts", "proposed_major_industries", "proposed_major_occupations",
                                          "posting_industry_proposals"}
     assert defs.resolve_sensor_def("inbox_sensor")
-    assert defs.resolve_sensor_def("failure_log")
+    assert defs.resolve_sensor_def("failure_log").minimum_interval_seconds <= 10   # failures logged within seconds
     assert defs.resolve_schedule_def("yearly_catalog").cron_schedule == "0 6 1 3 *"
     assets = defs.resolve_asset_graph()
     writer = assets.get(dg.AssetKey("majors")).pools

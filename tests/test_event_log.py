@@ -15,8 +15,9 @@ from pipelines.event_log import KeptEngineSqliteEventLogStorage
 READER = """
 import sys, dagster as dg
 with dg.DagsterInstance.get() as instance:
-    logs = instance.all_logs(sys.argv[1])
-    print(len(logs), sum(1 for e in logs if e.dagster_event and e.dagster_event.event_type_value == 'STEP_SUCCESS'))
+    for run_id in sys.argv[1:]:
+        logs = instance.all_logs(run_id)
+        print(len(logs), sum(1 for e in logs if e.dagster_event and e.dagster_event.event_type_value == 'STEP_SUCCESS'))
 """
 
 
@@ -43,11 +44,14 @@ def test_events_are_stored_on_kept_connections_and_read_by_another_process(home)
         with storage._connect(first.run_id) as conn:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL, under WAL
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        for run in (first, second):
+        # one reader process (it imports Dagster once) reads both runs while this one holds their connections
+        out = subprocess.run([sys.executable, "-c", READER, first.run_id, second.run_id], capture_output=True,
+                             text=True, check=True, env={**os.environ})
+        lines = out.stdout.splitlines()
+        assert len(lines) == 2
+        for run, line in zip((first, second), lines, strict=True):
             held = instance.all_logs(run.run_id)
-            out = subprocess.run([sys.executable, "-c", READER, run.run_id], capture_output=True, text=True,
-                                 check=True, env={**os.environ})
-            count, steps = map(int, out.stdout.split())
+            count, steps = map(int, line.split())
             assert count == len(held) > 10 and steps == 2
         assert instance.get_latest_materialization_event(dg.AssetKey("double")).run_id == second.run_id
 
