@@ -219,7 +219,7 @@ def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str, *,
     meta = {k: file_meta.get(k) for k in ("sheet", "encoding", "format", "normalised") if file_meta.get(k)}
     outcome = run_contract(con, contract, stg, file_name, run_id,
                            input_sha256=file_meta.get("sha256"), status=file_meta["status"], warnings=notes,
-                           meta=meta)
+                           meta=meta, stripped=loaded is not None and loaded.streamed is not None)
     if loaded is not None and loaded.streamed is not None:
         con.execute(f"DROP TABLE IF EXISTS temp.{ident(stg)}")  # its rows are in the clean table now
     con.execute(

@@ -153,3 +153,31 @@ def test_gb18030_csv_goes_the_python_way(tmp_path, sample) -> None:
         con.close()
     assert done.file_meta["streamed"] is False and done.file_meta["encoding"] == "gb18030"
     assert done.outcome.passed and done.rows == done.outcome.rows_in > 0
+
+
+def test_a_file_with_nothing_rejected_gives_its_clean_table_in_row_order(tmp_path, sample) -> None:
+    """With no rejected row the clean table is a plain projection of the stage (no anti-join, no sort): its
+    rows must still come in file order, and the untrimmed stage of a streamed file must not change a cell."""
+    messy = _messy(sample).with_row_index("_i")
+    (tmp_path / "first").mkdir()
+    polars, _ = _both(tmp_path / "first", _inbox(tmp_path / "first", sample, messy.drop("_i")))
+    bad = set(polars["rejected"]["row"].to_list())
+    assert bad, "the sample plants bad rows: this test removes them"
+    kept = messy.filter(~(pl.col("_i") + 2).is_in(sorted(bad))).drop("_i")
+    inbox = _inbox(tmp_path, sample, kept)
+    contracts = load_contracts()
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        ingest_input(con, inbox, contracts["industries"], tmp_path / "raw", "ref")
+        tables = []
+        for run, threshold in (("polars", POLARS), ("streamed", 0)):
+            done = ingest_input(con, inbox, contracts["job_postings"], tmp_path / "raw", run, stream_bytes=threshold)
+            assert done.outcome.rows_rejected == 0 and done.outcome.rows_clean == kept.height
+            tables.append(read_frame(con, "job_postings"))  # as stored: no sort here
+    finally:
+        con.close()
+    for table in tables:
+        assert table["source_row"].to_list() == list(range(2, kept.height + 2))
+    assert tables[1].equals(tables[0])
+    assert tables[1].filter(pl.col("posting_id") == "BJ9").height == 1
+    assert tables[1]["title"].str.contains("^\\s|\\s$").sum() == 0

@@ -146,6 +146,17 @@ def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = 
         return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
 
 
+def sort_unless_ordered(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """Rewrite ``table`` sorted by ``column`` unless its rows already are in that order (one pass over one
+    column, instead of sorting every row of a table that is in order). True when it had to sort."""
+    t, c = ident(table), ident(column)
+    inversions = con.execute(f"SELECT count(*) FILTER (WHERE {c} <= prev) FROM "  # noqa: S608
+                             f"(SELECT {c}, lag({c}) OVER () AS prev FROM {t})").fetchone()[0]
+    if inversions:
+        con.execute(f"CREATE OR REPLACE TABLE {t} AS SELECT * FROM {t} ORDER BY {c}")  # noqa: S608
+    return bool(inversions)
+
+
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Replace a table's rows with `frame` in one transaction; returns the row count.
 
