@@ -120,7 +120,7 @@ def _features(m: MappingProposer, majors: pl.DataFrame, self_rows: np.ndarray | 
     names, parents, grand = m.matrix("name"), m.matrix("parent"), m.matrix("grandparent")
     x_train = m.matrix("train_text")
     own = mf.own_pairs(m.y_train, self_rows, majors.height)
-    sim = (x_text @ x_train.T).toarray()
+    sim = mf.similarity(m.vectorizer, text, mf.major_text(m.train_frame))  # = (x_text @ x_train.T).toarray()
     counts = np.asarray(m.y_train.sum(axis=0)).ravel()[None, :] - own  # own pairs must not add popularity
     n = majors.height
     target_names, target_parents, target_grand = m.target_texts

@@ -168,3 +168,22 @@ def test_one_fitted_vectorizer_per_set_of_texts():
     assert fit_vectorizer(TEXTS) is fit_vectorizer(list(TEXTS))           # the folds share it
     other = fit_vectorizer(TEXTS + ["护理"])
     assert other is not fit_vectorizer(TEXTS) and "护" in "".join(other.vocabulary_)
+
+
+PAIRS = st.tuples(st.lists(st.sampled_from(TEXTS + ["软件测试员", "网络管理员"]), min_size=1, max_size=6),
+                  st.lists(st.sampled_from(TEXTS + ["装饰装修工"]), min_size=1, max_size=6))
+
+
+@given(st.lists(PAIRS, min_size=1, max_size=4))
+@settings(max_examples=60, deadline=None)
+def test_similarities_from_the_shared_gram_equal_the_direct_product_to_the_last_bit(calls):
+    """The folds' major-to-major cosines come from one growing product: each slice must equal the product
+    of the two lists' TF-IDF rows exactly, whatever was compared before with the same vectorizer."""
+    from ml.mapping_features import _GRAMS, fit_vectorizer, similarity
+
+    vec = fit_vectorizer(TEXTS)
+    _GRAMS.pop(vec, None)
+    for left, right in calls:
+        want = (vec.transform(left) @ vec.transform(right).T).toarray()
+        got = similarity(vec, left, right)
+        assert got.shape == want.shape and np.array_equal(got, want)
