@@ -22,6 +22,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ml import mapping_features as mf
+from ml import tfidf
 from ml.mapping_model import CHUNK, MappingProposer, candidates, shortlist_mask
 from ml.workers import worker_pool
 
@@ -57,7 +58,7 @@ def fit_mapping_proposer(
     known = majors.filter(pl.col("major_code").is_in(pairs["major_code"].implode())).sort("major_code")
     if known.height < 2:
         raise ValueError("at least two majors with known pairs are needed")
-    vec = mf.fit_vectorizer([t for t in mf.major_text(majors) + sum(texts, []) if t])
+    vec = tfidf.fit_vectorizer([t for t in mf.major_text(majors) + sum(texts, []) if t])
     col = {c: j for j, c in enumerate(codes)}
     row = {c: i for i, c in enumerate(known["major_code"].to_list())}
     p = pairs.filter(pl.col("major_code").is_in(list(row)))

@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 from ml import mapping_features as mf
+from ml import tfidf
 
 FEATURES = (
     "knn_votes", "knn_votes_near", "class_prior", "category_prior", "text_name", "name_name",
@@ -58,7 +59,7 @@ class MappingProposer:
             texts = {"name": names, "parent": parents, "grandparent": grand,
                      "train_text": mf.major_text(self.train_frame),
                      "train_name": mf._col(self.train_frame, "major_name")}[key]
-            self._matrices[key] = mf.transform(self.vectorizer, texts)
+            self._matrices[key] = tfidf.transform(self.vectorizer, texts)
         return self._matrices[key]
 
     def features(self, majors: pl.DataFrame, self_rows: np.ndarray | None = None) -> np.ndarray:
@@ -114,13 +115,13 @@ def shortlist_mask(scores: np.ndarray, n: int) -> np.ndarray:
 
 def _features(m: MappingProposer, majors: pl.DataFrame, self_rows: np.ndarray | None) -> np.ndarray:
     text, desc = mf.major_text(majors), mf._col(majors, "description")
-    x_text, x_mnames = mf.transform(m.vectorizer, text), mf.transform(m.vectorizer, mf._col(majors, "major_name"))
+    x_text, x_mnames = tfidf.transform(m.vectorizer, text), tfidf.transform(m.vectorizer, mf._col(majors, "major_name"))
     frags, owner = mf.fragments(desc)
-    x_frags = mf.transform(m.vectorizer, frags) if frags else sparse.csr_matrix((0, len(m.vectorizer.vocabulary_)))
+    x_frags = tfidf.transform(m.vectorizer, frags) if frags else sparse.csr_matrix((0, len(m.vectorizer.vocabulary_)))
     names, parents, grand = m.matrix("name"), m.matrix("parent"), m.matrix("grandparent")
     x_train = m.matrix("train_text")
     own = mf.own_pairs(m.y_train, self_rows, majors.height)
-    sim = mf.similarity(m.vectorizer, text, mf.major_text(m.train_frame))  # = (x_text @ x_train.T).toarray()
+    sim = tfidf.similarity(m.vectorizer, text, mf.major_text(m.train_frame))  # = (x_text @ x_train.T).toarray()
     counts = np.asarray(m.y_train.sum(axis=0)).ravel()[None, :] - own  # own pairs must not add popularity
     n = majors.height
     target_names, target_parents, target_grand = m.target_texts

@@ -148,7 +148,7 @@ TEXTS = ["计算机应用技术 计算机类", "软件技术", "建筑设计 建
 def test_a_texts_tf_idf_row_is_the_same_in_any_batch(first, second):
     """The row cache behind the proposer's features gives exactly what the vectorizer gives for the
     same list (values, columns and order), whatever was asked before with the same fitted vectorizer."""
-    from ml.mapping_features import _ROWS, fit_vectorizer, transform
+    from ml.tfidf import _ROWS, fit_vectorizer, transform
 
     vec = fit_vectorizer(TEXTS)
     _ROWS.pop(vec, None)
@@ -163,7 +163,7 @@ def test_a_texts_tf_idf_row_is_the_same_in_any_batch(first, second):
 
 
 def test_one_fitted_vectorizer_per_set_of_texts():
-    from ml.mapping_features import fit_vectorizer
+    from ml.tfidf import fit_vectorizer
 
     assert fit_vectorizer(TEXTS) is fit_vectorizer(list(TEXTS))           # the folds share it
     other = fit_vectorizer(TEXTS + ["护理"])
@@ -179,7 +179,7 @@ PAIRS = st.tuples(st.lists(st.sampled_from(TEXTS + ["软件测试员", "网络�
 def test_similarities_from_the_shared_gram_equal_the_direct_product_to_the_last_bit(calls):
     """The folds' major-to-major cosines come from one growing product: each slice must equal the product
     of the two lists' TF-IDF rows exactly, whatever was compared before with the same vectorizer."""
-    from ml.mapping_features import _GRAMS, fit_vectorizer, similarity
+    from ml.tfidf import _GRAMS, fit_vectorizer, similarity
 
     vec = fit_vectorizer(TEXTS)
     _GRAMS.pop(vec, None)

@@ -53,7 +53,7 @@ def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse
 
     params = {"seed": config.seed, "folds": 5}  # the threshold only filters proposals: no retraining
     trained = train_or_reuse(warehouse.paths.models / model_name, model_name,
-                             ("ml.mapping", "ml.mapping_features", "ml.mapping_model"),
+                             ("ml.mapping", "ml.mapping_features", "ml.mapping_model", "ml.tfidf"),
                              {"majors": majors, "pairs": pairs, "targets": targets}, params, config.seed, train,
                              retrain=config.retrain)
     context.log.info(f"{model_name}: {trained.reason}")
