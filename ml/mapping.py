@@ -59,6 +59,7 @@ def fit_mapping_proposer(
     if known.height < 2:
         raise ValueError("at least two majors with known pairs are needed")
     vec = tfidf.fit_vectorizer([t for t in mf.major_text(majors) + sum(texts, []) if t])
+    tfidf.remember_similarities(vec, mf.major_text(majors))  # once per process: the folds slice it
     col = {c: j for j, c in enumerate(codes)}
     row = {c: i for i, c in enumerate(known["major_code"].to_list())}
     p = pairs.filter(pl.col("major_code").is_in(list(row)))

@@ -67,42 +67,59 @@ def transform(vec: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
 
 
 class _Gram:
-    """Cosines among every text asked about so far, from one sparse product. The folds of a cross-validation
-    compare their majors' texts with subsets of the same known majors: each fold used to multiply its own
-    TF-IDF rows (most of a proposer's CPU at the national catalog's size). Each entry sums the same products
-    in the same order as the product of the two subsets would (row i's terms in row i's order), so the slices
-    are equal to the last bit."""
+    """Cosines among a set of texts, from one sparse product. The folds of a cross-validation compare their
+    majors' texts with subsets of the same majors: each fold used to multiply its own TF-IDF rows (most of a
+    proposer's CPU at the national catalog's size). Each entry sums the same products in the same order as
+    the product of the two subsets would (row i's terms in row i's order), so a slice is equal to the last bit."""
 
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
         self.matrix = np.zeros((0, 0))
 
-    def get(self, vec: TfidfVectorizer, left: list[str], right: list[str]) -> np.ndarray:
-        new = [t for t in dict.fromkeys([*left, *right]) if t not in self.index]
-        if new:  # only the new texts' rows and columns are multiplied: each entry is computed once
-            x_new = transform(vec, new)
-            n = len(self.index)
-            grown = np.empty((n + len(new), n + len(new)))
-            grown[n:, n:] = (x_new @ x_new.T).toarray()
-            if n:
-                old = transform(vec, list(self.index))
-                grown[:n, :n] = self.matrix
-                grown[:n, n:] = (old @ x_new.T).toarray()
-                grown[n:, :n] = (x_new @ old.T).toarray()
-            self.matrix = grown
-            self.index.update((t, n + i) for i, t in enumerate(new))
-        rows = np.fromiter((self.index[t] for t in left), dtype=np.int64, count=len(left))
-        cols = np.fromiter((self.index[t] for t in right), dtype=np.int64, count=len(right))
+    def add(self, vec: TfidfVectorizer, texts: list[str]) -> None:
+        """Grow the product by the texts not in it yet: only their rows and columns are multiplied."""
+        new = [t for t in dict.fromkeys(texts) if t not in self.index]
+        if not new:
+            return
+        x_new = transform(vec, new)
+        n = len(self.index)
+        grown = np.empty((n + len(new), n + len(new)))
+        grown[n:, n:] = (x_new @ x_new.T).toarray()
+        if n:
+            old = transform(vec, list(self.index))
+            grown[:n, :n] = self.matrix
+            grown[:n, n:] = (old @ x_new.T).toarray()
+            grown[n:, :n] = (x_new @ old.T).toarray()
+        self.matrix = grown
+        self.index.update((t, n + i) for i, t in enumerate(new))
+
+    def block(self, left: list[str], right: list[str]) -> np.ndarray | None:
+        """The (left x right) cosines when every text is in the product, else None."""
+        try:
+            rows = np.fromiter((self.index[t] for t in left), dtype=np.int64, count=len(left))
+            cols = np.fromiter((self.index[t] for t in right), dtype=np.int64, count=len(right))
+        except KeyError:
+            return None
         return self.matrix[np.ix_(rows, cols)]
 
 
 _GRAMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # vectorizer -> _Gram
 
 
-def similarity(vec: TfidfVectorizer, left: list[str], right: list[str]) -> np.ndarray:
-    """``(transform(vec, left) @ transform(vec, right).T).toarray()``, sliced from one product over every
-    text compared so far with this vectorizer (majors' texts: bounded by the catalog; 1,490 are 18 MB)."""
+def remember_similarities(vec: TfidfVectorizer, texts: list[str]) -> None:
+    """Compute the cosines among ``texts`` once for this vectorizer, for ``similarity`` to slice (the
+    proposer's fits remember every major's text: bounded by the catalog, 1,490 texts are 18 MB)."""
     gram = _GRAMS.get(vec)
     if gram is None:
         gram = _GRAMS[vec] = _Gram()
-    return gram.get(vec, left, right)
+    gram.add(vec, texts)
+
+
+def similarity(vec: TfidfVectorizer, left: list[str], right: list[str]) -> np.ndarray:
+    """``(transform(vec, left) @ transform(vec, right).T).toarray()``: a slice of the remembered cosines
+    when both lists are in them, else the product itself (a model applied once remembers nothing)."""
+    gram = _GRAMS.get(vec)
+    found = gram.block(left, right) if gram is not None else None
+    if found is not None:
+        return found
+    return (transform(vec, left) @ transform(vec, right).T).toarray()

@@ -174,16 +174,33 @@ PAIRS = st.tuples(st.lists(st.sampled_from(TEXTS + ["软件测试员", "网络�
                   st.lists(st.sampled_from(TEXTS + ["装饰装修工"]), min_size=1, max_size=6))
 
 
-@given(st.lists(PAIRS, min_size=1, max_size=4))
+@given(st.lists(st.tuples(PAIRS, st.lists(st.sampled_from(TEXTS + ["软件测试员", "装饰装修工"]))),
+                min_size=1, max_size=4))
 @settings(max_examples=60, deadline=None)
-def test_similarities_from_the_shared_gram_equal_the_direct_product_to_the_last_bit(calls):
-    """The folds' major-to-major cosines come from one growing product: each slice must equal the product
-    of the two lists' TF-IDF rows exactly, whatever was compared before with the same vectorizer."""
-    from ml.tfidf import _GRAMS, fit_vectorizer, similarity
+def test_similarities_from_the_remembered_product_equal_the_direct_product_to_the_last_bit(calls):
+    """The folds' major-to-major cosines are sliced from one growing product: every answer must equal the
+    product of the two lists' TF-IDF rows exactly, whatever was remembered or asked before."""
+    from ml.tfidf import _GRAMS, fit_vectorizer, remember_similarities, similarity
 
     vec = fit_vectorizer(TEXTS)
     _GRAMS.pop(vec, None)
-    for left, right in calls:
+    for (left, right), remembered in calls:
+        remember_similarities(vec, remembered)
         want = (vec.transform(left) @ vec.transform(right).T).toarray()
         got = similarity(vec, left, right)
         assert got.shape == want.shape and np.array_equal(got, want)
+
+
+def test_only_remembered_texts_are_kept():
+    """A model applied once (the proposals in the run's own process) multiplies what it is asked and keeps
+    nothing; the fits' texts are multiplied once."""
+    from ml.tfidf import _GRAMS, fit_vectorizer, remember_similarities, similarity
+
+    vec = fit_vectorizer(TEXTS)
+    _GRAMS.pop(vec, None)
+    similarity(vec, TEXTS[:2], TEXTS[2:])
+    assert vec not in _GRAMS
+    remember_similarities(vec, TEXTS[:3])
+    remember_similarities(vec, TEXTS[1:4])
+    assert list(_GRAMS[vec].index) == TEXTS[:4] and _GRAMS[vec].matrix.shape == (4, 4)
+    assert _GRAMS[vec].block(TEXTS[:2], TEXTS[4:]) is None
