@@ -38,3 +38,22 @@ def test_parser_knows_every_command():
     parser = build_parser()
     for argv in (["run"], ["sample", "--out", "x"], ["evaluate", "--inbox", "x"], ["portal"], ["token", "list"]):
         assert parser.parse_args(argv).func
+
+
+def test_the_command_passes_on_the_exit_code_and_its_whole_output(tmp_path):
+    """``majorwatch`` (pipelines.cli.entry) ends the process without the last garbage collection: what the
+    command printed must still all arrive, and its exit code must be the command's."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("MAJORWATCH_HOME", "DAGSTER_HOME", "MAJORWATCH_INBOX")}
+    ok = subprocess.run([sys.executable, "-m", "pipelines.cli", "sample", "--out", str(tmp_path / "inbox")],
+                        capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    lines = ok.stdout.strip().splitlines()
+    assert lines[0].startswith("示例收件箱已写入") and len(lines) == 1 + len(list((tmp_path / "inbox").iterdir()))
+    missing = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--home", str(tmp_path / "home"),
+                              "--inbox", str(tmp_path / "no-such-inbox")],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert missing.returncode == 2 and "收件箱文件夹不存在" in missing.stderr
