@@ -13,7 +13,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     home = prepare_home(getattr(args, "home", None), args.inbox)
     # before Dagster loads: on a first run, great-expectations is imported by the fork server beside it
-    warm_up_early(first_opinions(home.second_opinions))
+    # (not when the run is about to be refused for a missing inbox folder)
+    starts = args.inbox is None or Path(args.inbox).is_dir()
+    warm_up_early(starts and first_opinions(home.second_opinions))
     return _run(args, home)
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warehouse.db import connect, query_frame, replace_table, sort_unless_ordered
+from warehouse.db import query_frame, replace_table, sort_unless_ordered
 
 
 @settings(max_examples=30, deadline=None)
 @given(rows=st.lists(st.integers(min_value=0, max_value=10_000), unique=True, max_size=200))
-def test_a_table_ends_sorted_with_the_same_rows_and_is_rewritten_only_when_out_of_order(tmp_path_factory, rows):
-    con = connect(tmp_path_factory.mktemp("sort") / "w.duckdb")
+def test_a_table_ends_sorted_with_the_same_rows_and_is_rewritten_only_when_out_of_order(rows):
+    con = duckdb.connect()
     try:
         replace_table(con, "t", pl.DataFrame({"source_row": rows, "v": [f"v{r}" for r in rows]},
                                              schema={"source_row": pl.Int64, "v": pl.String}))
