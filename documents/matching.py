@@ -145,8 +145,10 @@ def majors_lowering_match(supply: pl.DataFrame, weights: pl.DataFrame, groups_ta
     without = settled(grid).group_by("major_code", "m_e").agg(
         match_without=1 - 0.5 * ((pl.col("city_e") - pl.col("e")) / (total - pl.col("m_e"))
                                  - pl.col("demand_share")).abs().sum())
-    # rounded before sorting: the order must not depend on the last bits of a float sum
-    return (without.with_columns(lift=(pl.col("match_without") - base).round_sig_figs(12), match=pl.lit(base))
+    # rounded before sorting, to 12 decimals (not significant digits: a lift is the difference of two values
+    # near 1, so the last bits of their sums are a large part of a small lift), so the figures and their order
+    # do not depend on the order rows arrive in
+    return (without.with_columns(lift=(pl.col("match_without") - base).round(12), match=pl.lit(base))
             .join(majors.select("major_code", "major_name").unique("major_code"), on="major_code", how="left")
             .with_columns(pl.col("m_e").round(0).cast(pl.Int64)).rename({"m_e": "enrolled"})
             .select("major_code", "major_name", "enrolled", "match", "match_without", "lift")

@@ -320,3 +320,24 @@ def test_match_index_per_unit_by_hand() -> None:
     assert got == pytest.approx({"S1": by_hand({"13": 0.75, "65": 0.25}), "S2": by_hand({"14": 1.0}),
                                  "S3": by_hand({"13": 1.0}), "全市": by_hand({"13": 0.5, "14": 0.5})})
     assert out.filter(pl.col("unit_code") == "S3")["covered_share"].item() == pytest.approx(0.5)
+
+
+def test_the_majors_lowering_the_match_do_not_depend_on_the_last_bits_of_the_sums() -> None:
+    """Each major's lift is the difference of two match values near 0.9, so a sum's last bit (which moves
+    with the order rows arrive in) is a large part of a small lift: the published figures and their order
+    must be the same when every enrolment moves by one part in 2⁵² (or triples: the shares do not change)."""
+    from documents.matching import majors_lowering_match
+
+    n = 600
+    codes = [f"{700000 + i}" for i in range(n)]
+    supply = pl.DataFrame({"major_code": codes, "enrolled": [97.0 + (i * 37) % 101 for i in range(n)],
+                           "graduates": [30.0] * n})
+    weights = pl.DataFrame({"major_code": codes, "group_code": ["A" if i % 3 else "B" for i in range(n)],
+                            "w": [1.0] * n})
+    groups = pl.DataFrame({"group_code": ["A", "B"], "demand_share": [0.6, 0.4]})
+    majors = pl.DataFrame({"major_code": codes, "major_name": [f"专业{i}" for i in range(n)]})
+    base = majors_lowering_match(supply, weights, groups, majors)
+    assert base["lift"].abs().max() < 2e-3 and base["lift"].n_unique() > 50  # small lifts, many ties
+    for factor in (1 + 2**-52, 1 - 2**-53, 3.0):
+        nudged = majors_lowering_match(supply.with_columns(pl.col("enrolled") * factor), weights, groups, majors)
+        assert nudged.select("major_code", "lift").equals(base.select("major_code", "lift"))  # order and figures
