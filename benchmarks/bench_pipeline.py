@@ -8,7 +8,8 @@ Scale 500 is the national inbox: 50,000 schools, about 6 million offering-years 
 For each scale: the sample inbox (``majorwatch sample --scale``), then ``majorwatch run`` on a fresh home
 in a fresh process (wall time, the child's own peak RSS, and from the run's event log: launch → first
 step, each stage's step time, and what follows the last step), then a second run on the same home with
-the same inputs (every model should be reused), and the floor: DuckDB reading every input once and writing
+the same inputs (every model should be reused; at scale 1 both three times on fresh homes, the median run
+reported and every wall time kept), and the floor: DuckDB reading every input once and writing
 the published files once (benchmarks/floor.py). Every figure is also given as a multiple of the floor
 measured in the same session, since two-core machines shared with others are noisy. With two or more scales
 of 10 and above, the growth exponents of time and peak memory between them (benchmarks/growth.py).
@@ -36,6 +37,9 @@ from sample_data.generator import write_sample_inbox
 STAGE_ORDER = ("ingest", "models", "score", "publish")
 DATA_PATH = ("ingest", "score", "publish")  # ingest → contracts → scoring → publication, model training apart
 FAIL_FAST_SCALES = (1,)  # the acceptance-sized inbox, run again with a blocking contract failure
+# scales whose first and second runs are repeated on fresh homes, the median reported: one scale-1 run on a
+# shared two-core machine varied from 22.9 to 27.8 s within an hour, more than the target's margin
+REPEATS = {1: 3}
 # issue 13's targets: scale → (label, run, figure, at most)
 TARGETS = {
     1: [("first run s", "first_run", "wall_s", 25.0), ("second run s", "second_run", "wall_s", 10.0),
@@ -67,12 +71,18 @@ def measure_scale(scale: int, root: Path, postings: int | None = None) -> dict:
     t0 = time.perf_counter()
     counts = write_sample_inbox(inbox, scale=scale, postings=postings)
     generated = time.perf_counter() - t0
-    first = run_cli(inbox, home)
-    if first.returncode:
-        raise SystemExit(f"scale {scale}: the first run failed\n{first.stderr[-3000:]}")
-    second = run_cli(inbox, home)
-    if second.returncode:
-        raise SystemExit(f"scale {scale}: the second run failed\n{second.stderr[-3000:]}")
+    pairs = []
+    for i in range(REPEATS.get(scale, 1)):
+        home = root / f"home-{scale}-{i}"
+        first = run_cli(inbox, home)
+        if first.returncode:
+            raise SystemExit(f"scale {scale}: the first run failed\n{first.stderr[-3000:]}")
+        second = run_cli(inbox, home)
+        if second.returncode:
+            raise SystemExit(f"scale {scale}: the second run failed\n{second.stderr[-3000:]}")
+        pairs.append((first, second, home))
+    first, _, home = median_by(pairs, lambda p: p[0].wall)
+    second = median_by(pairs, lambda p: p[1].wall)[1]
     failing = run_cli(broken_copy(inbox, root / f"broken-{scale}"), root / f"home-broken-{scale}") \
         if scale in FAIL_FAST_SCALES else None
     if failing is not None and failing.returncode != 1:
@@ -95,10 +105,17 @@ def measure_scale(scale: int, root: Path, postings: int | None = None) -> dict:
 
     reused = [line for line in second.stdout.splitlines() if line.startswith("  = ")]
     return {"scale": scale, "rows": counts, "sample_generated_s": round(generated, 1), "floor": floor,
-            "first_run": run_figures(first), "second_run": {**run_figures(second), "models_reused": len(reused),
-                                                            "models_summary": reused,
-                                                            "x_first_run": round(second.wall / first.wall, 2)},
+            "first_run": {**run_figures(first), "repeats_wall_s": [round(p[0].wall, 2) for p in pairs]},
+            "second_run": {**run_figures(second), "models_reused": len(reused), "models_summary": reused,
+                           "x_first_run": round(second.wall / first.wall, 2),
+                           "repeats_wall_s": [round(p[1].wall, 2) for p in pairs]},
             **({"fail_fast": {**run_figures(failing), "returncode": failing.returncode}} if failing else {})}
+
+
+def median_by(items: list, key):
+    """The item whose ``key`` is the median (the lower middle one of an even count)."""
+    ranked = sorted(items, key=key)
+    return ranked[(len(ranked) - 1) // 2]
 
 
 def verdicts(report: dict) -> list[str]:
@@ -135,6 +152,11 @@ def markdown(report: dict) -> str:
             f"{r['floor']['floor_s']:.2f} | {f['wall_s']:.1f} ({f['x_floor']}×) | {f['to_first_step_s']:.1f} | "
             f"{x['ingest']} | {x['models']} | {x['score']} | {x['publish']} | {f['peak_rss_mb']:,} | "
             f"{s['wall_s']:.1f} ({s['x_floor']}×, {s['x_first_run']}×) | {s['models_reused']} / 4 |")
+    repeated = [f"scale {r['scale']}: first runs {', '.join(f'{w:.1f}' for w in r['first_run']['repeats_wall_s'])} s, "
+                f"second runs {', '.join(f'{w:.1f}' for w in r['second_run']['repeats_wall_s'])} s"
+                for r in report["scales"] if len(r["first_run"].get("repeats_wall_s", [])) > 1]
+    if repeated:
+        lines += ["", "Repeated on fresh homes, the median in the table (the machine is noisy): " + "; ".join(repeated)]
     lines += ["", "Second run, per stage (× floor): " + "; ".join(
         f"scale {r['scale']}: " + ", ".join(f"{k} {v}" for k, v in r["second_run"]["stages_x_floor"].items())
         for r in report["scales"])]

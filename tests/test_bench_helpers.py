@@ -130,3 +130,13 @@ def test_verdicts_compare_each_measured_figure_with_its_target():
     ]
     assert verdicts({"scales": [{"scale": 1, "first_run": {"wall_s": 20.0}, "second_run": {"wall_s": 5.0}}]})[-1] \
         == "- scale 1, second run s: 5.0 against ≤ 10.0: met"                       # no failing run measured
+
+
+def test_a_repeated_scale_reports_the_median_run_whole():
+    """The first run reported is the median one, with its own stages and peak (not a mix of runs)."""
+    from benchmarks.bench_pipeline import median_by
+
+    runs = [{"wall": 27.8, "peak": 1}, {"wall": 22.9, "peak": 2}, {"wall": 25.5, "peak": 3}]
+    assert median_by(runs, lambda r: r["wall"]) == {"wall": 25.5, "peak": 3}
+    assert median_by(runs[:2], lambda r: r["wall"]) == {"wall": 22.9, "peak": 2}   # an even count: the lower
+    assert median_by(runs[:1], lambda r: r["wall"]) == runs[0]
