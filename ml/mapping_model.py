@@ -41,7 +41,7 @@ class MappingProposer:
     y_train: sparse.csr_matrix  # known majors x targets, 1 = known pair
     stages: list[Pipeline] = field(default_factory=list)
     params: dict = field(default_factory=dict)
-    # TF-IDF rows of the fixed texts (candidate names, known majors), made once per model, not pickled:
+    # the fixed texts (candidate names, known majors) and their TF-IDF rows, made once per model, not pickled:
     # every chunk of majors is compared with the same texts.
     _matrices: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -51,15 +51,20 @@ class MappingProposer:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update({"_matrices": {}, **state})
 
-    def matrix(self, key: str) -> sparse.csr_matrix:
-        """TF-IDF rows of the candidates' names ('name', 'parent', 'grandparent') or of the known majors'
-        texts ('train_text', 'train_name')."""
-        if key not in self._matrices:
+    def texts(self, key: str) -> list[str]:
+        """The candidates' names ('name', 'parent', 'grandparent') or the known majors' texts ('train_text',
+        'train_name'), made once per model."""
+        if ("texts", key) not in self._matrices:
             names, parents, grand = self.target_texts
-            texts = {"name": names, "parent": parents, "grandparent": grand,
-                     "train_text": mf.major_text(self.train_frame),
-                     "train_name": mf._col(self.train_frame, "major_name")}[key]
-            self._matrices[key] = tfidf.transform(self.vectorizer, texts)
+            fixed = {"name": names, "parent": parents, "grandparent": grand}
+            self._matrices[("texts", key)] = fixed[key] if key in fixed else (
+                mf.major_text(self.train_frame) if key == "train_text" else mf._col(self.train_frame, "major_name"))
+        return self._matrices[("texts", key)]
+
+    def matrix(self, key: str) -> sparse.csr_matrix:
+        """TF-IDF rows of ``texts(key)``."""
+        if key not in self._matrices:
+            self._matrices[key] = tfidf.transform(self.vectorizer, self.texts(key))
         return self._matrices[key]
 
     def features(self, majors: pl.DataFrame, self_rows: np.ndarray | None = None) -> np.ndarray:
@@ -121,7 +126,7 @@ def _features(m: MappingProposer, majors: pl.DataFrame, self_rows: np.ndarray | 
     names, parents, grand = m.matrix("name"), m.matrix("parent"), m.matrix("grandparent")
     x_train = m.matrix("train_text")
     own = mf.own_pairs(m.y_train, self_rows, majors.height)
-    sim = tfidf.similarity(m.vectorizer, text, mf.major_text(m.train_frame))  # = (x_text @ x_train.T).toarray()
+    sim = tfidf.similarity(m.vectorizer, text, m.texts("train_text"))  # = (x_text @ x_train.T).toarray()
     counts = np.asarray(m.y_train.sum(axis=0)).ravel()[None, :] - own  # own pairs must not add popularity
     n = majors.height
     target_names, target_parents, target_grand = m.target_texts
