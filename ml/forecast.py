@@ -185,3 +185,16 @@ def backtest_by_level(labor: pl.DataFrame, horizons=(1, 2, 3, 4), origins: int =
         part = quarterly.filter(pl.col(level).is_not_null())
         out[level] = backtest(part, horizons=horizons, origins=origins, seed=seed) if part.height else None
     return out
+
+
+def fit_forecasts(labor: pl.DataFrame, horizon: int, seed: int) -> tuple[dict, dict]:
+    """Backtest per level, forecast the levels that beat the seasonal naive forecast: (model, metrics)."""
+    results = backtest_by_level(labor, horizons=tuple(range(1, horizon + 1)), origins=4, seed=seed)
+    forecasts = {}
+    for key, result in results.items():
+        if result is not None and result["beats_seasonal_naive"]:
+            part = labor.filter(pl.col("quarter").is_not_null() & pl.col(key).is_not_null())
+            forecasts[key] = forecast(part, h=horizon, seed=seed)
+    metrics = {key: None if r is None else {"beats_seasonal_naive": r["beats_seasonal_naive"], "mase": r["mase"]}
+               for key, r in results.items()}
+    return {"backtest": results, "forecasts": forecasts}, metrics

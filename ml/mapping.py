@@ -13,6 +13,8 @@ optional parent_code — or the occupations / industries table as is).
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import polars as pl
 from scipy import sparse
@@ -23,18 +25,11 @@ from sklearn.preprocessing import StandardScaler
 
 from ml import mapping_features as mf
 from ml import tfidf
+from ml.mapping_cv import as_pairs, evaluate_and_fit, evaluate_mapping, known_majors
 from ml.mapping_model import CHUNK, MappingProposer, candidates, shortlist_mask
-from ml.workers import worker_pool
 
 __all__ = ["MappingProposer", "as_pairs", "as_targets", "evaluate_and_fit", "evaluate_mapping", "fit_mapping_proposer",
-           "propose_for_unmapped"]
-
-
-def as_pairs(pairs: pl.DataFrame) -> pl.DataFrame:
-    """major_code, target_code from a major_occupation_map / major_industry_map (or already so named)."""
-    code = next(c for c in ("target_code", "occupation_code", "industry_code") if c in pairs.columns)
-    return pairs.select(pl.col("major_code").cast(pl.String), pl.col(code).cast(pl.String).alias("target_code")) \
-        .drop_nulls().unique().sort("major_code", "target_code")
+           "fit_pickled", "propose_for_unmapped", "propose_pickled"]
 
 
 def as_targets(targets: pl.DataFrame) -> pl.DataFrame:
@@ -90,18 +85,13 @@ def fit_mapping_proposer(
     return model
 
 
-def _one_thread(fn, *args, **kwargs):
-    """``fn`` with BLAS on one thread: the summation order, and so the fitted model to the last bit, then
-    does not depend on the number of cores or on whether the fit runs in a worker process."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1):
-        return fn(*args, **kwargs)
-
-
-def _fold(majors: pl.DataFrame, pairs: pl.DataFrame, targets: pl.DataFrame, held: list[str], seed: int,
+def _fold(majors: pl.DataFrame, pairs: pl.DataFrame, targets: pl.DataFrame, folds: int, index: int, seed: int,
           k: int) -> tuple[list[float], list[float]]:
-    """One cross-validation fold: fit without ``held``'s pairs, then (recall@k, reciprocal rank) per held major."""
+    """Cross-validation fold ``index`` of ``folds`` (by major): fit without the held-out majors' pairs, then
+    (recall@k, reciprocal rank) per held-out major. ``pairs`` as ``as_pairs`` gives them."""
+    known = known_majors(majors, pairs)
+    test_idx = list(KFold(folds, shuffle=True, random_state=seed).split(known))[index][1]
+    held = [known[i] for i in test_idx]
     model = fit_mapping_proposer(majors, pairs.filter(~pl.col("major_code").is_in(held)), targets, seed=seed)
     test = majors.filter(pl.col("major_code").is_in(held))
     order = np.argsort(-model.score(test), axis=1, kind="stable")
@@ -116,42 +106,15 @@ def _fold(majors: pl.DataFrame, pairs: pl.DataFrame, targets: pl.DataFrame, held
     return recalls, rr
 
 
-def evaluate_and_fit(
-    majors: pl.DataFrame, pairs: pl.DataFrame, targets: pl.DataFrame, folds: int = 5, seed: int = 0, k: int = 10,
-    n_jobs: int = 1, fit: bool = True,
-) -> tuple[MappingProposer | None, dict]:
-    """Cross-validate by major and (unless ``fit`` is off) fit the final proposer on every pair.
-
-    Each held-out fold's majors have all their pairs hidden from training. recall_at_10: per held-out
-    major, the share of its true targets among the top k, averaged over majors; mrr: mean reciprocal rank
-    of each held-out major's best-ranked true target. With ``n_jobs`` > 1 the folds and the final fit run
-    in that many worker processes (ml.workers): the same fits, the same numbers, on every core.
-    """
-    pairs = as_pairs(pairs)
-    majors = majors.with_columns(pl.col("major_code").cast(pl.String))
-    known = sorted(set(pairs["major_code"]) & set(majors["major_code"]))
-    held = [[known[i] for i in test_idx] for _, test_idx in KFold(folds, shuffle=True, random_state=seed).split(known)]
-    tasks = [(_fold, (majors, pairs, targets, h, seed, k), {}) for h in held]
-    if fit:
-        tasks.append((fit_mapping_proposer, (majors, pairs, targets), {"seed": seed}))
-    if n_jobs > 1:
-        with worker_pool(n_jobs) as pool:
-            done = [f.result() for f in [pool.submit(_one_thread, fn, *args, **kw) for fn, args, kw in tasks]]
-    else:
-        done = [_one_thread(fn, *args, **kw) for fn, args, kw in tasks]
-    scored, model = (done[:-1], done[-1]) if fit else (done, None)
-    recalls = [x for fold_recalls, _ in scored for x in fold_recalls]
-    rr = [x for _, fold_rr in scored for x in fold_rr]
-    return model, {f"recall_at_{k}": float(np.mean(recalls)), "mrr": float(np.mean(rr)), "folds": folds,
-                   "n_majors": len(known), "n_pairs": pairs.filter(pl.col("major_code").is_in(known)).height}
+def fit_pickled(majors: pl.DataFrame, pairs: pl.DataFrame, targets: pl.DataFrame, seed: int = 0) -> bytes:
+    """``fit_mapping_proposer``'s model as pickle bytes: a worker's answer its caller saves without unpickling."""
+    return pickle.dumps(fit_mapping_proposer(majors, pairs, targets, seed=seed), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def evaluate_mapping(
-    majors: pl.DataFrame, pairs: pl.DataFrame, targets: pl.DataFrame, folds: int = 5, seed: int = 0, k: int = 10,
-    n_jobs: int = 1,
-) -> dict:
-    """Cross-validate by major (see ``evaluate_and_fit``): the metrics only."""
-    return evaluate_and_fit(majors, pairs, targets, folds, seed, k, n_jobs, fit=False)[1]
+def propose_pickled(blob: bytes, majors: pl.DataFrame, k: int) -> pl.DataFrame:
+    """``MappingProposer.propose`` of a pickled proposer (one this pipeline saved), computed where it is called."""
+    model = pickle.loads(blob)  # noqa: S301 - written by this pipeline only
+    return model.propose(majors, k=k)
 
 
 def propose_for_unmapped(

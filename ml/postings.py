@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from sklearn.metrics import accuracy_score, f1_score
-from sklearn.naive_bayes import ComplementNB
 
 from ml.text_hash import CharNgramHasher
 
@@ -57,6 +55,10 @@ def target_label(column: str) -> pl.Expr:
 
 def fit_model(postings: pl.DataFrame, labels: np.ndarray, seed: int = 0) -> PostingClassifier:
     """Fit complement naive Bayes on hashed text (deterministic: ``seed`` only names the model's run)."""
+    from sklearn.naive_bayes import (
+        ComplementNB,  # here: applying a fitted model (classify) needs no scikit-learn
+    )
+
     hasher = CharNgramHasher()
     nb = ComplementNB(alpha=ALPHA).fit(hasher.transform(posting_text(postings), canonical=True), labels)
     coef = np.ascontiguousarray(nb.feature_log_prob_.T, dtype=np.float32)
@@ -74,6 +76,8 @@ def train_classifier(
 
     The returned model is the one measured (fitted on the training share, up to MAX_TRAIN postings).
     """
+    from sklearn.metrics import accuracy_score, f1_score
+
     labelled = postings.filter(pl.col(label_col).is_not_null() & (pl.col(label_col).cast(pl.String) != ""))
     labelled = labelled.with_columns(target_label(label_col).alias("_label"))
     rng = np.random.default_rng(seed)

@@ -90,12 +90,21 @@ def model_version(modules: Modules, data_hash: str, params: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Pickled:
+    """A model already pickled (by the worker process that fitted it): saved as these bytes and unpickled only
+    where it is used, so the run's own process need not import the libraries it was fitted with."""
+
+    blob: bytes
+
+
 @dataclass
 class TrainedModel:
     """A model ready to use, its record, and whether it was loaded (reused) or trained on this call.
 
     A reused model is unpickled on first use of ``model`` only: a step whose output is reused
-    (``reuse_output``) never loads it, nor the libraries it was pickled with."""
+    (``reuse_output``) never loads it, nor the libraries it was pickled with. ``pickled`` is the saved
+    pickle's bytes, for a step that applies the model in a worker process (ml.workers)."""
 
     loader: Callable[[], Any]
     record: dict
@@ -103,20 +112,27 @@ class TrainedModel:
     reason: str  # Chinese: why it was reused or (re)trained
     folder: Path | None = None
     name: str = ""
+    blob: bytes | None = None
 
     @functools.cached_property
     def model(self) -> Any:
         return self.loader()
 
     @property
+    def pickled(self) -> bytes:
+        return self.blob if self.blob is not None else pickle.dumps(self.model, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @property
     def short_version(self) -> str:
         return self.record["version"][:16]
 
-    def output(self, key: Mapping[str, Any], compute: Callable[[Any], pl.DataFrame]) -> tuple[pl.DataFrame, bool]:
+    def output(self, key: Mapping[str, Any], compute: Callable[[Any], pl.DataFrame], *,
+               pickled: bool = False) -> tuple[pl.DataFrame, bool]:
         """This model's output for ``key`` (its settings and a hash of what it is applied to): the saved
-        output when the model version and the key match, else ``compute(model)`` saved for next time."""
+        output when the model version and the key match, else ``compute(model)`` saved for next time
+        (``compute(pickle bytes)`` with ``pickled``, to apply the model in a worker)."""
         return reuse_output(self.folder, self.name, {"model_version": self.record["version"], **key},
-                            lambda: compute(self.model))
+                            lambda: compute(self.pickled if pickled else self.model))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -133,7 +149,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def _save(folder: Path, name: str, model: Any, record: dict) -> dict:
     """The pickle first, then the record naming its digest: a record never points at a half-written model."""
     folder.mkdir(parents=True, exist_ok=True)
-    blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    blob = model.blob if isinstance(model, Pickled) else pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     record = {**record, "pickle_sha256": hashlib.sha256(blob).hexdigest()}
     _write_atomically(folder / f"{name}.pkl", blob)
     _write_atomically(folder / f"{name}.json",
@@ -179,9 +195,9 @@ def load_model(folder: Path | str, name: str) -> tuple[Any, dict]:
     return pickle.loads(_checked_blob(folder, name, record)), record  # noqa: S301 - written by this pipeline only
 
 
-def _saved(folder: Path, name: str, version: str) -> tuple[Callable[[], Any], dict] | str:
-    """A loader of the saved model of this version (its bytes checked now, unpickled when used), or the
-    Chinese reason why there is none to reuse."""
+def _saved(folder: Path, name: str, version: str) -> tuple[bytes, dict] | str:
+    """The saved model of this version as its pickle bytes (checked now, unpickled when used) and its record,
+    or the Chinese reason why there is none to reuse."""
     if not (folder / f"{name}.json").exists():
         return "首次训练（没有已保存的模型）"
     try:
@@ -191,7 +207,7 @@ def _saved(folder: Path, name: str, version: str) -> tuple[Callable[[], Any], di
         return "已保存的模型文件缺失或损坏，重新训练"
     if record.get("version") != version:
         return "训练数据、参数或代码已变化，重新训练"
-    return (lambda: pickle.loads(blob)), record  # noqa: S301 - written by this pipeline only
+    return blob, record
 
 
 def train_or_reuse(
@@ -201,19 +217,24 @@ def train_or_reuse(
 ) -> TrainedModel:
     """Load the saved model when code, parameters and training data are unchanged; else train, measure, save.
 
-    ``train`` returns (model, metrics) and is where cross-validation belongs: it only runs on retraining.
+    ``train`` returns (model, metrics) and is where cross-validation belongs: it only runs on retraining. The
+    model may be ``Pickled`` (fitted in a worker process): it is saved as those bytes.
     ``retrain`` forces training (the evaluate_models job, `majorwatch evaluate`).
     """
     folder = Path(folder)
     record = _record(name, modules, training, params, seed, {})
     saved = "按要求重新训练并评估" if retrain else _saved(folder, name, record["version"])
     if not isinstance(saved, str):
-        loader, old = saved
-        return TrainedModel(loader, old, True, f"{REUSED} {old['version'][:16]}", folder, name)
-    model, metrics = train()
+        blob, old = saved
+        return TrainedModel(functools.partial(pickle.loads, blob), old, True, f"{REUSED} {old['version'][:16]}", folder,
+                            name, blob)
+    model, metrics = train()  # a Pickled model (fitted in a worker) is saved and kept as its bytes
     record = _save(folder, name, model, {**record, "metrics": metrics,
                                          "created": datetime.now(UTC).isoformat(timespec="seconds")})
-    return TrainedModel(lambda: model, record, False, f"{saved}：新版本 {record['version'][:16]}", folder, name)
+    reason = f"{saved}：新版本 {record['version'][:16]}"
+    if isinstance(model, Pickled):
+        return TrainedModel(functools.partial(pickle.loads, model.blob), record, False, reason, folder, name, model.blob)
+    return TrainedModel(lambda: model, record, False, reason, folder, name)
 
 
 def reuse_output(folder: Path | None, name: str, key: Mapping[str, Any],

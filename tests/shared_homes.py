@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,7 @@ import pytest
 from filelock import FileLock
 
 RUN_ENV = ("MAJORWATCH_HOME", "DAGSTER_HOME", "MAJORWATCH_INBOX")
+REPO = Path(__file__).resolve().parents[1]
 DONE = ".built"
 
 
@@ -161,18 +165,27 @@ def run_record(result) -> dict:
 
 def ingest_and_train_sample(folder: Path, sample_inbox: Path) -> None:
     """Ingest the sample inbox and train every model on it in a fresh home (dg.materialize of the inputs and
-    the model assets), keeping the run's record in record.json."""
+    the model assets), keeping the run's record in record.json. It runs in a fresh Python, so the record can
+    also say which heavy libraries the run's own process imported (``imported``: the fits belong in workers)."""
+    shutil.copytree(sample_inbox, folder / "inbox")
+    code = "import sys\nfrom tests.shared_homes import train_here\nif __name__ == '__main__':\n    train_here(sys.argv[1])"
+    env = {**os.environ, **dict.fromkeys(RUN_ENV, "")}
+    subprocess.run([sys.executable, "-c", code, str(folder)], cwd=REPO, env=env, check=True, timeout=600)
+
+
+HEAVY = ("sklearn", "great_expectations", "pandas", "scipy", "matplotlib")
+
+
+def train_here(folder: str) -> None:
+    """``ingest_and_train_sample``'s run, in this process (a fresh one)."""
     from pipelines.instance import prepare_home
     from tests.dagster_helpers import INGEST, materialize
 
-    inbox, home = folder / "inbox", folder / "home"
-    shutil.copytree(sample_inbox, inbox)
-    with pytest.MonkeyPatch.context() as mp:
-        for var in RUN_ENV:
-            mp.setenv(var, "")
-        prepare_home(home, home / "inbox")
-        result = materialize([*INGEST, *SAMPLE_MODEL_ASSETS], home, inbox)
-    (folder / "record.json").write_text(json.dumps(run_record(result), ensure_ascii=False), encoding="utf-8")
+    inbox, home = Path(folder) / "inbox", Path(folder) / "home"
+    prepare_home(home, home / "inbox")
+    result = materialize([*INGEST, *SAMPLE_MODEL_ASSETS], home, inbox)
+    record = {**run_record(result), "imported": sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))}
+    (Path(folder) / "record.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
 
 
 def read_record(shared: SharedRun) -> dict:

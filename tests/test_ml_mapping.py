@@ -18,6 +18,8 @@ from ml.mapping import (
     propose_for_unmapped,
 )
 from ml.mapping_features import neighbour_votes, orientation_fragments
+from ml.registry import Pickled
+from ml.workers import in_worker
 
 
 def _frames() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -104,6 +106,16 @@ def test_folds_and_final_fit_in_worker_processes_give_the_same_model_to_the_last
     assert parallel == serial and serial == evaluate_mapping(majors, pairs, targets, folds=4, seed=0)
     assert np.array_equal(parallel_model.score(majors), serial_model.score(majors))
     assert np.array_equal(serial_model.score(majors), fit_mapping_proposer(majors, pairs, targets, seed=0).score(majors))
+
+
+def test_a_pickled_fit_comes_back_as_bytes_that_propose_the_same_in_a_worker():
+    # what the proposer assets do: the run's process gets bytes, a worker applies them (ml.workers.in_worker)
+    majors, pairs, targets = _frames()
+    serial_model, serial = evaluate_and_fit(majors, pairs, targets, folds=4, seed=0)
+    for jobs in (1, 2):
+        pickled, metrics = evaluate_and_fit(majors, pairs, targets, folds=4, seed=0, n_jobs=jobs, pickled=True)
+        assert isinstance(pickled, Pickled) and metrics == serial
+        assert in_worker("ml.mapping:propose_pickled", pickled.blob, majors, 5).equals(serial_model.propose(majors, k=5))
 
 
 def test_propose_for_unmapped_keeps_only_confident_rows():

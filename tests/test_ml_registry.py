@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
 
 import numpy as np
 import polars as pl
+import pytest
 
 import ml.postings
 from ml.postings import classify, train_classifier
-from ml.registry import frame_hash, load_model, model_version, save_model
+from ml.registry import Pickled, frame_hash, load_model, model_version, save_model, train_or_reuse
+from ml.workers import in_worker
 
 
 def _postings() -> pl.DataFrame:
@@ -57,3 +61,29 @@ def test_mapping_proposer_is_deterministic_for_a_seed(tmp_path):
         saved.append((record["version"], loaded.propose(majors, k=5)))
     assert saved[0][0] == saved[1][0]
     assert saved[0][1].equals(saved[1][1])
+
+
+def test_a_model_pickled_in_a_worker_is_saved_as_its_bytes_and_handed_on_unopened(tmp_path):
+    postings = _postings()
+    blob = pickle.dumps({"weights": [1.5, 2.5]})
+
+    def train():
+        return Pickled(blob), {"score": 1.0}
+
+    trained = train_or_reuse(tmp_path, "m", ("ml.postings",), postings, {"seed": 0}, 0, train)
+    assert not trained.reused and trained.pickled == blob == (tmp_path / "m.pkl").read_bytes()
+    assert trained.model == {"weights": [1.5, 2.5]}
+    again = train_or_reuse(tmp_path, "m", ("ml.postings",), postings, {"seed": 0}, 0, train)
+    assert again.reused and again.pickled == blob and "model" not in again.__dict__  # bytes, never unpickled
+    # an output computed from the bytes (as a proposer applies them in a worker) is saved and then reused
+    frame, reused = again.output({"k": 1}, lambda b: pl.DataFrame({"n": [len(b)]}), pickled=True)
+    assert not reused and frame["n"][0] == len(blob) and "model" not in again.__dict__
+    saved, reused = again.output({"k": 1}, lambda b: pl.DataFrame({"n": [0]}), pickled=True)
+    assert reused and saved.equals(frame)
+
+
+def test_in_worker_runs_a_named_function_in_another_process_and_raises_its_errors():
+    assert in_worker("os:getpid") != os.getpid()
+    assert in_worker("ml.postings:target_label", "code").meta.output_name() == "code"
+    with pytest.raises(json.JSONDecodeError):
+        in_worker("json:loads", "{")

@@ -14,6 +14,15 @@ from warehouse.db import connect, query_frame, replace_table
 pytestmark = pytest.mark.slow
 
 
+def test_the_run_fits_and_applies_every_model_in_workers_never_importing_scikit_learn(sample_trained):
+    # the session's run trained every model (none was loaded) in a fresh Python that kept its own module list
+    record = read_record(sample_trained)
+    trained = {name: meta["model_reused"] for name, meta in record["assets"].items() if "model_reused" in meta}
+    assert set(trained) == {"proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
+                            "posting_industry_proposals"} and not any(trained.values())
+    assert "sklearn" not in record["imported"]
+
+
 def test_model_assets_on_the_sample_and_evaluate_agrees(sample_trained, tmp_path, capsys):
     # the session's run of the inputs and the model assets on the sample (dg.materialize, fresh home), in a copy
     record = read_record(sample_trained)

@@ -10,6 +10,7 @@ import polars as pl
 from assets.charts import bar_chart_md
 from assets.models.mapping import model_metadata
 from assets.resources import Warehouse
+from ml.workers import in_worker
 from warehouse.db import WRITER_POOL
 from warehouse.pause_points import pause_point
 
@@ -24,23 +25,6 @@ class ForecastConfig(dg.Config):
     horizon: int = 4
     seed: int = 0
     retrain: bool = False
-
-
-def fit_forecasts(labor: pl.DataFrame, horizon: int, seed: int) -> tuple[dict, dict]:
-    """Backtest per level, forecast the levels that beat the seasonal naive forecast: (model, metrics)."""
-    from ml.forecast import backtest_by_level, forecast
-
-    pause_point("models")
-
-    results = backtest_by_level(labor, horizons=tuple(range(1, horizon + 1)), origins=4, seed=seed)
-    forecasts = {}
-    for key, result in results.items():
-        if result is not None and result["beats_seasonal_naive"]:
-            part = labor.filter(pl.col("quarter").is_not_null() & pl.col(key).is_not_null())
-            forecasts[key] = forecast(part, h=horizon, seed=seed)
-    metrics = {key: None if r is None else {"beats_seasonal_naive": r["beats_seasonal_naive"], "mase": r["mase"]}
-               for key, r in results.items()}
-    return {"backtest": results, "forecasts": forecasts}, metrics
 
 
 def quality_and_charts(results: dict) -> tuple[list[dict], list[str]]:
@@ -79,10 +63,14 @@ def labor_forecasts(context: dg.AssetExecutionContext, config: ForecastConfig, w
     """Backtest per level, forecast the levels that beat the seasonal naive forecast (or reuse both)."""
     from ml.registry import train_or_reuse
 
+    def train() -> tuple[dict, dict]:  # in a worker, where scikit-learn is imported already (ml.workers)
+        pause_point("models")
+        return in_worker("ml.forecast:fit_forecasts", labor_market, config.horizon, config.seed)
+
     trained = train_or_reuse(warehouse.paths.models / "labor_forecast", "labor_forecast",
                              ("ml.forecast", "ml.forecast_data"), labor_market,
                              {"horizon": config.horizon, "origins": 4, "seed": config.seed}, config.seed,
-                             lambda: fit_forecasts(labor_market, config.horizon, config.seed), retrain=config.retrain)
+                             train, retrain=config.retrain)
     context.log.info(f"labor_forecast: {trained.reason}")
     quality_rows, charts = quality_and_charts(trained.model["backtest"])
     forecasts = [trained.model["forecasts"][key] for key in LEVELS if key in trained.model["forecasts"]]

@@ -1,14 +1,16 @@
 """Models: industries and occupations proposed for the majors whose correspondence is missing.
 
 The proposer is trained (and cross-validated) only when its code, parameters or training inputs changed;
-otherwise the saved model is loaded (ml.registry.train_or_reuse). scikit-learn is imported inside the
-step, so loading the definitions (the UI, a run that fails on a contract) never pays for it.
+otherwise the saved model is loaded (ml.registry.train_or_reuse). The fits and the proposals are computed in
+worker processes (ml.workers), which have scikit-learn imported already: the run's own process never imports
+it, nor does loading the definitions (the UI, a run that fails on a contract).
 """
 
 import dagster as dg
 import polars as pl
 
 from assets.resources import PROPOSERS, TrainingWorkers, Warehouse
+from ml.workers import in_worker
 from warehouse.db import WRITER_POOL
 
 MIN_MAPPED = 10
@@ -45,15 +47,14 @@ def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse
         return empty
 
     def train():  # the five folds and the final fit on both cores: the same models as one after another
-        from ml.mapping import evaluate_and_fit
+        from ml.mapping_cv import evaluate_and_fit
 
-        model, metrics = evaluate_and_fit(majors, pairs, targets, folds=5, seed=config.seed,
-                                          n_jobs=workers.processes)
-        return model, metrics
+        return evaluate_and_fit(majors, pairs, targets, folds=5, seed=config.seed, n_jobs=workers.processes,
+                                pickled=True)
 
     params = {"seed": config.seed, "folds": 5}  # the threshold only filters proposals: no retraining
     trained = train_or_reuse(warehouse.paths.models / model_name, model_name,
-                             ("ml.mapping", "ml.mapping_features", "ml.mapping_model", "ml.tfidf"),
+                             ("ml.mapping", "ml.mapping_cv", "ml.mapping_features", "ml.mapping_model", "ml.tfidf"),
                              {"majors": majors, "pairs": pairs, "targets": targets}, params, config.seed, train,
                              retrain=config.retrain)
     context.log.info(f"{model_name}: {trained.reason}")
@@ -63,9 +64,10 @@ def propose(context: dg.AssetExecutionContext, config: ProposalConfig, warehouse
     if unmapped.height:  # the unmapped majors come from the training inputs: the model version covers them
         proposals, reused = trained.output(
             {"threshold": config.threshold, "top_k": config.top_k, "code": code},
-            lambda model: (model.propose(unmapped, k=config.top_k).filter(pl.col("score") >= config.threshold)
-                           .rename({"target_code": code})
-                           .with_columns(model_version=pl.lit(trained.short_version)).select(empty.columns)))
+            lambda blob: (in_worker("ml.mapping:propose_pickled", blob, unmapped, config.top_k)
+                          .filter(pl.col("score") >= config.threshold).rename({"target_code": code})
+                          .with_columns(model_version=pl.lit(trained.short_version)).select(empty.columns)),
+            pickled=True)
         context.log.info(f"{model_name}: proposals {'reused' if reused else 'computed'}")
     context.add_output_metadata({
         "majors_without_mapping": unmapped.height,

@@ -13,6 +13,7 @@ import polars as pl
 from assets.models.mapping import MODELS, model_metadata
 from assets.resources import Warehouse
 from ml.postings_sample import MAX_LABELLED
+from ml.workers import in_worker
 from warehouse.table import BATCH_ROWS, WarehouseTable
 
 MIN_LABELLED = 50
@@ -46,11 +47,9 @@ def posting_industry_proposals(context: dg.AssetExecutionContext, config: Classi
     columns = [c for c in (*TEXT, "industry_code") if c in available]
     digest = job_postings.digest(columns, LABELLED)  # changes with any labelled posting, computed in DuckDB
 
-    def train():
-        from ml.postings import train_classifier
-
+    def train():  # fitted in a worker, where scikit-learn is imported already (ml.workers)
         sample = job_postings.sample(config.max_labelled, "posting_id", columns, LABELLED)
-        model, metrics = train_classifier(sample, seed=config.seed)
+        model, metrics = in_worker("ml.postings:train_classifier", sample, seed=config.seed)
         return model, {**metrics, "labelled_postings": labelled, "training_sample": sample.height}
 
     trained = train_or_reuse(warehouse.paths.models / "posting_classifier", "posting_classifier",
