@@ -8,6 +8,7 @@ orders them. Scores are probabilities in [0, 1].
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -119,40 +120,88 @@ def shortlist_mask(scores: np.ndarray, n: int) -> np.ndarray:
 
 
 def _features(m: MappingProposer, majors: pl.DataFrame, self_rows: np.ndarray | None) -> np.ndarray:
-    text, desc = mf.major_text(majors), mf._col(majors, "description")
+    text = mf.major_text(majors)
     x_text, x_mnames = tfidf.transform(m.vectorizer, text), tfidf.transform(m.vectorizer, mf._col(majors, "major_name"))
-    frags, owner = mf.fragments(desc)
-    x_frags = tfidf.transform(m.vectorizer, frags) if frags else sparse.csr_matrix((0, len(m.vectorizer.vocabulary_)))
-    names, parents, grand = m.matrix("name"), m.matrix("parent"), m.matrix("grandparent")
     x_train = m.matrix("train_text")
     own = mf.own_pairs(m.y_train, self_rows, majors.height)
     sim = tfidf.similarity(m.vectorizer, text, m.texts("train_text"))  # = (x_text @ x_train.T).toarray()
     counts = np.asarray(m.y_train.sum(axis=0)).ravel()[None, :] - own  # own pairs must not add popularity
-    n = majors.height
-    target_names, target_parents, target_grand = m.target_texts
-    cols = [
-        mf.neighbour_votes(sim, m.y_train, int(m.params["k_neighbours"]), 2.0, self_rows),
-        mf.neighbour_votes(sim, m.y_train, 3, 1.0, self_rows),
-        mf.group_prior(mf._col(majors, "class_name"), mf._col(m.train_frame, "class_name"), m.y_train, own),
-        mf.group_prior(mf._col(majors, "category_name"), mf._col(m.train_frame, "category_name"), m.y_train, own),
-        (x_text @ names.T).toarray(),
-        (x_mnames @ names.T).toarray(),
-        mf.fragment_max_similarity(x_frags, owner, n, names),
-        mf.fragment_max_similarity(x_frags, owner, n, parents),
-        mf.fragment_max_similarity(x_frags, owner, n, grand),
-        mf.substring_hits(desc, target_names),
-        mf.substring_hits(desc, target_parents),
-        mf.substring_hits(desc, target_grand),
-        (x_text @ parents.T).toarray(),
-        np.log1p(counts) / np.log1p(max(m.y_train.shape[0], 1)),
-    ]
-    cols += [mf.sibling_spread(cols[0], m.sibling), mf.sibling_spread(cols[2], m.sibling)]
-    cols += [mf.row_relative(cols[i]) for i in (0, 4, 5, 6, 12)]
+    votes = mf.neighbour_votes(sim, m.y_train, int(m.params["k_neighbours"]), 2.0, self_rows)
+    class_prior = mf.group_prior(mf._col(majors, "class_name"), mf._col(m.train_frame, "class_name"), m.y_train, own)
     cen = mf.centroid_similarity(x_text, x_train, m.y_train, own)
     name_sim = (x_mnames @ m.matrix("train_name").T).toarray()
-    cols += [cen, mf.row_relative(cen), mf.neighbour_votes(name_sim, m.y_train, 5, 2.0, self_rows),
-             mf.sibling_spread(cols[6], m.sibling), mf.sibling_spread(cols[4], m.sibling)]
-    return np.stack([np.asarray(c, dtype=np.float32) for c in cols], axis=2)
+    known = {  # the signals that depend on which pairs are known (they differ between cross-validation folds)
+        "knn_votes": votes,
+        "knn_votes_near": mf.neighbour_votes(sim, m.y_train, 3, 1.0, self_rows),
+        "class_prior": class_prior,
+        "category_prior": mf.group_prior(mf._col(majors, "category_name"), mf._col(m.train_frame, "category_name"),
+                                         m.y_train, own),
+        "popularity": np.log1p(counts) / np.log1p(max(m.y_train.shape[0], 1)),
+        "knn_sibling": mf.sibling_spread(votes, m.sibling),
+        "class_sibling": mf.sibling_spread(class_prior, m.sibling),
+        "knn_votes_rel": mf.row_relative(votes),
+        "centroid": cen,
+        "centroid_rel": mf.row_relative(cen),
+        "knn_name": mf.neighbour_votes(name_sim, m.y_train, 5, 2.0, self_rows),
+    }
+    out = np.empty((majors.height, len(m.target_codes), len(FEATURES)), dtype=np.float32)
+    for name, values in known.items():
+        out[:, :, FEATURES.index(name)] = values
+    out[:, :, TEXT_COLUMNS] = _text_signals(m, majors)
+    return out
+
+
+TEXT_FEATURES = (
+    "text_name", "name_name", "fragment_name", "fragment_parent", "fragment_grandparent", "substring_name",
+    "substring_parent", "substring_grandparent", "text_parent", "text_name_rel", "name_name_rel",
+    "fragment_name_rel", "text_parent_rel", "fragment_sibling", "text_sibling",
+)
+TEXT_COLUMNS = [FEATURES.index(name) for name in TEXT_FEATURES]
+_TEXT_SIGNALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # vectorizer -> {candidates: {major: rows}}
+
+
+def _text_signals(m: MappingProposer, majors: pl.DataFrame) -> np.ndarray:
+    """The TEXT_FEATURES of each major (majors, candidates, features) in float32, each major's computed once per
+    process, fitted vectorizer and candidate set. They compare a major's own wording with the candidates' names
+    and do not depend on the known pairs, so every cross-validation fold of a proposer asks for the same rows:
+    each row is computed from that major's text alone (sparse products and maxima are row by row), so a row
+    remembered from another batch is equal to the last bit."""
+    keys = list(zip(mf._col(majors, "major_name"), mf._col(majors, "class_name"), mf._col(majors, "description"),
+                    strict=True))
+    memo = _TEXT_SIGNALS.setdefault(m.vectorizer, {}).setdefault(tuple(m.target_codes), {})
+    missing = list(dict.fromkeys(k for k in keys if k not in memo))
+    if missing:
+        names, classes, descriptions = (list(column) for column in zip(*missing, strict=True))
+        block = _compute_text_signals(m, names, classes, descriptions)
+        memo.update((key, block[i]) for i, key in enumerate(missing))
+    return np.stack([memo[k] for k in keys]) if keys else np.zeros((0, len(m.target_codes), len(TEXT_FEATURES)),
+                                                                    dtype=np.float32)
+
+
+def _compute_text_signals(m: MappingProposer, names: list[str], classes: list[str], desc: list[str]) -> np.ndarray:
+    text = [f"{n} {c} {d}" for n, c, d in zip(names, classes, desc, strict=True)]  # = mf.major_text
+    x_text, x_mnames = tfidf.transform(m.vectorizer, text), tfidf.transform(m.vectorizer, names)
+    frags, owner = mf.fragments(desc)
+    x_frags = tfidf.transform(m.vectorizer, frags) if frags else sparse.csr_matrix((0, len(m.vectorizer.vocabulary_)))
+    x_names, parents, grand = m.matrix("name"), m.matrix("parent"), m.matrix("grandparent")
+    target_names, target_parents, target_grand = m.target_texts
+    n = len(text)
+    signals = {
+        "text_name": (x_text @ x_names.T).toarray(),
+        "name_name": (x_mnames @ x_names.T).toarray(),
+        "fragment_name": mf.fragment_max_similarity(x_frags, owner, n, x_names),
+        "fragment_parent": mf.fragment_max_similarity(x_frags, owner, n, parents),
+        "fragment_grandparent": mf.fragment_max_similarity(x_frags, owner, n, grand),
+        "substring_name": mf.substring_hits(desc, target_names),
+        "substring_parent": mf.substring_hits(desc, target_parents),
+        "substring_grandparent": mf.substring_hits(desc, target_grand),
+        "text_parent": (x_text @ parents.T).toarray(),
+    }
+    signals |= {f"{name}_rel": mf.row_relative(signals[name])
+                for name in ("text_name", "name_name", "fragment_name", "text_parent")}
+    signals["fragment_sibling"] = mf.sibling_spread(signals["fragment_name"], m.sibling)
+    signals["text_sibling"] = mf.sibling_spread(signals["text_name"], m.sibling)
+    return np.stack([np.asarray(signals[name], dtype=np.float32) for name in TEXT_FEATURES], axis=2)
 
 
 def candidates(targets: pl.DataFrame, pairs: pl.DataFrame) -> tuple[list[str], list[list[str]], list[str]]:

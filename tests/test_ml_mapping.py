@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import polars as pl
 import pytest
@@ -216,3 +218,37 @@ def test_only_remembered_texts_are_kept():
     remember_similarities(vec, TEXTS[1:4])
     assert list(_GRAMS[vec].index) == TEXTS[:4] and _GRAMS[vec].matrix.shape == (4, 4)
     assert _GRAMS[vec].block(TEXTS[:2], TEXTS[4:]) is None
+
+
+@functools.cache
+def _fitted() -> tuple[pl.DataFrame, object]:
+    majors, pairs, targets = _frames()
+    return majors, fit_mapping_proposer(majors, pairs, targets, seed=0)
+
+
+@given(st.lists(st.lists(st.integers(0, 7), min_size=1, max_size=10), min_size=1, max_size=4))
+@settings(max_examples=40, deadline=None)
+def test_a_majors_text_signals_are_the_same_whatever_batch_they_were_remembered_from(batches):
+    """Each major's text signals are computed once per process and reused by every fold: the features of any
+    batch must equal, to the last bit, the features of that batch computed with nothing remembered."""
+    from ml.mapping_model import _TEXT_SIGNALS
+
+    majors, model = _fitted()
+    for rows in batches:
+        batch = majors[rows]
+        remembered = model.features(batch)
+        _TEXT_SIGNALS.clear()
+        assert np.array_equal(remembered, model.features(batch))
+
+
+def test_the_folds_compute_each_majors_text_signals_once(monkeypatch):
+    import ml.mapping_model as mm
+
+    computed = []
+    real = mm._compute_text_signals
+    monkeypatch.setattr(mm, "_compute_text_signals", lambda m, names, *rest: computed.extend(names) or
+                        real(m, names, *rest))
+    mm._TEXT_SIGNALS.clear()
+    majors, pairs, targets = _frames()
+    evaluate_and_fit(majors, pairs, targets, folds=4, seed=0)  # four folds and the final fit, in this process
+    assert sorted(computed) == sorted(majors["major_name"])
