@@ -16,6 +16,11 @@ from warehouse.spreadsheet import Heading, Sheet, write_workbook
 
 CATALOG_PERCENT = ("exposure_prohibited", "exposure_restricted", "exposure_transforming", "exposure_high_end",
                    "exposure_urban_service", "exposure_relocated", "employment_rate")
+# Kept in the printed catalog but folded away (a "+" above the columns opens them): the page shows the columns a
+# reader weighs at a readable size. Unfolded, the 25 columns were three pages wide, printed at a third of their size.
+CATALOG_FOLDED = ("risk_score_low", "risk_score_high", "exposure_prohibited", "exposure_restricted",
+                  "exposure_transforming", "exposure_high_end", "exposure_urban_service", "exposure_relocated",
+                  "schools_offering", "demand_note", "employment_note", "what_would_change", "watch_note")
 CATALOG_MISSING = {"employment_rate": "无毕业生数据", "demand_supply_ratio": "无供需数据", "risk_score": "无数据"}
 NARROW = {"major_name": 18, "category_name": 14, "school_name": 18, "group_name": 18, "section_name": 14,
           "unit_name": 18, "definition": 50, "threshold": 36, "source": 36}
@@ -65,7 +70,8 @@ def write_catalogs(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy
     catalog, restrictions = tables["guiding_catalog"], tables["restriction_list"]
     main = catalog.drop("basis") if "basis" in catalog.columns else catalog
     sheets = [Sheet("专业指导性目录", main, catalog_headers(catalog, "guiding_catalog"), CATALOG_PERCENT,
-                    CATALOG_MISSING, {"demand_supply_ratio": 2}, {"warning_level": WARNING_COLORS}, NARROW)]
+                    CATALOG_MISSING, {"demand_supply_ratio": 2}, {"warning_level": WARNING_COLORS}, NARROW,
+                    CATALOG_FOLDED)]
     if "basis" in catalog.columns:
         sheets.append(Sheet("详细依据", catalog.select(list(BASIS_HEADERS)), BASIS_HEADERS))
     sheets.append(notes_sheet(policy))

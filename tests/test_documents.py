@@ -15,7 +15,8 @@ import pytest
 
 from documents import EditionInfo, report_tables, write_edition_documents
 from documents.explain import definitions, pending_items
-from documents.workbooks import write_catalogs, write_province_lists
+from documents.workbooks import CATALOG_FOLDED, write_catalogs, write_province_lists
+from scoring.catalog import CHINESE_HEADERS
 from scoring.policy import load_policy
 from tests.documents_fixtures import warehouse_tables
 
@@ -68,6 +69,15 @@ def test_catalog_is_a_printable_document(tmp_path: Path, policy, info) -> None:
         assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
     headers = [c.value for c in sheet[3]]
     assert "依据" in headers and "详细依据" not in headers and "详细依据" in [c.value for c in book["详细依据"][3]]
+    # the print shows the reader's columns at a readable size: the details are folded away, still in the sheet
+    letters = {h: openpyxl.utils.get_column_letter(i) for i, h in enumerate(headers, start=1)}
+    dims = {d.min + i: d for d in sheet.column_dimensions.values() for i in range(d.max - d.min + 1)}
+    hidden = {h for h in headers if dims[headers.index(h) + 1].hidden}
+    assert hidden == {CHINESE_HEADERS["guiding_catalog"][c] for c in CATALOG_FOLDED} and "临界说明" in hidden
+    assert all(dims[headers.index(h) + 1].outlineLevel == 1 for h in hidden)
+    shown = sum(dims[headers.index(h) + 1].width for h in headers if h not in hidden)
+    assert shown < 1.5 * 145 and {"依据", "求人倍率", "毕业去向落实率", "预警等级"} <= set(headers) - hidden
+    assert any(c.value is not None for c in sheet[letters["禁止占比"]][3:])  # folded, not dropped
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=4)}
     rate = rows["700101"][headers.index("毕业去向落实率")]
     assert rate.value == 0.55 and rate.number_format == "0.0%"
@@ -173,7 +183,6 @@ def test_publish_lists_the_documents_and_says_first_edition(tmp_path: Path, poli
     import csv
     import json
 
-    from scoring.catalog import CHINESE_HEADERS
     from warehouse.publish import publish_edition
 
     tables = warehouse_tables()

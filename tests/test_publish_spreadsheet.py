@@ -11,12 +11,19 @@ import polars as pl
 import pytest
 
 from warehouse.spreadsheet import (
+    COLUMN_PADDING,
     MAX_WIDTH,
+    PAGE_PIXELS,
+    UNIT_PIXELS,
+    Heading,
+    Sheet,
     column_widths,
     display_width,
+    fill_page,
     format_cell,
     safe_text,
     write_csv,
+    write_workbook,
     write_xlsx,
 )
 
@@ -104,3 +111,18 @@ def test_widths_count_cjk_double_and_are_capped() -> None:
     widths = column_widths(df, ["代码", "依据", "专业名称"])
     assert widths[1] == MAX_WIDTH
     assert widths[2] == display_width("计算机应用技术") + 2 > widths[0]
+
+
+def test_a_printed_table_narrower_than_the_page_spans_it_and_its_title_keeps_to_one_line(tmp_path: Path) -> None:
+    # the matching report's district sheet covered 60 % of the landscape page, its title wrapping inside it
+    room = (PAGE_PIXELS - COLUMN_PADDING * 3) / UNIT_PIXELS
+    assert fill_page([10, 20, 10]) == pytest.approx([room / 4, room / 2, room / 4], abs=0.01)
+    assert fill_page([60, 60, 60]) == [60, 60, 60]                     # wider than the page: fitted by the printer
+    df = pl.DataFrame({"code": ["110105"], "name": ["朝阳区"], "share": [0.5]})
+    title = "北京市职业教育专业设置与产业发展匹配分析（2026年版）（征求意见稿）"
+    write_workbook(tmp_path / "doc.xlsx", [Sheet("匹配度", df, {"code": "代码", "name": "名称", "share": "比例"})],
+                   CREATED, Heading(title, "发布单位：北京市教育委员会"))
+    sheet = openpyxl.load_workbook(tmp_path / "doc.xlsx")["匹配度"]
+    spanned = sum(d.width * (d.max - d.min + 1) for d in sheet.column_dimensions.values())  # ranges of equal width
+    assert spanned == pytest.approx(room, abs=3)  # each width as stored: xlsxwriter adds the 5 pixels of padding
+    assert sheet.row_dimensions[1].height < 2 * 22                   # one line of 16-point text

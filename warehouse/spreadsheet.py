@@ -25,6 +25,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MIN_WIDTH, MAX_WIDTH = 6, 60
 PRINT_MAX_WIDTH = 50  # a printed document wraps longer text in columns this wide
 LINE_HEIGHT = 15  # points per line of 11-point text
+# The width between a landscape A4 page's margins (0.4 in each side) in column-width units: 10.89 in at 96 dpi is
+# 1,045 pixels; a column of width w takes 7 w + 5 pixels. 3% is kept back for LibreOffice's rounding.
+PAGE_PIXELS, UNIT_PIXELS, COLUMN_PADDING = 1045 * 0.97, 7, 5
 
 
 def decimals_for(column: str) -> int:
@@ -105,10 +108,19 @@ def column_widths(df: pl.DataFrame, titles: Iterable[str], printed: bool = False
     return [max(w, MIN_WIDTH) for w in widths]
 
 
-def lines_needed(text: str, width: int, points: float = 11) -> int:
+def lines_needed(text: str, width: float, points: float = 11) -> int:
     """Lines a wrapped text in a ``points``-size font takes in a column ``width`` characters wide
     (digits and Latin letters print narrower than their width, so the estimate is shaded by 5%)."""
     return max(1, math.ceil(display_width(text) * 0.95 * points / 11 / max(width - 1, 1)))
+
+
+def fill_page(widths: Sequence[float]) -> list[float]:
+    """A printed table narrower than the landscape A4 page widened, each column in proportion, to span it (as a
+    table spans the type area of a printed official document): its title and subtitle then keep to their lines
+    instead of wrapping inside a table that covers half the page."""
+    room = (PAGE_PIXELS - COLUMN_PADDING * len(widths)) / UNIT_PIXELS
+    total = sum(widths)
+    return [round(w * room / total, 2) for w in widths] if 0 < total < room else list(widths)
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,9 @@ class Sheet:
     decimals: Mapping[str, int] | None = None
     fills: Mapping[str, Mapping[str, tuple[str, str]]] | None = None  # column → value → (background, text)
     widths: Mapping[str, int] | None = None  # narrower columns for print (their text wraps)
+    # columns a printed document keeps in the sheet but folds away (hidden, grouped under a "+" to open them): the
+    # page then shows the columns a reader needs at a readable size instead of every column shrunk to fit
+    folded: Collection[str] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +181,10 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
     titles = _check_headers(df, spec.headers)
     natural = column_widths(df, titles, printed=heading is not None)
     widths = [min(w, (spec.widths or {}).get(c, w)) for w, c in zip(natural, df.columns, strict=True)]
+    folded = [heading is not None and c in spec.folded for c in df.columns]
+    if heading:  # the printed columns span the page; folded ones keep their own width
+        shown = iter(fill_page([w for w, f in zip(widths, folded, strict=True) if not f]))
+        widths = [w if f else next(shown) for w, f in zip(widths, folded, strict=True)]
     wraps = [heading is not None and (w >= PRINT_MAX_WIDTH or w < n) for w, n in zip(widths, natural, strict=True)]
     top = 2 if heading else 0  # the header row
     base = {"border": 1, "valign": "top"} if heading else {}
@@ -173,7 +192,7 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
     sheet = workbook.add_worksheet(spec.name)
     last = max(len(titles) - 1, 0)
     if heading:
-        span = sum(widths)  # a title longer than the table wraps inside it instead of being cut
+        span = sum(w for w, f in zip(widths, folded, strict=True) if not f)  # a longer title wraps inside the table
         title_fmt = workbook.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter",
                                          "text_wrap": True})
         sub_fmt = workbook.add_format({"align": "center", "valign": "vcenter", "text_wrap": True})
@@ -193,7 +212,8 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
     for col, title in enumerate(titles):
         sheet.write_string(top, col, safe_text(title), header_fmt)
     if heading:  # row heights set here: LibreOffice does not fit wrapped rows itself
-        sheet.set_row(top, LINE_HEIGHT * max(lines_needed(t + "一", w) for t, w in zip(titles, widths, strict=True)) + 4)
+        sheet.set_row(top, LINE_HEIGHT * max(lines_needed(t + "一", w) for t, w, f in zip(titles, widths, folded, strict=True)
+                                             if not f) + 4)
     missing = spec.missing if isinstance(spec.missing, Mapping) else {}
     fills = spec.fills or {}
     words = [missing.get(c) or (spec.missing if isinstance(spec.missing, str) else None) for c in df.columns]
@@ -208,9 +228,12 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
 
     for r, row in enumerate(df.iter_rows(), start=top + 1):
         texts = [None if v is None or not wraps[c] else _text_of(v) for c, v in enumerate(row)]
-        tall = max((lines_needed(t, widths[c]) for c, t in enumerate(texts) if t is not None), default=1)
+        tall = max((lines_needed(t, widths[c]) for c, t in enumerate(texts) if t is not None and not folded[c]),
+                   default=1)
         if tall > 1:
             sheet.set_row(r, LINE_HEIGHT * tall + 4)
+        elif any(folded):  # else LibreOffice fits the row to the folded columns' wrapped text as well
+            sheet.set_row(r, LINE_HEIGHT)
         for col, (value, column) in enumerate(zip(row, df.columns, strict=True)):
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
                 if words[col] and numeric[col]:
@@ -229,7 +252,12 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
                 sheet.write_string(r, col, safe_text(text), cell_format(("text", wraps[col], fill), num_format="@",
                                                                          text_wrap=wraps[col], **colours))
     for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
+        if folded[col]:
+            sheet.set_column(col, col, width, None, {"hidden": True, "level": 1})
+        else:  # the column after a folded run carries its "+"
+            sheet.set_column(col, col, width, None, {"collapsed": col > 0 and folded[col - 1]})
+    if folded and folded[-1]:
+        sheet.set_column(len(widths), len(widths), None, None, {"collapsed": True})
     sheet.freeze_panes(top + 1, 0)
     sheet.autofilter(top, 0, top + df.height, last)
 
