@@ -50,25 +50,27 @@ def industry_exposure(majors: pl.DataFrame, industries: pl.DataFrame, major_indu
     `proposed` (major_code, industry_code, score) is used only for majors with no row in the map;
     `as_of` is the edition's reference date (see the module doc).
     """
+    # Every sum below adds its values sorted: polars' joins leave rows in no fixed order, and a float sum's last bit
+    # depends on the order it is taken in, which let a share at a threshold (0.5) fall either side of it by run.
     weights = mapping_weights(majors, major_industry_map, proposed)
     sections = section_map(industries)
     tree = leaf_table(industries["industry_code"].to_list() + weights["industry_code"].to_list(), sections)
     leaf_w = (weights.join(tree, left_on="industry_code", right_on="ancestor")
               .with_columns(w=pl.col("w") / pl.len().over("major_code", "industry_code"))
-              .group_by("major_code", "leaf").agg(pl.col("w").sum()))
+              .group_by("major_code", "leaf").agg(pl.col("w").sort().sum()))
     hits = leaf_w.join(_resolve(normalize_adjustments(industry_adjustments, as_of), tree), on="leaf")
     ahead = upcoming_entries(industry_adjustments, as_of, upcoming_years)
     upcoming = (leaf_w.join(_resolve(ahead, tree, ("effective_from",)), on="leaf")
                 .group_by("major_code", "category", "list_name", "scope", "effective_from")
-                .agg(pl.col("w").filter(pl.col("leaf").is_first_distinct()).sum().clip(0, 1).alias("share"))
+                .agg(pl.col("w").filter(pl.col("leaf").is_first_distinct()).sort().sum().clip(0, 1).alias("share"))
                 .sort("major_code", "effective_from", "category", "list_name", "scope")
                 .group_by("major_code", maintain_order=True)
                 .agg(pl.struct("category", "list_name", "scope", "effective_from", "share").alias("upcoming")))
     city = hits.filter(pl.col("scope") == CITYWIDE)
     shares = (city.unique(["major_code", "leaf", "category"])
-              .group_by("major_code", "category").agg(pl.col("w").sum().clip(0, 1).alias("share")))
+              .group_by("major_code", "category").agg(pl.col("w").sort().sum().clip(0, 1).alias("share")))
     list_hits = (city.unique(["major_code", "leaf", "category", "list_name"])
-                 .group_by("major_code", "category", "list_name").agg(pl.col("w").sum().clip(0, 1).alias("share"))
+                 .group_by("major_code", "category", "list_name").agg(pl.col("w").sort().sum().clip(0, 1).alias("share"))
                  .sort("major_code", "category", "list_name")
                  .group_by("major_code", maintain_order=True)
                  .agg(pl.struct("category", "list_name", "share").alias("list_hits")))
@@ -78,7 +80,7 @@ def industry_exposure(majors: pl.DataFrame, industries: pl.DataFrame, major_indu
                  .join(local.select("major_code", "scope").unique(), on="major_code").select(local.columns))
     scoped = (pl.concat([local, also_city])
               .group_by("major_code", "scope", "category")
-              .agg(pl.col("w").filter(pl.col("leaf").is_first_distinct()).sum().clip(0, 1).alias("share"),
+              .agg(pl.col("w").filter(pl.col("leaf").is_first_distinct()).sort().sum().clip(0, 1).alias("share"),
                    pl.col("list_name").unique().sort().alias("list_names"))
               .sort("major_code", "scope", "category")
               .group_by("major_code", maintain_order=True)
@@ -113,7 +115,7 @@ def mapping_weights(majors: pl.DataFrame, major_industry_map: pl.DataFrame,
          .select("major_code", "industry_code",
                  (pl.col("weight") if "weight" in major_industry_map.columns else pl.lit(None))
                  .cast(pl.Float64).alias("w"))
-         .with_columns(pl.col("w").fill_null(pl.col("w").mean().over("major_code")).fill_null(1.0))
+         .with_columns(pl.col("w").fill_null(pl.col("w").sort().mean().over("major_code")).fill_null(1.0))
          .filter(pl.col("w") > 0)
          .with_columns(mapping_source=pl.lit("map"), confidence=pl.lit(None, pl.Float64)))
     if proposed is not None and proposed.height:
@@ -125,8 +127,8 @@ def mapping_weights(majors: pl.DataFrame, major_industry_map: pl.DataFrame,
              .with_columns(mapping_source=pl.lit("proposed"), confidence=pl.col("w").max().over("major_code")))
         m = pl.concat([m, p])
     return (m.group_by("major_code", "industry_code", "mapping_source")
-            .agg(pl.col("w").sum(), pl.col("confidence").first())
-            .with_columns(w=pl.col("w") / pl.col("w").sum().over("major_code"))
+            .agg(pl.col("w").sort().sum(), pl.col("confidence").first())
+            .with_columns(w=pl.col("w") / pl.col("w").sort().sum().over("major_code"))
             .sort("major_code", "industry_code"))
 
 

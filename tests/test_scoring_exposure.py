@@ -7,8 +7,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from scoring.exposure import CATEGORIES, industry_exposure
+from scoring.exposure import CATEGORIES, industry_exposure, mapping_weights
 from tests.scoring_fixtures import AS_OF, LIST_BAN, adjustments_frame, build
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "reference"
@@ -156,3 +158,23 @@ def test_scoped_share_includes_citywide_entries_of_the_same_category():
     assert r["exposure_restricted"] == pytest.approx(0.5)
     assert r["scoped_restrictions"] == [{"category": "restricted", "scope": "东城区", "share": pytest.approx(1.0),
                                          "list_names": sorted([LIST_BAN, "市清单"])}]
+
+
+@given(st.lists(st.floats(0.01, 1.0), min_size=3, max_size=6), st.integers(0, 2**31 - 1))
+@settings(max_examples=40, deadline=None)
+def test_the_shares_are_the_same_to_the_last_bit_whatever_order_the_rows_arrive_in(weights, seed):
+    # a major spread over industries of one list: its share is a sum of weights, and a float sum depends on
+    # the order it is taken in (0.1 + 0.2 + 0.3 is not 0.3 + 0.2 + 0.1), which polars' joins do not keep
+    f = build()
+    codes = ["2611", "2612", "261", "6210", "621", "1311", "5111", "5112"][:len(weights)]
+    spread = pl.DataFrame({"major_code": ["540101"] * len(codes), "industry_code": codes, "weight": weights})
+    mapped = pl.concat([f.major_industry_map.filter(pl.col("major_code") != "540101"), spread])
+
+    def shuffled(frame: pl.DataFrame, salt: int) -> pl.DataFrame:
+        return frame.sample(fraction=1.0, shuffle=True, seed=seed + salt)
+
+    first = industry_exposure(f.majors, f.industries, mapped, f.industry_adjustments, f.proposed, as_of=AS_OF)
+    again = industry_exposure(shuffled(f.majors, 1), shuffled(f.industries, 2), shuffled(mapped, 3),
+                              shuffled(f.industry_adjustments, 4), f.proposed, as_of=AS_OF)
+    assert again.equals(first)
+    assert mapping_weights(shuffled(f.majors, 5), shuffled(mapped, 6)).equals(mapping_weights(f.majors, mapped))
