@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import tempfile
 import time
@@ -66,7 +67,7 @@ def commit() -> str:
     return git("rev-parse", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain") else "")
 
 
-def measure_scale(scale: int, root: Path, postings: int | None = None) -> dict:
+def measure_scale(scale: int, root: Path, postings: int | None = None, keep: Path | None = None) -> dict:
     inbox, home = root / f"inbox-{scale}", root / f"home-{scale}"
     t0 = time.perf_counter()
     counts = write_sample_inbox(inbox, scale=scale, postings=postings)
@@ -91,6 +92,9 @@ def measure_scale(scale: int, root: Path, postings: int | None = None) -> dict:
                   key=lambda p: p.stat().st_mtime)
     floor = floor_seconds(inbox, edition)
     base = floor["floor_s"]
+    if keep is not None:  # the median run's editions, for the portal benchmark (the rest goes with ``root``)
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.move(home / "published", keep / "published")
 
     def run_figures(run) -> dict:
         line = run.timeline
@@ -179,12 +183,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="job postings of every scale's inbox (default 20,000 × scale: 10 million at 500)")
     parser.add_argument("--results", type=Path, default=REPO / "benchmarks" / "results",
                         help="write <results>.md and <results>.json")
+    parser.add_argument("--keep", nargs=2, metavar=("SCALE", "DIR"),
+                        help="keep that scale's published editions in DIR/published (the portal benchmark serves them)")
     args = parser.parse_args(argv)
+    keep_scale, keep_dir = (int(args.keep[0]), Path(args.keep[1])) if args.keep else (None, None)
     report = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "commit": commit(),
               "scales": []}
     with tempfile.TemporaryDirectory(prefix="majorwatch-bench-") as tmp:
         for scale in args.scales:
-            result = measure_scale(scale, Path(tmp), args.postings)
+            result = measure_scale(scale, Path(tmp), args.postings, keep_dir if scale == keep_scale else None)
             report["scales"].append(result)
             f, s = result["first_run"], result["second_run"]
             print(f"scale {scale:>3}: floor {result['floor']['floor_s']:.2f} s; first run {f['wall_s']:.1f} s "

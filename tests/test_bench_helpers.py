@@ -140,3 +140,69 @@ def test_a_repeated_scale_reports_the_median_run_whole():
     assert median_by(runs, lambda r: r["wall"]) == {"wall": 25.5, "peak": 3}
     assert median_by(runs[:2], lambda r: r["wall"]) == {"wall": 22.9, "peak": 2}   # an even count: the lower
     assert median_by(runs[:1], lambda r: r["wall"]) == runs[0]
+
+
+def test_make_bench_serves_the_scale_100_edition_to_the_portal_benchmark(tmp_path):
+    """Issue 13 measures the school JSON with the scale-100 edition: with 100 among the scales the pipeline keeps
+    that run's editions where the portal benchmark then reads them; without it, the portal builds its fixture."""
+    from benchmarks.run_all import benchmarks
+
+    commands = {c[0].rsplit("/", 1)[-1]: c[1:] for c in benchmarks(["1", "100"], tmp_path)}
+    kept = commands["bench_pipeline.py"][commands["bench_pipeline.py"].index("--keep") + 1:][:2]
+    assert kept == ["100", str(tmp_path / "portal-home")]
+    portal = commands["bench_portal.py"]
+    assert portal[portal.index("--home") + 1] == str(tmp_path / "portal-home")
+    plain = {c[0].rsplit("/", 1)[-1]: c[1:] for c in benchmarks(["1", "10"], tmp_path)}
+    assert "--keep" not in plain["bench_pipeline.py"] and "--home" not in plain["bench_portal.py"]
+
+
+def test_the_portal_load_times_each_first_request_apart_from_the_measured_ones():
+    """The warm-up asks for every request once, one at a time, and keeps those latencies (each school's first,
+    uncached answer); the measured phase's requests are counted separately and checked for their marker."""
+    import asyncio
+
+    from benchmarks.bench_portal import load
+
+    answered: list[bytes] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                break
+            path = head.split(b" ", 2)[1]
+            answered.append(path)
+            body = b'{"school_code":"' + path.rsplit(b"/", 1)[-1] + b'"}'
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            await writer.drain()
+        writer.close()
+
+    async def main() -> tuple:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        requests = [(f"GET /s/{code} HTTP/1.1\r\nHost: x\r\n\r\n".encode(), f'"school_code":"{code}"'.encode())
+                    for code in ("S1", "S2", "S3")]
+        warm: list[float] = []
+        async with server:
+            result = await load(port, requests, clients=2, total=10, seconds=5.0, warm_up=warm)
+        return result, warm
+
+    (latencies, failures, wall, _, _), warm = asyncio.run(main())
+    assert len(warm) == 3 and all(v > 0 for v in warm)
+    assert answered[:3] == [b"/s/S1", b"/s/S2", b"/s/S3"]      # the warm-up: each request once, in order
+    assert len(latencies) == 10 and failures == 0 and wall > 0
+
+
+def test_the_portal_section_states_the_first_answers_when_measured():
+    from benchmarks.bench_portal import markdown
+
+    level = {"clients": 1, "throughput_ratio": 2.0,
+             "json": {"p50_ms": 1.0, "p99_ms": 2.0, "throughput_rps": 100.0, "server_cpu_ms_per_request": 0.1},
+             "static": {"p50_ms": 1.0, "p99_ms": 2.0, "throughput_rps": 50.0, "server_cpu_ms_per_request": 0.2}}
+    report = {"measured": "now", "load_average": 0.5, "schools": 1000, "majors_per_school": None, "body_bytes": 10,
+              "edition": "edition 2026 of X", "levels": [level], "verdicts": ["ok"],
+              "first_answers": {"schools": 1000, "p50_ms": 0.7, "p99_ms": 1.9, "max_ms": 115.1}}
+    text = markdown(report)
+    assert "1,000 schools, p50 0.7 ms, p99 1.9 ms, max 115.1 ms" in text
+    assert "first answer" not in markdown({**report, "first_answers": None})
