@@ -167,13 +167,17 @@ def _stage(con, path: Path, contract, stg: str, raw: str, file: str, fmt: str, p
             params += [_FULL_WIDTH.pattern, WIDE_FROM, WIDE_TO, WHITESPACE]
         else:
             exprs.append(f"{p} AS {quote_any(name)}")
-    filled = f"coalesce({', '.join(positions)}, NULL) IS NOT NULL"  # all-blank rows are dropped
     # a temporary table: it lives until the contract has run (spilling to var/tmp/duckdb beyond the memory
     # cap); writing it into the warehouse file took three times as long as reading the whole file. It keeps
     # each row's flags until the cells of the flagged rows are counted: the regular expressions run once.
     con.execute(f"DROP TABLE IF EXISTS main.{ident(stg)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(stg)} AS SELECT {', '.join(exprs)}, _ws, _wide "  # noqa: S608
-                f"FROM ({cleaned}) WHERE {filled}", params + [WHITESPACE] * len(positions) + flagged_params)
+                f"FROM ({cleaned})", params + [WHITESPACE] * len(positions) + flagged_params)
+    # all-blank rows are dropped from the stored cells: a WHERE on the query above had DuckDB inline every
+    # cleaned cell, each with the row's whitespace regex, into the filter (the regex then ran twice per row:
+    # 1.8 s against 1.1 s for 2 million postings)
+    stored = [quote_any(target[p]) for p in positions]
+    con.execute(f"DELETE FROM {ident(stg)} WHERE coalesce({', '.join(stored)}, NULL) IS NULL")  # noqa: S608
     # the flagged rows' cells as read (an all-blank row is not staged, and has no cell to count either)
     flagged_rows = (f"SELECT b.*, f._ws, f._wide FROM ({base}) b JOIN (SELECT _row, _ws, _wide FROM {ident(stg)} "  # noqa: S608
                     "WHERE _ws OR _wide) f ON b._row = f._row")

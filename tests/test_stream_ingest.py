@@ -85,16 +85,20 @@ def test_parquet_streamed_matches_polars_with_the_planted_bad_rows(tmp_path, sam
 
 def _messy(sample: Path) -> pl.DataFrame:
     """The sample's postings with what people's files carry: spaces around cells, full-width digits,
-    blank cells, a cell that is only spaces."""
+    blank cells, a cell that is only spaces, and two rows with nothing in them (every cell whitespace;
+    every cell empty), which are not staged."""
     frame = pl.read_parquet(sample / "job_postings.parquet")
     i = pl.int_range(0, frame.height)
-    return frame.with_columns(
+    messy = frame.with_columns(
         title=pl.when(i % 7 == 0).then(pl.lit("  ") + pl.col("title") + pl.lit("\u3000")).otherwise("title"),
         openings=pl.when(i % 11 == 0).then(pl.lit("３")).otherwise("openings"),
         salary_min=pl.when(i == 5).then(pl.lit("１２０００")).otherwise("salary_min"),
         district=pl.when(i % 13 == 0).then(pl.lit("   ")).otherwise("district"),
         posting_id=pl.when(i == 9).then(pl.lit(" BJ9 ")).otherwise("posting_id"),
     )
+    text = [c for c, t in messy.schema.items() if t == pl.String]
+    blank = pl.when(i == 20).then(pl.lit(" \u3000")).when(i == 21).then(pl.lit(""))
+    return messy.with_columns(blank.otherwise(pl.col(c)).alias(c) for c in text)
 
 
 @pytest.mark.parametrize("csv", [False, True], ids=["parquet", "csv"])
@@ -104,6 +108,8 @@ def test_messy_file_streamed_matches_polars(tmp_path, sample, csv) -> None:
     notes = "；".join(streamed["done"].outcome.warnings)
     assert "全角字符已改为半角" in notes and "首尾的空格已去掉" in notes
     assert streamed["clean"].filter(pl.col("posting_id") == "BJ9").height == 1
+    rows = streamed["done"].outcome.rows_in
+    assert rows == 2998 and not {22, 23} & set(streamed["clean"]["source_row"])  # the two empty rows (file rows 22, 23)
 
 
 def test_csv_with_blank_lines_goes_the_python_way(tmp_path, sample) -> None:
@@ -163,7 +169,8 @@ def test_a_file_with_nothing_rejected_gives_its_clean_table_in_row_order(tmp_pat
     polars, _ = _both(tmp_path / "first", _inbox(tmp_path / "first", sample, messy.drop("_i")))
     bad = set(polars["rejected"]["row"].to_list())
     assert bad, "the sample plants bad rows: this test removes them"
-    kept = messy.filter(~(pl.col("_i") + 2).is_in(sorted(bad))).drop("_i")
+    empty = [20, 21]  # _messy's rows with nothing in them: dropped, not rejected, so left out here too
+    kept = messy.filter(~(pl.col("_i") + 2).is_in(sorted(bad)) & ~pl.col("_i").is_in(empty)).drop("_i")
     polars, streamed = _both(tmp_path, _inbox(tmp_path, sample, kept))
     for seen in (polars, streamed):
         assert seen["done"].outcome.rows_rejected == 0 and seen["done"].outcome.rows_clean == kept.height
