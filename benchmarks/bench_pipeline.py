@@ -95,6 +95,8 @@ def measure_scale(scale: int, root: Path, postings: int | None = None, keep: Pat
     if keep is not None:  # the median run's editions, for the portal benchmark (the rest goes with ``root``)
         keep.mkdir(parents=True, exist_ok=True)
         shutil.move(home / "published", keep / "published")
+        (keep / "ORIGIN").write_text(f"the scale-{scale} run's (bench_pipeline, {counts.get('job_postings', 0):,} "
+                                     "postings)", encoding="utf-8")
 
     def run_figures(run) -> dict:
         line = run.timeline

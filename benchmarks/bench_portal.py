@@ -312,7 +312,9 @@ def describe(home: Path) -> str:
     current = (home / "published" / "CURRENT").read_text(encoding="utf-8").strip()
     scores = pl.scan_parquet(home / "published" / current / "school_major_scores.parquet")
     rows, schools = scores.select(pl.len(), pl.col("school_code").n_unique()).collect().row(0)
-    return f"edition {current} of {home} ({rows:,} school-major rows, {schools:,} schools)"
+    origin = home / "ORIGIN"  # what bench_pipeline --keep says of a kept home (its path is a scratch folder)
+    where = origin.read_text(encoding="utf-8").strip() if origin.is_file() else str(home)
+    return f"edition {current} of {where} ({rows:,} school-major rows, {schools:,} schools)"
 
 
 def httpx_body(home: Path, school: str, token: str) -> bytes:

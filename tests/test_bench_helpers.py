@@ -94,6 +94,8 @@ def test_the_portal_bench_borrows_a_published_home_without_writing_into_it(tmp_p
     assert all(tokens.verify(tmp_path / "bench-home", token).school_code == school for school, token in issued.items())
     assert sorted(p.relative_to(published_home) for p in published_home.rglob("*")) == before
     assert "edition 2026" in describe(published_home) and "7 schools" in describe(published_home)
+    (published_home / "ORIGIN").write_text("the scale-100 run's", encoding="utf-8")
+    assert describe(published_home).startswith("edition 2026 of the scale-100 run's (")
 
 
 def test_the_broken_copy_repeats_one_key_and_leaves_the_inbox_as_it_was(tmp_path):
