@@ -313,8 +313,8 @@ def describe(home: Path) -> str:
     scores = pl.scan_parquet(home / "published" / current / "school_major_scores.parquet")
     rows, schools = scores.select(pl.len(), pl.col("school_code").n_unique()).collect().row(0)
     origin = home / "ORIGIN"  # what bench_pipeline --keep says of a kept home (its path is a scratch folder)
-    where = origin.read_text(encoding="utf-8").strip() if origin.is_file() else str(home)
-    return f"edition {current} of {where} ({rows:,} school-major rows, {schools:,} schools)"
+    where = f"from {origin.read_text(encoding='utf-8').strip()}" if origin.is_file() else f"of {home}"
+    return f"edition {current} {where}: {rows:,} school-major rows, {schools:,} schools"
 
 
 def httpx_body(home: Path, school: str, token: str) -> bytes:

@@ -94,8 +94,8 @@ def test_the_portal_bench_borrows_a_published_home_without_writing_into_it(tmp_p
     assert all(tokens.verify(tmp_path / "bench-home", token).school_code == school for school, token in issued.items())
     assert sorted(p.relative_to(published_home) for p in published_home.rglob("*")) == before
     assert "edition 2026" in describe(published_home) and "7 schools" in describe(published_home)
-    (published_home / "ORIGIN").write_text("the scale-100 run's", encoding="utf-8")
-    assert describe(published_home).startswith("edition 2026 of the scale-100 run's (")
+    (published_home / "ORIGIN").write_text("bench_pipeline's scale-100 run", encoding="utf-8")
+    assert describe(published_home).startswith("edition 2026 from bench_pipeline's scale-100 run: ")
 
 
 def test_the_broken_copy_repeats_one_key_and_leaves_the_inbox_as_it_was(tmp_path):
@@ -208,3 +208,22 @@ def test_the_portal_section_states_the_first_answers_when_measured():
     text = markdown(report)
     assert "1,000 schools, p50 0.7 ms, p99 1.9 ms, max 115.1 ms" in text
     assert "first answer" not in markdown({**report, "first_answers": None})
+
+
+def test_a_repeated_scale_lists_each_runs_ingest_to_publication_ratio():
+    """The ratio that decides the scale-100 target is listed for every repeat, beside the wall times."""
+    from benchmarks.bench_pipeline import markdown
+
+    stages = {"ingest": 2.0, "models": 3.0, "score": 1.0, "publish": 1.5}
+    first = {"wall_s": 25.2, "x_floor": 9.1, "to_first_step_s": 1.6, "stages_x_floor": stages, "peak_rss_mb": 1710,
+             "data_path_x_floor": 5.3, "repeats_wall_s": [24.5, 25.2, 25.3], "repeats_data_path_x_floor": [4.9, 5.3, 5.0]}
+    second = {"wall_s": 7.4, "x_floor": 2.7, "x_first_run": 0.29, "models_reused": 4, "stages_x_floor": stages,
+              "repeats_wall_s": [7.4, 8.0, 7.0]}
+    report = {"when": "now", "commit": "abc", "growth": [],
+              "machine": {"nproc": 2, "cpu_model": "cpu", "memory_gib": 23.5, "load_average_at_start": [0.9, 1, 1]},
+              "scales": [{"scale": 100, "rows": {"job_postings": 2_000_000, "school_majors": 1_278_088},
+                          "floor": {"floor_s": 2.79}, "first_run": first, "second_run": second}]}
+    text = markdown(report)
+    assert ("scale 100: first runs 24.5, 25.2, 25.3 s (ingest → publication 4.9×, 5.3×, 5.0× the floor), "
+            "second runs 7.4, 8.0, 7.0 s") in text
+    assert "- scale 100, ingest → publication (models apart), × floor: 5.3 against ≤ 5.0: missed by 1.06×" in text
