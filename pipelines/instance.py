@@ -14,6 +14,9 @@ DAGSTER_YAML = """\
 # One run at a time per home (two runs would mix their inboxes in one warehouse).
 telemetry:
   enabled: false
+# no "join the community" sign-up dialog over the UI the first time the data team opens it
+nux:
+  enabled: false
 concurrency:
   pools:
     default_limit: 1

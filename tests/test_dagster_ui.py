@@ -96,6 +96,13 @@ def dagster_dev(tmp_path_factory):
     log.close()
 
 
+def test_a_fresh_home_opens_the_ui_without_the_community_sign_up_dialog(dagster_dev):
+    """Dagster asks a fresh instance's first visitor to join its community and leave an e-mail address, over the
+    page; majorwatch's dagster.yaml turns that off (the data team works offline, on the city's machines)."""
+    client, _, _ = dagster_dev
+    assert client.query("{ shouldShowNux }")["shouldShowNux"] is False
+
+
 def test_the_ui_shows_jobs_sensors_groups_and_blocking_checks(dagster_dev):
     client, _, _ = dagster_dev
     repo = client.query("{ repositoriesOrError { ... on RepositoryConnection { nodes { jobs { name } "
