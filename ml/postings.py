@@ -55,9 +55,8 @@ def target_label(column: str) -> pl.Expr:
 
 def fit_model(postings: pl.DataFrame, labels: np.ndarray, seed: int = 0) -> PostingClassifier:
     """Fit complement naive Bayes on hashed text (deterministic: ``seed`` only names the model's run)."""
-    from sklearn.naive_bayes import (
-        ComplementNB,  # here: applying a fitted model (classify) needs no scikit-learn
-    )
+    # imported here: applying a fitted model (classify) needs no scikit-learn
+    from sklearn.naive_bayes import ComplementNB
 
     hasher = CharNgramHasher()
     nb = ComplementNB(alpha=ALPHA).fit(hasher.transform(posting_text(postings), canonical=True), labels)

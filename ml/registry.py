@@ -231,10 +231,9 @@ def train_or_reuse(
     model, metrics = train()  # a Pickled model (fitted in a worker) is saved and kept as its bytes
     record = _save(folder, name, model, {**record, "metrics": metrics,
                                          "created": datetime.now(UTC).isoformat(timespec="seconds")})
-    reason = f"{saved}：新版本 {record['version'][:16]}"
-    if isinstance(model, Pickled):
-        return TrainedModel(functools.partial(pickle.loads, model.blob), record, False, reason, folder, name, model.blob)
-    return TrainedModel(lambda: model, record, False, reason, folder, name)
+    blob = model.blob if isinstance(model, Pickled) else None
+    loader = functools.partial(pickle.loads, blob) if blob is not None else (lambda: model)
+    return TrainedModel(loader, record, False, f"{saved}：新版本 {record['version'][:16]}", folder, name, blob)
 
 
 def reuse_output(folder: Path | None, name: str, key: Mapping[str, Any],

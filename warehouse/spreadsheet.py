@@ -226,13 +226,14 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
             found = cell_formats[key] = fmt.get(**props)
         return found
 
+    any_folded = any(folded)
     for r, row in enumerate(df.iter_rows(), start=top + 1):
         texts = [None if v is None or not wraps[c] else _text_of(v) for c, v in enumerate(row)]
         tall = max((lines_needed(t, widths[c]) for c, t in enumerate(texts) if t is not None and not folded[c]),
                    default=1)
         if tall > 1:
             sheet.set_row(r, LINE_HEIGHT * tall + 4)
-        elif any(folded):  # else LibreOffice fits the row to the folded columns' wrapped text as well
+        elif any_folded:  # else LibreOffice fits the row to the folded columns' wrapped text as well
             sheet.set_row(r, LINE_HEIGHT)
         for col, (value, column) in enumerate(zip(row, df.columns, strict=True)):
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
