@@ -15,7 +15,7 @@ from review.audit import Actor
 from review.db import open_store
 from review.windows import open_review
 from tests.portal_fixtures import A_ONLY, SCHOOL_A, SCHOOL_B, build_home, running_server
-from tests.test_portal_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, sign_in
+from tests.test_portal_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, capture, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,13 +61,12 @@ def test_objection_round_trip_in_the_browser(site, tmp_path):
         page.select_option("#contested", "guidance")
         page.fill("#text", "本校该专业已转向智能制造方向，近两年毕业去向落实率均高于全市。")
         page.set_input_files("#evidence", str(evidence))
-        page.screenshot(path=str(ARTIFACTS / "objections-school-form-1366.png"), full_page=True)
+        capture(page, ARTIFACTS / "objections-school-form-1366.png")
         page.click("#submit-objection")
         page.wait_for_url(f"{base}/school/objections/*")
         objection_url = page.url
         assert "待处理" in page.content() and page.inner_text("#evidence-link") == "转型说明.pdf"
-        page.screenshot(path=str(ARTIFACTS / "objection-school-detail-1366.png"),
-                                                 full_page=True)
+        capture(page, ARTIFACTS / "objection-school-detail-1366.png")
         assert problems == []
         ctx.close()
 
@@ -80,12 +79,12 @@ def test_objection_round_trip_in_the_browser(site, tmp_path):
 
         ctx, page, problems = session("c")
         page.goto(f"{base}/commission/objections")
-        page.screenshot(path=str(ARTIFACTS / "objections-commission-1366.png"), full_page=True)
+        capture(page, ARTIFACTS / "objections-commission-1366.png")
         page.click("#objections tbody tr a")
         page.check("#accept")
         page.select_option("#value", "正常")
         page.fill("#reason", "材料属实：该专业已完成转型，指导类别调整为正常。")
-        page.screenshot(path=str(ARTIFACTS / "objection-decide-1366.png"), full_page=True)
+        capture(page, ARTIFACTS / "objection-decide-1366.png")
         page.click("#submit-decision")
         page.wait_for_load_state()
         assert "已采纳" in page.inner_text("#decision")
@@ -95,17 +94,17 @@ def test_objection_round_trip_in_the_browser(site, tmp_path):
         for width in (1366, 390):
             ctx, page, problems = session("a", width)
             page.goto(f"{base}/school/objections")
-            page.screenshot(path=str(ARTIFACTS / f"objections-school-list-{width}.png"), full_page=True)
+            capture(page, ARTIFACTS / f"objections-school-list-{width}.png")
             page.goto(objection_url)
             assert "材料属实" in page.inner_text("#decision")
-            page.screenshot(path=str(ARTIFACTS / f"objection-answered-{width}.png"), full_page=True)
+            capture(page, ARTIFACTS / f"objection-answered-{width}.png")
             scroll = page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width + 1, f"the detail page scrolls sideways at {width} px ({scroll})"
             assert problems == []
             ctx.close()
         ctx, page, _ = session("c", 390)
         page.goto(f"{base}/commission/objections")
-        page.screenshot(path=str(ARTIFACTS / "objections-commission-390.png"), full_page=True)
+        capture(page, ARTIFACTS / "objections-commission-390.png")
         ctx.close()
         browser.close()
     actions = [e.action for e in audit.entries(open_store(home))]
