@@ -325,3 +325,26 @@ def test_school_filters_its_offerings_by_cause_live_and_reads_what_would_change(
     page.select_option("#filter-cause", "")
     assert page.locator("#majors tbody tr:not([hidden])").count() == own.height
     assert page.problems == [], page.problems
+
+
+def test_a_phone_card_sets_its_figures_side_by_side_and_its_words_a_line_each(browser, site):
+    base, _, _, _ = site
+    page = new_page(browser, site, "commission", 390, 844)
+    page.goto(f"{base}/commission/schools")
+    boxes = page.eval_on_selector_all("#schools tbody tr:first-child td", """tds => tds.map(td => {
+        const r = td.getBoundingClientRect(); return {label: td.dataset.label, num: td.classList.contains('num'),
+        top: Math.round(r.top), left: Math.round(r.left), width: Math.round(r.width)}})""")
+    words = [b for b in boxes if not b["num"]]
+    figures = [b for b in boxes if b["num"]]
+    assert [b["label"] for b in figures][:4] == ["专业点", "红色预警", "黄色预警", "提示退出"]
+    assert len({b["top"] for b in words}) == len(words), "each name, code and district on its own line"
+    assert len({b["top"] for b in figures[:4]}) == 1, "the four counts share one line on a phone"
+    assert all(b["left"] < a["left"] for b, a in zip(figures[:3], figures[1:4], strict=True))
+    assert len({b["top"] for b in figures}) < len(figures), "a figure per line is the table's desktop shape"
+    assert page.problems == [], page.problems
+    page = new_page(browser, site, "school", 390, 844)
+    page.goto(f"{base}/catalog")
+    labels = page.evaluate("""() => ['td.reason', 'td[data-label="专业名称"]'].map(cell => getComputedStyle(
+        document.querySelector('#browse tbody ' + cell), '::before').display)""")
+    assert labels == ["none", "inline"], "the basis cell's label would repeat its summary ('查看依据')"
+    assert page.problems == [], page.problems
