@@ -5,7 +5,12 @@ into a temporary folder part by part: the report tables, the workbooks, the bull
 (with the font subset), and Chromium's PDF. Prints seconds per part and each part's share of the whole,
 plus the whole against the plain publication (tables as CSV/XLSX/Parquet without documents).
 
-    .venv/bin/python benchmarks/bench_documents.py --home var
+    .venv/bin/python -m benchmarks.bench_documents --home var
+    .venv/bin/python -m benchmarks.bench_documents --home /tmp/docs --run-sample --results benchmarks/results
+
+``--run-sample`` first runs the job on the bundled sample inbox (scale 1) in ``--home`` when it has no edition yet,
+so that `make bench` measures the documents on a fresh machine too (before, it skipped them there); ``--results``
+puts the figures into their own section of ``<results>.md`` and the key "documents" of ``<results>.json``.
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ import argparse
 import json
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 import documents as d
+from benchmarks.runs import run_cli
+from benchmarks.sections import put_section
 from documents import bulletin as b
 from scoring.catalog import CHINESE_HEADERS
 from scoring.policy import load_policy
@@ -30,14 +38,47 @@ PUBLISHED = ("guiding_catalog", "restriction_list", "school_major_scores")
 OPTIONAL = ("posting_industry_proposals", "labor_forecasts", "forecast_quality")
 
 
+HEADING = "Documents: what an edition's documents cost against the plain publication"
+
+
+def sample_edition(home: Path) -> str:
+    """Run the job on the bundled sample inbox (scale 1) in ``home``, a fresh process as `majorwatch run`."""
+    from sample_data.generator import write_sample_inbox
+
+    inbox = home / "sample-inbox"
+    write_sample_inbox(inbox, scale=1)
+    run = run_cli(inbox, home)
+    if run.returncode != 0:
+        raise SystemExit(f"the sample run in {home} failed (exit {run.returncode}):\n{run.stderr[-2000:]}")
+    return f"the bundled sample inbox (scale 1), run for this benchmark in {run.wall:.1f} s"
+
+
+def markdown(report: dict) -> str:
+    """The documents' section of benchmarks/results.md."""
+    lines = [f"## {HEADING}", "", f"Measured {report['measured']} on edition {report['edition']} of "
+             f"{report['source']}. The plain publication (the three published tables as CSV, XLSX and Parquet) took "
+             f"{report['plain_s']:.2f} s.", "", "| part | seconds | share |", "|---|---|---|"]
+    lines += [f"| {name} | {seconds:.2f} | {seconds / report['total_s']:.0%} |" for name, seconds in report["parts"].items()]
+    lines += [f"| documents in all | {report['total_s']:.2f} | {report['total_s'] / report['plain_s']:.1f} × the plain "
+              "publication |", ""]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", default="var")
+    parser.add_argument("--run-sample", action="store_true",
+                        help="run the job on the bundled sample inbox in --home first if it has no edition")
+    parser.add_argument("--results", type=Path, help="write the figures into <results>.md and <results>.json")
     args = parser.parse_args(argv)
     home = Path(args.home)
+    source = f"the home {home}"
     edition = current_edition(home / "published")
+    if edition is None and args.run_sample:
+        source = sample_edition(home)
+        edition = current_edition(home / "published")
     if edition is None:
-        print(f"跳过：{home} 还没有发布的版次（先运行 majorwatch run --home {home}）")
+        print(f"跳过：{home} 还没有发布的版次（先运行 majorwatch run --home {home}，或加 --run-sample）")
         return 0
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -84,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, seconds in times.items():
         print(f"{name:45s} {seconds:7.2f} s  {seconds / total:6.1%}")
     print(f"{'documents in all':45s} {total:7.2f} s  = {total / plain:.0f} × the plain publication ({plain:.2f} s)")
+    if args.results:
+        report = {"measured": datetime.now(UTC).isoformat(timespec="seconds"), "edition": edition, "source": source,
+                  "parts": {n: round(t, 3) for n, t in times.items()}, "total_s": round(total, 3),
+                  "plain_s": round(plain, 3)}
+        put_section(args.results, "documents", HEADING, report, markdown(report))
     return 0
 
 

@@ -40,6 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 TARGET_P99_MS = 50.0
 sys.path.insert(0, str(REPO))
 
+from benchmarks.sections import put_section  # noqa: E402
 from portal import tokens  # noqa: E402
 from tests.portal_fixtures import scale_offerings, set_current, write_edition  # noqa: E402
 
@@ -210,9 +211,12 @@ def figures(latencies: list[float], failures: int, wall: float, server_cpu: floa
             "client_cpu_share": round(client_cpu / wall, 2)}
 
 
+PORTAL_HEADING = "Portal: a school's JSON against a static file of the same size (same server, loopback)"
+
+
 def markdown(report: dict) -> str:
     """The portal's section of benchmarks/results.md."""
-    lines = ["## Portal: a school's JSON against a static file of the same size (same server, loopback)", "",
+    lines = [f"## {PORTAL_HEADING}", "",
              f"Measured {report['measured']}, load average at start {report['load_average']}; "
              f"{report.get('edition', 'sample-sized fixture')}; {report['schools']:,} schools"
              + (f" × {report['majors_per_school']} majors" if report.get("majors_per_school") else "")
@@ -237,14 +241,7 @@ def markdown(report: dict) -> str:
 
 def write_results(base: Path, report: dict) -> None:
     """Put the portal's figures into <base>.json (key "portal") and its own section of <base>.md."""
-    path = base.with_suffix(".json")
-    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data["portal"] = report
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    md = base.with_suffix(".md")
-    text = md.read_text(encoding="utf-8") if md.exists() else ""
-    head = text.split("## Portal:", 1)[0].rstrip()
-    md.write_text((head + "\n\n" if head else "") + markdown(report), encoding="utf-8")
+    put_section(base, "portal", PORTAL_HEADING, report, markdown(report))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -227,3 +227,50 @@ def test_a_repeated_scale_lists_each_runs_ingest_to_publication_ratio():
     assert ("scale 100: first runs 24.5, 25.2, 25.3 s (ingest → publication 4.9×, 5.3×, 5.0× the floor), "
             "second runs 7.4, 8.0, 7.0 s") in text
     assert "- scale 100, ingest → publication (models apart), × floor: 5.3 against ≤ 5.0: missed by 1.06×" in text
+
+
+def test_each_benchmark_replaces_its_own_section_and_keeps_the_others(tmp_path):
+    """make bench: the pipeline writes results.md whole, then the portal and the documents each put their section
+    in; running the portal benchmark again alone must not cut the documents' section off (it used to keep only
+    what stood before its own heading)."""
+    import json
+
+    from benchmarks.sections import put_section, replace_section
+
+    base = tmp_path / "results"
+    base.with_suffix(".md").write_text("# table\n\n| a |\n|---|\n", encoding="utf-8")
+    base.with_suffix(".json").write_text(json.dumps({"scales": {"1": {}}}), encoding="utf-8")
+    put_section(base, "portal", "Portal: x", {"p99": 1}, "## Portal: x\n\nfirst portal\n")
+    put_section(base, "documents", "Documents: y", {"total": 2}, "## Documents: y\n\ndocs\n")
+    put_section(base, "portal", "Portal: x", {"p99": 3}, "## Portal: x\n\nsecond portal\n")
+    assert base.with_suffix(".md").read_text(encoding="utf-8") == (
+        "# table\n\n| a |\n|---|\n\n## Portal: x\n\nsecond portal\n\n## Documents: y\n\ndocs\n")
+    assert json.loads(base.with_suffix(".json").read_text(encoding="utf-8")) == {
+        "scales": {"1": {}}, "portal": {"p99": 3}, "documents": {"total": 2}}
+    assert replace_section("", "A", "## A\nx") == "## A\nx\n"
+    assert replace_section("## A\nold\n## B\nb\n", "A", "## A\nnew") == "## A\nnew\n\n## B\nb\n"
+    with pytest.raises(AssertionError):
+        put_section(base, "documents", "Documents: y", {}, "no heading\n")
+
+
+def test_make_bench_measures_the_documents_on_a_sample_edition_it_runs_itself(tmp_path):
+    """Before, bench_documents read the developer's `var` and skipped on a fresh machine; now make bench gives it a
+    scratch home and --run-sample, and its figures go into results.md."""
+    from benchmarks.run_all import benchmarks
+
+    for scales in (["1"], ["1", "100"]):
+        documents = {c[0].rsplit("/", 1)[-1]: c[1:] for c in benchmarks(scales, tmp_path)}["bench_documents.py"]
+        assert documents[documents.index("--home") + 1] == str(tmp_path / "documents-home")
+        assert "--run-sample" in documents and documents[documents.index("--results") + 1] == "benchmarks/results"
+
+
+def test_the_documents_section_gives_each_part_its_share_and_the_whole_against_the_plain_publication():
+    from benchmarks.bench_documents import HEADING, markdown
+
+    text = markdown({"measured": "2026-12-01T04:15:22+00:00", "edition": "2026-draft", "source": "the sample",
+                     "parts": {"workbooks (xlsxwriter)": 0.5, "bulletin PDF (Chromium)": 1.5}, "total_s": 2.0,
+                     "plain_s": 0.25})
+    assert text.startswith(f"## {HEADING}\n")
+    assert "| workbooks (xlsxwriter) | 0.50 | 25% |" in text and "| bulletin PDF (Chromium) | 1.50 | 75% |" in text
+    assert "| documents in all | 2.00 | 8.0 × the plain publication |" in text
+    assert "edition 2026-draft of the sample" in text and "took 0.25 s" in text
