@@ -21,7 +21,8 @@ from tests.portal_fixtures import derive_earlier_edition, running_server, set_cu
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-# --disable-dev-shm-usage as documents/render.py: a container's /dev/shm may be 64 MiB, less than a tall full-page capture
+# --disable-dev-shm-usage as documents/render.py: a container's small /dev/shm is the usual cause of a failed capture
+# elsewhere (not of CI's one failure as far as could be told: captures passed here with /dev/shm of 8 MiB)
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 EDITIONS = ("2024", "2025", "2026")
@@ -340,7 +341,7 @@ def test_a_phone_card_sets_its_figures_side_by_side_and_its_words_a_line_each(br
     assert len({b["top"] for b in words}) == len(words), "each name, code and district on its own line"
     assert len({b["top"] for b in figures[:4]}) == 1, "the four counts share one line on a phone"
     assert all(b["left"] < a["left"] for b, a in zip(figures[:3], figures[1:4], strict=True))
-    assert len({b["top"] for b in figures}) < len(figures), "a figure per line is the table's desktop shape"
+    assert len({b["top"] for b in figures}) < len(figures), "every figure on a line of its own"
     assert page.problems == [], page.problems
     page = new_page(browser, site, "school", 390, 844)
     page.goto(f"{base}/catalog")
