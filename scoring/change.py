@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from scoring import reasons as rs
+from scoring import rulebook as rb
+from scoring.judge import judge
 from scoring.policy import Policy
 from scoring.uncertainty import verdict_key
 
@@ -31,7 +32,7 @@ class Lever:
     step: float
     extreme: Callable[[float], float]
     apply: Callable[[pl.Expr], list[pl.Expr]]
-    say: Callable[[float, dict], str]
+    say: Callable[[float, dict, Policy], str]
 
 
 def _banned_apply(v: pl.Expr) -> list[pl.Expr]:
@@ -41,29 +42,28 @@ def _banned_apply(v: pl.Expr) -> list[pl.Expr]:
             (pl.col("exposure_restricted") * scale).alias("exposure_restricted")]
 
 
-def _enrolment_say(v: float, r: dict) -> str:
+def _enrolment_say(v: float, r: dict, p: Policy) -> str:
     base = r.get("enrolment_base_year")
     if v >= 0:
-        return f"全市招生人数恢复到{base}年水平"
-    return f"全市招生人数较{base}年的降幅收窄到 {rs.pct(-v, 1)} 及以内"
+        return rb.cause("招生萎缩").text("recovered", p, base=base)
+    return rb.cause("招生萎缩").text("counterfactual", p, base=base, drop=-v)
+
+
+def _say(cause: str) -> Callable[[float, dict, Policy], str]:
+    return lambda v, r, p: rb.cause(cause).text("counterfactual", p, value=v)
 
 
 LEVERS = (
     Lever("毕业去向", lambda r: r.get("employment_rate"), 0.001, lambda cur: 1.0,
-          lambda v: [v.alias("employment_rate")],
-          lambda v, r: f"毕业去向落实率达到 {rs.pct(v, 1)} 及以上"),
+          lambda v: [v.alias("employment_rate")], _say("毕业去向")),
     Lever("人才需求", lambda r: r.get("demand_supply_ratio"), 0.01, lambda cur: max(5.0, cur),
-          lambda v: [v.alias("demand_supply_ratio")],
-          lambda v, r: f"求人倍率升至 {v:.2f} 及以上"),
+          lambda v: [v.alias("demand_supply_ratio")], _say("人才需求")),
     Lever("产业清单", lambda r: (r["exposure_prohibited"] + r["exposure_restricted"]) or None, -0.001,
-          lambda cur: 0.0, _banned_apply,
-          lambda v, r: (f"对应行业中禁止、限制类合计占比降至 {rs.pct(v, 1)} 及以下"
-                        "（需调整专业—行业对应，须经市教委确认）")),
+          lambda cur: 0.0, _banned_apply, _say("产业清单")),
     Lever("招生萎缩", lambda r: r.get("enrolment_trend") if (r.get("enrolment_trend") or 0) < 0 else None, 0.001,
           lambda cur: 0.0, lambda v: [v.alias("enrolment_trend")], _enrolment_say),
     Lever("布点过多", lambda r: float(r["schools_offering"]) or None, -1.0, lambda cur: 0.0,
-          lambda v: [v.round(0).cast(pl.Int64).alias("schools_offering")],
-          lambda v, r: f"全市开设学校减至 {int(v)} 所及以下"),
+          lambda v: [v.round(0).cast(pl.Int64).alias("schools_offering")], _say("布点过多")),
 )
 
 
@@ -76,8 +76,6 @@ def _grid(cur: float, step: float, extreme: float) -> list[float]:
 
 def _keys(rows: pl.DataFrame, lever: Lever, values: list[float], p: Policy) -> pl.DataFrame:
     """The verdict of each row with the lever's input set to that row's value."""
-    from scoring.risk import judge
-
     out = judge(rows.with_columns(pl.Series("_v", values, dtype=pl.Float64)).with_columns(*lever.apply(pl.col("_v"))), p,
                 basis=False)
     return out.select("warning_level", "restriction", key=verdict_key(pl.col("warning_level"), pl.col("restriction")))
@@ -124,20 +122,14 @@ def smallest_changes(rows: pl.DataFrame, lever: Lever, p: Policy) -> list[dict |
     for j, (_, hi, new) in state.items():
         r = dicts[live[j]]
         value = grids[live[j]][hi]
-        out[live[j]] = {"signal": lever.signal, "value": value, "text": f"{lever.say(value, r)}可{_effect(r, new)}"}
+        out[live[j]] = {"signal": lever.signal, "value": value, "text": f"{lever.say(value, r, p)}可{_effect(r, new)}"}
     return out
 
 
 def _scoped_text(r: dict, p: Policy) -> list[str]:
     """A district or zone restriction lifts when that place's banned share falls to the rule's threshold."""
-    out = []
-    for x in r["restrictions"] or []:
-        if x["scope"] != "全市":
-            limit = p.rules.prohibited_share if x["restriction"] == "停止新设" else p.rules.restricted_share
-            what = "禁止类" if x["restriction"] == "停止新设" else "禁止、限制类合计"
-            out.append(f"{x['scope']}对应行业中{what}占比降至 {rs.pct(limit, 1)} 及以下（需调整专业—行业对应，"
-                       f"须经市教委确认）可解除{x['scope']}{x['restriction']}")
-    return out
+    return [rb.restriction(x["restriction"]).text("lift", p, scope=x["scope"])
+            for x in r["restrictions"] or [] if x["scope"] != "全市"]
 
 
 def what_would_change(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
@@ -151,7 +143,7 @@ def what_would_change(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
                 found[code].append(c)
     changes = pl.Series("changes", [found.get(code) for code in df["major_code"]], dtype=CHANGES_DTYPE)
     scoped = {r["major_code"]: _scoped_text(r, p) for r in rows.iter_rows(named=True)}
-    text = [None if code not in found else (rs.SEP.join([c["text"] for c in found[code]] + scoped[code])
+    text = [None if code not in found else ("；".join([c["text"] for c in found[code]] + scoped[code])
                                             or "单项指标的变化不足以改变结论，须多项同时改善或经人工复核")
             for code in df["major_code"]]
     return df.with_columns(changes, what_would_change=pl.Series(text, dtype=pl.String))

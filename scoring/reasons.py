@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from scoring import rulebook as rb
 from scoring.dates import month_phrase
+from scoring.evidence import employment_consecutive_below
+from scoring.policy import Policy
+from scoring.rulebook.text import pct
+from scoring.rulebook.verdicts import EMPLOYMENT_BOTTOM, EMPLOYMENT_FLOOR, EMPLOYMENT_YELLOW
 
 CATEGORY_CN = {"prohibited": "禁止类", "restricted": "限制类", "transforming": "调整转型类",
                "high_end": "高精尖类", "urban_service": "城市服务紧缺类", "relocated": "疏解转移类"}
@@ -13,11 +18,6 @@ PART_CN = {"part_prohibited": "禁止", "part_restricted": "限制", "part_trans
            "part_enrolment": "招生趋势", "part_saturation": "布点数量", "part_high_end": "高精尖",
            "part_urban_service": "城市服务紧缺"}
 SEP = "；"
-
-
-def pct(x: float, digits: int = 0) -> str:
-    """0.523 → '52.3%' (digits=1)."""
-    return f"{x * 100:.{digits}f}%"
 
 
 def list_title(name: str) -> str:
@@ -136,38 +136,34 @@ def posting_note(r: dict[str, Any]) -> str:
     return f"；{r['posting_year']}年招聘信息中对应行业岗位 {r['posting_openings']:,} 个{note}（仅作参考，不计分）"
 
 
-def employment_note(r: dict[str, Any], floor: float, red: bool, yellow: bool, below: int = 0,
-                    pool_years: int = 2) -> str | None:
+def employment_note(r: dict[str, Any], p: Policy, f: rb.Facts, pool_years: int | None = None) -> str | None:
+    """The 毕业去向落实率 sentence of the basis, ending with the rule it triggered (from the rulebook)."""
     rate, prev, year = r.get("employment_rate"), r.get("employment_rate_prev"), r.get("employment_year")
     if r.get("employment_evidence") == "insufficient":
-        return f"毕业去向落实率：{employment_sample(r, pool_years)}"
+        return f"毕业去向落实率：{employment_sample(r, pool_years or p.evidence.pool_years)}"
     if rate is None:
         return None
     graduates = f"，毕业生 {r['graduates']} 人" if r.get("graduates") else ""
     text = f"{year}年毕业去向落实率 {pct(rate, 1)}{interval(r.get('employment_rate_low'), r.get('employment_rate_high'))}"
     text += graduates
-    if red:
-        if below >= 2:
-            return text + f"，上年 {pct(prev, 1)}，连续{_CN_N.get(below, below)}年低于{pct(floor)}，缩减招生"
-        return text + "，位于全市各专业最低之列，缩减招生"
-    if yellow:
+    if f.emp_red_floor or f.emp_bottom:
+        return f"{text}；{employment_red_text(r, p)}，缩减招生"
+    if f.emp_yellow:
         prev_text = f"（上年 {pct(prev, 1)}）" if prev is not None else ""
-        return text + f"{prev_text}，低于{pct(floor)}，黄色预警"
+        return f"{text}{prev_text}，{rb.fill(EMPLOYMENT_YELLOW.text, p)}，黄色预警"
     return text
 
 
-_CN_N = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五"}
-
-
-def employment_red_text(r: dict[str, Any], rules: Any) -> str:
-    """The restriction basis of the employment rule (years below the floor, or the bottom share)."""
+def employment_red_text(r: dict[str, Any], p: Policy) -> str:
+    """The employment rule's basis: the years under the floor (or in the city's bottom share), with the rates."""
+    rules = p.rules
     n = rules.employment_red_years
     years = [r.get(k) for k in ("employment_rate", "employment_rate_prev", "employment_rate_prev2")][:max(n, 2)]
     shown = "、".join(pct(x, 1) for x in reversed(years) if x is not None)
-    if rules.employment_bottom_share > 0 and (r.get("employment_bottom_years") or 0) >= n:
-        return (f"毕业去向落实率连续{_CN_N.get(n, n)}年位于全市各专业最低的 {pct(rules.employment_bottom_share)}"
-                f"（{shown}），缩减招生")
-    return f"毕业去向落实率连续{_CN_N.get(n, n)}年低于 {pct(rules.employment_floor)}（{shown}），缩减招生"
+    under = employment_consecutive_below(r, rules.employment_floor) >= n
+    bottom = rules.employment_bottom_share > 0 and (r.get("employment_bottom_years") or 0) >= n
+    clause = EMPLOYMENT_BOTTOM if bottom and not under else EMPLOYMENT_FLOOR
+    return rb.fill(clause.basis, p, shown=shown)
 
 
 def enrolment_note(r: dict[str, Any]) -> str | None:

@@ -15,8 +15,8 @@ import polars as pl
 
 from scoring import reasons as rs
 from scoring.exposure import CITYWIDE
+from scoring.judge import PARTS
 from scoring.policy import Policy
-from scoring.risk import PARTS
 from scoring.rules import DISTRICT, ENROLMENT, LISTS, STRENGTH
 from scoring.signals import data_years
 

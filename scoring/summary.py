@@ -16,8 +16,10 @@ from typing import Any
 import polars as pl
 
 from scoring import reasons as rs
+from scoring import rulebook as rb
 from scoring.policy import Policy
-from scoring.rules import DEMAND, EMPLOYMENT, ENROLMENT, LISTS, REVIEW, SATURATION, STOP
+from scoring.rulebook.verdicts import APPEAL
+from scoring.rules import DEMAND, EMPLOYMENT, ENROLMENT, LIMIT, LISTS, REVIEW, SATURATION, STOP
 from scoring.uncertainty import WATCH
 
 
@@ -30,49 +32,48 @@ def _lists(r: dict[str, Any], cats: tuple[str, ...]) -> str:
 
 
 def _decided(r: dict[str, Any], p: Policy) -> str:
-    """Sentence 1: the list or figure that decided."""
-    cause, rules = r["cause"], p.rules
+    """Sentence 1: the list or figure that decided, in the rulebook's words."""
+    cause = r["cause"]
     scope = r.get("restriction_scope")
     if cause == LISTS and scope and scope != "全市":
         names = [n for s in r["scoped_restrictions"] if s["scope"] == scope for n in s["list_names"]]
         share = max((s["share"] for s in r["scoped_restrictions"] if s["scope"] == scope), default=0.0)
-        return f"在{scope}，对应行业中 {rs.pct(share)} 属{rs.titles(list(dict.fromkeys(names)))}所列禁止、限制类"
+        return rb.restriction(LIMIT).text("decided_scoped", p, scope=scope, share=share,
+                                          lists=rs.titles(list(dict.fromkeys(names))))
     if cause == LISTS and r.get("restriction") == STOP:
-        return (f"对应行业中 {rs.pct(r['exposure_prohibited'])} 属{_lists(r, ('prohibited',))}所列禁止类，"
-                f"超过 {rs.pct(rules.prohibited_share)}")
+        return rb.restriction(STOP).text("decided", p, share=r["exposure_prohibited"],
+                                         lists=_lists(r, ("prohibited",)))
     if cause == LISTS:
         banned = min(1.0, r["exposure_prohibited"] + r["exposure_restricted"])
         if banned > 0:
-            return (f"对应行业中禁止、限制类合计占 {rs.pct(banned)}（{_lists(r, ('prohibited', 'restricted'))}）")
-        return f"对应行业多属{_lists(r, ('transforming', 'relocated'))}所列调整转型或疏解转移类"
+            return rb.restriction(LIMIT).text("decided", p, share=banned, lists=_lists(r, ("prohibited", "restricted")))
+        return rb.cause(LISTS).text("decided", p, lists=_lists(r, ("transforming", "relocated")))
     if cause == EMPLOYMENT:
         if r.get("restriction") or r["warning_level"] == "红":
-            return rs.employment_red_text(r, rules).removesuffix("，缩减招生")
-        return f"{r['employment_year']}年毕业去向落实率 {rs.pct(r['employment_rate'], 1)}，低于 {rs.pct(rules.employment_floor)}"
+            return rs.employment_red_text(r, p)
+        return rb.cause(EMPLOYMENT).text("decided", p, year=r["employment_year"], rate=r["employment_rate"])
     if cause == DEMAND:
         trend = r.get("ratio_trend")
         change = f"，{rs.change(trend, '较上年')}" if trend is not None else ""
-        return f"人才需求偏弱：求人倍率 {r['demand_supply_ratio']:.2f}{change}"
+        return rb.cause(DEMAND).text("decided", p, ratio=r["demand_supply_ratio"], change=change)
     if cause == ENROLMENT:
-        return f"近三年全市招生人数{rs.change(r['enrolment_trend'], '')}"
+        return rb.cause(ENROLMENT).text("decided", p, change=rs.change(r["enrolment_trend"], ""))
     if cause == SATURATION:
-        return f"全市已有 {r['schools_offering']} 所学校开设该专业，布点过多"
+        return rb.cause(SATURATION).text("decided", p, n=r["schools_offering"])
     if cause == REVIEW:
-        return "专业—行业对应为模型推断，所对应行业多属禁止、限制类，有待市教委人工确认"
-    return _green(r)
+        return rb.cause(REVIEW).text("decided", p)
+    return _green(r, p)
 
 
-def _green(r: dict[str, Any]) -> str:
-    g, ratio = r["guidance"], r.get("demand_supply_ratio")
-    if g == "优先发展":
-        return f"对应行业多属{_lists(r, ('high_end',))}所列高精尖产业，人才需求旺盛（求人倍率 {ratio:.2f}）"
-    if g == "重点建设":
-        return f"对应行业属{_lists(r, ('urban_service',))}所列城市服务紧缺领域，人才需求旺盛（求人倍率 {ratio:.2f}）"
-    if g == "改造升级":
-        return f"对应行业中 {rs.pct(r['exposure_transforming'])} 属{_lists(r, ('transforming',))}所列调整转型类"
-    if g == "合作办学":
-        return f"对应行业中 {rs.pct(r['exposure_relocated'])} 属{_lists(r, ('relocated',))}所列疏解转移类"
-    return "未触及预警和禁限规则"
+_GOOD_LISTS = {"优先发展": ("high_end", "exposure_high_end"), "重点建设": ("urban_service", "exposure_urban_service"),
+               "改造升级": ("transforming", "exposure_transforming"), "合作办学": ("relocated", "exposure_relocated")}
+
+
+def _green(r: dict[str, Any], p: Policy) -> str:
+    g = r["guidance"]
+    cat, col = _GOOD_LISTS.get(g, ("", ""))
+    return rb.guidance(g if g in _GOOD_LISTS else "正常").text(
+        "decided", p, lists=_lists(r, (cat,)), share=r.get(col), ratio=r.get("demand_supply_ratio"))
 
 
 def _evidence(r: dict[str, Any], p: Policy) -> str | None:
@@ -84,27 +85,21 @@ def _evidence(r: dict[str, Any], p: Policy) -> str | None:
     if r.get("demand_evidence") == "insufficient":
         parts.append(rs.demand_sample(r, pool))
     if r.get("certainty") == WATCH:
-        parts.append("结论处于临界，列入观察名单")
+        parts.append(rb.certainty(WATCH).text("short", p))
     return "；".join(parts) or None
 
 
-def _action(r: dict[str, Any]) -> str:
-    """Sentence 3: what the school or the commission may do."""
+def _action(r: dict[str, Any], p: Policy) -> str:
+    """Sentence 3: what the school or the commission may do, as the rulebook's entry for the verdict asks."""
     restriction, scope, level = r.get("restriction"), r.get("restriction_scope"), r["warning_level"]
-    appeal = "；对依据有异议的，可向市教委申请复核"
+    appeal = "；" + APPEAL
     if restriction and scope and scope != "全市":
-        what = "不得新设该专业" if restriction == STOP else "应缩减该专业招生"
-        return f"{scope}的学校{what}，其他区域不受此限{appeal}"
-    if restriction == STOP:
-        return f"全市不得新设该专业，已开设的学校应停止招生或转型{appeal}"
+        return rb.restriction(restriction).text("action_scoped", p, scope=scope) + appeal
     if restriction:
-        return f"开设该专业的学校应缩减招生{appeal}"
-    if level == "红":
-        return "学校应缩减招生并制定整改方案，市教委重点跟踪"
-    if level == "黄":
-        return "学校应分析原因、制定改进方案，市教委持续跟踪"
-    return {"优先发展": "鼓励学校开设或扩大招生", "重点建设": "鼓励学校重点建设",
-            "改造升级": "学校宜推动专业改造升级", "合作办学": "学校宜与津冀等地合作办学"}.get(r["guidance"], "学校可正常招生")
+        return rb.restriction(restriction).text("action", p) + appeal
+    if level in ("红", "黄"):
+        return rb.level(level).action
+    return rb.guidance(r["guidance"]).action or rb.guidance("正常").action
 
 
 def _upcoming(r: dict[str, Any]) -> str:
@@ -115,7 +110,7 @@ def _upcoming(r: dict[str, Any]) -> str:
 
 def short_text(r: dict[str, Any], p: Policy) -> str:
     """依据: at most three sentences; an entry coming into force soon takes the second place, or joins the third."""
-    decided, evidence, action, upcoming = _decided(r, p), _evidence(r, p), _action(r), _upcoming(r)
+    decided, evidence, action, upcoming = _decided(r, p), _evidence(r, p), _action(r, p), _upcoming(r)
     if upcoming and not evidence:
         evidence = upcoming
     elif upcoming:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from scoring import reasons as rs
+from scoring import rulebook as rb
 from scoring.evidence import INSUFFICIENT, RATE_YEARS
+from scoring.judge import judge
 from scoring.policy import Policy
 
-SURE, WATCH, THIN = "确定", "临界", "证据不足"
+SURE, WATCH, THIN = rb.CERTAINTY_NAMES
 CERTAINTY_RANK = {THIN: 0, WATCH: 1, SURE: 2}
 _BANNED = ("prohibited", "restricted", "transforming", "relocated")
 _GOOD = ("high_end", "urban_service")
@@ -44,8 +45,6 @@ def verdict_key(level: pl.Expr, restriction: pl.Expr) -> pl.Expr:
 
 def with_intervals(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
     """Add risk_score_low/high, certainty (确定/临界/证据不足) and watch_note (why 临界)."""
-    from scoring.risk import judge
-
     best, worst = judge(_corner(df, True), p, basis=False), judge(_corner(df, False), p, basis=False)
     df = df.with_columns(
         risk_score_low=best["risk_score"], risk_score_high=worst["risk_score"],
@@ -60,23 +59,25 @@ def with_intervals(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
 
 
 def _watch_note(r: dict, p: Policy) -> str:
-    """Which interval straddles which threshold, in words."""
+    """Which interval straddles which threshold, in the rulebook's words."""
+    watch = rb.certainty(WATCH)
     parts = []
     floor = p.rules.employment_floor
     years = max(p.rules.employment_red_years, p.rules.employment_yellow_years)
     for s, year in list(zip(RATE_YEARS, ("", "上年", "前年"), strict=True))[:years]:
         low, high = r.get(f"employment_rate{s}_low"), r.get(f"employment_rate{s}_high")
         if low is not None and high is not None and low < floor <= high:
-            parts.append(f"{year}毕业去向落实率区间 {rs.pct(low, 1)}–{rs.pct(high, 1)} 跨越 {rs.pct(floor)}")
-    for name, line in (("黄色预警线", p.rules.yellow_score), ("红色预警线", p.rules.red_score)):
+            parts.append(watch.text("rate", p, year=year, low=low, high=high))
+    for level, line in (("黄", p.rules.yellow_score), ("红", p.rules.red_score)):
         if r["risk_score_low"] < line <= r["risk_score_high"]:
-            parts.append(f"风险分值区间 {r['risk_score_low']:.1f}–{r['risk_score_high']:.1f} 跨越{name} {line:g}")
+            parts.append(watch.text("score", p, low=r["risk_score_low"], high=r["risk_score_high"],
+                                    line_name=f"{'黄色' if level == '黄' else '红色'}预警线", line=line))
             break
     if r["mapping_source"] == "proposed":
         conf = r.get("mapping_confidence")
-        parts.append(f"专业—行业对应为模型推断（置信度 {conf:.2f}）" if conf is not None else "专业—行业对应为模型推断")
-    found = "；".join(parts) or "输入数据的误差范围跨越预警规则的阈值"
-    return f"临界：{found}，结论可能在「{r['level_best']}」与「{r['level_worst']}」之间变动"
+        parts.append(watch.text("mapping", p, confidence=conf) if conf is not None else watch.text("mapping_unknown", p))
+    found = "；".join(parts) or watch.text("fallback", p)
+    return watch.text("note", p, found=found, best=r["level_best"], worst=r["level_worst"])
 
 
 def watch_list(scored: pl.DataFrame) -> pl.DataFrame:

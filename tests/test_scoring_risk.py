@@ -58,12 +58,14 @@ def test_restricted_only_in_dongcheng(scored):
 def test_employment_rules(scored):
     red = _row(scored, "530101")
     assert red["warning_level"] == "红" and red["restriction"] == "限制招生"
-    assert "2025年毕业去向落实率 50.0%（95%区间 37.7%–62.3%），毕业生 60 人，上年 53.3%，连续两年低于60%，缩减招生" \
-        in red["basis"]
+    assert ("2025年毕业去向落实率 50.0%（95%区间 37.7%–62.3%），毕业生 60 人；毕业去向落实率连续两年低于 60%"
+            "（53.3%、50.0%），缩减招生") in red["basis"]
+    assert red["rule_id"] == "employment.red.floor"
     assert red["reasons"].startswith("毕业去向落实率连续两年低于 60%（53.3%、50.0%）") and red["cause"] == "毕业去向"
     yellow = _row(scored, "530102")
     assert yellow["warning_level"] == "黄" and yellow["restriction"] is None
-    assert "毕业生 40 人（上年 70.0%），低于60%" in yellow["basis"]
+    assert "毕业生 40 人（上年 70.0%），毕业去向落实率最新一年低于 60%，黄色预警" in yellow["basis"]
+    assert yellow["rule_id"] == "employment.yellow"
     assert yellow["reasons"].startswith("2025年毕业去向落实率 55.0%，低于 60%")
     assert _row(scored, "460104")["warning_level"] == "绿"
 
@@ -220,7 +222,7 @@ def test_local_and_citywide_entries_together_restrict_in_the_district():
     adj = adjustments_frame([(LIST_BAN, "restricted", "62", "东城区"), ("市清单", "restricted", "26", "全市")])
     r = _row(run(f.with_(major_industry_map=m, industry_adjustments=adj))[2], "540101")
     assert r["restrictions"] == [{"restriction": "限制招生", "scope": "东城区", "basis": r["restrictions"][0]["basis"],
-                                  "cause": "产业清单"}]
+                                  "cause": "产业清单", "rule_id": "list.banned"}]
     assert r["part_restricted"] == pytest.approx(15 * (0.5 + 0.3 * 0.5))  # city 0.5 + factor × local extra
 
 

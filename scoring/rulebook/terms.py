@@ -1,0 +1,89 @@
+"""The rulebook's other terms: what the plan's verbs mean, exits, scopes, districts, how sure a verdict
+is, its primary cause (with what would change it) and the figures a verdict rests on."""
+
+from __future__ import annotations
+
+from types import MappingProxyType as Texts
+
+from scoring.rulebook.model import Entry
+
+MERGE = Entry("action.merge", "调整措施", "撤并",
+              "撤销或合并：服务禁止和限制发展产业的专业停止招生后撤销，或并入相近的专业，在校生培养完毕。",
+              threshold="列入禁限目录（停止新设、限制招生）的专业，由学校按目录提出撤销或合并方案")
+EXIT = Entry("action.exit", "退出", "撤销（专业点退出）",
+             "学校的专业点连续多年无招生，或所在区不再举办职业教育，予以撤销。",
+             threshold="连续 {rules.exit_zero_enrolment_years:g} 年（含最新年份）无招生",
+             todo="如仍计划招生，请在征求意见期内向市教委说明并提交招生计划；否则办理撤销手续。",
+             texts=Texts({"flag": "退出", "ruled_out": "本校该专业连续{n}年（{first}—{latest}年）无招生，按规则予以退出",
+                          "lift": "恢复招生可解除退出提示"}))
+NO_VOCATIONAL = Entry("district.no_vocational", "区", "不再举办职业教育的区",
+                      "这些区的学校不再举办职业教育：每个专业点都标注“所在区不再举办职业教育”，需疏解转移或停办。",
+                      threshold="{no_vocational:list}", policy_keys=("districts.no_vocational",),
+                      todo="与市教委和区教委沟通疏解转移安排。",
+                      texts=Texts({"flag": "不再举办职业教育",
+                                   "lift": "所在区不再举办职业教育，须疏解转移或停办（指标变化不能解除）"}))
+SCHOOL_EMPLOYMENT = Entry(
+    "school.employment_below", "本校提示", "毕业去向落实率低于下限",
+    "本校该专业毕业去向落实率低于 {rules.employment_floor:pct}；全市该专业落实率{rules.employment_red_years:years}"
+    "低于下限的，缩减招生。",
+    threshold="本校最新一年毕业去向落实率低于 {rules.employment_floor:pct}",
+    todo="加强就业指导和校企合作，提高落实率；核对上报的毕业去向数据。",
+    texts=Texts({"flag": "毕业去向落实率低于"}))
+OBJECTION = Entry("review.objection", "复核", "异议与复核",
+                  "征求意见期内，学校对本校专业点的判定及其依据有异议的，可提出异议；市教委逐件决定，"
+                  "采纳的异议在正式版中调整并注明“复核调整”。", threshold="征求意见期内")
+
+CITYWIDE = Entry("scope.city", "适用区域", "全市", "在本市所有区的学校适用。")
+ZONE = Entry("scope.zone", "适用区域", "{zone}", "功能区，仅对位于 {districts:list} 的学校适用。", policy_keys=("zones",))
+DISTRICT = Entry("scope.district", "适用区域", "区名（如 朝阳区）", "仅对位于该区的学校适用。")
+
+SURE = Entry("certainty.sure", "结论确定性", "确定",
+             "各项数据在其误差范围内变动时，预警等级和限制都不会改变，且各项证据充分。")
+WATCH = Entry("certainty.watch", "结论确定性", "临界",
+              "数据在其误差范围内变动时，预警等级或限制可能改变（风险分值或毕业去向落实率的 95% 区间跨越预警阈值）："
+              "列入观察名单。",
+              texts=Texts({"note": "临界：{found}，结论可能在「{best}」与「{worst}」之间变动",
+                           "rate": "{year}毕业去向落实率区间 {low:pct1}–{high:pct1} 跨越 {rules.employment_floor:pct}",
+                           "score": "风险分值区间 {low:.1f}–{high:.1f} 跨越{line_name} {line:g}",
+                           "mapping": "专业—行业对应为模型推断（置信度 {confidence:.2f}）",
+                           "mapping_unknown": "专业—行业对应为模型推断",
+                           "fallback": "输入数据的误差范围跨越预警规则的阈值",
+                           "short": "结论处于临界，列入观察名单"}))
+THIN = Entry("certainty.thin", "结论确定性", "证据不足",
+             "样本少于最低要求的指标（毕业生不足 {evidence.min_graduates:g} 人、对应需求不足 {evidence.min_demand:g} 人、"
+             "基准年招生不足 {evidence.min_enrolled:g} 人，合并最近 {evidence.pool_years:g} 年计算）不计分、不据此预警。")
+CERTAINTY = (SURE, WATCH, THIN)
+
+LISTS = Entry("cause.lists", "主要原因", "产业清单", "对应行业列入禁止、限制、调整转型或疏解转移类清单。",
+              texts=Texts({"decided": "对应行业多属{lists}所列调整转型或疏解转移类",
+                           "counterfactual": "对应行业中禁止、限制类合计占比降至 {value:pct1} 及以下"
+                                             "（需调整专业—行业对应，须经市教委确认）"}))
+DEMAND = Entry("cause.demand", "主要原因", "人才需求", "对应行业（或职业）的求人倍率偏低或下降。",
+               texts=Texts({"decided": "人才需求偏弱：求人倍率 {ratio:f2}{change}",
+                            "counterfactual": "求人倍率升至 {value:f2} 及以上"}))
+EMPLOYMENT = Entry("cause.employment", "主要原因", "毕业去向", "全市该专业毕业去向落实率偏低。",
+                   texts=Texts({"decided": "{year}年毕业去向落实率 {rate:pct1}，低于 {rules.employment_floor:pct}",
+                                "counterfactual": "毕业去向落实率达到 {value:pct1} 及以上"}))
+ENROLMENT = Entry("cause.enrolment", "主要原因", "招生萎缩", "近三年全市招生人数明显下降。",
+                  texts=Texts({"decided": "近三年全市招生人数{change}",
+                               "counterfactual": "全市招生人数较{base}年的降幅收窄到 {drop:pct1} 及以内",
+                               "recovered": "全市招生人数恢复到{base}年水平"}))
+SATURATION = Entry("cause.saturation", "主要原因", "布点过多", "全市开设该专业的学校过多。",
+                   texts=Texts({"decided": "全市已有 {n} 所学校开设该专业，布点过多",
+                                "counterfactual": "全市开设学校减至 {value:g} 所及以下"}))
+DISTRICT_CAUSE = Entry("cause.district", "主要原因", "所在区", "学校所在区不再举办职业教育。",
+                       policy_keys=("districts.no_vocational",))
+REVIEW = Entry("cause.review", "主要原因", "人工复核",
+               "专业—行业对应为模型推断，所对应行业多属禁止、限制类，有待市教委人工确认（模型推断不单独据以列入禁限目录）。",
+               texts=Texts({"decided": "专业—行业对应为模型推断，所对应行业多属禁止、限制类，有待市教委人工确认",
+                            "not_listed": "模型推断的对应行业中禁止、限制类合计 {share:pct}，未据此列入禁限目录"}))
+CAUSES = (LISTS, DEMAND, EMPLOYMENT, ENROLMENT, SATURATION, DISTRICT_CAUSE, REVIEW)
+
+SCORE = Entry("figure.score", "分值", "风险分值",
+              "0–100，越高风险越大；由行业清单、人才供需、毕业去向、招生趋势和布点数量各部分相加，高精尖和城市服务紧缺减分。",
+              threshold="红色预警线 {rules.red_score:g}，黄色预警线 {rules.yellow_score:g}")
+RATIO = Entry("figure.ratio", "指标", "求人倍率", "岗位需求人数 ÷ 求职人数；大于 1 表示岗位多于求职者。",
+              threshold="不低于 {curves.demand_ratio_no_risk:g} 时需求部分不计分")
+RATE = Entry("figure.employment_rate", "指标", "毕业去向落实率", "已落实去向的毕业生 ÷ 毕业生人数，全市同专业合计。",
+             threshold="低于 {rules.employment_floor:pct} 触发预警")
+FIGURES = (SCORE, RATIO, RATE)
