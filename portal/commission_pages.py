@@ -12,7 +12,8 @@ from portal import commission_views as cv
 from portal.auth import CommissionUser, not_found, snapshot_of
 from portal.pages import WatchFilter, school_page
 from portal.rendering import render
-from portal.views import GUIDANCE_ORDER, WARNING_ORDER
+from portal.views import GUIDANCE_ORDER, WARNING_ORDER, rules_policy
+from scoring import rulebook
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Query(max_length=50)]  # a Query() object shared by two parameters mixes them up
@@ -51,7 +52,8 @@ async def major(request: Request, major_code: str, principal: CommissionUser) ->
     view = cv.major_view(snap, major_code)
     if view is None:
         raise not_found()
-    return render(request, "commission_major.html", {**view, "edition": snap.current.edition_id})
+    return render(request, "commission_major.html", {**view, "edition": snap.current.edition_id,
+                                                     "lines": rulebook.score_lines(rules_policy(snap))})
 
 
 @router.get("/commission/schools")

@@ -45,12 +45,13 @@ def parts_legend() -> Markup:
 
 
 def trend_chart(chart_id: str, title: str, trend: list[dict] | list[tuple], editions: tuple[str, ...],
-                small: bool = False) -> Markup:
-    """A score over every edition (x: each edition up to the current; a dot where the edition has a value)."""
+                lines: tuple[tuple[float, str, str], ...], small: bool = False) -> Markup:
+    """A score over every edition (x: each edition up to the current; a dot where the edition has a value),
+    with the warning lines of the policy in force (``scoring.rulebook.score_lines``)."""
     values = dict((p["edition"], p["risk_score"]) if isinstance(p, dict) else p for p in trend)
     return line_chart(chart_id, title, [(e, values.get(e)) for e in editions],
                       width=400 if small else 480, height=180 if small else 220,
-                      thresholds=((60.0, "60", WARNING_COLORS["红"][0]),))
+                      thresholds=lines)
 
 
 def count_chart(chart_id: str, title: str, items: list[dict], fills: dict | None = None,

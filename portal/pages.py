@@ -12,7 +12,8 @@ from portal import commission_views, views
 from portal.auth import COOKIE_NAME, AnyUser, SchoolUser, User, check_token, not_found, snapshot_of
 from portal.editions import Snapshot
 from portal.rendering import render
-from portal.verdicts import FLAG_NOTES, GUIDANCE_NOTES, RESTRICTION_NOTES, notes_for
+from portal.verdicts import notes_for
+from scoring import rulebook
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,7 +72,8 @@ def school_page(request: Request, snap: Snapshot, school_code: str, commission: 
     shown = {r["major_code"] for r in rows if views.matches(r, certainty, cause)}
     return render(request, "school.html", {
         "school": views.school_header(snap, school_code), "rows": rows, "summary": views.summary(rows),
-        "notes": notes_for(rows), "commission": commission, "editions": snap.editions,
+        "notes": notes_for(rows, views.rules_policy(snap)), "commission": commission,
+        "lines": rulebook.score_lines(views.rules_policy(snap)), "editions": snap.editions,
         "shown_codes": shown, "shown": len(shown), "choices": views.filter_choices(rows),
         "form": {"certainty": certainty, "cause": cause},
         "downloads": views.editions_info(snap, request.state.principal)[:1], "meta": snap.current.meta})
@@ -91,7 +93,8 @@ async def school_major_page(request: Request, major_code: str, principal: School
         raise not_found()
     return render(request, "major.html", {"school": views.school_header(snap, principal.school_code),
                                           "major": detail["major"], "editions": snap.editions,
-                                          "notes": notes_for([detail["major"]])})
+                                          "notes": notes_for([detail["major"]], views.rules_policy(snap)),
+                                          "lines": rulebook.score_lines(views.rules_policy(snap))})
 
 
 @router.get("/catalog")
@@ -102,16 +105,20 @@ async def catalog(request: Request, principal: User, guidance: str = Query("", m
     return render(request, "catalog.html", {
         "browse": commission_views.browse_catalog(snap, guidance, category, level, q), "edition": snap.current.edition_id,
         "form": {"guidance": guidance, "category": category, "level": level, "q": q},
-        "guidance_choices": commission_views.BROWSE_GUIDANCE, "notes": GUIDANCE_NOTES})
+        "guidance_choices": commission_views.BROWSE_GUIDANCE,
+        "notes": rulebook.school_notes(views.rules_policy(snap))["指导类别"]})
 
 
 @router.get("/policy")
 async def policy(request: Request, principal: User) -> Response:
     snap = snapshot_of(request)
+    rules = views.rules_policy(snap)
+    notes = rulebook.school_notes(rules)
     return render(request, "policy.html", {"edition": snap.current.edition_id, "meta": snap.current.meta,
                                            "sections": policy_sections(snap.current.meta),
-                                           "guidance_notes": GUIDANCE_NOTES, "restriction_notes": RESTRICTION_NOTES,
-                                           "flag_notes": FLAG_NOTES})
+                                           "definitions": rulebook.definitions(rules),
+                                           "guidance_notes": notes["指导类别"], "restriction_notes": notes["禁限目录"],
+                                           "flag_notes": notes["本校提示"]})
 
 
 def policy_sections(meta: dict) -> list[dict]:

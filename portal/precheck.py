@@ -16,8 +16,7 @@ from portal.commission_views import school_summaries
 from portal.editions import Snapshot
 from portal.models import ErrorBody, PrecheckAnswer
 from portal.rendering import render
-from portal.views import memo
-from scoring.policy import PolicyError, policy_from_dict
+from portal.views import edition_policy
 from scoring.precheck import precheck_from_tables
 
 # required, and not blank: the API's description says so, so a client (and schemathesis) knows it up front
@@ -27,21 +26,6 @@ NO_POLICY = "本版未附评分政策，无法预审；请联系市教委。"
 
 api = APIRouter(prefix="/api", tags=["api"], responses={c: {"model": ErrorBody} for c in (401, 403, 404, 422, 503)})
 pages = APIRouter(include_in_schema=False)
-
-
-def edition_policy(snap: Snapshot):
-    """The policy in force, as the edition's datapackage.json carries it (read once per edition)."""
-
-    def build():
-        content = ((snap.current.meta.get("policy") or {}).get("content"))
-        if not content:
-            return None
-        try:
-            return policy_from_dict(content)
-        except PolicyError:
-            return None
-
-    return memo(snap, ("precheck-policy",), build)
 
 
 def answer(snap: Snapshot, school_code: str, major_code: str) -> dict:

@@ -16,14 +16,15 @@ from portal.editions import Snapshot
 from portal.models import SchoolMajor
 from portal.tokens import Principal
 from portal.verdicts import PART_LABELS, short_reason
+from scoring.policy import Policy, PolicyError, load_policy, policy_from_dict
 from scoring.rules import CAUSES
+from scoring.uncertainty import SURE, THIN, WATCH
 
 SCHOOL_MAJOR_FIELDS = [f for f in SchoolMajor.model_fields if f not in ("trend", "parts", "short_reason")]
 WARNING_ORDER = ("红", "黄", "绿")
 GUIDANCE_ORDER = ("优先发展", "重点建设", "改造升级", "合作办学", "控制发展", "限制", "停止新设", "正常")
 EXIT_FLAG = "退出"
-WATCH = "临界"  # the certainty of a verdict in the watch band (观察名单)
-CERTAINTY_ORDER = ("临界", "证据不足", "确定")
+CERTAINTY_ORDER = (WATCH, THIN, SURE)  # the watch band (观察名单) first
 
 
 def matches(row: dict, certainty: str = "", cause: str = "") -> bool:
@@ -47,6 +48,26 @@ def memo(snap: Snapshot, key: tuple, build):
     except KeyError:
         value = snap.cache[key] = build()
         return value
+
+
+def edition_policy(snap: Snapshot) -> Policy | None:
+    """The policy in force, as the edition's datapackage.json carries it (read once per edition)."""
+
+    def build():
+        content = ((snap.current.meta.get("policy") or {}).get("content"))
+        if not content:
+            return None
+        try:
+            return policy_from_dict(content)
+        except PolicyError:
+            return None
+
+    return memo(snap, ("edition-policy",), build)
+
+
+def rules_policy(snap: Snapshot) -> Policy:
+    """The policy the edition's texts are told under: its own, or the bundled one for an edition without it."""
+    return edition_policy(snap) or memo(snap, ("bundled-policy",), load_policy)
 
 
 def parts_of(row: dict) -> list[dict] | None:

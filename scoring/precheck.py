@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from scoring import rulebook as rb
 from scoring.policy import Policy
 
 PASS, FAIL, NOTE = "通过", "不通过", "提示"
@@ -28,8 +29,9 @@ class Check:
     rule: str
 
 
-def _rule(p: Policy, key: str) -> str:
-    return f"{key}（{p.sources.get(key, '出处未注明')}）"
+def _rule(p: Policy, entry_id: str) -> str:
+    """The rulebook's rule behind a check, as officials cite it: its term, its condition in force, its source."""
+    return rb.cite(rb.entry(entry_id), p)
 
 
 def school_type(offered_levels: list[str]) -> str:
@@ -60,11 +62,11 @@ def precheck(school: dict[str, Any], major: dict[str, Any] | None, restrictions:
     checks.append(Check("所在区", FAIL if banned_district else PASS,
                         f"学校位于{district}，" + ("该区不再举办职业教育，不得新设专业" if banned_district
                                                  else "该区未停办职业教育"),
-                        _rule(p, "districts.no_vocational")))
+                        _rule(p, "district.no_vocational")))
     applicable = [x for x in restrictions if x["scope"] == "全市" or district in p.districts_in(x["scope"])]
     if applicable:
         x = max(applicable, key=lambda x: x["restriction"] == "停止新设")
-        key = "rules.prohibited_share" if x["restriction"] == "停止新设" else "rules.restricted_share"
+        key = "restriction.stop" if x["restriction"] == "停止新设" else "restriction.limit"
         checks.append(Check("禁限目录及适用区域", FAIL,
                             f"该专业在{x['scope']}列入禁限目录（{x['restriction']}）：{x.get('reasons') or ''}".rstrip("："),
                             _rule(p, key)))
@@ -72,29 +74,29 @@ def precheck(school: dict[str, Any], major: dict[str, Any] | None, restrictions:
         scoped = sorted({x["scope"] for x in restrictions})
         elsewhere = f"；仅在{'、'.join(scoped)}受限，不适用于{district}" if scoped else ""
         checks.append(Check("禁限目录及适用区域", PASS, f"该专业在{district}不在禁限目录中{elsewhere}",
-                            _rule(p, "rules.restricted_share")))
+                            _rule(p, "restriction.limit")))
     n, cap = major.get("schools_offering"), p.rules.saturation_max_schools
     if major.get("guidance") == "控制发展":
         checks.append(Check("布点数量", FAIL, f"该专业为控制发展类（全市 {n} 所学校开设，上限 {cap} 所），不再新增布点",
-                            _rule(p, "rules.saturation_max_schools")))
+                            _rule(p, "guidance.control")))
     else:
         checks.append(Check("布点数量", PASS if n is None or n <= cap else NOTE,
-                            f"全市 {n} 所学校开设，上限 {cap} 所", _rule(p, "rules.saturation_max_schools")))
+                            f"全市 {n} 所学校开设，上限 {cap} 所", _rule(p, "guidance.control")))
     checks.append(_demand_check(major, p))
     if major.get("warning_level") in ("红", "黄"):
         checks.append(Check("预警等级", NOTE, f"该专业本版为{major['warning_level']}色预警：{major.get('reasons') or ''}",
-                            f"主要原因：{major.get('cause') or '—'}（预警规则见 docs/policy.md 第 4 节）"))
+                            _rule(p, rb.level(major["warning_level"]).id)))
     return _answer(school, major, checks)
 
 
 def _demand_check(major: dict[str, Any], p: Policy) -> Check:
     note, ratio = major.get("demand_note") or "", major.get("demand_supply_ratio")
     if ratio is None:
-        return Check("人才需求", NOTE, f"求人倍率：{note or '无人才供需数据'}，无法判断需求", _rule(p, "evidence.min_demand"))
+        return Check("人才需求", NOTE, f"求人倍率：{note or '无人才供需数据'}，无法判断需求", _rule(p, "certainty.thin"))
     if ratio < 1:
         return Check("人才需求", NOTE, f"求人倍率 {ratio:.2f}，低于 1，岗位少于求职者，需求偏弱",
-                     _rule(p, "curves.demand_ratio_full_risk"))
-    return Check("人才需求", PASS, f"求人倍率 {ratio:.2f}，岗位不少于求职者", _rule(p, "curves.demand_ratio_no_risk"))
+                     _rule(p, "figure.ratio"))
+    return Check("人才需求", PASS, f"求人倍率 {ratio:.2f}，岗位不少于求职者", _rule(p, "figure.ratio"))
 
 
 def _answer(school: dict[str, Any], major: dict[str, Any] | None, checks: list[Check]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from scoring import reasons as rs
+from scoring import rulebook as rb
 from scoring.exposure import CITYWIDE
 from scoring.judge import PARTS
 from scoring.policy import Policy
@@ -111,7 +112,8 @@ def _with_verdicts(df: pl.DataFrame, p: Policy, n: int, first: int, latest: int,
     compared = rate.is_not_null() & city.is_not_null()
     word = pl.when(rate < city - 0.0005).then(pl.lit("低于")).when(rate > city + 0.0005).then(pl.lit("高于"))
     years = rs.years_span(emp_year, ev.pool_years)
-    ruled_out = f"本校该专业连续{n}年（{first}—{latest}年）无招生，按规则予以退出"
+    exit_entry, district_entry = rb.entry("action.exit"), rb.entry("district.no_vocational")
+    ruled_out = exit_entry.text("ruled_out", p, n=n, first=first, latest=latest)
 
     def joined(parts: list[pl.Expr], separator: str = "") -> pl.Expr:  # "" (not null) when every part is null
         return pl.concat_str(parts, separator=separator, ignore_nulls=True)
@@ -141,8 +143,8 @@ def _with_verdicts(df: pl.DataFrame, p: Policy, n: int, first: int, latest: int,
                              .then(pl.lit(f"本校毕业去向落实率低于{rs.pct(p.rules.employment_floor)}"))], "；"),
         school_reasons=joined([
             pl.when(exit_).then(pl.lit(ruled_out)),
-            pl.when(banned).then(pl.concat_str([pl.lit("学校位于"), district, pl.lit(
-                f"，按规则{'、'.join(p.no_vocational_districts)}不再举办职业教育，该专业点需疏解转移或停办")])),
+            pl.when(banned).then(pl.concat_str([pl.lit("学校位于"), district,
+                                                pl.lit(district_entry.text("reason", p))])),
             pl.when(thin).then(thin_note + pl.lit("，样本不足，未据此与全市比较")),
             pl.when(compared).then(pl.concat_str([pl.lit(f"{emp_year}年本校毕业去向落实率 "), pl.col("_rate_pct"),
                                                   pl.lit("，"), word.otherwise(pl.lit("持平于")),
@@ -155,8 +157,8 @@ def _with_verdicts(df: pl.DataFrame, p: Policy, n: int, first: int, latest: int,
                                      pl.when(scoped).then(where + pl.lit("。"))])),
         school_cause=pl.coalesce(pl.when(exit_).then(pl.lit(ENROLMENT)), pl.when(banned).then(pl.lit(DISTRICT)),
                                  pl.when(scoped).then(pl.lit(LISTS))),
-        school_change=or_none(joined([pl.when(exit_).then(pl.lit("恢复招生可解除退出提示")),
-                                      pl.when(banned).then(pl.lit("所在区不再举办职业教育，须疏解转移或停办（指标变化不能解除）"))],
+        school_change=or_none(joined([pl.when(exit_).then(pl.lit(exit_entry.text("lift", p))),
+                                      pl.when(banned).then(pl.lit(district_entry.text("lift", p)))],
                                      sep)),
         employment_note=pl.when(thin).then(pl.lit("证据不足：") + thin_note)
         .when(rate.is_not_null()).then(pl.col("_rate_pct")).otherwise(pl.lit("无毕业生数据")),

@@ -64,4 +64,4 @@ def test_precheck_from_the_published_edition_matches_the_function(tmp_path, caps
     assert answer["verdict"] == "不可以"
     assert _cli(["precheck", "--school", "1111000002", "--major", "540101", "--home", str(tmp_path)]) == 0
     text = capsys.readouterr().out
-    assert "结论：不可以" in text and "依据规则：districts.no_vocational（" in text
+    assert "结论：不可以" in text and "依据规则：不再举办职业教育的区：东城区、西城区（出处：" in text

@@ -17,6 +17,7 @@ from portal.charts import Segment, bar_chart, line_chart
 from portal.editions import EditionStore
 from portal.pages import policy_sections
 from portal.verdicts import notes_for, short_reason
+from scoring.policy import load_policy
 from tests.portal_fixtures import (
     OFFERINGS,
     SCHOOL_A,
@@ -93,7 +94,7 @@ def test_short_reason_and_notes():
     rows = [{"major_code": "1", "major_name": "甲", "guidance": "停止新设", "restriction": "限制招生",
              "school_flags": "退出；本校毕业去向落实率低于60%"},
             {"major_code": "2", "major_name": "乙", "guidance": "停止新设", "restriction": None, "school_flags": ""}]
-    notes = {(n["kind"], n["name"]): n["majors"] for n in notes_for(rows)}
+    notes = {(n["kind"], n["name"]): n["majors"] for n in notes_for(rows, load_policy())}
     assert notes == {("指导类别", "停止新设"): ["甲（1）", "乙（2）"], ("禁限目录", "限制招生"): ["甲（1）"],
                      ("本校提示", "退出"): ["甲（1）"], ("本校提示", "毕业去向落实率低于"): ["甲（1）"]}
 

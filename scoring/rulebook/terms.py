@@ -21,6 +21,7 @@ NO_VOCATIONAL = Entry("district.no_vocational", "区", "不再举办职业教育
                       threshold="{no_vocational:list}", policy_keys=("districts.no_vocational",),
                       todo="与市教委和区教委沟通疏解转移安排。",
                       texts=Texts({"flag": "不再举办职业教育",
+                                   "reason": "，按规则{no_vocational:list}不再举办职业教育，该专业点需疏解转移或停办",
                                    "lift": "所在区不再举办职业教育，须疏解转移或停办（指标变化不能解除）"}))
 SCHOOL_EMPLOYMENT = Entry(
     "school.employment_below", "本校提示", "毕业去向落实率低于下限",
