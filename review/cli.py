@@ -20,9 +20,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
-PublishFinal = Callable[[Path, str], str]
+from review.hooks import PublishFinal
 
 
 def _date(text: str) -> date:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from review.audit import Actor, ReviewError
-from review.cli import PublishFinal
 from review.db import open_store
+from review.hooks import PublishFinal
 from review.overrides import add_override, export_overrides, export_path, list_overrides, retire_override
 from review.windows import close_review, finalize, get_window, open_review, state_of
 from scoring.overrides import FIELD_CN
