@@ -63,9 +63,10 @@ def _cmd_portal(args: argparse.Namespace) -> int:
 
 def _cmd_docs(args: argparse.Namespace) -> int:
     from pipelines.definitions import defs
-    from pipelines.tables_doc import write
+    from pipelines.tables_doc import write, write_rules
 
     print(f"已写入 {write(defs)}")
+    print(f"已写入 {write_rules()}")
     return 0
 
 
@@ -117,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_commission(sub)
     register_review(sub, publish_final=_publish_final)
 
-    docs = sub.add_parser("docs", help="由资产图重新生成 docs/tables.md（仓库表说明）")
+    docs = sub.add_parser("docs", help="重新生成 docs/tables.md（仓库表说明，由资产图）和 docs/rules.md（规则手册）")
     docs.set_defaults(func=_cmd_docs)
 
     from portal.cli_tokens import register as register_tokens

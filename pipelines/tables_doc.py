@@ -12,9 +12,12 @@ import dagster as dg
 from assets.metadata import column_labels
 from data_contracts.spec import load_contracts
 from scoring.catalog import CHINESE_HEADERS
+from scoring.policy import load_policy
+from scoring.rulebook import markdown as rulebook_markdown
 
 GROUPS = [("ingest", "读取与数据契约"), ("models", "模型"), ("score", "评分"), ("publish", "发布")]
 DOC = Path(__file__).resolve().parents[1] / "docs" / "tables.md"
+RULES_DOC = DOC.with_name("rules.md")
 HEADER = """# Warehouse tables (generated from the asset graph: `majorwatch docs`; do not edit by hand)
 
 Every table in `MAJORWATCH_HOME/warehouse.duckdb` is an asset of the same name. What an asset reads is
@@ -53,6 +56,12 @@ def render(defs: dg.Definitions) -> str:
             out.append(f"| `{name}` | {description} | {', '.join(f'`{p}`' for p in parents) or '—'} | "
                        f"{'、'.join(checks.get(key, [])) or '—'} | {_columns(name)} |")
     return "\n".join(out) + "\n"
+
+
+def write_rules(path: Path = RULES_DOC) -> Path:
+    """docs/rules.md from the rulebook, with the bundled policy's thresholds."""
+    path.write_text(rulebook_markdown.render(load_policy()), encoding="utf-8")
+    return path
 
 
 def write(defs: dg.Definitions, path: Path = DOC) -> Path:
