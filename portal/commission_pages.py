@@ -25,7 +25,7 @@ async def overview(request: Request, principal: CommissionUser) -> Response:
     return render(request, "commission.html", {
         "summary": cv.commission_summary(snap, principal), "districts": cv.district_summaries(snap),
         "changes": cv.changes(snap), "watch": cv.watch_list(snap), "watch_band": cv.watch_band(snap), "previous": snap.current.meta.get("previous_edition"),
-        "meta": snap.current.meta})
+        "meta": snap.current.meta, "watch_meaning": rulebook.certainty("临界").meaning(rules_policy(snap))})
 
 
 @router.get("/commission/majors")
