@@ -108,9 +108,47 @@ def _upcoming(r: dict[str, Any]) -> str:
     return notes[0].split("（")[0] + "（即将生效，本版未计分）" if notes else ""
 
 
+_CATEGORY_GUIDANCE = {"prohibited": "停止新设", "restricted": "限制", "transforming": "改造升级", "relocated": "合作办学",
+                      "high_end": "优先发展", "urban_service": "重点建设"}
+
+
+def _overlaps(r: dict[str, Any], decided: str, p: Policy) -> str:
+    """Every other list touching the major, named after the one that decided; where its own guidance ranks
+    below the verdict's in the policy's precedence, the sentence says the verdict's took precedence."""
+    order, verdict = list(p.guidance_precedence), r["guidance"]
+    precedence = rb.entry("guidance.precedence")
+    out = []
+    for cat, names in _by_category(r["list_hits"]).items():
+        shown = [n for n in names if rs.list_title(n) not in decided]
+        if not shown:
+            continue
+        other = _CATEGORY_GUIDANCE.get(cat)
+        label = rs.CATEGORY_CN.get(cat, cat)
+        if other and other != verdict and verdict in order and order.index(verdict) < order.index(other):
+            out.append(precedence.text("overlap_yields", p, lists=rs.titles(shown), category=label, decided=verdict,
+                                       other=other))
+        else:
+            share = max(h["share"] for h in r["list_hits"] if h["category"] == cat)
+            out.append(precedence.text("overlap", p, lists=rs.titles(shown), category=label, share=share))
+    return "；".join(out)
+
+
+def _by_category(hits: list[dict[str, Any]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for h in hits:
+        names = found.setdefault(h["category"], [])
+        if h["list_name"] not in names:
+            names.append(h["list_name"])
+    return found
+
+
 def short_text(r: dict[str, Any], p: Policy) -> str:
-    """依据: at most three sentences; an entry coming into force soon takes the second place, or joins the third."""
+    """依据: at most three sentences; every other list touching the major joins the first (after the one that
+    decided); an entry coming into force soon takes the second place, or joins the third."""
     decided, evidence, action, upcoming = _decided(r, p), _evidence(r, p), _action(r, p), _upcoming(r)
+    overlaps = _overlaps(r, decided, p)
+    if overlaps:
+        decided = f"{decided}；{overlaps}"
     if upcoming and not evidence:
         evidence = upcoming
     elif upcoming:

@@ -38,7 +38,8 @@ ROW_VALUES = {"share": 0.52, "lists": "《某清单》", "where": "", "scope": "
               "shown": "55.0%、50.0%", "year": 2025, "rate": 0.5, "change": "，较上年下降 18%", "value": 0.6,
               "base": 2023, "drop": 0.2, "basis": "某依据", "first": 2023, "latest": 2025, "low": 0.4, "high": 0.7,
               "line_name": "红色预警线", "line": 70.0, "confidence": 0.8, "found": "某原因", "best": "绿", "worst": "红",
-              "zone": "中心城区", "districts": ("东城区", "西城区")}
+              "zone": "中心城区", "districts": ("东城区", "西城区"), "category": "高精尖类", "decided": "限制",
+              "other": "优先发展"}
 
 
 @pytest.fixture(scope="module", params=list(POLICIES), ids=list(POLICIES))
@@ -157,3 +158,25 @@ def test_docs_rules_page_is_current():
     from pipelines.tables_doc import RULES_DOC
 
     assert RULES_DOC.read_text(encoding="utf-8") == rules_markdown(load_policy()), "run `majorwatch docs`"
+
+
+def test_overlapping_lists_are_all_named_with_the_one_that_decided_first():
+    from scoring.summary import short_text
+
+    policy = load_policy()
+    r = {"major_code": "999901", "cause": "产业清单", "restriction": "限制招生", "restriction_scope": "全市",
+         "guidance": "限制", "warning_level": "黄", "exposure_prohibited": 0.0, "exposure_restricted": 0.6,
+         "demand_supply_ratio": 2.0, "certainty": "确定", "scoped_restrictions": [], "upcoming": [],
+         "list_hits": [{"category": "restricted", "list_name": "限制目录", "share": 0.6},
+                       {"category": "high_end", "list_name": "高精尖产业活动类别", "share": 0.4},
+                       {"category": "transforming", "list_name": "调整转型清单", "share": 0.2}]}
+    text = short_text(r, policy)
+    first, second = text.index("《限制目录》"), text.index("另列入《高精尖产业活动类别》")
+    assert first < second
+    assert "另列入《高精尖产业活动类别》（高精尖类），因「限制」优先于「优先发展」，按限制处理" in text
+    assert "另列入《调整转型清单》（调整转型类），因「限制」优先于「改造升级」，按限制处理" in text
+    assert text.count("《限制目录》") == 1
+    # the precedence is the policy's: put 优先发展 first and the sentence no longer says 限制 took precedence
+    order = ("优先发展", *[g for g in policy.guidance_precedence if g != "优先发展"])
+    reordered = policy.model_copy(update={"guidance_precedence": order})
+    assert "因「限制」优先于「优先发展」" not in short_text(r, reordered)

@@ -158,6 +158,9 @@ GUIDANCE = (
 )
 
 PRECEDENCE = Entry("guidance.precedence", "指导类别", "同时满足多条时", "取排在前面的类别：{precedence}。",
-                   policy_keys=("guidance_precedence",))
+                   policy_keys=("guidance_precedence",),
+                   texts=Texts({"overlap": "另列入{lists}（{category}，占对应行业 {share:pct}）",
+                                "overlap_yields": "另列入{lists}（{category}），因「{decided}」优先于「{other}」，"
+                                                  "按{decided}处理"}))
 LEVELS = (RED, YELLOW, GREEN)
 RESTRICTIONS = (RESTRICTION_STOP, RESTRICTION_LIMIT)
