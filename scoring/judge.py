@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from scoring.exposure import CATEGORIES, HITS_DTYPE, SCOPED_DTYPE, UPCOMING_DTYPE
+from scoring.newness import newness, set_history_aside
 from scoring.policy import Policy
 from scoring.rules import evaluate
 
@@ -30,7 +31,8 @@ _OPTIONAL = {
     "forecast_ratio": pl.Float64, "ratio_trend_forecast": pl.Float64, "forecast_year": pl.Int32,
     "forecast_mase": pl.Float64,
     # job postings: evidence in the reasons only, never points
-    "posting_year": pl.Int32, "posting_openings": pl.Int64, "posting_openings_proposed": pl.Int64}
+    "posting_year": pl.Int32, "posting_openings": pl.Int64, "posting_openings_proposed": pl.Int64,
+    "first_enrolled_year": pl.Int32, "first_data_year": pl.Int32}
 RESTRICTIONS_DTYPE = pl.List(pl.Struct({"restriction": pl.String, "scope": pl.String, "basis": pl.String,
                                         "cause": pl.String, "rule_id": pl.String}))
 VERDICT_SCHEMA = {"major_code": pl.String, "warning_level": pl.String, "guidance": pl.String,
@@ -90,6 +92,7 @@ def prepare(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame)
     """One row per major with every column scoring reads (absent → null or empty)."""
     base = majors.select("major_code").unique()
     df = base.join(exposure, on="major_code", how="left").join(signals, on="major_code", how="left")
+    df = set_history_aside(df.join(newness(majors, signals), on="major_code", how="left"))
     for name, dtype in (("scoped_restrictions", SCOPED_DTYPE), ("list_hits", HITS_DTYPE),
                         ("upcoming", UPCOMING_DTYPE)):
         df = df.with_columns(pl.col(name).fill_null(pl.lit([], dtype)) if name in df.columns

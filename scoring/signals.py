@@ -12,7 +12,8 @@
   counts behind each rate (the sample for evidence minimums and Wilson intervals); `in_field_rate` =
   Σ对口就业 ÷ Σ就业. `demand_count`/`supply_count` (`_prev`) are the 需求人数/求职人数 behind 求人倍率.
 * `enrolled_latest`, `enrolment_trend` (latest vs. two years before), `schools_offering` (schools
-  enrolling > 0 in `latest_year`, the latest year of enrolment data).
+  enrolling > 0 in `latest_year`, the latest year of enrolment data); `first_enrolled_year` (the first year
+  any school enrolled in the major) and `first_data_year` (the table's first year), for 新设专业.
 """
 
 from __future__ import annotations
@@ -222,13 +223,18 @@ def supply_totals(sm: pl.DataFrame, years: tuple[int | None, int | None], trend_
         pl.col("enrolled").filter(at_latest).sum().alias("enrolled_latest"),
         pl.col("enrolled").filter(at_base).sum().alias("enrolled_base"),
         pl.col("school_code").filter(at_latest & (pl.col("enrolled") > 0)).n_unique().alias("schools_offering"),
+        pl.col("year").filter(pl.col("enrolled") > 0).min().alias("first_enrolled_year"),
+        pl.col("year").min().alias("first_reported_year"),
     )
 
 
 def _school_signals(totals: SupplyTotals) -> pl.DataFrame:
     """Citywide employment and enrolment figures per major, from the sums of every group of schools."""
     t = totals.sums
-    t = t.group_by("major_code").agg(pl.col(c).sum().cast(t.schema[c]) for c in t.columns[1:])
+    earliest = ("first_enrolled_year", "first_reported_year")  # the earliest of every group's, not their sum
+    t = t.group_by("major_code").agg((pl.col(c).min() if c in earliest else pl.col(c).sum()).cast(t.schema[c])
+                                     for c in t.columns[1:])
+    first_data_year = t["first_reported_year"].min() if t.height else None
     rates = []
     for suffix in ("", "_prev", "_prev2"):
         rates += [(pl.col(f"employed{suffix}") / pl.col(f"graduates{suffix}")).fill_nan(None)
@@ -241,4 +247,6 @@ def _school_signals(totals: SupplyTotals) -> pl.DataFrame:
         enrolment_trend=pl.when(pl.col("enrolled_base") > 0)
         .then(pl.col("enrolled_latest") / pl.col("enrolled_base") - 1),
         enrolment_base_year=pl.lit(_base_year(totals.years[0], totals.trend_years), pl.Int32),
+        first_enrolled_year=pl.col("first_enrolled_year").cast(pl.Int32),
+        first_data_year=pl.lit(first_data_year, pl.Int32),
     )

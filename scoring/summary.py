@@ -80,6 +80,9 @@ def _evidence(r: dict[str, Any], p: Policy) -> str | None:
     """Sentence 2: thin evidence and the watch band."""
     parts = []
     pool = p.evidence.pool_years
+    new = rb.new_major_note(r)
+    if new:
+        parts.append(f"{new}，{rb.entry('major.new').text('no_employment')}")
     if r.get("employment_evidence") == "insufficient":
         parts.append(rs.employment_sample(r, pool))
     if r.get("demand_evidence") == "insufficient":
@@ -157,6 +160,9 @@ def short_text(r: dict[str, Any], p: Policy) -> str:
 
 
 def employment_text(r: dict[str, Any], p: Policy) -> str:
+    new = rb.new_major_note(r)
+    if new:
+        return new
     if r.get("employment_evidence") == "insufficient":
         return f"证据不足：{rs.employment_sample(r, p.evidence.pool_years).split('，样本不足')[0]}"
     if r.get("employment_rate") is None:
@@ -184,4 +190,5 @@ def short_reasons(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
         reasons=pl.Series([short_text(r, p) for r in rows], dtype=pl.String),
         basis=pl.Series(extra, dtype=pl.String),
         employment_note=pl.Series([employment_text(r, p) for r in rows], dtype=pl.String),
-        demand_note=pl.Series([demand_text(r, p) for r in rows], dtype=pl.String))
+        demand_note=pl.Series([demand_text(r, p) for r in rows], dtype=pl.String),
+        new_major=pl.Series([rb.new_major_note(r) for r in rows], dtype=pl.String))

@@ -20,6 +20,7 @@ from scoring.rulebook.terms import (
     EXIT,
     FIGURES,
     MERGE,
+    NEW_MAJOR,
     NO_VOCATIONAL,
     OBJECTION,
     SCHOOL_EMPLOYMENT,
@@ -31,7 +32,7 @@ from scoring.rulebook.verdicts import GUIDANCE, LEVELS, LIMIT, PRECEDENCE, RESTR
 __all__ = ["Clause", "Entry", "Facts", "STOP", "LIMIT", "ENTRIES", "entry", "guidance", "level", "restriction",
            "cause", "certainty", "definitions", "school_notes", "score_lines", "cite", "fill", "DEFINITION_HEADERS"]
 
-ENTRIES: tuple[Entry, ...] = (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, CITYWIDE, ZONE, DISTRICT,
+ENTRIES: tuple[Entry, ...] = (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, CITYWIDE, ZONE, DISTRICT,
                               NO_VOCATIONAL, SCHOOL_EMPLOYMENT, *CERTAINTY, *CAUSES, *FIGURES, OBJECTION)
 _BY_ID = {e.id: e for e in ENTRIES}
 assert len(_BY_ID) == len(ENTRIES), "rulebook ids must be unique"
@@ -69,6 +70,13 @@ def certainty(name: str) -> Entry:
     return _CERTAINTY[name]
 
 
+def new_major_note(r: dict) -> str | None:
+    """'2024年增补专业，首届毕业生预计2027年' for a 新设专业 row (None for any other)."""
+    if not r.get("is_new"):
+        return None
+    return NEW_MAJOR.text(r["new_kind"], since=r["new_since"], graduates=r["first_graduates_year"])
+
+
 def _row(e: Entry, p: Policy, term: str | None = None, definition: str | None = None) -> dict[str, str]:
     return {"kind": e.kind, "term": term or e.term, "definition": definition or e.meaning(p),
             "threshold": e.condition(p), "source": e.cited_source(p)}
@@ -76,7 +84,7 @@ def _row(e: Entry, p: Policy, term: str | None = None, definition: str | None = 
 
 def definitions(p: Policy) -> list[dict[str, str]]:
     """kind, term, definition, threshold, source: one row per term, with the thresholds in force under ``p``."""
-    rows = [_row(e, p) for e in (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, CITYWIDE)]
+    rows = [_row(e, p) for e in (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, CITYWIDE)]
     rows += [_row(ZONE, p, zone, fill(ZONE.definition, p, districts=districts)) for zone, districts in p.zones.items()]
     rows += [_row(e, p) for e in (DISTRICT, NO_VOCATIONAL, SCHOOL_EMPLOYMENT)]
     weights, relief = p.weights.model_dump(), p.relief.model_dump()

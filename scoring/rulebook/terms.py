@@ -34,6 +34,13 @@ OBJECTION = Entry("review.objection", "复核", "异议与复核",
                   "征求意见期内，学校对本校专业点的判定及其依据有异议的，可提出异议；市教委逐件决定，"
                   "采纳的异议在正式版中调整并注明“复核调整”。", threshold="征求意见期内")
 
+NEW_MAJOR = Entry(
+    "major.new", "专业状态", "新设专业",
+    "首次招生或经专业目录增补未满一个学制的专业：尚无毕业生，不作毕业去向和招生趋势预警，只按产业清单、布点数量和人才需求"
+    "判定；各项计数中单列。", threshold="首次招生（或增补）后未满学制年限（中职、高职专科 3 年，职业本科 4 年）",
+    texts=Texts({"增补": "{since}年增补专业，首届毕业生预计{graduates}年",
+                 "新开设": "{since}年首次招生的新设专业，首届毕业生预计{graduates}年",
+                 "no_employment": "尚无毕业生，暂不作毕业去向预警"}))
 CITYWIDE = Entry("scope.city", "适用区域", "全市", "在本市所有区的学校适用。")
 ZONE = Entry("scope.zone", "适用区域", "{zone}", "功能区，仅对位于 {districts:list} 的学校适用。", policy_keys=("zones",))
 DISTRICT = Entry("scope.district", "适用区域", "区名（如 朝阳区）", "仅对位于该区的学校适用。")
