@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from pipelines.cli import build_parser, main
 
 

@@ -192,7 +192,7 @@ def test_cookie_flags_and_signout(home, creds):
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" not in cookie
     assert client.get("/school").status_code == 200
     out = client.post("/signout")
-    assert out.status_code == 303 and 'mw_token=""' in out.headers["set-cookie"]
+    assert out.status_code == 303 and 'mw_session=""' in out.headers["set-cookie"]
     secure = TestClient(create_app(home, secure_cookies=True), follow_redirects=False)
     response = secure.post("/signin", data={"token": creds["a"]})
     assert "Secure" in response.headers["set-cookie"]
@@ -206,7 +206,7 @@ def test_cross_site_signin_post_is_refused(home, creds):
 
 
 def test_revoked_token_stops_working(home, creds):
-    client = TestClient(create_app(home))
+    client = TestClient(create_app(home, check_interval=0))  # the store is read on every check
     assert client.get("/api/me", headers=bearer(creds["a"])).status_code == 200
     tokens.revoke(home, tokens.hash_token(creds["a"])[:12])
     assert client.get("/api/me", headers=bearer(creds["a"])).status_code == 401
