@@ -5,9 +5,10 @@ store its SHA-256 hash with the token it stands for, when it was last used and w
 ends after ``IDLE`` without use or ``ABSOLUTE`` after sign-in, at sign-out, or when its token is revoked.
 
 :class:`AuthCache` answers "whose token / session is this" from memory: usable tokens and live sessions
-are read from the store at most every ``check_interval`` seconds (so a revocation elsewhere counts within
-that time; one made by this process counts at once). A session started by another portal process is
-looked up on first sight. When the store is busy the last view is kept: signing in with a token or a
+are read again from the store every ``check_interval`` seconds, and at once when the SQLite store's files
+change (one stat per request, as for tokens.json before): a revocation by ``majorwatch token revoke``
+counts from the next request on (on PostgreSQL within ``check_interval``). A session started by another
+portal process is looked up on first sight. When the store is busy the last view is kept: signing in with a token or a
 session already known never waits on the store.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import secrets
 import threading
 import time
@@ -79,6 +81,8 @@ class AuthCache:
         self._lock = threading.Lock()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="session-touch")
         self._store: Store | None = None
+        self._files: tuple[str, ...] = ()
+        self._signature: tuple | None = ()
 
     @property
     def store(self) -> Store:
@@ -86,11 +90,31 @@ class AuthCache:
         if self._store is None:
             token_store(self.home)
             self._store = open_store(self.home, busy_ms=PORTAL_BUSY_MS)
+            url = self._store.engine.url
+            if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+                self._files = (url.database, url.database + "-wal")
         return self._store
+
+    def _changed(self) -> bool:
+        """Whether the SQLite store changed since the last read (a commit by any process): in WAL mode a
+        commit writes the -wal file, a checkpoint the database file; one stat while the -wal file exists."""
+        signature = None
+        for name in reversed(self._files):  # the -wal file first
+            try:
+                st = os.stat(name)
+            except FileNotFoundError:
+                continue
+            signature = (name, st.st_ino, st.st_mtime_ns, st.st_size)
+            break
+        if signature == self._signature:
+            return False
+        self._signature = signature
+        return True
 
     def refresh(self, force: bool = False) -> None:
         now = time.monotonic()
-        if not force and now - self._loaded < self.check_interval:
+        changed = self._changed() if self._store is not None else True
+        if not force and not changed and now - self._loaded < self.check_interval:
             return
         self._loaded = now
         try:

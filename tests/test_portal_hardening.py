@@ -206,7 +206,7 @@ def test_cross_site_signin_post_is_refused(home, creds):
 
 
 def test_revoked_token_stops_working(home, creds):
-    client = TestClient(create_app(home, check_interval=0))  # the store is read on every check
+    client = TestClient(create_app(home))
     assert client.get("/api/me", headers=bearer(creds["a"])).status_code == 200
     tokens.revoke(home, tokens.hash_token(creds["a"])[:12])
     assert client.get("/api/me", headers=bearer(creds["a"])).status_code == 401
