@@ -31,8 +31,10 @@ async def signin_form(request: Request) -> Response:
     return render(request, "signin.html", {"message": None})
 
 
+# Sign-in and sign-out write to the review store: plain functions, run in the thread pool, so a busy store
+# never holds up the event loop (and every other page with it).
 @router.post("/signin")
-async def signin(request: Request, token: str = Form("", max_length=256)) -> Response:
+def signin(request: Request, token: str = Form("", max_length=256)) -> Response:
     _same_origin(request)
     principal = check_token(request, token.strip())
     if principal is None:
@@ -46,7 +48,7 @@ async def signin(request: Request, token: str = Form("", max_length=256)) -> Res
 
 
 @router.post("/signout")
-async def signout(request: Request) -> Response:
+def signout(request: Request) -> Response:
     _same_origin(request)
     sid = request.cookies.get(COOKIE_NAME)
     if sid:

@@ -187,6 +187,9 @@ def test_a_busy_store_answers_503_within_a_second_and_keeps_the_typed_text(home,
         started = time.monotonic()
         response = objection(client, cookie, text="锁定期间填写的异议理由")
         elapsed = time.monotonic() - started
+        signin = client.post("/signin", data={"token": creds["c"]})  # a new session cannot be stored now
+        assert signin.status_code == 503 and "请稍后重试" in signin.text and "set-cookie" not in signin.headers
+        assert client.get("/school", headers=cookie).status_code == 200, "a known session still signs in"
     finally:
         lock.rollback()
         lock.close()
