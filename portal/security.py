@@ -56,7 +56,10 @@ def security_headers(secure: bool) -> list[tuple[str, str]]:
         ("Content-Security-Policy", csp),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "no-referrer"),
+        # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with every form post,
+        # and null is refused (login CSRF comes from sandboxed frames with exactly that origin); other sites
+        # still get no referrer at all
+        ("Referrer-Policy", "same-origin"),
         ("Cross-Origin-Opener-Policy", "same-origin"),
         ("Cross-Origin-Resource-Policy", "same-origin"),
         ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
