@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
 
 from portal.tokens import Principal, hash_token, principal_of, token_store, utc
@@ -36,6 +36,7 @@ log = logging.getLogger("majorwatch.portal")
 
 IDLE = timedelta(hours=12)
 ABSOLUTE = timedelta(days=7)
+KEEP_ENDED = timedelta(days=30)  # sessions past their end are deleted this long after it
 TOUCH_EVERY = 300.0  # seconds between writes of a session's last use to the store
 PORTAL_BUSY_MS = 500  # the portal waits at most this long for a lock in the review store
 
@@ -57,6 +58,7 @@ def start_session(store: Store, principal: Principal, now: datetime | None = Non
     sid = secrets.token_urlsafe(32)
     when = now or datetime.now(UTC)
     with store.session() as s:
+        s.execute(delete(PortalSession).where(PortalSession.expires_at < when - KEEP_ENDED))
         s.add(PortalSession(hash=hash_token(sid), token_id=principal.token_id, created_at=when, last_seen=when,
                             expires_at=when + ABSOLUTE, revoked_at=None))
     return sid

@@ -283,6 +283,13 @@ def test_sessions_end_after_idle_time_and_absolute_lifetime(home, creds):
     fresh = AuthCache(home, check_interval=0)
     assert fresh.session(idle) is None and fresh.session(old) is None
     assert fresh.session(fresh.start(principal)) == principal
+    with store.session() as s:  # a session ended over 30 days ago is deleted at the next sign-in
+        s.execute(update(PortalSession).where(PortalSession.hash == tokens.hash_token(old))
+                  .values(expires_at=datetime.now(UTC) - timedelta(days=31)))
+    fresh.start(principal)
+    with store.session() as s:
+        assert s.get(PortalSession, tokens.hash_token(old)) is None
+        assert s.get(PortalSession, tokens.hash_token(idle)) is not None
 
 
 # item 11 ------------------------------------------------------------------------------------------------
