@@ -118,11 +118,11 @@ def test_two_schools_never_see_or_act_on_each_others_objections(opened):
 
 
 @pytest.mark.parametrize("name,data,match", [
-    ("x.exe", b"MZ", "类型不受支持"), ("x.pdf", b"not a pdf", "内容不是PDF"), ("x.pdf", b"", None),
+    ("x.exe", b"MZ", "类型不受支持"), ("x.pdf", b"not a pdf", "内容不是PDF"), ("x.pdf", b"", "x.pdf」是空文件"), ("", b"", None),
     ("x.png", PDF, "内容不是PNG"), ("x.xlsx", b"PK\x03\x04junk", "内容不是Excel"),
     ("big.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024), "超过上限")])
 def test_evidence_is_size_limited_and_type_checked(opened, name, data, match):
-    if match is None:  # an empty upload means no evidence
+    if match is None:  # no file chosen (no name, no bytes) means no evidence; an empty named file is refused
         assert _file(opened, evidence=(name, data)).evidence_path is None
         return
     with pytest.raises(ReviewError, match=match):
