@@ -14,9 +14,11 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from portal import api, commission_pages, downloads, errors, objections, pages, precheck, whatif
+from portal.bodies import MAX_BODY, BodyGuardMiddleware
 from portal.editions import EditionStore
+from portal.quotas import Quota
 from portal.security import FailureLimiter, HeaderLimitMiddleware, SecurityHeadersMiddleware
-from portal.tokens import TokenCache
+from portal.sessions import AuthCache
 
 DESCRIPTION = """北京市职业教育专业预警和退出机制门户。
 学校令牌只能查看本校专业；教委令牌可查看全部学校并下载不公开的各校评分。
@@ -47,14 +49,17 @@ def trusted_networks(proxies: Iterable[str] | None = None) -> tuple:
 
 def create_app(home: Path, *, secure_cookies: bool | None = None, trusted_proxies: Iterable[str] | None = None,
                check_interval: float = 1.0, signin_limit: int = 10, signin_window: float = 60.0,
-               max_header_bytes: int = 16_384) -> FastAPI:
+               max_header_bytes: int = 16_384, max_body_bytes: int = MAX_BODY,
+               upload_quota: Quota | None = None) -> FastAPI:
     """Build the portal for one home folder.
 
     ``secure_cookies``: the cookie's Secure flag and HSTS (see :func:`secure_by_default`);
     ``trusted_proxies``: addresses or networks of reverse proxies whose X-Forwarded-For names the client
     (none by default: the peer address counts); ``check_interval``: how often (seconds) CURRENT is looked
     at; ``signin_limit`` failed attempts per token prefix and address per ``signin_window`` seconds;
-    ``max_header_bytes``: larger request headers are refused with 431.
+    ``max_header_bytes``: larger request headers are refused with 431; ``max_body_bytes``: larger request
+    bodies with 413, before they are read; ``upload_quota``: each school's objections and evidence per day
+    (default :class:`portal.quotas.Quota`).
     """
     secure = secure_by_default(secure_cookies)
     home = Path(home)
@@ -64,7 +69,8 @@ def create_app(home: Path, *, secure_cookies: bool | None = None, trusted_proxie
     app.state.secure_cookies = secure
     app.state.trusted_proxies = trusted_networks(trusted_proxies)
     app.state.editions = EditionStore(home, check_interval=check_interval)
-    app.state.tokens = TokenCache(home)
+    app.state.auth = AuthCache(home, check_interval=check_interval)
+    app.state.quota = upload_quota or Quota()
     app.state.limiter = FailureLimiter(limit=signin_limit, window=signin_window)
     # The busiest request (every school contact's page polls it) first, as a plain route of the app: the same
     # middleware, security headers and error handlers apply, without FastAPI's per-route machinery
@@ -82,6 +88,7 @@ def create_app(home: Path, *, secure_cookies: bool | None = None, trusted_proxie
     app.include_router(whatif.pages)
     objections.install(app)  # 异议: review store, never the warehouse
     errors.install(app)
+    app.add_middleware(BodyGuardMiddleware, max_bytes=max_body_bytes, secure=secure)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure)
     app.add_middleware(HeaderLimitMiddleware, max_bytes=max_header_bytes, secure=secure)
     return app

@@ -1,4 +1,4 @@
-"""Who is asking, decided only from the token (Bearer header or the sign-in cookie).
+"""Who is asking, decided only from the token (Bearer header) or the session it signed in (cookie).
 
 A school's identity comes from its token, never from the path, a query parameter or a header; the
 dependencies below are the only place a request gets a principal.
@@ -16,7 +16,7 @@ from portal.editions import Snapshot
 from portal.security import MESSAGES
 from portal.tokens import Principal
 
-COOKIE_NAME = "mw_token"
+COOKIE_NAME = "mw_session"  # a session id (portal.sessions), never the token
 bearer_scheme = HTTPBearer(auto_error=False, description="学校或教委的访问令牌：Authorization: Bearer <令牌>")
 
 
@@ -43,33 +43,46 @@ def client_ip(request: Request) -> str:
     return peer
 
 
-def check_token(request: Request, token: str) -> Principal | None:
-    """Verify a presented token under the failure limit: 429 when this token prefix or this address has
-    failed too often lately; a failure (unknown, revoked, malformed) is recorded, a success is not."""
-    limiter, address = request.app.state.limiter, client_ip(request)
-    if limiter.blocked(token, address):
+def _checked(request: Request, secret: str, cookie: bool) -> Principal | None:
+    """Verify a presented token (or session id, ``cookie``) under the failure limit.
+
+    A valid credential always answers, whatever happened before from its address: only a failure is
+    limited (429 once this prefix or this address has failed too often lately) and recorded."""
+    auth, limiter = request.app.state.auth, request.app.state.limiter
+    principal = auth.session(secret, lookup=False) if cookie else auth.token(secret)
+    if principal is not None:
+        return principal
+    address = client_ip(request)
+    if limiter.blocked(secret, address):
         raise HTTPException(429, MESSAGES[429])
-    principal = request.app.state.tokens.verify(token)
+    if cookie:  # a session started by another portal process: asked of the store once
+        principal = auth.session(secret, lookup=True)
     if principal is None:
-        limiter.fail(token, address)
+        limiter.fail(secret, address)
     return principal
 
 
-def presented_token(request: Request) -> str | None:
-    """The token a request carries: the Bearer header first, else the sign-in cookie."""
+def check_token(request: Request, token: str) -> Principal | None:
+    """The principal of a presented token (see :func:`_checked`): None for a bad one."""
+    return _checked(request, token, cookie=False)
+
+
+def presented(request: Request) -> tuple[str, bool] | None:
+    """What a request carries: (the Bearer token, False) first, else (the session cookie, True)."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return request.cookies.get(COOKIE_NAME) or None
+        return value.strip(), False
+    sid = request.cookies.get(COOKIE_NAME)
+    return (sid, True) if sid else None
 
 
 def resolve_principal(request: Request) -> Principal | None:
-    """The principal of a valid token, None without a token; a bad token counts as a failed sign-in."""
-    token = presented_token(request)
-    if token is None:
+    """The principal of a valid token or session, None without either; a bad one counts as a failed sign-in."""
+    found = presented(request)
+    if found is None:
         return None
-    principal = check_token(request, token)
+    principal = _checked(request, *found)
     request.state.principal = principal
     return principal
 

@@ -7,10 +7,11 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.rendering import render
-from portal.security import MESSAGES, security_headers, wants_json
+from portal.security import BUSY, MESSAGES, security_headers, wants_json
 
 log = logging.getLogger("majorwatch.portal")
 
@@ -47,6 +48,12 @@ async def validation_error(request: Request, exc: RequestValidationError) -> Res
     return error_response(request, 422, MESSAGES[422] + (f"请检查：{fields}。" if fields else ""))
 
 
+async def store_busy(request: Request, exc: OperationalError) -> Response:
+    """The review store is locked or unreachable: 503 with 请稍后重试 (never a 500 after a long wait)."""
+    log.warning("review store busy on %s %s: %s", request.method, request.url.path, exc.orig)
+    return error_response(request, 503, BUSY, {"Retry-After": "1"})
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     """Unexpected failure: logged with its traceback here, a plain sentence for the user."""
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -60,4 +67,5 @@ def install(app: FastAPI) -> None:
     """Register the handlers for 4xx/5xx on the app."""
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(OperationalError, store_busy)
     app.add_exception_handler(Exception, server_error)

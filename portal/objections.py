@@ -15,16 +15,20 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 
 from portal.auth import CommissionUser, SchoolUser, not_found, snapshot_of
 from portal.pages import _same_origin
+from portal.quotas import QuotaError
 from portal.rendering import render, templates
+from portal.security import BUSY
+from portal.sessions import PORTAL_BUSY_MS
 from portal.tokens import Principal
 from review import evidence as ev
 from review import objections as svc
 from review.audit import Actor, NotFoundError, ReviewError
 from review.db import Store, open_store
-from review.models import ACCEPTED, FIELDS, FINAL, MAJOR, OFFERING, PENDING, REJECTED
+from review.models import ACCEPTED, DRAFT, FIELDS, FINAL, MAJOR, OFFERING, PENDING, REJECTED
 from review.windows import get_window, is_open, state_of
 from scoring.overrides import FIELD_CN, VALUES
 
@@ -37,6 +41,8 @@ EVIDENCE_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image
 
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+MAX_ID = 2**63 - 1  # the store's integer ids; a larger one in a URL names nothing (404, not an overflow)
+NOT_SAVED = BUSY + "本次提交未保存，已填写的内容保留在下方。"
 
 
 def beijing_time(value: datetime | None) -> str:
@@ -53,7 +59,8 @@ def file_size(n: int | None) -> str:
     return f"{n} 字节" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1048576:.1f} MB"
 
 
-templates.env.filters.update(bjtime=beijing_time, filesize=file_size)
+templates.env.filters.update(bjtime=beijing_time, filesize=file_size, plainname=ev.plain_name)  # names stored
+# before bidi controls were stripped are shown without them too
 
 
 def school_names(request: Request) -> dict[str, str]:
@@ -63,8 +70,16 @@ def school_names(request: Request) -> dict[str, str]:
 
 
 def store_of(request: Request) -> Store:
-    """The review store of the portal's home folder (opened once per process)."""
-    return open_store(request.app.state.home)
+    """The review store of the portal's home folder (opened once per process), waiting at most
+    PORTAL_BUSY_MS for a lock: a busy store answers 503 quickly instead of holding the request."""
+    return open_store(request.app.state.home, busy_ms=PORTAL_BUSY_MS)
+
+
+def checked_id(objection_id: int) -> int:
+    """An objection id from a URL, or 404 when no stored id can be that large (or small)."""
+    if not 1 <= objection_id <= MAX_ID:
+        raise not_found()
+    return objection_id
 
 
 def actor_of(principal: Principal) -> Actor:
@@ -107,71 +122,88 @@ def _school_page(request: Request, principal: Principal, message: str | None = N
     store = store_of(request)
     edition = snapshot_of(request).current.edition_id
     offered, catalog = _choices(request, principal.school_code)
+    try:
+        banner, filed = review_banner(request, store, edition), svc.list_objections(store, actor_of(principal))
+    except OperationalError:
+        if status != 503:
+            raise
+        # the store is busy: the form comes back with what was typed; the list is shown when it answers
+        banner = {"edition": edition, "state": DRAFT, "open": True, "closed": False, "until": None}
+        filed = None
     return render(request, "objections_school.html", {
-        "banner": review_banner(request, store, edition), "offered": offered, "catalog": catalog,
-        "objections": svc.list_objections(store, actor_of(principal)), "message": message, "form": form or {},
+        "banner": banner, "offered": offered, "catalog": catalog,
+        "objections": filed, "message": message, "form": form or {},
         "fields": {f: FIELD_CN[f] for f in FIELDS}, "targets": svc.TARGET_CN, "offering": OFFERING,
         "major": MAJOR, "max_mb": ev.MAX_BYTES // (1024 * 1024), "types": ev.allowed_types()}, status)
 
 
+# The pages below that use the review store are plain functions: FastAPI runs them in its thread pool, so a
+# request waiting on the store never holds up the event loop (and with it every other page).
 @router.get("/school/objections")
-async def school_objections(request: Request, principal: SchoolUser) -> Response:
+def school_objections(request: Request, principal: SchoolUser) -> Response:
     return _school_page(request, principal)
 
 
 @router.post("/school/objections")
-async def file_objection(request: Request, principal: SchoolUser, target: str = Form(OFFERING, max_length=16),
-                         major_code: str = Form("", max_length=16), contested: str = Form("", max_length=16),
-                         text: str = Form("", max_length=8000),
-                         evidence: Annotated[UploadFile | None, File()] = None) -> Response:
+def file_objection(request: Request, principal: SchoolUser, target: str = Form(OFFERING, max_length=16),
+                   major_code: str = Form("", max_length=16), contested: str = Form("", max_length=16),
+                   text: str = Form("", max_length=8000),
+                   evidence: Annotated[UploadFile | None, File()] = None) -> Response:
     _same_origin(request)
-    data = await evidence.read(ev.MAX_BYTES + 1) if evidence is not None else b""
-    upload = (evidence.filename or "", data) if evidence is not None and data else None
+    data = evidence.file.read(ev.MAX_BYTES + 1) if evidence is not None else b""
+    # a chosen file is passed on even when empty (the store refuses it by name); no file chosen: none
+    upload = (evidence.filename or "", data) if evidence is not None and (evidence.filename or data) else None
     offered, catalog = _choices(request, principal.school_code)
+    form = {"target": target, "major_code": major_code, "contested": contested, "text": text}
+    store = store_of(request)
     try:
-        obj = svc.file_objection(store_of(request), actor_of(principal), snapshot_of(request).current.edition_id,
+        request.app.state.quota.check(store, principal.school_code, len(data) if upload else 0)
+        obj = svc.file_objection(store, actor_of(principal), snapshot_of(request).current.edition_id,
                                  target, major_code, contested, text, {o["major_code"] for o in offered},
                                  {c["major_code"] for c in catalog}, upload)
+    except QuotaError as exc:
+        return _school_page(request, principal, str(exc), exc.status, form)
     except ReviewError as exc:
-        form = {"target": target, "major_code": major_code, "contested": contested, "text": text}
         return _school_page(request, principal, str(exc), 400, form)
+    except OperationalError:
+        return _school_page(request, principal, NOT_SAVED, 503, form)
     return RedirectResponse(f"/school/objections/{obj.id}", status_code=303)
 
 
 def _detail(request: Request, principal: Principal, objection_id: int, commission: bool,
-            message: str | None = None, status: int = 200) -> Response:
+            message: str | None = None, status: int = 200, form: dict | None = None) -> Response:
     store = store_of(request)
     try:
-        obj = svc.get_objection(store, actor_of(principal), objection_id)
+        obj = svc.get_objection(store, actor_of(principal), checked_id(objection_id))
     except NotFoundError:
         raise not_found() from None
     return render(request, "objection_detail.html", {
         "o": obj, "commission": commission, "message": message, "fields": FIELD_CN, "targets": svc.TARGET_CN,
         "values": VALUES.get(obj.contested, ()), "pending": PENDING, "names": school_names(request),
-        "banner": review_banner(request, store, obj.edition)}, status)
+        "banner": review_banner(request, store, obj.edition), "form": form or {}}, status)
 
 
 @router.get("/school/objections/{objection_id}")
-async def school_objection(request: Request, objection_id: int, principal: SchoolUser) -> Response:
+def school_objection(request: Request, objection_id: int, principal: SchoolUser) -> Response:
     return _detail(request, principal, objection_id, commission=False)
 
 
 def _evidence(request: Request, principal: Principal, objection_id: int) -> FileResponse:
     try:
-        path, name = svc.evidence_file(store_of(request), actor_of(principal), objection_id)
+        path, name = svc.evidence_file(store_of(request), actor_of(principal), checked_id(objection_id))
     except ReviewError:
         raise not_found() from None
     return FileResponse(path, media_type=EVIDENCE_TYPES.get(path.suffix.lower(), "application/octet-stream"),
-                        filename=name or path.name)
+                        filename=ev.plain_name(name) or path.name)
 
 
 @router.get("/school/objections/{objection_id}/evidence")
-async def school_evidence(request: Request, objection_id: int, principal: SchoolUser) -> FileResponse:
+def school_evidence(request: Request, objection_id: int, principal: SchoolUser) -> FileResponse:
     return _evidence(request, principal, objection_id)
 
 
 @router.get("/commission/objections")
-async def commission_objections(request: Request, principal: CommissionUser,
+def commission_objections(request: Request, principal: CommissionUser,
                                 status: str = Query("", max_length=8), school: str = Query("", max_length=20),
                                 major: str = Query("", max_length=16),
                                 edition: str = Query("", max_length=64)) -> Response:
@@ -187,33 +219,37 @@ async def commission_objections(request: Request, principal: CommissionUser,
 
 
 @router.get("/commission/objections/{objection_id}")
-async def commission_objection(request: Request, objection_id: int, principal: CommissionUser) -> Response:
+def commission_objection(request: Request, objection_id: int, principal: CommissionUser) -> Response:
     return _detail(request, principal, objection_id, commission=True)
 
 
 @router.get("/commission/objections/{objection_id}/evidence")
-async def commission_evidence(request: Request, objection_id: int, principal: CommissionUser) -> FileResponse:
+def commission_evidence(request: Request, objection_id: int, principal: CommissionUser) -> FileResponse:
     return _evidence(request, principal, objection_id)
 
 
 @router.post("/commission/objections/{objection_id}/decision")
-async def decide(request: Request, objection_id: int, principal: CommissionUser,
+def decide(request: Request, objection_id: int, principal: CommissionUser,
                  outcome: str = Form("", max_length=8), reason: str = Form("", max_length=4000),
                  value: str = Form("", max_length=32), expires: str = Form("", max_length=10)) -> Response:
     _same_origin(request)
+    checked_id(objection_id)
+    form = {"reason": reason}
     if outcome not in ("accept", "reject"):
-        return _detail(request, principal, objection_id, True, "请选择采纳或不予采纳。", 400)
+        return _detail(request, principal, objection_id, True, "请选择采纳或不予采纳。", 400, form)
     try:
         until = date.fromisoformat(expires) if expires.strip() else None
     except ValueError:
-        return _detail(request, principal, objection_id, True, f"有效期「{expires}」不是日期（YYYY-MM-DD）。", 400)
+        return _detail(request, principal, objection_id, True, f"有效期「{expires}」不是日期（YYYY-MM-DD）。", 400, form)
     try:
         svc.decide(store_of(request), actor_of(principal), objection_id, outcome == "accept", reason,
                    value or None, until)
     except NotFoundError:
         raise not_found() from None
     except ReviewError as exc:
-        return _detail(request, principal, objection_id, True, str(exc), 400)
+        return _detail(request, principal, objection_id, True, str(exc), 400, form)
+    except OperationalError:
+        return _detail(request, principal, objection_id, True, NOT_SAVED, 503, form)
     return RedirectResponse(f"/commission/objections/{objection_id}", status_code=303)
 
 

@@ -12,6 +12,7 @@ from portal import commission_views, views
 from portal.auth import COOKIE_NAME, AnyUser, SchoolUser, User, check_token, not_found, snapshot_of
 from portal.editions import Snapshot
 from portal.rendering import render
+from portal.sessions import ABSOLUTE
 from portal.verdicts import notes_for
 from scoring import rulebook
 
@@ -19,9 +20,10 @@ router = APIRouter(include_in_schema=False)
 
 
 def _same_origin(request: Request) -> None:
-    """Refuse cross-site form posts (the cookie is SameSite=Strict as well)."""
+    """Refuse cross-site form posts (the cookie is SameSite=Strict as well). ``Origin: null`` (a sandboxed
+    frame, a data: page, a redirect chain) names no site and is refused too: it is how login CSRF comes."""
     origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+    if origin is not None and (origin.strip().lower() == "null" or urlsplit(origin).netloc != request.headers.get("host")):
         raise HTTPException(403, "无权访问：拒绝来自其他网站的提交。")
 
 
@@ -30,22 +32,28 @@ async def signin_form(request: Request) -> Response:
     return render(request, "signin.html", {"message": None})
 
 
+# Sign-in and sign-out write to the review store: plain functions, run in the thread pool, so a busy store
+# never holds up the event loop (and every other page with it).
 @router.post("/signin")
-async def signin(request: Request, token: str = Form("", max_length=256)) -> Response:
+def signin(request: Request, token: str = Form("", max_length=256)) -> Response:
     _same_origin(request)
     principal = check_token(request, token.strip())
     if principal is None:
         return render(request, "signin.html", {"message": "令牌无效或已被吊销，请核对后重试。"}, 401)
     target = "/commission" if principal.role == "commission" else "/school"
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE_NAME, token.strip(), httponly=True, samesite="strict",
-                        secure=request.app.state.secure_cookies, path="/", max_age=12 * 3600)
+    sid = request.app.state.auth.start(principal)  # the cookie carries a session id, never the token
+    response.set_cookie(COOKIE_NAME, sid, httponly=True, samesite="strict",
+                        secure=request.app.state.secure_cookies, path="/", max_age=int(ABSOLUTE.total_seconds()))
     return response
 
 
 @router.post("/signout")
-async def signout(request: Request) -> Response:
+def signout(request: Request) -> Response:
     _same_origin(request)
+    sid = request.cookies.get(COOKIE_NAME)
+    if sid:
+        request.app.state.auth.end(sid)  # revoked in the store, not only forgotten by the browser
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict",
                            secure=request.app.state.secure_cookies)

@@ -32,12 +32,14 @@ MESSAGES = {
     403: "无权访问：此内容不在您的权限范围内。",
     404: "未找到：请求的内容不存在。",
     405: "不支持此请求方式。",
+    413: "提交的内容过大，未保存；请压缩证明材料后重试。",
     422: "请求参数不合法。",
     429: "登录尝试过于频繁，请一分钟后再试。",
     431: "请求头过大，请清除本站的 Cookie 后重试。",
     500: "服务器内部错误，请稍后再试。",
     503: "尚无已发布的目录版本，请稍后再试。",
 }
+BUSY = "系统正忙（评审数据库暂时被占用），请稍后重试。"
 
 
 def _csp_hash(text: str) -> str:
@@ -54,7 +56,10 @@ def security_headers(secure: bool) -> list[tuple[str, str]]:
         ("Content-Security-Policy", csp),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "no-referrer"),
+        # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with every form post,
+        # and null is refused (login CSRF comes from sandboxed frames with exactly that origin); other sites
+        # still get no referrer at all
+        ("Referrer-Policy", "same-origin"),
         ("Cross-Origin-Opener-Policy", "same-origin"),
         ("Cross-Origin-Resource-Policy", "same-origin"),
         ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
@@ -149,18 +154,24 @@ class HeaderLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and sum(len(n) + len(v) + 4 for n, v in scope["headers"]) > self.max_bytes:
-            message = MESSAGES[431]
-            if wants_json(scope["path"]):
-                body, kind = json.dumps({"detail": message}, ensure_ascii=False).encode(), b"application/json"
-            else:
-                body = (f'<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>请求头过大</title>'
-                        f"<p>{message}</p></html>").encode()
-                kind = b"text/html; charset=utf-8"
-            headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), *self.raw]
-            await send({"type": "http.response.start", "status": 431, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+            await plain_error(send, scope["path"], 431, MESSAGES[431], "请求头过大", self.raw)
             return
         await self.app(scope, receive, send)
+
+
+async def plain_error(send: Send, path: str, status: int, message: str, title: str,
+                      extra: list[tuple[bytes, bytes]] = ()) -> None:
+    """Answer from a middleware, before any route ran: ``{"detail": message}`` under /api and /downloads,
+    a short Chinese page (with a link to sign in) elsewhere."""
+    if wants_json(path):
+        body, kind = json.dumps({"detail": message}, ensure_ascii=False).encode(), b"application/json"
+    else:
+        body = (f'<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>{title}</title>'
+                f'<p>{message}</p><p><a href="/signin">登录</a></p></html>').encode()
+        kind = b"text/html; charset=utf-8"
+    headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), *extra]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def wants_json(path: str) -> bool:

@@ -1,36 +1,41 @@
 """Access tokens for the portal: one per school contact or commission staff member.
 
-A token is shown once when issued (``secrets.token_urlsafe``); the home folder keeps only its
-SHA-256 hash in ``<home>/tokens.json`` with the role, the school it belongs to, a label, the time it
-was created, when it expires (default one year) and whether it was revoked. A stolen ``tokens.json``
-therefore grants nothing. A school token can only be issued for a school of the edition in force, and
-every issue and revocation is written to the review store's audit log.
+A token is shown once when issued (``secrets.token_urlsafe``); the review store (``review.db``, SQLite or
+PostgreSQL) keeps only its SHA-256 hash in ``portal_tokens`` with the role, the school it belongs to, a
+label, when it was created, when it expires (default one year) and when it was revoked. A stolen copy of
+the store therefore grants nothing. A school token can only be issued for a school of the edition in
+force; every issue and revocation is written to the audit log in the same transaction. Revoking a token
+revokes its browser sessions (``portal.sessions``).
+
+Homes from before the store kept tokens had ``<home>/tokens.json``: it is imported once, on first use,
+and renamed ``tokens.json.imported``.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
-import hmac
 import json
 import os
 import secrets
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from portal.token_rules import TokenError, current_school_codes, deadline, is_expired, valid_days
+from sqlalchemy import select, update
+
+from portal.token_rules import TokenError, current_school_codes, is_expired, valid_days
 from review import audit
-from review.db import open_store
-from warehouse.files import atomic_write
+from review.db import Store, open_store
+from review.models import PortalSession, PortalToken
 
 Role = Literal["school", "commission"]
-TOKENS_FILE = "tokens.json"
+LEGACY_FILE = "tokens.json"
 ID_LENGTH = 12
+
+__all__ = ["ID_LENGTH", "Principal", "TokenError", "TokenRecord", "hash_token", "issue", "list_tokens",
+           "revoke", "verify"]
 
 
 @dataclass(frozen=True)
@@ -60,40 +65,62 @@ class TokenRecord:
         return is_expired(self.expires)
 
 
-def _path(home: Path) -> Path:
-    return Path(home) / TOKENS_FILE
-
-
 def hash_token(token: str) -> str:
-    """SHA-256 hex digest of a token: the only form in which tokens are stored."""
+    """SHA-256 hex digest of a token (or a session id): the only form in which either is stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _read(path: Path) -> list[dict]:
+def utc(value: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite hands them back naive)."""
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _iso(value: datetime | None) -> str:
+    return "" if value is None else utc(value).isoformat(timespec="seconds")
+
+
+def _parse(value: str | None) -> datetime | None:
+    try:
+        return utc(datetime.fromisoformat(value)) if value else None
+    except ValueError:
+        return datetime.fromtimestamp(0, UTC)  # unreadable expiry: already passed, as before
+
+
+def import_legacy(home: Path, store: Store) -> int:
+    """Move the tokens of ``<home>/tokens.json`` into the store once (the file is then renamed
+    ``tokens.json.imported``); tokens already in the store are skipped. Returns how many were added."""
+    path = Path(home) / LEGACY_FILE
     if not path.exists():
-        return []
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return list(data.get("tokens", []))
-
-
-def _write(path: Path, tokens: list[dict]) -> None:
-    """Write atomically (temp file + os.replace) with owner-only permissions."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path, mode=0o600) as handle:
-        handle.write(json.dumps({"version": 1, "tokens": tokens}, ensure_ascii=False, indent=2).encode("utf-8"))
-
-
-@contextmanager
-def _locked(home: Path) -> Iterator[Path]:
-    """Serialise writers (two ``token issue`` at once must not lose a token)."""
-    path = _path(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.parent / ".tokens.lock", "a") as lock:
+        return 0
+    with open(path.parent / ".tokens.lock", "a") as lock:  # two processes starting at once import once
         fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            return 0
         try:
-            yield path
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            raw = list(json.loads(path.read_text(encoding="utf-8")).get("tokens", []))
+        except (ValueError, AttributeError) as exc:
+            raise TokenError(f"旧令牌文件 {path} 无法读取（{exc}），未导入；请修复或移走该文件。") from exc
+        added = 0
+        with store.session() as s:
+            known = set(s.scalars(select(PortalToken.hash)))
+            for t in raw:
+                if t["hash"] in known:
+                    continue
+                revoked = bool(t.get("revoked"))
+                s.add(PortalToken(id=t["id"], hash=t["hash"], role=t["role"], school_code=t.get("school_code"),
+                                  label=t.get("label", ""), created_at=_parse(t.get("created")) or audit.now(),
+                                  expires_at=_parse(t.get("expires")), revoked_at=audit.now() if revoked else None))
+                added += 1
+            audit.record(s, audit.Actor("令牌导入", "cli"), "token.import", f"file:{LEGACY_FILE}", count=added)
+        os.replace(path, path.with_name(LEGACY_FILE + ".imported"))
+    return added
+
+
+def token_store(home: Path) -> Store:
+    """The review store of a home, with any old ``tokens.json`` imported."""
+    store = open_store(home)
+    import_legacy(home, store)
+    return store
 
 
 def issue(home: Path, school: str | None = None, commission: bool = False, label: str = "",
@@ -115,109 +142,55 @@ def issue(home: Path, school: str | None = None, commission: bool = False, label
     token = secrets.token_urlsafe(32)
     digest = hash_token(token)
     created = datetime.now(UTC)
-    record = {
-        "id": digest[:ID_LENGTH],
-        "hash": digest,
-        "role": "commission" if commission else "school",
-        "school_code": None if commission else school.strip(),
-        "label": label,
-        "created": created.isoformat(timespec="seconds"),
-        "expires": (created + timedelta(days=days or valid_days())).isoformat(timespec="seconds"),
-        "revoked": False,
-    }
-    with _locked(home) as path:
-        tokens = _read(path)
-        tokens.append(record)
-        _write(path, tokens)
-    audit.log(open_store(home), audit.Actor(actor, "cli"), "token.issue", f"token:{record['id']}",
-              role=record["role"], school=record["school_code"], label=label, expires=record["expires"])
+    row = PortalToken(id=digest[:ID_LENGTH], hash=digest, role="commission" if commission else "school",
+                      school_code=None if commission else school.strip(), label=label, created_at=created,
+                      expires_at=created + timedelta(days=days or valid_days()), revoked_at=None)
+    with token_store(home).session() as s:
+        s.add(row)
+        audit.record(s, audit.Actor(actor, "cli"), "token.issue", f"token:{row.id}", role=row.role,
+                     school=row.school_code, label=label, expires=_iso(row.expires_at))
     return token
 
 
 def revoke(home: Path, token_id: str, actor: str = "命令行") -> bool:
-    """Mark the token with this id (or unique id prefix, ≥ 6 chars) revoked; False if not found."""
+    """Revoke the token with this id (or unique id prefix, ≥ 6 chars) and every session signed in with it;
+    False if not found."""
     token_id = token_id.strip()
     if len(token_id) < 6:
         return False
-    with _locked(home) as path:
-        tokens = _read(path)
-        matches = [t for t in tokens if t["id"].startswith(token_id)]
+    with token_store(home).session() as s:
+        matches = list(s.scalars(select(PortalToken).where(PortalToken.id.startswith(token_id, autoescape=True))))
         if len(matches) != 1:
             return False
-        matches[0]["revoked"] = True
-        _write(path, tokens)
-    audit.log(open_store(home), audit.Actor(actor, "cli"), "token.revoke", f"token:{matches[0]['id']}",
-              role=matches[0]["role"], school=matches[0].get("school_code"))
+        row, when = matches[0], audit.now()
+        row.revoked_at = row.revoked_at or when
+        s.execute(update(PortalSession).where(PortalSession.token_id == row.id, PortalSession.revoked_at.is_(None))
+                  .values(revoked_at=when))
+        audit.record(s, audit.Actor(actor, "cli"), "token.revoke", f"token:{row.id}", role=row.role,
+                     school=row.school_code)
     return True
 
 
 def list_tokens(home: Path) -> list[TokenRecord]:
     """Every stored token (revoked ones included), oldest first."""
-    return [_record(t) for t in _read(_path(home))]
+    with token_store(home).session() as s:
+        rows = list(s.scalars(select(PortalToken).order_by(PortalToken.created_at, PortalToken.id)))
+    return [TokenRecord(token_id=r.id, role=r.role, school_code=r.school_code, label=r.label,
+                        created=_iso(r.created_at), revoked=r.revoked_at is not None, expires=_iso(r.expires_at))
+            for r in rows]
 
 
-def _record(raw: dict) -> TokenRecord:
-    return TokenRecord(
-        token_id=raw["id"],
-        role=raw["role"],
-        school_code=raw.get("school_code"),
-        label=raw.get("label", ""),
-        created=raw.get("created", ""),
-        revoked=bool(raw.get("revoked", False)),
-        expires=raw.get("expires", ""),
-    )
-
-
-def _principal(raw: dict, digest: str) -> Principal | None:
-    if raw.get("revoked") or is_expired(raw.get("expires", "")) or not hmac.compare_digest(raw["hash"], digest):
+def principal_of(row: PortalToken) -> Principal | None:
+    """The principal a stored token stands for while usable (not revoked, not expired, a known role)."""
+    if row.revoked_at is not None or row.role not in ("school", "commission") or is_expired(_iso(row.expires_at)):
         return None
-    if raw["role"] not in ("school", "commission"):
-        return None
-    return Principal(role=raw["role"], school_code=raw.get("school_code"), token_id=raw["id"],
-                     label=raw.get("label", ""))
+    return Principal(role=row.role, school_code=row.school_code, token_id=row.id, label=row.label or "")
 
 
 def verify(home: Path, token: str) -> Principal | None:
-    """The principal a presented token stands for, or None (unknown, revoked or malformed)."""
+    """The principal a presented token stands for, or None (unknown, revoked, expired or malformed)."""
     if not token or len(token) > 256:
         return None
-    digest = hash_token(token)
-    by_hash = {t["hash"]: t for t in _read(_path(home))}
-    raw = by_hash.get(digest)
-    return _principal(raw, digest) if raw is not None else None
-
-
-class TokenCache:
-    """The portal's view of ``tokens.json``: the principal of every usable token, by token hash, built
-    once per version of the file and rebuilt when its inode, mtime or size changes (one stat per check,
-    no file read, so a revocation counts from the next request on)."""
-
-    def __init__(self, home: Path) -> None:
-        self._path = _path(home)
-        self._name = str(self._path)  # os.stat on a str skips pathlib's per-call overhead
-        self._signature: tuple[int, int, int] | None = None
-        self._principals: dict[str, tuple[Principal, float]] = {}
-
-    def _refresh(self) -> None:
-        try:
-            st = os.stat(self._name)
-            signature = (st.st_ino, st.st_mtime_ns, st.st_size)
-        except FileNotFoundError:
-            signature = (0, 0, 0)
-        if signature != self._signature:
-            tokens = _read(self._path) if signature != (0, 0, 0) else []
-            usable = ((t["hash"], _principal(t, t["hash"]), deadline(t.get("expires", ""))) for t in tokens)
-            self._principals = {digest: (principal, until) for digest, principal, until in usable
-                                if principal is not None}
-            self._signature = signature
-
-    def verify(self, token: str) -> Principal | None:
-        """Like :func:`verify` (unknown, revoked, expired or malformed: None), from the parsed file while
-        unchanged; expiry is checked on every call."""
-        if not token or len(token) > 256:
-            return None
-        self._refresh()
-        found = self._principals.get(hash_token(token))
-        if found is None or time.time() >= found[1]:
-            return None
-        return found[0]
+    with token_store(home).session() as s:
+        row = s.scalar(select(PortalToken).where(PortalToken.hash == hash_token(token)))
+        return principal_of(row) if row is not None else None

@@ -12,6 +12,9 @@ from pathlib import Path
 from review.audit import ReviewError
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_NAME = 200  # characters of a file name kept (a longer stem is shortened; the extension stays)
+# bidirectional controls: U+202E would show "gpj.exe" reversed, as if it were a picture
+BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 # extension → (description, check of the first bytes / content)
 KINDS = {
     ".pdf": "PDF", ".png": "PNG 图片", ".jpg": "JPEG 图片", ".jpeg": "JPEG 图片",
@@ -53,9 +56,19 @@ def allowed_types() -> str:
     return "、".join(sorted({k.lstrip(".").upper() for k in KINDS}))
 
 
+def plain_name(filename: str | None) -> str:
+    """A file name as kept and shown: the last path part, without bidirectional controls, at most MAX_NAME
+    characters (a long stem is cut, the extension kept)."""
+    name = os.path.basename((filename or "").replace("\\", "/")).translate(BIDI).strip()
+    stem, ext = os.path.splitext(name)
+    if len(name) > MAX_NAME and len(ext) < 16:
+        return stem[: MAX_NAME - len(ext) - 1] + "…" + ext
+    return name[:MAX_NAME]
+
+
 def save(folder: Path, filename: str, data: bytes, max_bytes: int = MAX_BYTES) -> Evidence:
     """Check and store one evidence file; a Chinese ReviewError names what is wrong."""
-    name = os.path.basename((filename or "").replace("\\", "/")).strip()[:200]
+    name = plain_name(filename)
     ext = Path(name).suffix.lower()
     if ext not in KINDS:
         raise ReviewError(f"证明材料「{name or '未命名'}」的类型不受支持；请上传 {allowed_types()} 文件。")

@@ -111,3 +111,30 @@ class AppendOnlyError(RuntimeError):
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse(mapper, connection, target) -> None:  # noqa: ARG001
     raise AppendOnlyError("审计日志只能追加，不能修改或删除")
+
+
+class PortalToken(Base):
+    """A portal access token: only its SHA-256 hash is kept (the token itself is shown once when issued)."""
+
+    __tablename__ = "portal_tokens"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the hash's first characters, shown in lists
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # school | commission
+    school_code: Mapped[str | None] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PortalSession(Base):
+    """A signed-in browser: the cookie holds a random id, the store its SHA-256 hash; idle and absolute
+    expiry; revoked at sign-out or when its token is revoked."""
+
+    __tablename__ = "portal_sessions"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_id: Mapped[str] = mapped_column(ForeignKey("portal_tokens.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

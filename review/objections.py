@@ -47,7 +47,7 @@ def file_objection(store: Store, actor: Actor, edition: str, target: str, major_
         raise ReviewError("请填写异议理由。")
     if len(text) > MAX_TEXT:
         raise ReviewError(f"异议理由不能超过 {MAX_TEXT} 字。")
-    saved = ev.save(store.evidence_dir, *evidence) if evidence and evidence[1] else None
+    saved = ev.save(store.evidence_dir, *evidence) if evidence and any(evidence) else None  # empty: refused by name
     with store.session() as s:
         obj = Objection(edition=edition, school_code=actor.school_code, target=target, major_code=code,
                         contested=contested, text=text, status=m.PENDING, filed_by=actor.name,

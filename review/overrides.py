@@ -37,6 +37,7 @@ def new_override(s: Session, actor: Actor, major_code: str, school_code: str | N
         raise ReviewError("请填写调整理由。")
     if not (major_code or "").strip():
         raise ReviewError("请填写专业代码。")
+    _one_active(s, major_code.strip(), (school_code or "").strip() or None, field)
     row = Override(major_code=major_code.strip(), school_code=(school_code or "").strip() or None, field=field,
                    value=value, reason=reason.strip(), decided_by=actor.name, decided_at=now(), expires=expires,
                    retired=False, source_edition=source_edition, objection_id=objection_id)
@@ -45,6 +46,21 @@ def new_override(s: Session, actor: Actor, major_code: str, school_code: str | N
     record(s, actor, "override.add", f"override:{row.id}", major=row.major_code, school=row.school_code,
            field=field, value=value, reason=row.reason, expires=expires, objection=objection_id)
     return row
+
+
+def _one_active(s: Session, major_code: str, school_code: str | None, field: str) -> None:
+    """Refuse a second override in force on the same major (or offering) and field: which one applied
+    would otherwise depend on the order of rows. The commission retires the old one first."""
+    today = now().date()
+    q = select(Override).where(Override.major_code == major_code, Override.field == field,
+                               Override.retired.is_(False), Override.expires.is_(None) | (Override.expires >= today),
+                               Override.school_code.is_(None) if school_code is None
+                               else Override.school_code == school_code)
+    active = s.scalars(q.order_by(Override.id)).first()
+    if active is not None:
+        where = f"专业 {major_code}" + (f"（学校 {school_code}）" if school_code else "")
+        raise ReviewError(f"{where}的{FIELD_CN[field]}已有生效的复核调整（编号 {active.id}，调整为「{active.value}」）；"
+                          f"同一事项只能有一项生效的调整，如需改变请先停用编号 {active.id}。")
 
 
 def add_override(store: Store, actor: Actor, major_code: str, field: str, value: str, reason: str,

@@ -251,3 +251,12 @@ def _policy_record() -> dict:
     policy = load_policy()
     return {"version": policy.version, "sha256": policy.sha256, "file": "policy.yaml",
             "content": json.loads(json.dumps(policy.as_dict(), ensure_ascii=False, default=str))}
+
+
+def session_headers(app, token: str) -> dict[str, str]:
+    """The Cookie header of a browser signed in with ``token``: a session started as POST /signin does
+    (the cookie carries the session id, never the token)."""
+    from portal.auth import COOKIE_NAME
+
+    auth = app.state.auth
+    return {"Cookie": f"{COOKIE_NAME}={auth.start(auth.token(token))}"}

@@ -15,7 +15,7 @@ with warnings.catch_warnings():  # starlette's notice about httpx, raised at imp
     from fastapi.testclient import TestClient
 from portal import tokens
 from portal.app import create_app
-from tests.portal_fixtures import A_ONLY, B_ONLY, SCHOOL_A, SCHOOL_B, SHARED, build_home
+from tests.portal_fixtures import A_ONLY, B_ONLY, SCHOOL_A, SCHOOL_B, SHARED, build_home, session_headers
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -134,7 +134,7 @@ def call(client: TestClient, creds: dict, role: str, method: str, path: str):
     if token and path.startswith("/api/"):
         headers["Authorization"] = f"Bearer {token}"
     elif token:
-        headers["Cookie"] = f"mw_token={token}"
+        headers.update(session_headers(client.app, token))
     if method == "POST" and path == "/signin":
         return client.post(path, data={"token": token or "not-a-token"})
     return client.request(method, path, headers=headers)

@@ -22,7 +22,7 @@ from review.audit import Actor
 from review.db import open_store
 from review.overrides import list_overrides
 from review.windows import open_review
-from tests.portal_fixtures import A_ONLY, B_ONLY, SCHOOL_A, SCHOOL_B, build_home
+from tests.portal_fixtures import A_ONLY, B_ONLY, SCHOOL_A, SCHOOL_B, build_home, session_headers
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -42,11 +42,13 @@ def portal(tmp_path):
     creds = {"a": tokens.issue(home, school=SCHOOL_A, label="甲校教务处"), "b": tokens.issue(home, school=SCHOOL_B),
              "c": tokens.issue(home, commission=True, label="教委审核员")}
     client = TestClient(create_app(home, signin_limit=10_000), follow_redirects=False)
+    creds["_cookies"] = {who: session_headers(client.app, token) for who, token in list(creds.items())}
     return home, client, creds
 
 
 def as_(creds, who):
-    return {"Cookie": f"mw_token={creds[who]}"}
+    """A browser signed in as `who` (its session cookie)."""
+    return creds["_cookies"][who]
 
 
 def file(client, creds, who="a", major=A_ONLY, target="offering", text="本校该专业已转型，请复核", evidence=None):
@@ -134,6 +136,7 @@ def test_a_closed_review_refuses_new_objections(tmp_path, open_days):
             s.get(ReviewWindow, "2026").open_until = date.today() + timedelta(days=open_days)
     creds = {"a": tokens.issue(home, school=SCHOOL_A)}
     client = TestClient(create_app(home), follow_redirects=False)
+    creds["_cookies"] = {"a": session_headers(client.app, creds["a"])}
     page = client.get("/school/objections", headers=as_(creds, "a")).text
     assert "不能提出新的异议" in page and "objection-form" not in page
     # never opened: the state published with the edition (none recorded here → issued directly, 正式)
@@ -160,13 +163,15 @@ warnings.filterwarnings("ignore")
 from pathlib import Path
 from fastapi.testclient import TestClient
 from tests.test_portal_objections import _home, file
+from tests.portal_fixtures import session_headers
 from portal import tokens
 from portal.app import create_app
 home = _home(Path({str(tmp_path)!r}))
 creds = {{"a": tokens.issue(home, school="{SCHOOL_A}"), "c": tokens.issue(home, commission=True)}}
 c = TestClient(create_app(home), follow_redirects=False)
+creds["_cookies"] = {{"a": session_headers(c.app, creds["a"])}}
 oid = file(c, creds, evidence=("a.pdf", {PDF!r}, "application/pdf")).headers["location"].rsplit("/", 1)[1]
-ck = lambda w: {{"Cookie": "mw_token=" + creds[w]}}
+ck = lambda w: session_headers(c.app, creds[w])
 codes = [c.get(p, headers=ck(w)).status_code for w, p in [
     ("a", "/school"), ("a", "/school/objections"), ("a", "/school/objections/" + oid),
     ("a", "/school/objections/" + oid + "/evidence"), ("c", "/commission"), ("c", "/commission/objections"),

@@ -1,20 +1,27 @@
-"""Tokens: shown once, stored only as SHA-256 hashes, revocable, expiring, only for schools of the current
-edition, audited; the `majorwatch token` CLI."""
+"""Tokens: shown once, stored only as SHA-256 hashes in the review store, revocable, expiring, only for
+schools of the current edition, audited; an old tokens.json imported once; the `majorwatch token` CLI."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import stat
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from pipelines.cli import main as cli_main
 from portal import token_rules, tokens
-from portal.tokens import Principal, TokenCache
+from portal.sessions import AuthCache
+from portal.tokens import Principal
 from review import audit
 from review.db import open_store
+from review.models import PortalToken
 from tests.portal_fixtures import build_home
+
+
+def TokenCache(home):  # noqa: N802 - the portal's view of the tokens, reading the store on every check
+    return AuthCache(home, check_interval=0)
 
 
 @pytest.fixture()
@@ -26,14 +33,32 @@ def tmp_path(tmp_path):
 
 def test_issue_stores_only_the_hash(tmp_path):
     token = tokens.issue(tmp_path, school="0110001", label="教务处")
-    raw = (tmp_path / "tokens.json").read_text(encoding="utf-8")
-    assert token not in raw
-    record = json.loads(raw)["tokens"][0]
-    assert record["hash"] == hashlib.sha256(token.encode()).hexdigest()
-    assert record["role"] == "school" and record["school_code"] == "0110001" and not record["revoked"]
-    assert record["id"] == record["hash"][:12] and record["label"] == "教务处" and record["created"]
-    assert stat.S_IMODE((tmp_path / "tokens.json").stat().st_mode) == 0o600
+    assert not (tmp_path / "tokens.json").exists(), "tokens live in the review store"
+    assert token.encode() not in (tmp_path / "review.sqlite").read_bytes()
+    with open_store(tmp_path).session() as s:
+        record = s.scalars(select(PortalToken)).one()
+    assert record.hash == hashlib.sha256(token.encode()).hexdigest()
+    assert record.role == "school" and record.school_code == "0110001" and record.revoked_at is None
+    assert record.id == record.hash[:12] and record.label == "教务处" and record.created_at
     assert len(token) >= 40
+
+
+def test_an_old_tokens_json_is_imported_once_and_keeps_working(tmp_path):
+    """A home from before the store kept tokens: its tokens.json (hashes only) is read on first use."""
+    digest = hashlib.sha256(b"old-school-token").hexdigest()
+    old = [{"id": digest[:12], "hash": digest, "role": "school", "school_code": "0110001", "label": "旧令牌",
+            "created": "2025-12-01T00:00:00+00:00", "expires": "2099-12-01T00:00:00+00:00", "revoked": False},
+           {"id": "abcdef123456", "hash": "f" * 64, "role": "commission", "school_code": None, "label": "",
+            "created": "2025-12-02T00:00:00+00:00", "expires": "", "revoked": True}]
+    (tmp_path / "tokens.json").write_text(json.dumps({"version": 1, "tokens": old}), encoding="utf-8")
+    assert tokens.verify(tmp_path, "old-school-token").school_code == "0110001"
+    assert not (tmp_path / "tokens.json").exists() and (tmp_path / "tokens.json.imported").exists()
+    listed = tokens.list_tokens(tmp_path)
+    assert [(r.token_id, r.revoked, r.label) for r in listed] == [(digest[:12], False, "旧令牌"),
+                                                                  ("abcdef123456", True, "")]
+    (tmp_path / "tokens.json").write_text(json.dumps({"version": 1, "tokens": old}), encoding="utf-8")
+    assert len(tokens.list_tokens(tmp_path)) == 2, "a token already in the store is not added twice"
+    assert [e.action for e in audit.entries(open_store(tmp_path), "token.import")] == ["token.import"] * 2
 
 
 def test_verify_and_revoke(tmp_path):
@@ -46,10 +71,10 @@ def test_verify_and_revoke(tmp_path):
     assert tokens.verify(tmp_path, "") is None
     assert tokens.verify(tmp_path, "a" * 10_000) is None
     cache = TokenCache(tmp_path)
-    assert cache.verify(school) is not None
+    assert cache.token(school) is not None
     assert tokens.revoke(tmp_path, tokens.hash_token(school)[:8])
     assert tokens.verify(tmp_path, school) is None
-    assert cache.verify(school) is None, "the portal's cache sees the revocation"
+    assert cache.token(school) is None, "the portal's cache sees the revocation"
     assert tokens.verify(tmp_path, staff) is not None
     assert [r.revoked for r in tokens.list_tokens(tmp_path)] == [True, False]
 
@@ -111,8 +136,6 @@ def test_school_tokens_need_a_published_edition(tmp_path_factory):
 
 
 def test_tokens_expire_default_one_year_and_configurable(tmp_path, monkeypatch):
-    from datetime import datetime, timedelta
-
     token = tokens.issue(tmp_path, school="0110001")
     record = tokens.list_tokens(tmp_path)[0]
     span = datetime.fromisoformat(record.expires) - datetime.fromisoformat(record.created)
@@ -122,11 +145,11 @@ def test_tokens_expire_default_one_year_and_configurable(tmp_path, monkeypatch):
     r = tokens.list_tokens(tmp_path)[1]
     assert datetime.fromisoformat(r.expires) - datetime.fromisoformat(r.created) == timedelta(days=7)
     cache = TokenCache(tmp_path)
-    assert cache.verify(token) is not None
-    stored = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))
-    stored["tokens"][0]["expires"] = (datetime.now().astimezone() - timedelta(seconds=1)).isoformat()
-    (tmp_path / "tokens.json").write_text(json.dumps(stored), encoding="utf-8")
-    assert tokens.verify(tmp_path, token) is None and cache.verify(token) is None
+    assert cache.token(token) is not None
+    with open_store(tmp_path).session() as s:
+        s.execute(update(PortalToken).where(PortalToken.hash == tokens.hash_token(token))
+                  .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    assert tokens.verify(tmp_path, token) is None and cache.token(token) is None
     assert tokens.list_tokens(tmp_path)[0].expired
     with pytest.raises(tokens.TokenError, match="有效天数"):
         tokens.issue(tmp_path, commission=True, days=0)

@@ -51,9 +51,25 @@ def test_alembic_upgrade_from_empty_matches_the_models_and_uses_wal(tmp_path):
     for name, table in Base.metadata.tables.items():
         assert {c["name"] for c in inspect(engine).get_columns(name)} == {c.name for c in table.columns}
     with engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002_portal_auth"
         assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     migrate(url)  # idempotent
+
+
+def test_portal_auth_migration_goes_up_from_0001_and_down_again(tmp_path):
+    from alembic import command
+
+    from review.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    migrate(url, "0001")
+    engine = create_engine(url)
+    assert "portal_tokens" not in inspect(engine).get_table_names()
+    migrate(url)
+    assert {"portal_tokens", "portal_sessions"} <= set(inspect(engine).get_table_names())
+    command.downgrade(alembic_config(url), "0001")
+    assert not {"portal_tokens", "portal_sessions"} & set(inspect(engine).get_table_names())
+    assert "objections" in inspect(engine).get_table_names()
 
 
 def test_default_url_is_a_file_in_the_home_folder(tmp_path, monkeypatch):
@@ -102,11 +118,11 @@ def test_two_schools_never_see_or_act_on_each_others_objections(opened):
 
 
 @pytest.mark.parametrize("name,data,match", [
-    ("x.exe", b"MZ", "类型不受支持"), ("x.pdf", b"not a pdf", "内容不是PDF"), ("x.pdf", b"", None),
+    ("x.exe", b"MZ", "类型不受支持"), ("x.pdf", b"not a pdf", "内容不是PDF"), ("x.pdf", b"", "x.pdf」是空文件"), ("", b"", None),
     ("x.png", PDF, "内容不是PNG"), ("x.xlsx", b"PK\x03\x04junk", "内容不是Excel"),
     ("big.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024), "超过上限")])
 def test_evidence_is_size_limited_and_type_checked(opened, name, data, match):
-    if match is None:  # an empty upload means no evidence
+    if match is None:  # no file chosen (no name, no bytes) means no evidence; an empty named file is refused
         assert _file(opened, evidence=(name, data)).evidence_path is None
         return
     with pytest.raises(ReviewError, match=match):
