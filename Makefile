@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export MAJORWATCH_HOME ?= $(abspath $(HOME_DIR))
 export DAGSTER_HOME ?= $(abspath $(HOME_DIR))/dagster
 
-.PHONY: setup run test lint ui portal bench clean browser-deps
+.PHONY: setup run test lint ui portal bench clean browser-deps postgres-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: $(STAMP) browser-deps
 browser-deps:
 	bash scripts/install-browser-deps.sh
 
+## PostgreSQL's binaries: the tests marked `postgres` start a throwaway server from them (tests/postgres_server.py)
+postgres-deps:
+	bash scripts/install-postgres.sh
+
 ## make lint: ruff, the architecture's import rules (import-linter) and `dagster definitions validate`
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -38,7 +42,7 @@ lint: $(STAMP)
 ## schemathesis plugin stays out of the xdist run (nothing there uses it; loading it costs each worker seconds).
 ## The fuzzing runs at the same time as the xdist run (its output is printed after it): run after it, it kept one
 ## core busy and left the other idle. The target fails when either run fails.
-test: $(STAMP) browser-deps lint
+test: $(STAMP) browser-deps postgres-deps lint
 	@fuzz_log=$$(mktemp); \
 	$(BIN)/pytest -p no:xdist tests/test_portal_fuzz.py > $$fuzz_log 2>&1 & fuzz=$$!; \
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --ignore=tests/test_portal_fuzz.py -p no:schemathesis; \

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres_server import postgres_server, postgres_url, review_url  # noqa: F401 - fixtures
 from tests.shared_homes import (
     SharedRun,
     assert_unchanged,
