@@ -50,10 +50,10 @@ test: $(STAMP) browser-deps postgres-deps lint
 	echo "== tests/test_portal_fuzz.py (schemathesis, one process) =="; cat $$fuzz_log; rm -f $$fuzz_log; \
 	test $$suite -eq 0 && test $$fuzzed -eq 0
 
-## make ui: the Dagster UI on the same definitions (http://127.0.0.1:3000)
+## make ui: the Dagster UI on the same definitions (http://127.0.0.1:3000), through `dg dev` (`dagster dev` is superseded)
 ui: $(STAMP)
 	$(BIN)/python -c "from pipelines.instance import prepare_home; prepare_home('$(HOME_DIR)')"
-	MAJORWATCH_INBOX=$${MAJORWATCH_INBOX:-$(MAJORWATCH_HOME)/inbox} $(BIN)/dagster dev -m pipelines.definitions
+	MAJORWATCH_INBOX=$${MAJORWATCH_INBOX:-$(MAJORWATCH_HOME)/inbox} $(BIN)/dg dev -m pipelines.definitions
 
 portal: $(STAMP)
 	$(BIN)/majorwatch portal --home $(HOME_DIR)
