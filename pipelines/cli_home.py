@@ -1,4 +1,5 @@
-"""`majorwatch home backup --out DIR` and `majorwatch home restore DIR --home NEW` (pipelines/home_backup.py).
+"""`majorwatch home prepare`, `majorwatch home backup --out DIR` and `majorwatch home restore DIR --home NEW`
+(pipelines/home_backup.py).
 
 `register` returns the `home` command's own subparsers, so another verb (`home check`) can join them."""
 
@@ -42,10 +43,29 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_prepare(args: argparse.Namespace) -> int:
+    from pipelines.instance import prepare_home
+    from review.db import open_store, store_url
+
+    try:
+        home = prepare_home(getattr(args, "home", None))
+    except ValueError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    open_store(home.root)
+    (home.root / "inbox").mkdir(exist_ok=True)
+    backend = "PostgreSQL" if store_url(home.root).startswith("postgresql") else "SQLite"
+    print(f"主目录 {home.root} 已就绪（Dagster 配置 {home.dagster_home / 'dagster.yaml'}，复核库 {backend}）")
+    return 0
+
+
 def register(sub, home_option: argparse.ArgumentParser):
     """Add `home backup` and `home restore` to the main parser's subcommands; returns the `home` subparsers."""
-    home = sub.add_parser("home", help="主目录的备份与恢复")
+    home = sub.add_parser("home", help="主目录的准备、备份与恢复")
     verbs = home.add_subparsers(dest="home_command", required=True)
+    prepare = verbs.add_parser("prepare", help="建立主目录、写出 Dagster 配置并升级复核库（服务启动前运行）",
+                               parents=[home_option])
+    prepare.set_defaults(func=_cmd_prepare)
     backup = verbs.add_parser("backup", help="备份主目录（仓库、原始文件、各版目录、复核库、Dagster 存储）并写出校验清单",
                               parents=[home_option])
     backup.add_argument("--out", required=True, help="备份写入的新目录")
