@@ -125,3 +125,21 @@ def review_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'review.sqlite'}"
     return request.getfixturevalue("postgres_url")
+
+
+_BACKENDS: dict[tuple[str, str], int] = {}
+
+
+def pytest_runtest_logreport(report) -> None:
+    """Count each store/instance test's outcome by backend (a test with a `[sqlite]`/`[postgresql]` id)."""
+    backend = "postgresql" if "postgres" in report.keywords else "sqlite" if "[sqlite" in report.nodeid else None
+    if backend and (report.when == "call" or report.outcome != "passed"):
+        _BACKENDS[backend, report.outcome] = _BACKENDS.get((backend, report.outcome), 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line saying how many tests ran on each backend (under xdist the controller sees every report)."""
+    if _BACKENDS:
+        counts = "; ".join(f"{backend}: " + ", ".join(f"{n} {outcome}" for (b, outcome), n in sorted(_BACKENDS.items())
+                                                        if b == backend) for backend in ("sqlite", "postgresql"))
+        terminalreporter.write_line(f"store/instance tests by backend — {counts}")
