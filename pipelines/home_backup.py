@@ -156,6 +156,11 @@ def restore(folder: Path, target: Path) -> Home:
             variable = "MAJORWATCH_REVIEW_URL" if name == "review" else "MAJORWATCH_DAGSTER_PG_URL"
             raise BackupError(f"备份中的{'复核库' if name == 'review' else ' Dagster 存储'}在 PostgreSQL 上："
                               f"请设置 {variable} 指向一个空数据库后再恢复")
+    for name, url in stores.items():
+        if url and name not in meta["postgres"]:
+            variable = "MAJORWATCH_REVIEW_URL" if name == "review" else "MAJORWATCH_DAGSTER_PG_URL"
+            raise BackupError(f"备份中的{'复核库' if name == 'review' else ' Dagster 存储'}是主目录里的 SQLite 文件，"
+                              f"但当前设置了 {variable}（恢复后会读一个空数据库）：请取消该设置后再恢复")
     shutil.copytree(folder / "home", target, dirs_exist_ok=True)
     for name, digest in expected.items():  # the copy, checked again in its new place
         if name.startswith("home/") and sha256_file(target / name.removeprefix("home/")) != digest:

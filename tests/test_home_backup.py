@@ -98,6 +98,14 @@ def test_restore_refuses_a_backup_that_differs_from_its_manifest(damage, tmp_pat
     assert not (tmp_path / "new").exists()
 
 
+def test_restore_refuses_to_leave_a_sqlite_review_store_behind_a_postgres_setting(tmp_path, monkeypatch, capsys):
+    home = small_home(tmp_path / "home", None, monkeypatch)
+    assert cli("home", "backup", "--home", str(home), "--out", str(tmp_path / "bk")) == 0
+    monkeypatch.setenv("MAJORWATCH_REVIEW_URL", "postgresql+psycopg://u@127.0.0.1:1/none")
+    assert cli("home", "restore", str(tmp_path / "bk"), "--home", str(tmp_path / "new")) == 1
+    assert "复核库是主目录里的 SQLite 文件" in capsys.readouterr().err and not (tmp_path / "new").exists()
+
+
 @pytest.mark.slow
 def test_a_run_on_the_restored_home_publishes_the_same_bytes_as_on_the_original(handmade_published, tmp_path):
     original = copy_run(handmade_published, tmp_path / "original")
