@@ -29,11 +29,12 @@ browser-deps:
 postgres-deps:
 	bash scripts/install-postgres.sh
 
-## make lint: ruff, the architecture's import rules (import-linter) and `dagster definitions validate`
+## make lint: ruff, the architecture's import rules (import-linter) and `dg check defs` (the project in pyproject's
+## [tool.dg]; it supersedes `dagster definitions validate`)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	tmp=$$(mktemp -d) && DAGSTER_HOME=$$tmp $(BIN)/dagster definitions validate -m pipelines.definitions; rc=$$?; rm -rf $$tmp; exit $$rc
+	tmp=$$(mktemp -d) && touch $$tmp/dagster.yaml && DAGSTER_HOME=$$tmp VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg check defs --use-active-venv; rc=$$?; rm -rf $$tmp; exit $$rc
 
 ## make test: lint, then the whole suite (unit, Dagster, end-to-end, integration on ../shared, browser) on both
 ## cores, and the portal's schemathesis fuzzing in one process (its pytest plugin collects only the first API

@@ -57,9 +57,11 @@ def _ui_command() -> list[str]:
     return [str(Path(sys.executable).with_name(words[0])), *words[1:]]
 
 
-def test_make_ui_runs_dg_dev():
+def test_make_ui_runs_dg_dev_and_no_target_runs_a_superseded_dagster_command():
     command = _ui_command()
     assert Path(command[0]).name == "dg" and command[1:3] == ["dev", "-m"], command
+    recipes = [ln for ln in (REPO / "Makefile").read_text(encoding="utf-8").splitlines() if ln.startswith("\t")]
+    assert [ln for ln in recipes if "$(BIN)/dagster " in ln] == []   # dagster dev / definitions validate → dg
 
 
 @pytest.mark.slow
