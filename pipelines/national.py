@@ -1,6 +1,6 @@
 """A national deployment: the same assets, partitioned by province, each province in its own home.
 
-    DAGSTER_HOME=… MAJORWATCH_HOME=/srv/majorwatch MAJORWATCH_INBOX=/srv/inbox dagster dev -m pipelines.national
+    DAGSTER_HOME=… MAJORWATCH_HOME=/srv/majorwatch MAJORWATCH_INBOX=/srv/inbox dg dev -m pipelines.national
 
 Nothing here is a scheduler: Dagster runs one run per province partition (a backfill over the partitions
 in the UI, ``dagster job backfill -m pipelines.national -j national_job``, or one run per province from a
