@@ -75,8 +75,12 @@ class PostgresServer:
                        check=True, capture_output=True, text=True)
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200")
-        subprocess.run(self._cmd(str(self.bindir / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "log"),
-                                 "-o", options, "-w", "-t", "60", "start"), check=True, capture_output=True, text=True)
+        started = subprocess.run(self._cmd(str(self.bindir / "pg_ctl"), "-D", str(data), "-l",
+                                           str(self.folder / "log"), "-o", options, "-w", "-t", "60", "start"),
+                                 capture_output=True, text=True)
+        if started.returncode != 0:
+            log = (self.folder / "log").read_text(errors="replace") if (self.folder / "log").exists() else ""
+            raise RuntimeError(f"the throwaway PostgreSQL did not start: {started.stderr}\n{log[-2000:]}")
 
     def stop(self) -> None:
         subprocess.run(self._cmd(str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
