@@ -143,7 +143,10 @@ def pytest_runtest_logreport(report) -> None:
 
 def pytest_terminal_summary(terminalreporter) -> None:
     """One line saying how many tests ran on each backend (under xdist the controller sees every report)."""
-    if _BACKENDS:
-        counts = "; ".join(f"{backend}: " + ", ".join(f"{n} {outcome}" for (b, outcome), n in sorted(_BACKENDS.items())
-                                                        if b == backend) for backend in ("sqlite", "postgresql"))
-        terminalreporter.write_line(f"store/instance tests by backend — {counts}")
+    parts = []
+    for backend in ("sqlite", "postgresql"):
+        counts = [f"{n} {outcome}" for (b, outcome), n in sorted(_BACKENDS.items()) if b == backend]
+        if counts:
+            parts.append(f"{backend}: " + ", ".join(counts))
+    if parts:
+        terminalreporter.write_line("store/instance tests by backend — " + "; ".join(parts))
