@@ -20,7 +20,6 @@ import pytest
 from tests.handmade_inbox import write_handmade_inbox
 from tests.test_dagster_ui import Dagster, free_port
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(900)]
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY = REPO / "deploy"
 UNITS = ("webserver", "daemon", "portal")
@@ -56,6 +55,28 @@ def test_every_setting_a_unit_names_is_in_the_settings_file():
     assert env["MAJORWATCH_REVIEW_URL"].startswith("postgresql+psycopg://")
 
 
+def test_the_compose_file_runs_what_the_units_run():
+    import yaml
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    env = {**settings(), "MAJORWATCH_VENV": "/venv"}
+    for unit in UNITS:
+        service = compose["services"][unit]
+        script = service["command"][-1]
+        assert script.startswith("majorwatch home prepare && exec ")
+        _, start = unit_commands(unit, env)
+        program, *args = script.split("exec ", 1)[1].split()
+        assert Path(start[0]).name == program                  # the same program …
+        options = [a for a in start[1:] if a.startswith("-")]
+        assert options == [a for a in args if a.startswith("-")], unit  # … with the same options
+        assert service["volumes"] == ["majorwatch-home:/var/lib/majorwatch"]
+        assert service["environment"]["MAJORWATCH_DAGSTER_PG_URL"].startswith("postgresql+psycopg2://")
+    assert set(compose["services"]) == {*UNITS, "postgres", "nginx"}
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.timeout(900)
 def test_the_production_layout_runs_and_the_portal_serves_the_edition(tmp_path, postgres_server):
     root = tmp_path / "srv"
     env = {**os.environ, **settings()}
