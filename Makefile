@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export MAJORWATCH_HOME ?= $(abspath $(HOME_DIR))
 export DAGSTER_HOME ?= $(abspath $(HOME_DIR))/dagster
 
-.PHONY: setup run test lint ui portal bench clean browser-deps
+.PHONY: setup run test lint ui portal bench clean browser-deps postgres-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,16 @@ run: $(STAMP) browser-deps
 browser-deps:
 	bash scripts/install-browser-deps.sh
 
-## make lint: ruff, the architecture's import rules (import-linter) and `dagster definitions validate`
+## PostgreSQL's binaries: the tests marked `postgres` start a throwaway server from them (tests/postgres_server.py)
+postgres-deps:
+	bash scripts/install-postgres.sh
+
+## make lint: ruff, the architecture's import rules (import-linter) and `dg check defs` (the project in pyproject's
+## [tool.dg]; it supersedes `dagster definitions validate`)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	tmp=$$(mktemp -d) && DAGSTER_HOME=$$tmp $(BIN)/dagster definitions validate -m pipelines.definitions; rc=$$?; rm -rf $$tmp; exit $$rc
+	tmp=$$(mktemp -d) && touch $$tmp/dagster.yaml && DAGSTER_HOME=$$tmp VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg check defs --use-active-venv; rc=$$?; rm -rf $$tmp; exit $$rc
 
 ## make test: lint, then the whole suite (unit, Dagster, end-to-end, integration on ../shared, browser) on both
 ## cores, and the portal's schemathesis fuzzing in one process (its pytest plugin collects only the first API
@@ -38,7 +43,7 @@ lint: $(STAMP)
 ## schemathesis plugin stays out of the xdist run (nothing there uses it; loading it costs each worker seconds).
 ## The fuzzing runs at the same time as the xdist run (its output is printed after it): run after it, it kept one
 ## core busy and left the other idle. The target fails when either run fails.
-test: $(STAMP) browser-deps lint
+test: $(STAMP) browser-deps postgres-deps lint
 	@fuzz_log=$$(mktemp); \
 	$(BIN)/pytest -p no:xdist tests/test_portal_fuzz.py > $$fuzz_log 2>&1 & fuzz=$$!; \
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --ignore=tests/test_portal_fuzz.py -p no:schemathesis; \
@@ -46,10 +51,10 @@ test: $(STAMP) browser-deps lint
 	echo "== tests/test_portal_fuzz.py (schemathesis, one process) =="; cat $$fuzz_log; rm -f $$fuzz_log; \
 	test $$suite -eq 0 && test $$fuzzed -eq 0
 
-## make ui: the Dagster UI on the same definitions (http://127.0.0.1:3000)
+## make ui: the Dagster UI on the same definitions (http://127.0.0.1:3000), through `dg dev` (`dagster dev` is superseded)
 ui: $(STAMP)
 	$(BIN)/python -c "from pipelines.instance import prepare_home; prepare_home('$(HOME_DIR)')"
-	MAJORWATCH_INBOX=$${MAJORWATCH_INBOX:-$(MAJORWATCH_HOME)/inbox} $(BIN)/dagster dev -m pipelines.definitions
+	MAJORWATCH_INBOX=$${MAJORWATCH_INBOX:-$(MAJORWATCH_HOME)/inbox} $(BIN)/dg dev -m pipelines.definitions
 
 portal: $(STAMP)
 	$(BIN)/majorwatch portal --home $(HOME_DIR)

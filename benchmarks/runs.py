@@ -61,10 +61,10 @@ def run_cli(inbox: Path, home: Path, *, source: Path = REPO, extra: tuple[str, .
 def timeline(dagster_home: Path, launched: float) -> dict:
     """Seconds from launch to the run's start, to the first step, per step and per stage, and after the last."""
     import dagster as dg
-    from dagster._core.instance.ref import InstanceRef
 
-    instance = dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home)))
-    try:
+    from pipelines.instance import open_instance
+
+    with open_instance(dagster_home) as instance:
         runs = instance.get_runs(limit=1)
         if not runs:
             return {}
@@ -84,8 +84,6 @@ def timeline(dagster_home: Path, launched: float) -> dict:
                 steps.setdefault(event.step_key, [record.timestamp, record.timestamp])[0] = record.timestamp
             elif kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
                 steps.setdefault(event.step_key, [record.timestamp, record.timestamp])[1] = record.timestamp
-    finally:
-        instance.dispose()
     if not steps:
         return {"to_run_start": (run_start or launched) - launched}
     first = min(s for s, _ in steps.values())

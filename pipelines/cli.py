@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     from portal.cli_tokens import register as register_tokens
 
     register_tokens(sub, home_option)
+    from pipelines.cli_home import register as register_home
+
+    register_home(sub, home_option)
     return parser
 
 

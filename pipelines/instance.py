@@ -1,13 +1,25 @@
-"""Point Dagster and majorwatch at one home folder before any definitions load."""
+"""Point Dagster and majorwatch at one home folder before any definitions load.
+
+The Dagster instance's storage (runs, event log, schedules) is Dagster's own SQLite under
+``<home>/dagster/`` by default, or PostgreSQL through ``dagster-postgres`` when ``MAJORWATCH_DAGSTER_PG_URL``
+is set (``postgresql+psycopg2://user:password@host:5432/dagster``: dagster-postgres speaks psycopg2, and
+SQLAlchemy 2.1 reads a bare ``postgresql://`` as psycopg 3, on which Dagster's NOTIFY fails). dagster.yaml names the variable, never its value,
+so the password stays in the environment (deploy/majorwatch.env). Public configuration only: no Dagster class
+of ours is named in dagster.yaml.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from warehouse.home import Home
+
+PG_URL_ENV = "MAJORWATCH_DAGSTER_PG_URL"
+PG_SCHEME = "postgresql+psycopg2://"
 
 DAGSTER_YAML = """\
 # Written by majorwatch. DuckDB allows one writer: every writer asset is in the pool duckdb_writer.
@@ -22,29 +34,66 @@ concurrency:
     default_limit: 1
   runs:
     max_concurrent_runs: 1
-# Dagster's SQLite event log in its usual files, with its connections kept open (pipelines/event_log.py)
-event_log_storage:
-  module: pipelines.event_log
-  class: KeptEngineSqliteEventLogStorage
-  config:
-    base_dir: {runs}
 """
-_BASE_DIR = re.compile(r"^(    base_dir: ).*$", re.MULTILINE)
+
+_BEGIN = "# majorwatch storage: PostgreSQL (MAJORWATCH_DAGSTER_PG_URL); written and removed by pipelines/instance.py\n"
+_END = "# end of majorwatch storage\n"
+PG_STORAGE = f"""{_BEGIN}storage:
+  postgres:
+    postgres_url:
+      env: {PG_URL_ENV}
+{_END}"""
+_MANAGED = re.compile(re.escape(_BEGIN) + r".*?" + re.escape(_END), re.DOTALL)
+# what releases before this one wrote: the event log through a subclass of Dagster's private SQLite storage
+_LEGACY_EVENT_LOG = re.compile(r"^# Dagster's SQLite event log in its usual files.*\n"
+                               r"event_log_storage:\n(?:  .*\n)+", re.MULTILINE)
+
+
+def instance_yaml(text: str | None) -> str:
+    """dagster.yaml as it should be: `text` (the data team's file, or None for a new one) without what older
+    releases wrote, with the PostgreSQL storage block exactly when MAJORWATCH_DAGSTER_PG_URL is set."""
+    text = DAGSTER_YAML if text is None else _LEGACY_EVENT_LOG.sub("", text)
+    text = _MANAGED.sub("", text)
+    url = os.environ.get(PG_URL_ENV)
+    if url:
+        if not url.startswith(PG_SCHEME):
+            raise ValueError(f"{PG_URL_ENV} 须以 {PG_SCHEME} 开头（Dagster 的 PostgreSQL 存储使用 psycopg2 驱动），"
+                             f"例如 {PG_SCHEME}用户:密码@主机:5432/dagster")
+        text = text.rstrip("\n") + "\n" + PG_STORAGE
+    return text
 
 
 def prepare_home(home_dir: str | os.PathLike | None, inbox: str | os.PathLike | None = None) -> Home:
-    """Create the home folder, write dagster.yaml once (only its event-log folder follows a moved home), and
-    export the paths the resources read."""
+    """Create the home folder, write dagster.yaml (kept as the data team leaves it, apart from the storage
+    block, which follows MAJORWATCH_DAGSTER_PG_URL) and export the paths the resources read."""
     home = Home.from_env(home_dir).ensure()
     config = home.dagster_home / "dagster.yaml"
-    runs = json.dumps(str(home.dagster_home / "history" / "runs"))  # a YAML-safe quoted path
-    if not config.exists():
-        config.write_text(DAGSTER_YAML.format(runs=runs), encoding="utf-8")
-    else:  # a moved home: the event log follows it (the rest of the file is the data team's)
-        text = config.read_text(encoding="utf-8")
-        if "module: pipelines.event_log" in text and _BASE_DIR.search(text).group(0) != f"    base_dir: {runs}":
-            config.write_text(_BASE_DIR.sub(lambda m: m.group(1) + runs, text, count=1), encoding="utf-8")
+    old = config.read_text(encoding="utf-8") if config.exists() else None
+    new = instance_yaml(old)
+    if new != old:
+        config.write_text(new, encoding="utf-8")
     os.environ["MAJORWATCH_HOME"] = str(home.root)
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     os.environ["MAJORWATCH_INBOX"] = str(Path(inbox).expanduser().resolve() if inbox else home.inbox)
     return home
+
+
+@contextmanager
+def open_instance(dagster_home: str | os.PathLike) -> Iterator:
+    """The Dagster instance of a DAGSTER_HOME folder, whatever DAGSTER_HOME says (a benchmark or a backup reads a
+    home by its folder alone), through Dagster's public `DagsterInstance.get`; disposed at the end."""
+    import dagster as dg
+
+    before = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(Path(dagster_home).resolve())
+    try:
+        instance = dg.DagsterInstance.get()
+    finally:
+        if before is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = before
+    try:
+        yield instance
+    finally:
+        instance.dispose()

@@ -1,6 +1,6 @@
 """A national deployment: the same assets, partitioned by province, each province in its own home.
 
-    DAGSTER_HOME=… MAJORWATCH_HOME=/srv/majorwatch MAJORWATCH_INBOX=/srv/inbox dagster dev -m pipelines.national
+    DAGSTER_HOME=… MAJORWATCH_HOME=/srv/majorwatch MAJORWATCH_INBOX=/srv/inbox dg dev -m pipelines.national
 
 Nothing here is a scheduler: Dagster runs one run per province partition (a backfill over the partitions
 in the UI, ``dagster job backfill -m pipelines.national -j national_job``, or one run per province from a
@@ -59,11 +59,13 @@ def _by_province(spec: dg.AssetSpec) -> dg.AssetSpec:
 
 # The steps of a run fork from one server that imported these modules once (Dagster's multiprocess executor,
 # start method forkserver), instead of each starting a fresh Python that imports Dagster, polars and every
-# asset again, then the instance's SQLite storage (SQLAlchemy, Alembic) and, in the model steps,
+# asset again, then the instance's storage's libraries (SQLAlchemy, Alembic) and, in the model steps,
 # scikit-learn: about 4 s of CPU per step, 12 steps per province. Only imports happen in the server (no
 # polars, DuckDB or BLAS work), so the children start clean; a module that fails to import is skipped by
-# multiprocessing without a word, which tests/test_national.py guards against.
-PRELOAD = ["pipelines.national", "dagster._core.storage.sqlite_storage", "ml.mapping", "ml.forecast", "ml.postings"]
+# multiprocessing without a word, which tests/test_national.py guards against. Public modules only: Dagster's
+# own storage module is private (it moved between releases), SQLAlchemy's and Alembic's are most of its import.
+PRELOAD = ["pipelines.national", "sqlalchemy.orm", "alembic.command", "alembic.runtime.migration", "ml.mapping",
+           "ml.forecast", "ml.postings"]
 
 
 def executor(name: str) -> dg.ExecutorDefinition:

@@ -9,6 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres_server import (  # noqa: F401 - the PostgreSQL fixtures and the by-backend summary
+    postgres_server,
+    postgres_url,
+    pytest_runtest_logreport,
+    pytest_terminal_summary,
+    review_url,
+)
 from tests.shared_homes import (
     SharedRun,
     assert_unchanged,

@@ -1,4 +1,4 @@
-"""The data team's UI: `dagster dev` on a free loopback port, read and driven over its GraphQL API.
+"""The data team's UI: `dg dev` (what `make ui` runs) on a free loopback port, read and driven over its GraphQL API.
 
 Reads the jobs, schedules, sensors, groups and blocking checks; launches the full job on a small inbox and
 reads the published catalog's metadata back; then breaks one input, launches `refresh_inputs`, and finds
@@ -71,7 +71,7 @@ def dagster_dev(tmp_path_factory):
     env = {**os.environ, "MAJORWATCH_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
            "MAJORWATCH_INBOX": str(inbox)}
     log = open(root / "dagster-dev.log", "wb")
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("dagster")), "dev", "-m", LOCATION,
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("dg")), "dev", "-m", LOCATION,
                              "-h", "127.0.0.1", "-p", str(port)], cwd=root, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     client = Dagster(port)

@@ -28,7 +28,13 @@ def run(argv, publish_final=None) -> int:
 
 
 @pytest.fixture()
-def home(tmp_path) -> Path:
+def home(tmp_path, review_url, monkeypatch) -> Path:
+    """A home with a 2027 draft in force; its review store is the default SQLite file, or (marked `postgres`)
+    a PostgreSQL database named by MAJORWATCH_REVIEW_URL."""
+    if review_url.startswith("postgresql"):
+        monkeypatch.setenv("MAJORWATCH_REVIEW_URL", review_url)
+    else:
+        monkeypatch.delenv("MAJORWATCH_REVIEW_URL", raising=False)
     root = build_home(tmp_path).root
     write_edition(root, "2027-draft", 2)
     set_current(root, "2027-draft")

@@ -7,12 +7,14 @@ from datetime import date
 
 import polars as pl
 import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from review import audit
 from review.audit import Actor, NotFoundError, ReviewError
-from review.db import migrate, open_store, store_url
+from review.db import alembic_config, migrate, open_store, store_url
 from review.models import ACCEPTED, FINAL, PENDING, REJECTED, AppendOnlyError, AuditEntry, Base
 from review.objections import decide, evidence_file, file_objection, get_objection, list_objections
 from review.overrides import add_override, export_overrides, list_overrides, overrides_frame, retire_override
@@ -26,8 +28,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture()
-def store(tmp_path):
-    return open_store(tmp_path, url=f"sqlite:///{tmp_path / 'review.sqlite'}")
+def store(tmp_path, review_url):
+    """The store on each backend (SQLite, then PostgreSQL marked `postgres`: tests/postgres_server.py)."""
+    return open_store(tmp_path, url=review_url)
 
 
 @pytest.fixture()
@@ -42,18 +45,56 @@ def _file(store, actor=A, code="510201", target="offering", **kw):
                           catalog={"510201", "460103", "470201"}, today=kw.pop("today", TODAY), **kw)
 
 
-def test_alembic_upgrade_from_empty_matches_the_models_and_uses_wal(tmp_path):
-    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
-    migrate(url)
-    engine = create_engine(url)
-    tables = set(inspect(engine).get_table_names())
-    assert tables == set(Base.metadata.tables) | {"alembic_version"}
-    for name, table in Base.metadata.tables.items():
-        assert {c["name"] for c in inspect(engine).get_columns(name)} == {c.name for c in table.columns}
+def _revisions(url: str) -> list[str]:
+    """Every Alembic revision of the store, oldest first (whatever migrations exist)."""
+    return [r.revision for r in reversed(list(ScriptDirectory.from_config(alembic_config(url)).walk_revisions()))]
+
+
+def _schema(engine) -> dict[str, set[str]]:
+    found = inspect(engine)
+    return {name: {c["name"] for c in found.get_columns(name)} for name in found.get_table_names()}
+
+
+def test_alembic_upgrade_from_empty_matches_the_models(review_url):
+    migrate(review_url)
+    engine = create_engine(review_url)
+    assert _schema(engine) == {name: {c.name for c in table.columns} for name, table in Base.metadata.tables.items()} | {
+        "alembic_version": {"version_num"}}
     with engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002_portal_auth"
-        assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-    migrate(url)  # idempotent
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == _revisions(review_url)[-1]
+        if engine.dialect.name == "sqlite":
+            assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    migrate(review_url)  # idempotent
+    engine.dispose()
+
+
+def test_every_migration_goes_up_and_down_and_up_again(review_url, tmp_path):
+    """Each revision in turn: up one step, down to the one before (the schema as it was), up again; at the end
+    down to nothing leaves an empty database (the append-only trigger and its function go with it)."""
+    engine = create_engine(review_url)
+    cfg = alembic_config(review_url)
+    before = _schema(engine)
+    assert before == {}
+    for revision in _revisions(review_url):
+        command.upgrade(cfg, revision)
+        after = _schema(engine)
+        assert after != before, revision
+        command.downgrade(cfg, "-1")
+        assert {k: v for k, v in _schema(engine).items() if k != "alembic_version"} == {
+            k: v for k, v in before.items() if k != "alembic_version"}, revision
+        command.upgrade(cfg, revision)
+        assert _schema(engine) == after
+        before = after
+    command.downgrade(cfg, "base")
+    assert set(_schema(engine)) <= {"alembic_version"}
+    with engine.connect() as c:
+        if engine.dialect.name == "postgresql":
+            assert c.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'audit_log_append_only'")).scalar() == 0
+        else:
+            assert c.execute(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")).scalar() == 0
+    command.upgrade(cfg, "head")  # and back up from nothing: the store opens and works
+    assert audit.entries(open_store(tmp_path, url=review_url)) == []
+    engine.dispose()
 
 
 def test_portal_auth_migration_goes_up_from_0001_and_down_again(tmp_path):
