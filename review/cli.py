@@ -8,6 +8,7 @@
     majorwatch override add --major CODE [--school CODE] --field 指导类别|预警等级|限制 --value V --reason 文字
                             [--expires YYYY-MM-DD] [--home DIR]
     majorwatch override retire ID [--reason 文字] [--home DIR]
+    majorwatch policy confirm --doc-number 京教职成〔YYYY〕N号 [--by 姓名] [--home DIR]
 
 ``register(subparsers, publish_final)`` adds both commands to the main parser; ``publish_final(home,
 draft_edition) -> final_edition`` is the pipeline's function that builds the final edition with the
@@ -60,6 +61,13 @@ def register(subparsers, publish_final: PublishFinal | None = None) -> None:
     status.add_argument("edition", metavar="EDITION")
     status.set_defaults(func=_lazy("_status"))
 
+    policy = subparsers.add_parser("policy", help="评分政策：confirm（市教委确认现行政策）")
+    psub = policy.add_subparsers(dest="policy_command", required=True)
+    confirm = psub.add_parser("confirm", help="记录市教委确认现行评分政策的文号、确认人和时间")
+    confirm.add_argument("--doc-number", required=True, help="确认文号，例如 京教职成〔2026〕5号")
+    confirm.add_argument("--by", default="", help="确认人姓名（默认当前系统用户）")
+    confirm.set_defaults(func=_lazy("_policy_confirm"))
+
     override = subparsers.add_parser("override", help="复核调整：list / add / retire")
     osub = override.add_subparsers(dest="override_command", required=True)
     listing = osub.add_parser("list", help="列出复核调整")
@@ -77,5 +85,5 @@ def register(subparsers, publish_final: PublishFinal | None = None) -> None:
     retire.add_argument("override_id", metavar="ID", type=int)
     retire.add_argument("--reason", default="", help="停用理由")
     retire.set_defaults(func=_lazy("_override_retire"))
-    for parser in (opened, closed, final, status, listing, add, retire):
+    for parser in (opened, closed, final, status, listing, add, retire, confirm):
         parser.add_argument("--home", help="主目录（默认 MAJORWATCH_HOME 或 var/）")
