@@ -15,6 +15,7 @@ from pathlib import Path
 from review.audit import Actor, ReviewError
 from review.cli import PublishFinal
 from review.db import open_store
+from review.models import DRAFT
 from review.overrides import add_override, export_overrides, export_path, list_overrides, retire_override
 from review.policy import confirm_policy, refusal, unconfirmed
 from review.windows import close_review, finalize, get_window, open_review, state_of
@@ -125,6 +126,10 @@ def _status(args: argparse.Namespace) -> int:
     until += "（已提前结束）" if window and window.closed_at else ""
     final = f"，已正式发布为 {window.final_edition}" if window and window.final_edition else ""
     state = state_of(store, args.edition) or "未登记征求意见（状态以 datapackage.json 为准）"
+    left = _left_by_a_crash(_home(args) / "published", args.edition) if state == DRAFT else None
+    if left:
+        final += (f"；正式版 {left} 已写出但上次正式发布没有完成，请重新运行 majorwatch edition finalize "
+                  f"{args.edition} 补完")
     print(f"版次 {args.edition}：{state}{until}{final}")
     return 0
 
@@ -165,11 +170,17 @@ def _override_retire(args: argparse.Namespace) -> int:
 
 
 def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    from sqlalchemy.exc import OperationalError
+
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
         except ReviewError as exc:
             print(f"错误：{exc}", file=sys.stderr)
+            return 1
+        except OperationalError as exc:  # a locked or unreachable review store: nothing was half recorded
+            print(f"错误：审核数据库正忙或无法写入（{type(exc.orig).__name__ if exc.orig else '连接失败'}），审核记录与"
+                  f" CURRENT 都没有改变；请稍后重新运行本命令。", file=sys.stderr)
             return 1
     return run
 
