@@ -9,6 +9,7 @@ store is the SQLite/PostgreSQL database of ``review.db``.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from portal.auth import CommissionUser, SchoolUser, not_found, snapshot_of
 from portal.pages import _same_origin
 from portal.rendering import render, templates
 from portal.tokens import Principal
+from review import audit
 from review import evidence as ev
 from review import objections as svc
 from review.audit import Actor, NotFoundError, ReviewError
@@ -53,7 +55,23 @@ def file_size(n: int | None) -> str:
     return f"{n} 字节" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1048576:.1f} MB"
 
 
+log = logging.getLogger("majorwatch.portal.objections")
 templates.env.filters.update(bjtime=beijing_time, filesize=file_size)
+
+
+def nav_pending(request: Request, principal: Principal | None) -> int | None:
+    """The navigation's count of objections awaiting an answer (a school: its own); None when the review
+    store cannot answer now (the link is shown without a count rather than the page failing)."""
+    if principal is None:
+        return None
+    try:
+        return svc.pending_count(store_of(request), actor_of(principal))
+    except Exception:  # noqa: BLE001 - a count in the navigation never takes a page down
+        log.warning("could not count pending objections", exc_info=True)
+        return None
+
+
+templates.env.globals.update(nav_pending=nav_pending)
 
 
 def school_names(request: Request) -> dict[str, str]:
@@ -139,7 +157,8 @@ async def file_objection(request: Request, principal: SchoolUser, target: str = 
 
 
 def _detail(request: Request, principal: Principal, objection_id: int, commission: bool,
-            message: str | None = None, status: int = 200) -> Response:
+            message: str | None = None, status: int = 200, form: dict | None = None) -> Response:
+    """An objection's page; `form` is what the commission typed into a decision that was refused (kept)."""
     store = store_of(request)
     try:
         obj = svc.get_objection(store, actor_of(principal), objection_id)
@@ -148,7 +167,7 @@ def _detail(request: Request, principal: Principal, objection_id: int, commissio
     return render(request, "objection_detail.html", {
         "o": obj, "commission": commission, "message": message, "fields": FIELD_CN, "targets": svc.TARGET_CN,
         "values": VALUES.get(obj.contested, ()), "pending": PENDING, "names": school_names(request),
-        "banner": review_banner(request, store, obj.edition)}, status)
+        "banner": review_banner(request, store, obj.edition), "form": form or {}}, status)
 
 
 @router.get("/school/objections/{objection_id}")
@@ -201,20 +220,29 @@ async def decide(request: Request, objection_id: int, principal: CommissionUser,
                  outcome: str = Form("", max_length=8), reason: str = Form("", max_length=4000),
                  value: str = Form("", max_length=32), expires: str = Form("", max_length=10)) -> Response:
     _same_origin(request)
+    typed = {"outcome": outcome, "reason": reason, "value": value, "expires": expires}
     if outcome not in ("accept", "reject"):
-        return _detail(request, principal, objection_id, True, "请选择采纳或不予采纳。", 400)
+        return _detail(request, principal, objection_id, True, "请选择采纳或不予采纳。", 400, typed)
     try:
         until = date.fromisoformat(expires) if expires.strip() else None
     except ValueError:
-        return _detail(request, principal, objection_id, True, f"有效期「{expires}」不是日期（YYYY-MM-DD）。", 400)
+        return _detail(request, principal, objection_id, True, f"有效期「{expires}」不是日期（YYYY-MM-DD）。", 400,
+                       typed)
     try:
         svc.decide(store_of(request), actor_of(principal), objection_id, outcome == "accept", reason,
                    value or None, until)
     except NotFoundError:
         raise not_found() from None
     except ReviewError as exc:
-        return _detail(request, principal, objection_id, True, str(exc), 400)
+        return _detail(request, principal, objection_id, True, str(exc), 400, typed)
     return RedirectResponse(f"/commission/objections/{objection_id}", status_code=303)
+
+
+@router.get("/commission/audit")
+async def audit_log(request: Request, principal: CommissionUser, limit: int = Query(500, ge=1, le=5000)) -> Response:
+    """The review store's audit log, newest first (who did what, when, with which token)."""
+    rows = [audit.describe(e) for e in audit.entries(store_of(request))][::-1][:limit]
+    return render(request, "audit.html", {"rows": rows, "headers": audit.AUDIT_HEADERS})
 
 
 def install(app) -> None:

@@ -4,6 +4,7 @@
     majorwatch edition close-review EDITION [--home DIR]
     majorwatch edition finalize EDITION [--home DIR]
     majorwatch edition status EDITION [--home DIR]
+    majorwatch edition audit [--edition EDITION] [--limit N] [--home DIR]
     majorwatch override list [--all] [--home DIR]
     majorwatch override add --major CODE [--school CODE] --field 指导类别|预警等级|限制 --value V --reason 文字
                             [--expires YYYY-MM-DD] [--home DIR]
@@ -60,6 +61,10 @@ def register(subparsers, publish_final: PublishFinal | None = None) -> None:
     status = esub.add_parser("status", help="查看版次状态")
     status.add_argument("edition", metavar="EDITION")
     status.set_defaults(func=_lazy("_status"))
+    audit = esub.add_parser("audit", help="查看审计日志（谁在何时做了什么）")
+    audit.add_argument("--edition", default="", help="只看与该版次有关的记录")
+    audit.add_argument("--limit", type=int, default=200, help="最多显示最近多少条（0 为全部）")
+    audit.set_defaults(func=_lazy("_audit"))
 
     policy = subparsers.add_parser("policy", help="评分政策：confirm（市教委确认现行政策）")
     psub = policy.add_subparsers(dest="policy_command", required=True)
@@ -85,5 +90,5 @@ def register(subparsers, publish_final: PublishFinal | None = None) -> None:
     retire.add_argument("override_id", metavar="ID", type=int)
     retire.add_argument("--reason", default="", help="停用理由")
     retire.set_defaults(func=_lazy("_override_retire"))
-    for parser in (opened, closed, final, status, listing, add, retire, confirm):
+    for parser in (opened, closed, final, status, audit, listing, add, retire, confirm):
         parser.add_argument("--home", help="主目录（默认 MAJORWATCH_HOME 或 var/）")

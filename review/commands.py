@@ -134,6 +134,22 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from review.audit import AUDIT_HEADERS, describe, entries
+
+    rows = [describe(e) for e in entries(open_store(_home(args)))]
+    if args.edition:
+        rows = [r for r in rows if r["对象"] == args.edition or f"版次：{args.edition}" in r["详情"].split("；")]
+    rows = rows[-args.limit:] if args.limit else rows
+    if not rows:
+        print("审计日志中没有记录。")
+        return 0
+    print("\t".join(AUDIT_HEADERS))
+    for row in rows:
+        print("\t".join(row[h] for h in AUDIT_HEADERS))
+    return 0
+
+
 def _override_list(args: argparse.Namespace) -> int:
     rows = list_overrides(open_store(_home(args)), include_retired=args.all)
     if not rows:

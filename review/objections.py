@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from review import evidence as ev
@@ -78,6 +78,15 @@ def list_objections(store: Store, actor: Actor, edition: str | None = None, stat
             q = q.where(col == value)
     with store.session() as s:
         return list(s.scalars(q))
+
+
+def pending_count(store: Store, actor: Actor) -> int:
+    """How many objections the actor may see are still awaiting the commission's answer (a school: its own)."""
+    q = select(func.count()).select_from(Objection).where(Objection.status == m.PENDING)
+    if not actor.is_commission:
+        q = q.where(Objection.school_code == (actor.school_code or "\x00"))
+    with store.session() as s:
+        return int(s.scalar(q) or 0)
 
 
 def get_objection(store: Store, actor: Actor, objection_id: int) -> Objection:

@@ -176,3 +176,18 @@ def test_finalize_records_everything_or_nothing_and_a_rerun_finishes(home, capsy
     assert run(["edition", "status", "2027-draft", "--home", str(home)]) == 0
     assert "2027-draft：正式" in capsys.readouterr().out and "没有完成" not in capsys.readouterr().out
     assert [e.action for e in audit.entries(store)].count("edition.finalize") == 1
+
+
+def test_edition_audit_prints_the_log_with_chinese_columns(home, capsys):
+    assert run(["edition", "audit", "--home", str(home)]) == 0
+    assert "没有记录" in capsys.readouterr().out
+    run(["policy", "confirm", "--doc-number", "京教职成[2027]3号", "--by", "李四", "--home", str(home)])
+    run(["edition", "open-review", "2027-draft", "--until", UNTIL, "--home", str(home)])
+    capsys.readouterr()
+    assert run(["edition", "audit", "--home", str(home)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split("\t") == ["编号", "时间", "操作人", "操作", "对象", "详情"]
+    assert lines[1].split("\t")[2:4] == ["李四", "确认评分政策"] and "文号：京教职成〔2027〕3号" in lines[1]
+    assert lines[2].split("\t")[3:5] == ["开放征求意见", "2027-draft"] and f"截止：{UNTIL}" in lines[2]
+    assert run(["edition", "audit", "--edition", "2027-draft", "--home", str(home)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
