@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+import polars as pl
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
@@ -27,7 +28,7 @@ from review import objections as svc
 from review.audit import Actor, NotFoundError, ReviewError
 from review.db import Store, open_store
 from review.models import ACCEPTED, FIELDS, FINAL, MAJOR, OFFERING, PENDING, REJECTED
-from review.windows import get_window, is_open, state_of
+from review.windows import get_window, is_open, state_of, under_review
 from scoring.overrides import FIELD_CN, VALUES
 
 router = APIRouter(include_in_schema=False)
@@ -71,7 +72,6 @@ def nav_pending(request: Request, principal: Principal | None) -> int | None:
         return None
 
 
-templates.env.globals.update(nav_pending=nav_pending)
 
 
 def school_names(request: Request) -> dict[str, str]:
@@ -101,30 +101,70 @@ def published_state(request: Request) -> str:
 
 
 def review_banner(request: Request, store: Store, edition: str) -> dict:
-    """What the pages say about an edition: its state and whether objections are taken."""
+    """What the pages say about an edition: its state and whether objections are taken; for a draft under
+    review beside the edition in force, the edition in force too (each labelled)."""
     window = get_window(store, edition)
     current = snapshot_of(request).current.edition_id
     state = state_of(store, edition) or (published_state(request) if edition == current else FINAL)
     return {"edition": edition, "state": state, "open": is_open(window),
             "closed": bool(window and window.closed_at),
-            "until": window.open_until.isoformat() if window and window.open_until else None}
+            "until": window.open_until.isoformat() if window and window.open_until else None,
+            "in_force": current if current != edition else None,
+            "in_force_state": state_of(store, current) or published_state(request)}
 
 
-def _choices(request: Request, school_code: str) -> tuple[list[dict], list[dict]]:
-    """(the school's own offerings, the catalog's majors) of the edition in force, for the form."""
+def review_edition(request: Request, store: Store) -> str:
+    """The edition objections are about: the draft under review (published beside the edition in force, e.g.
+    2027-draft while the final 2026 serves), else the edition in force."""
+    draft = under_review(store)
     snap = snapshot_of(request)
-    own = snap.current.by_school.get(school_code)
+    if draft and draft != snap.current.edition_id and (snap.current.path.parent / draft / "datapackage.json").is_file():
+        return draft
+    return snap.current.edition_id
+
+
+def review_notice(request: Request, principal: Principal | None) -> dict | None:
+    """For every page: the draft under review beside the edition in force (None when there is none)."""
+    if principal is None:
+        return None
+    try:
+        store = store_of(request)
+        edition = review_edition(request, store)
+        return review_banner(request, store, edition) if edition != snapshot_of(request).current.edition_id else None
+    except Exception:  # noqa: BLE001 - a notice never takes a page down
+        log.warning("could not read the review state", exc_info=True)
+        return None
+
+
+templates.env.globals.update(nav_pending=nav_pending, review_notice=review_notice)
+
+
+def _choices(request: Request, school_code: str, edition: str) -> tuple[list[dict], list[dict]]:
+    """(the school's own offerings, the catalog's majors) of `edition` (in force or the draft under review)."""
+    snap = snapshot_of(request)
+    if edition == snap.current.edition_id:
+        own = snap.current.by_school.get(school_code)
+        guiding = snap.current.guiding
+    else:  # the draft's own files, read once per snapshot
+        key = ("review-edition", edition)
+        if key not in snap.cache:
+            folder = snap.current.path.parent / edition
+            snap.cache[key] = (pl.read_parquet(folder / "school_major_scores.parquet",
+                                               columns=["school_code", "major_code", "major_name"]),
+                               pl.read_parquet(folder / "guiding_catalog.parquet", columns=["major_code", "major_name"]))
+        scores, guiding = snap.cache[key]
+        own = scores.filter(pl.col("school_code") == school_code)
     offered = [] if own is None else own.select("major_code", "major_name").unique("major_code").sort(
         "major_code").to_dicts()
-    catalog = snap.current.guiding.select("major_code", "major_name").to_dicts()
+    catalog = guiding.select("major_code", "major_name").to_dicts()
     return offered, catalog
 
 
 def _school_page(request: Request, principal: Principal, message: str | None = None, status: int = 200,
                  form: dict | None = None) -> Response:
     store = store_of(request)
-    edition = snapshot_of(request).current.edition_id
-    offered, catalog = _choices(request, principal.school_code)
+    edition = review_edition(request, store)
+    offered, catalog = _choices(request, principal.school_code, edition)
     return render(request, "objections_school.html", {
         "banner": review_banner(request, store, edition), "offered": offered, "catalog": catalog,
         "objections": svc.list_objections(store, actor_of(principal)), "message": message, "form": form or {},
@@ -145,9 +185,11 @@ async def file_objection(request: Request, principal: SchoolUser, target: str = 
     _same_origin(request)
     data = await evidence.read(ev.MAX_BYTES + 1) if evidence is not None else b""
     upload = (evidence.filename or "", data) if evidence is not None and data else None
-    offered, catalog = _choices(request, principal.school_code)
+    store = store_of(request)
+    edition = review_edition(request, store)
+    offered, catalog = _choices(request, principal.school_code, edition)
     try:
-        obj = svc.file_objection(store_of(request), actor_of(principal), snapshot_of(request).current.edition_id,
+        obj = svc.file_objection(store, actor_of(principal), edition,
                                  target, major_code, contested, text, {o["major_code"] for o in offered},
                                  {c["major_code"] for c in catalog}, upload)
     except ReviewError as exc:
@@ -195,7 +237,7 @@ async def commission_objections(request: Request, principal: CommissionUser,
                                 major: str = Query("", max_length=16),
                                 edition: str = Query("", max_length=64)) -> Response:
     store = store_of(request)
-    current = snapshot_of(request).current.edition_id
+    current = review_edition(request, store)
     rows = svc.list_objections(store, actor_of(principal), edition=edition or None,
                                status=status if status in STATUSES else None, school_code=school.strip() or None,
                                major_code=major.strip() or None)

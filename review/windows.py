@@ -46,6 +46,14 @@ def get_window(store: Store, edition: str) -> ReviewWindow | None:
         return s.get(ReviewWindow, edition)
 
 
+def under_review(store: Store, today: date | None = None) -> str | None:
+    """The draft whose review is open today (the one opened last when several are), or None."""
+    with store.session() as s:
+        windows = list(s.scalars(select(ReviewWindow).where(ReviewWindow.state == DRAFT)
+                                 .order_by(ReviewWindow.opened_at.desc())))
+    return next((w.edition for w in windows if is_open(w, today)), None)
+
+
 def is_open(window: ReviewWindow | None, today: date | None = None) -> bool:
     """Objections are taken while the edition is a draft, today is on or before its closing date and the
     commission has not closed the review early."""

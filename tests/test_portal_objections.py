@@ -206,3 +206,29 @@ def test_links_with_pending_counts_the_audit_page_and_a_refused_decision_keeps_w
     log = client.get("/commission/audit", headers=as_(creds, "c"))
     assert log.status_code == 200 and "处理异议" in log.text and "提出异议" in log.text and typed in log.text
     assert client.get("/commission/audit", headers=as_(creds, "a")).status_code == 403
+
+
+def test_a_draft_under_review_beside_the_final_in_force_is_labelled_and_takes_the_objections(tmp_path):
+    """The final 2026 stays in force while 2027-draft is under review: every page names both, each labelled,
+    and an objection is filed against the draft under review (not the final, which takes none)."""
+    from fastapi.testclient import TestClient
+
+    from review.objections import list_objections
+    from tests.portal_fixtures import write_edition
+
+    home = _home(tmp_path, open_days=None)
+    write_edition(home, "2027-draft", 2)  # published beside the final: CURRENT still names 2026
+    open_review(open_store(home), CLI, "2027-draft", date.today() + timedelta(days=10))
+    creds = {"a": tokens.issue(home, school=SCHOOL_A), "c": tokens.issue(home, commission=True)}
+    client = TestClient(create_app(home, signin_limit=10_000), follow_redirects=False)
+    page = client.get("/school", headers=as_(creds, "a")).text
+    notice = page[page.index('id="review-notice"'):page.index("</p>", page.index('id="review-notice"'))]
+    assert "现行版本 <strong>2026</strong>" in notice and "征求意见稿 <strong>2027-draft</strong>" in notice
+    assert 'href="/school/objections"' in notice
+    form = client.get("/school/objections", headers=as_(creds, "a")).text
+    assert "现行版本 <strong>2026</strong>" in form and 'id="objection-form"' in form
+    r = file(client, creds, "a")
+    assert r.status_code == 303, r.text
+    assert [o.edition for o in list_objections(open_store(home), CLI)] == ["2027-draft"]
+    staff = client.get("/commission/objections", headers=as_(creds, "c")).text
+    assert "征求意见稿 <strong>2027-draft</strong>" in staff
