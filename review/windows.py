@@ -16,11 +16,11 @@ def open_review(store: Store, actor: Actor, edition: str, until: date, today: da
     """Open (or extend) the review of a draft edition until `until` (inclusive)."""
     today = today or date.today()
     if until < today:
-        raise ReviewError(f"征求意见截止日期 {until.isoformat()} 早于今天 {today.isoformat()}。")
+        raise ReviewError(f"征求意见截止日期 {until.isoformat()} 早于今天 {today.isoformat()}：请用 --until 指定今天或以后的日期。")
     with store.session() as s:
         window = s.get(ReviewWindow, edition)
         if window is not None and window.state == FINAL:
-            raise ReviewError(f"版次 {edition} 已正式发布，不能再征求意见。")
+            raise ReviewError(f"版次 {edition} 已正式发布，不能再征求意见；如需修订，请运行 majorwatch run 发布新的征求意见稿。")
         if window is None:
             window = ReviewWindow(edition=edition, state=DRAFT)
             s.add(window)
@@ -34,7 +34,7 @@ def close_review(store: Store, actor: Actor, edition: str) -> ReviewWindow:
     with store.session() as s:
         window = s.get(ReviewWindow, edition)
         if window is None or window.state == FINAL:
-            raise ReviewError(f"版次 {edition} 没有进行中的征求意见。")
+            raise ReviewError(f"版次 {edition} 没有进行中的征求意见（用 majorwatch edition status {edition} 查看状态）。")
         if window.closed_at is None:
             window.closed_at = now()
             record(s, actor, "review.close", edition)

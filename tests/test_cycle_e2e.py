@@ -104,6 +104,7 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
         browser.close()
 
     assert main(["edition", "close-review", draft, "--home", str(home)]) == 0
+    assert main(["policy", "confirm", "--doc-number", "京教职成〔2026〕5号", "--home", str(home)]) == 0
     assert main(["edition", "finalize", draft, "--home", str(home)]) == 0
     final = (published / "CURRENT").read_text(encoding="utf-8").strip()
     assert final == draft.removesuffix("-draft")
@@ -121,6 +122,6 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
         changes = list(csv.DictReader(fh))
     assert [r["复核调整"] for r in changes if r["专业代码"] == code] == ["是"]
     actions = [e.action for e in audit.entries(open_store(home))]
-    for step in ("review.open", "token.issue", "objection.file", "override.add", "objection.decide",
+    for step in ("policy.confirm", "review.open", "token.issue", "objection.file", "override.add", "objection.decide",
                  "review.close", "edition.finalize"):
         assert step in actions, step
