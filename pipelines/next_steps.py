@@ -4,6 +4,7 @@ the home: the portal, a token for a school the published edition really has, the
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date, timedelta
 
 import polars as pl
@@ -18,7 +19,9 @@ def next_steps(home: Home, today: date | None = None) -> list[str]:
     current = current_edition(published)
     if current is None:
         return []
-    drafts = [e for e in list_editions(published) if edition_state(published, e) != FINAL_STATE]
+    editions = list_editions(published)
+    finalized = {_draft_of(published, e) for e in editions}
+    drafts = [e for e in editions if edition_state(published, e) != FINAL_STATE and e not in finalized]
     at = "" if home.root == Home.from_env().root else f" --home {home.root}"  # the default home needs no --home
     cli = ".venv/bin/majorwatch"
     schools = pl.read_parquet(published / current / "school_major_scores.parquet", columns=["school_code"])
@@ -35,6 +38,14 @@ def next_steps(home: Home, today: date | None = None) -> list[str]:
     lines.append(f"  正式发布前确认现行评分政策：{cli} policy confirm --doc-number 京教职成〔{year}〕N号{at}")
     lines.append("  查看运行、资产和数据契约：make ui  → http://127.0.0.1:3000")
     return lines
+
+
+def _draft_of(published, edition: str) -> str | None:
+    """The draft a final edition was issued from (datapackage.json ``draft_edition``)."""
+    try:
+        return json.loads((published / edition / "datapackage.json").read_text(encoding="utf-8")).get("draft_edition")
+    except (OSError, ValueError):
+        return None
 
 
 def _cmd(args: argparse.Namespace) -> int:

@@ -74,7 +74,8 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
             return context, page
 
         ctx, page = page_of("a")
-        page.goto(f"{base}/school/objections")
+        page.click("#nav-objections")  # the school's own objections are one click from every page
+        page.wait_for_url(f"{base}/school/objections")
         page.select_option("#target", "major")  # the major's catalog verdict: the catalog and changes.csv show it
         page.fill("#major_code", offering["major_code"])
         page.select_option("#contested", "guidance")
@@ -83,6 +84,7 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
         page.click("#submit-objection")
         page.wait_for_url(f"{base}/school/objections/*")
         objection_path = page.url[len(base):]
+        assert page.inner_text("#nav-objections") == "本校异议（1 条待答复）"
         ctx.close()
 
         ctx, page = page_of("b")
@@ -92,7 +94,9 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
         ctx.close()
 
         ctx, page = page_of("c")
-        page.goto(f"{base}/commission/objections")
+        assert page.inner_text("#nav-objections") == "异议处理（1 条待处理）"
+        page.click("#nav-objections")
+        page.wait_for_url(f"{base}/commission/objections")
         page.click("#objections tbody tr a")
         page.check("#accept")
         page.select_option("#value", "合作办学")
@@ -100,6 +104,10 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
         page.click("#submit-decision")
         page.wait_for_load_state()
         assert "已采纳" in page.inner_text("#decision")
+        assert page.inner_text("#nav-objections") == "异议处理"  # nothing left to answer
+        page.goto(f"{base}/commission/audit")
+        assert "处理异议" in page.inner_text("#audit") and reason in page.inner_text("#audit")
+        page.screenshot(path=str(ARTIFACTS / "cycle-audit.png"), full_page=True)
         ctx.close()
         browser.close()
 

@@ -105,6 +105,8 @@ def test_the_final_stays_in_force_through_every_kind_of_run(handmade_published, 
     with open(published / "2026" / "changes.csv", encoding="utf-8-sig") as fh:
         changes = {r["专业代码"]: r for r in csv.DictReader(fh)}
     assert changes[code]["复核调整"] == "是" and reason in changes[code]["依据"]
+    listed = next(r for r in meta["resources"] if r["path"] == "changes.csv")
+    assert listed["overridden_rows"] == sum(r["复核调整"] == "是" for r in changes.values()) == 1
     client = TestClient(create_app(home, signin_limit=10_000), follow_redirects=False)  # serving the final
     page = client.get(f"/school/majors/{code}", headers=school_cookie)
     assert page.status_code == 200 and reason in page.text

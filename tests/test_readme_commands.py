@@ -88,3 +88,19 @@ def test_every_readme_command_works_on_the_sample(sample_trained, tmp_path, monk
     assert main(["next-steps", "--home", values["home"]]) == 0
     steps = capsys.readouterr().out
     assert "token issue --school" in steps and "make portal" in steps
+
+
+def test_next_steps_name_a_real_school_and_the_draft_still_to_review(tmp_path):
+    from datetime import date
+
+    from pipelines.next_steps import next_steps
+    from tests.portal_fixtures import SCHOOL_A, build_home, write_edition
+    from warehouse.home import Home
+
+    home = Home(build_home(tmp_path).root)  # the final 2026 in force
+    steps = "\n".join(next_steps(home, today=date(2026, 12, 7)))
+    assert f"token issue --school {SCHOOL_A} --home {home.root}" in steps and "open-review" not in steps
+    write_edition(home.root, "2027-draft", 2)  # a draft beside it, not yet finalized
+    steps = "\n".join(next_steps(home, today=date(2026, 12, 7)))
+    assert f"edition open-review 2027-draft --until 2027-01-06 --home {home.root}" in steps
+    assert "现行版本：2026（正式）" in steps and next_steps(Home(tmp_path / "empty")) == []
