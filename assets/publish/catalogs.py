@@ -10,8 +10,8 @@ from documents import EditionInfo, edition_date, publish_hook
 from documents.edition import DEFAULT_ISSUER, DRAFT, FINAL
 from scoring.catalog import CHINESE_HEADERS, guiding_catalog, restriction_list
 from scoring.dates import default_as_of
-from scoring.overrides import overridden_majors
 from scoring.palette import WARNING_ORDER
+from warehouse.changes import overridden_notes
 from warehouse.current import current_edition
 from warehouse.db import WRITER_POOL
 from warehouse.editions import DRAFT_SUFFIX, default_edition, publication_package, publish_next
@@ -102,7 +102,7 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
                              issued_on=facts.issued_on)
     result = publish_next(
         warehouse.paths.published, edition, explicit=bool(requested),
-        suffix=DRAFT_SUFFIX if config.state == DRAFT else "", overridden=overridden_majors(major_risk_scores),
+        suffix=DRAFT_SUFFIX if config.state == DRAFT else "", overridden=overridden_notes(major_risk_scores, school_major_scores),
         tables={"guiding_catalog": catalog, "restriction_list": restrictions,
                 "school_major_scores": school_major_scores,
                 # optional: a run of a subset that never made the comparisons publishes without them
