@@ -84,6 +84,18 @@ def test_the_final_stays_in_force_through_every_kind_of_run(handmade_published, 
     decided = client.post(f"/commission/objections/{objection_id}/decision", headers=staff_cookie,
                           data={"outcome": "accept", "value": "合作办学", "reason": reason})
     assert decided.status_code == 303, decided.text
+    # another school's objection on its own offering: the major's verdict stands, the offering is adjusted
+    other = scores.filter((pl.col("school_code") != school) & (pl.col("major_code") != code)).sort(
+        "school_code", "major_code").row(0, named=True)
+    other_cookie = {"Cookie": f"mw_token={tokens.issue(home, school=other['school_code'])}"}
+    filed = client.post("/school/objections", headers=other_cookie,
+                        files={"evidence": ("", b"", "application/octet-stream")},
+                        data={"target": "offering", "major_code": other["major_code"], "contested": "warning_level",
+                              "text": "本校就业数据有误，请复核。"})
+    assert filed.status_code == 303, filed.text
+    decided = client.post(f"/commission/objections/{filed.headers['location'].rsplit('/', 1)[1]}/decision",
+                          headers=staff_cookie, data={"outcome": "accept", "value": "绿", "reason": "数据已更正"})
+    assert decided.status_code == 303, decided.text
     assert main(["edition", "close-review", draft, *at]) == 0
     assert main(["edition", "finalize", draft, *at]) == 0
     assert _current(published) == "2026"
@@ -105,8 +117,10 @@ def test_the_final_stays_in_force_through_every_kind_of_run(handmade_published, 
     with open(published / "2026" / "changes.csv", encoding="utf-8-sig") as fh:
         changes = {r["专业代码"]: r for r in csv.DictReader(fh)}
     assert changes[code]["复核调整"] == "是" and reason in changes[code]["依据"]
+    assert changes[other["major_code"]]["复核调整"] == "是" and "1 个专业点经市教委复核调整" in changes[
+        other["major_code"]]["依据"] and other["school_code"] not in changes[other["major_code"]]["依据"]
     listed = next(r for r in meta["resources"] if r["path"] == "changes.csv")
-    assert listed["overridden_rows"] == sum(r["复核调整"] == "是" for r in changes.values()) == 1
+    assert listed["overridden_rows"] == sum(r["复核调整"] == "是" for r in changes.values()) == 2
     client = TestClient(create_app(home, signin_limit=10_000), follow_redirects=False)  # serving the final
     page = client.get(f"/school/majors/{code}", headers=school_cookie)
     assert page.status_code == 200 and reason in page.text
