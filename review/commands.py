@@ -85,7 +85,7 @@ def _finalize(args: argparse.Namespace, publish_final: PublishFinal | None) -> i
             return left
         try:
             return publish_final(home, draft)
-        except RuntimeError as exc:  # the pipeline refused or failed: its reason is already Chinese
+        except (RuntimeError, OSError) as exc:  # the pipeline refused or failed: its reason is already Chinese
             raise ReviewError(f"正式版未发布（CURRENT 与征求意见状态保持不变）：{exc}") from None
 
     final = finalize(store, _actor(), args.edition, publish, put_in_force=lambda e: make_current(published, e))
