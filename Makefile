@@ -21,6 +21,7 @@ setup: $(STAMP)
 ## make run: generate the sample inbox (when var/inbox is empty), run every asset, publish an edition
 run: $(STAMP) browser-deps
 	$(BIN)/majorwatch run --home $(HOME_DIR)
+	@$(BIN)/majorwatch next-steps --home $(HOME_DIR)
 
 browser-deps:
 	bash scripts/install-browser-deps.sh

@@ -22,14 +22,22 @@ class EditionInfo:
     issued: date
     state: str = DRAFT
     issuer: str = DEFAULT_ISSUER
-    pending: int = 0  # policy values still 待市教委确认
+    pending: int = 0  # policy values still 待市教委确认 (0 once the commission confirmed the policy file)
+    doc_number: str = ""  # a final edition's 文号 (the policy confirmation's), e.g. 京教职成〔2026〕5号
+    issued_on: date | None = None  # a final edition's 印发日期
 
     @classmethod
     def build(cls, edition: str, issued: date, policy: Policy, state: str = DRAFT,
-              issuer: str = DEFAULT_ISSUER) -> EditionInfo:
+              issuer: str = DEFAULT_ISSUER, *, confirmed: bool = False, doc_number: str = "",
+              issued_on: date | None = None) -> EditionInfo:
+        """`confirmed`: the commission confirmed this policy file (``majorwatch policy confirm``), so none of
+        its values counts as pending; `doc_number` and `issued_on` are printed on a final edition."""
         if state not in (DRAFT, FINAL):
             raise ValueError(f"版次状态只能是“{DRAFT}”或“{FINAL}”，收到：{state!r}")
-        return cls(edition, issued, state, issuer or DEFAULT_ISSUER, len(pending_items(policy)))
+        pending = 0 if confirmed else len(pending_items(policy))
+        final = state == FINAL
+        return cls(edition, issued, state, issuer or DEFAULT_ISSUER, pending,
+                   doc_number if final else "", issued_on if final else None)
 
     @property
     def is_draft(self) -> bool:
@@ -52,7 +60,9 @@ class EditionInfo:
     def subtitle(self) -> str:
         state = DRAFT if self.is_draft else FINAL
         why = f"，{self.pending} 项政策取值待市教委确认" if self.pending else ""
-        return (f"发布单位：{self.issuer}　　版次：{self.edition}　　日期：{self.issued:%Y年%m月%d日}"
+        number = f"　　文号：{self.doc_number}" if self.doc_number else ""
+        day = f"印发日期：{self.issued_on:%Y年%m月%d日}" if self.issued_on else f"日期：{self.issued:%Y年%m月%d日}"
+        return (f"发布单位：{self.issuer}{number}　　版次：{self.edition}　　{day}"
                 f"　　状态：{state}{why}")
 
     def download_name(self, name: str, suffix: str) -> str:

@@ -121,12 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="重新生成 docs/tables.md（仓库表说明，由资产图）和 docs/rules.md（规则手册）")
     docs.set_defaults(func=_cmd_docs)
 
+    from pipelines.next_steps import register as register_next_steps
     from portal.cli_tokens import register as register_tokens
 
     register_tokens(sub, home_option)
     from pipelines.cli_home import register as register_home
 
     register_home(sub, home_option)
+    register_next_steps(sub, home_option)
     return parser
 
 

@@ -148,7 +148,9 @@ def publish_final(home: Home, draft: str) -> str:
              if i["input"] != "overrides" and i.get("sha256") and held.get(i["input"]) != i["sha256"]]
     if moved:
         raise RuntimeError(f"仓库中的输入（{'、'.join(moved)}）已不是征求意见稿 {draft} 所用的输入：请重新运行生成新的征求意见稿")
-    config = {"ops": {"publish_catalogs": {"config": {"edition": final, "state": "正式", "draft_edition": draft}}}}
+    # put in force by `edition finalize` itself, in one transaction with the review store's records
+    config = {"ops": {"publish_catalogs": {"config": {"edition": final, "state": "正式", "draft_edition": draft,
+                                                      "put_in_force": False}}}}
     with exclusive_run(home, str(home.review_exports), final), dg.DagsterInstance.get() as instance:
         recover_dead_runs(instance, home)
         result = execute(finalize_job, instance, {**_run_config(True), **config}, {EDITION_TAG: final, **run_tags()})

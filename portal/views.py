@@ -16,7 +16,9 @@ from portal.editions import Snapshot
 from portal.models import SchoolMajor
 from portal.tokens import Principal
 from portal.verdicts import PART_LABELS, short_reason
+from scoring.overrides import PREFIX as OVERRIDE_PREFIX
 from scoring.policy import Policy, PolicyError, load_policy, policy_from_dict
+from scoring.reasons import SEP
 from scoring.rules import CAUSES
 from scoring.uncertainty import SURE, THIN, WATCH
 
@@ -89,6 +91,8 @@ def offering(row: dict, trend: list[tuple[str, float]]) -> dict:
     item["school_flags"] = item.get("school_flags") or None
     item["short_reason"] = short_reason(item.get("reasons"), item.get("basis"))
     item["parts"] = parts_of(row)
+    # the commission's decisions after review (经市教委复核调整：…), shown on their own on the major page
+    item["review_notes"] = [p for p in (row.get("reasons") or "").split(SEP) if p.startswith(OVERRIDE_PREFIX)]
     item["trend"] = [{"edition": e, "risk_score": s} for e, s in trend]
     return item
 

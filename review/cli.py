@@ -4,10 +4,12 @@
     majorwatch edition close-review EDITION [--home DIR]
     majorwatch edition finalize EDITION [--home DIR]
     majorwatch edition status EDITION [--home DIR]
+    majorwatch edition audit [--edition EDITION] [--limit N] [--home DIR]
     majorwatch override list [--all] [--home DIR]
     majorwatch override add --major CODE [--school CODE] --field 指导类别|预警等级|限制 --value V --reason 文字
                             [--expires YYYY-MM-DD] [--home DIR]
     majorwatch override retire ID [--reason 文字] [--home DIR]
+    majorwatch policy confirm --doc-number 京教职成〔YYYY〕N号 [--by 姓名] [--home DIR]
 
 ``register(subparsers, publish_final)`` adds both commands to the main parser; ``publish_final(home,
 draft_edition) -> final_edition`` is the pipeline's function that builds the final edition with the
@@ -58,6 +60,17 @@ def register(subparsers, publish_final: PublishFinal | None = None) -> None:
     status = esub.add_parser("status", help="查看版次状态")
     status.add_argument("edition", metavar="EDITION")
     status.set_defaults(func=_lazy("_status"))
+    audit = esub.add_parser("audit", help="查看审计日志（谁在何时做了什么）")
+    audit.add_argument("--edition", default="", help="只看与该版次有关的记录")
+    audit.add_argument("--limit", type=int, default=200, help="最多显示最近多少条（0 为全部）")
+    audit.set_defaults(func=_lazy("_audit"))
+
+    policy = subparsers.add_parser("policy", help="评分政策：confirm（市教委确认现行政策）")
+    psub = policy.add_subparsers(dest="policy_command", required=True)
+    confirm = psub.add_parser("confirm", help="记录市教委确认现行评分政策的文号、确认人和时间")
+    confirm.add_argument("--doc-number", required=True, help="确认文号，例如 京教职成〔2026〕5号")
+    confirm.add_argument("--by", default="", help="确认人姓名（默认当前系统用户）")
+    confirm.set_defaults(func=_lazy("_policy_confirm"))
 
     override = subparsers.add_parser("override", help="复核调整：list / add / retire")
     osub = override.add_subparsers(dest="override_command", required=True)
@@ -76,5 +89,5 @@ def register(subparsers, publish_final: PublishFinal | None = None) -> None:
     retire.add_argument("override_id", metavar="ID", type=int)
     retire.add_argument("--reason", default="", help="停用理由")
     retire.set_defaults(func=_lazy("_override_retire"))
-    for parser in (opened, closed, final, status, listing, add, retire):
+    for parser in (opened, closed, final, status, audit, listing, add, retire, confirm):
         parser.add_argument("--home", help="主目录（默认 MAJORWATCH_HOME 或 var/）")

@@ -15,7 +15,9 @@ from pathlib import Path
 from review.audit import Actor, ReviewError
 from review.db import open_store
 from review.hooks import PublishFinal
+from review.models import DRAFT
 from review.overrides import add_override, export_overrides, export_path, list_overrides, retire_override
+from review.policy import confirm_policy, refusal, unconfirmed
 from review.windows import close_review, finalize, get_window, open_review, state_of
 from scoring.overrides import FIELD_CN
 
@@ -38,9 +40,17 @@ def _export(home: Path) -> None:
 
 
 def _open_review(args: argparse.Namespace) -> int:
+    from warehouse.current import FINAL_STATE, edition_state
+
     home = _home(args)
-    if not (home / "published" / args.edition / "datapackage.json").is_file():
+    state = edition_state(home / "published", args.edition)
+    if state is None:
         print(f"错误：找不到已发布的版次 {args.edition}（{home / 'published'}）。", file=sys.stderr)
+        return 1
+    if state == FINAL_STATE:
+        print(f"错误：版次 {args.edition} 是正式版，不能征求意见；征求意见只对征求意见稿开放。"
+              f"请先运行 majorwatch run 发布新的征求意见稿，再对它运行 majorwatch edition open-review "
+              f"<征求意见稿版次> --until YYYY-MM-DD。", file=sys.stderr)
         return 1
     window = open_review(open_store(home), _actor(), args.edition, args.until)
     print(f"版次 {args.edition}（{window.state}）已开放征求意见，截止 {window.open_until.isoformat()}。")
@@ -54,14 +64,58 @@ def _close_review(args: argparse.Namespace) -> int:
 
 
 def _finalize(args: argparse.Namespace, publish_final: PublishFinal | None) -> int:
+    from scoring.policy import load_policy
+    from warehouse.current import make_current
+
     if publish_final is None:
         print("错误：本命令需要流程的正式发布函数（由 majorwatch 主程序注册）。", file=sys.stderr)
         return 2
     home = _home(args)
+    policy = load_policy()
+    pending = unconfirmed(home / "review", policy)
+    if pending:
+        raise ReviewError(refusal(policy, pending))
     store = open_store(home)
     _export(home)
-    final = finalize(store, _actor(), args.edition, lambda draft: publish_final(home, draft))
+    published = home / "published"
+
+    def publish(draft: str) -> str:
+        left = _left_by_a_crash(published, draft)
+        if left:
+            return left
+        try:
+            return publish_final(home, draft)
+        except (RuntimeError, OSError) as exc:  # the pipeline refused or failed: its reason is already Chinese
+            raise ReviewError(f"正式版未发布（CURRENT 与征求意见状态保持不变）：{exc}") from None
+
+    final = finalize(store, _actor(), args.edition, publish, put_in_force=lambda e: make_current(published, e))
     print(f"版次 {args.edition} 已正式发布为 {final}（正式），CURRENT 已切换。")
+    return 0
+
+
+def _left_by_a_crash(published: Path, draft: str) -> str | None:
+    """The final edition of `draft` when an earlier finalize wrote it and stopped before recording it."""
+    import json
+
+    from warehouse.editions import final_edition_id
+
+    try:
+        final = final_edition_id(draft)
+        manifest = json.loads((published / final / "datapackage.json").read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return None
+    return final if manifest.get("draft_edition") == draft and manifest.get("state") == "正式" else None
+
+
+def _policy_confirm(args: argparse.Namespace) -> int:
+    from scoring.policy import load_policy
+
+    home = _home(args)
+    policy = load_policy()
+    actor = Actor(args.by.strip(), "cli") if args.by and args.by.strip() else _actor()
+    done = confirm_policy(open_store(home), actor, home / "review", policy, args.doc_number)
+    print(f"已确认现行评分政策（版本 {done.version}），文号 {done.doc_number}，确认人 {done.confirmed_by}。"
+          f"下一次发布的版次记载此确认；正式版的文件标注该文号。")
     return 0
 
 
@@ -72,7 +126,27 @@ def _status(args: argparse.Namespace) -> int:
     until += "（已提前结束）" if window and window.closed_at else ""
     final = f"，已正式发布为 {window.final_edition}" if window and window.final_edition else ""
     state = state_of(store, args.edition) or "未登记征求意见（状态以 datapackage.json 为准）"
+    left = _left_by_a_crash(_home(args) / "published", args.edition) if state == DRAFT else None
+    if left:
+        final += (f"；正式版 {left} 已写出但上次正式发布没有完成，请重新运行 majorwatch edition finalize "
+                  f"{args.edition} 补完")
     print(f"版次 {args.edition}：{state}{until}{final}")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from review.audit import AUDIT_HEADERS, describe, entries
+
+    rows = [describe(e) for e in entries(open_store(_home(args)))]
+    if args.edition:
+        rows = [r for r in rows if r["对象"] == args.edition or f"版次：{args.edition}" in r["详情"].split("；")]
+    rows = rows[-args.limit:] if args.limit else rows
+    if not rows:
+        print("审计日志中没有记录。")
+        return 0
+    print("\t".join(AUDIT_HEADERS))
+    for row in rows:
+        print("\t".join(row[h] for h in AUDIT_HEADERS))
     return 0
 
 
@@ -112,11 +186,17 @@ def _override_retire(args: argparse.Namespace) -> int:
 
 
 def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    from sqlalchemy.exc import OperationalError
+
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
         except ReviewError as exc:
             print(f"错误：{exc}", file=sys.stderr)
+            return 1
+        except OperationalError as exc:  # a locked or unreachable review store: nothing was half recorded
+            print(f"错误：审核数据库正忙或无法写入（{type(exc.orig).__name__ if exc.orig else '连接失败'}），审核记录与"
+                  f" CURRENT 都没有改变；请稍后重新运行本命令。", file=sys.stderr)
             return 1
     return run
 

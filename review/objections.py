@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from review import evidence as ev
@@ -33,7 +33,7 @@ def file_objection(store: Store, actor: Actor, edition: str, target: str, major_
     if actor.role != "school" or not actor.school_code:
         raise ReviewError("只有学校账户可以提出异议。")
     if not is_open(get_window(store, edition), today):
-        raise ReviewError(f"版次 {edition} 当前不在征求意见期，不能提出异议。")
+        raise ReviewError(f"版次 {edition} 当前不在征求意见期，不能提出异议；如有意见，请书面联系市教委。")
     if target not in TARGET_CN:
         raise ReviewError("异议对象应为本校专业点或专业目录结论。")
     if contested not in m.FIELDS:
@@ -80,6 +80,15 @@ def list_objections(store: Store, actor: Actor, edition: str | None = None, stat
         return list(s.scalars(q))
 
 
+def pending_count(store: Store, actor: Actor) -> int:
+    """How many objections the actor may see are still awaiting the commission's answer (a school: its own)."""
+    q = select(func.count()).select_from(Objection).where(Objection.status == m.PENDING)
+    if not actor.is_commission:
+        q = q.where(Objection.school_code == (actor.school_code or "\x00"))
+    with store.session() as s:
+        return int(s.scalar(q) or 0)
+
+
 def get_objection(store: Store, actor: Actor, objection_id: int) -> Objection:
     with store.session() as s:
         return _get(s, actor, objection_id)
@@ -106,7 +115,7 @@ def decide(store: Store, actor: Actor, objection_id: int, accept: bool, reason: 
             raise ReviewError(f"异议 {objection_id} 已处理（{obj.status}）。")
         window = s.get(ReviewWindow, obj.edition)
         if window is not None and window.state == m.FINAL:
-            raise ReviewError(f"版次 {obj.edition} 已正式发布，不能再处理异议。")
+            raise ReviewError(f"版次 {obj.edition} 已正式发布，不能再处理异议；如需调整，请用复核调整（majorwatch override add）在下一版生效。")
         override = None
         if accept:
             override = new_override(s, actor, obj.major_code, obj.school_code if obj.target == m.OFFERING else None,

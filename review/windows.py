@@ -16,11 +16,11 @@ def open_review(store: Store, actor: Actor, edition: str, until: date, today: da
     """Open (or extend) the review of a draft edition until `until` (inclusive)."""
     today = today or date.today()
     if until < today:
-        raise ReviewError(f"征求意见截止日期 {until.isoformat()} 早于今天 {today.isoformat()}。")
+        raise ReviewError(f"征求意见截止日期 {until.isoformat()} 早于今天 {today.isoformat()}：请用 --until 指定今天或以后的日期。")
     with store.session() as s:
         window = s.get(ReviewWindow, edition)
         if window is not None and window.state == FINAL:
-            raise ReviewError(f"版次 {edition} 已正式发布，不能再征求意见。")
+            raise ReviewError(f"版次 {edition} 已正式发布，不能再征求意见；如需修订，请运行 majorwatch run 发布新的征求意见稿。")
         if window is None:
             window = ReviewWindow(edition=edition, state=DRAFT)
             s.add(window)
@@ -34,7 +34,7 @@ def close_review(store: Store, actor: Actor, edition: str) -> ReviewWindow:
     with store.session() as s:
         window = s.get(ReviewWindow, edition)
         if window is None or window.state == FINAL:
-            raise ReviewError(f"版次 {edition} 没有进行中的征求意见。")
+            raise ReviewError(f"版次 {edition} 没有进行中的征求意见（用 majorwatch edition status {edition} 查看状态）。")
         if window.closed_at is None:
             window.closed_at = now()
             record(s, actor, "review.close", edition)
@@ -44,6 +44,14 @@ def close_review(store: Store, actor: Actor, edition: str) -> ReviewWindow:
 def get_window(store: Store, edition: str) -> ReviewWindow | None:
     with store.session() as s:
         return s.get(ReviewWindow, edition)
+
+
+def under_review(store: Store, today: date | None = None) -> str | None:
+    """The draft whose review is open today (the one opened last when several are), or None."""
+    with store.session() as s:
+        windows = list(s.scalars(select(ReviewWindow).where(ReviewWindow.state == DRAFT)
+                                 .order_by(ReviewWindow.opened_at.desc())))
+    return next((w.edition for w in windows if is_open(w, today)), None)
 
 
 def is_open(window: ReviewWindow | None, today: date | None = None) -> bool:
@@ -67,25 +75,47 @@ def state_of(store: Store, edition: str) -> str | None:
 
 
 def finalize(store: Store, actor: Actor, draft: str, publish_final: Callable[[str], str],
-             today: date | None = None) -> str:
-    """Issue the final edition of `draft`: refused while the review is open or objections are pending;
-    `publish_final(draft)` (the pipeline) builds the final edition with the overrides and returns its id."""
+             today: date | None = None, put_in_force: Callable[[str], None] | None = None) -> str:
+    """Issue the final edition of `draft`: refused while the review is open or objections are pending.
+
+    One transaction over every record: `publish_final(draft)` (the pipeline) writes the final edition's folder
+    with the overrides (without putting it in force when `put_in_force` is given); then, inside the store's
+    transaction that marks the review final and appends the audit entry, `put_in_force(final)` switches
+    CURRENT, and the transaction commits. A failure before the switch leaves CURRENT, the review state and
+    the audit log as they were; a process killed between the switch and the commit leaves CURRENT on the
+    final and the review a draft, which a rerun completes (the final folder is the same content, reused)."""
     today = today or date.today()
     window = get_window(store, draft)
     if window is None:
-        raise ReviewError(f"版次 {draft} 尚未征求意见（先运行 edition open-review）。")
+        final = draft_of(store, draft)
+        if final:
+            raise ReviewError(f"版次 {draft} 是正式版（由 {final} 正式发布而来），不能再正式发布。")
+        raise ReviewError(f"版次 {draft} 尚未征求意见（先运行 majorwatch edition open-review {draft} "
+                          f"--until YYYY-MM-DD）。")
     if window.state == FINAL:
-        raise ReviewError(f"版次 {draft} 已于此前正式发布为 {window.final_edition}。")
+        raise ReviewError(f"版次 {draft} 已于此前正式发布为 {window.final_edition}，无需再次发布。")
     if is_open(window, today):
-        raise ReviewError(f"版次 {draft} 的征求意见期到 {window.open_until.isoformat()} 才结束。")
+        raise ReviewError(f"版次 {draft} 的征求意见期到 {window.open_until.isoformat()} 才结束"
+                          f"（如需提前结束，运行 majorwatch edition close-review {draft}）。")
     with store.session() as s:
         pending = s.scalar(select(func.count()).select_from(Objection).where(
             Objection.edition == draft, Objection.status == PENDING))
     if pending:
-        raise ReviewError(f"版次 {draft} 还有 {pending} 条异议未处理，不能正式发布。")
+        raise ReviewError(f"版次 {draft} 还有 {pending} 条异议未处理，不能正式发布"
+                          f"（请在门户“异议处理”页逐条答复后再运行本命令）。")
     final = publish_final(draft)
     with store.session() as s:
         window = s.get(ReviewWindow, draft)
         window.state, window.final_edition, window.finalized_at = FINAL, final, now()
         record(s, actor, "edition.finalize", draft, final_edition=final)
+        s.flush()  # takes the store's write lock now: a busy store fails here, before CURRENT moves
+        if put_in_force is not None:
+            put_in_force(final)
     return final
+
+
+def draft_of(store: Store, edition: str) -> str | None:
+    """The draft an edition was finalized from, if it is a final edition the store knows (else None)."""
+    with store.session() as s:
+        window = s.scalar(select(ReviewWindow).where(ReviewWindow.final_edition == edition))
+        return window.edition if window is not None else None

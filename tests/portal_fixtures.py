@@ -146,7 +146,9 @@ def write_edition(home: Path, edition_id: str, index: int, *, offerings: dict | 
     files = sorted(p for p in tmp.iterdir() if p.is_file())
     sums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
     meta = {"edition": edition_id, "created": f"{2024 + index}-12-01T00:00:00+08:00", "inputs": [],
-            "contracts": [], "policy": _policy_record(), "files": [{"path": p.name, "bytes": p.stat().st_size, "sha256": sums[p.name]}
+            "contracts": [], "policy": _policy_record(),
+            **({"state": "征求意见稿"} if edition_id.endswith("-draft") else {}),  # as the pipeline publishes drafts
+            "files": [{"path": p.name, "bytes": p.stat().st_size, "sha256": sums[p.name]}
                                        for p in files]}
     (tmp / "datapackage.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     sums["datapackage.json"] = hashlib.sha256((tmp / "datapackage.json").read_bytes()).hexdigest()

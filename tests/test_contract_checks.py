@@ -47,3 +47,10 @@ def test_noisy_postings_warn_and_bad_outcomes_block(home, tmp_path):
     with connect(home / "warehouse.duckdb") as con:
         rejected = query_frame(con, 'SELECT input, "row", "column" FROM rejected_rows ORDER BY input')
     assert rejected.rows() == [("job_postings", 7, "salary_min（最低月薪）"), ("school_majors", 2, "enrolled（招生人数）")]
+    # the run page shows the step's dg.Failure: the Chinese reason and the first rejected rows, not a stack trace
+    failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE)
+    data = failure.event_specific_data
+    assert "数据契约未通过" in data.error.message and "school_majors" in data.error.message
+    assert data.user_failure_data is not None
+    meta = data.user_failure_data.metadata
+    assert "不能小于 0" in meta["school_majors 前几条拒收行"].value and meta["school_majors 拒收原因"].value

@@ -74,7 +74,8 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
             return context, page
 
         ctx, page = page_of("a")
-        page.goto(f"{base}/school/objections")
+        page.click("#nav-objections")  # the school's own objections are one click from every page
+        page.wait_for_url(f"{base}/school/objections")
         page.select_option("#target", "major")  # the major's catalog verdict: the catalog and changes.csv show it
         page.fill("#major_code", offering["major_code"])
         page.select_option("#contested", "guidance")
@@ -83,6 +84,7 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
         page.click("#submit-objection")
         page.wait_for_url(f"{base}/school/objections/*")
         objection_path = page.url[len(base):]
+        assert page.inner_text("#nav-objections") == "本校异议（1 条待答复）"
         ctx.close()
 
         ctx, page = page_of("b")
@@ -92,7 +94,9 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
         ctx.close()
 
         ctx, page = page_of("c")
-        page.goto(f"{base}/commission/objections")
+        assert page.inner_text("#nav-objections") == "异议处理（1 条待处理）"
+        page.click("#nav-objections")
+        page.wait_for_url(f"{base}/commission/objections")
         page.click("#objections tbody tr a")
         page.check("#accept")
         page.select_option("#value", "合作办学")
@@ -100,10 +104,15 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
         page.click("#submit-decision")
         page.wait_for_load_state()
         assert "已采纳" in page.inner_text("#decision")
+        assert page.inner_text("#nav-objections") == "异议处理"  # nothing left to answer
+        page.goto(f"{base}/commission/audit")
+        assert "处理异议" in page.inner_text("#audit") and reason in page.inner_text("#audit")
+        page.screenshot(path=str(ARTIFACTS / "cycle-audit.png"), full_page=True)
         ctx.close()
         browser.close()
 
     assert main(["edition", "close-review", draft, "--home", str(home)]) == 0
+    assert main(["policy", "confirm", "--doc-number", "京教职成〔2026〕5号", "--home", str(home)]) == 0
     assert main(["edition", "finalize", draft, "--home", str(home)]) == 0
     final = (published / "CURRENT").read_text(encoding="utf-8").strip()
     assert final == draft.removesuffix("-draft")
@@ -121,6 +130,6 @@ def test_draft_review_objection_decision_final(handmade_published, tmp_path, mon
         changes = list(csv.DictReader(fh))
     assert [r["复核调整"] for r in changes if r["专业代码"] == code] == ["是"]
     actions = [e.action for e in audit.entries(open_store(home))]
-    for step in ("review.open", "token.issue", "objection.file", "override.add", "objection.decide",
+    for step in ("policy.confirm", "review.open", "token.issue", "objection.file", "override.add", "objection.decide",
                  "review.close", "edition.finalize"):
         assert step in actions, step

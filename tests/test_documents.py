@@ -350,3 +350,24 @@ def test_the_majors_lowering_the_match_do_not_depend_on_the_last_bits_of_the_sum
     for factor in (1 + 2**-52, 1 - 2**-53, 3.0):
         nudged = majors_lowering_match(supply.with_columns(pl.col("enrolled") * factor), weights, groups, majors)
         assert nudged.select("major_code", "lift").equals(base.select("major_code", "lift"))  # order and figures
+
+
+def test_edition_facts_make_a_confirmed_final_official_and_leave_a_draft_a_draft(policy) -> None:
+    """A final edition under a confirmed policy prints 正式 with its 文号 and 印发日期 and no 征求意见稿; the
+    same policy unconfirmed, or a draft, still reads 征求意见稿 (and a draft carries no 文号)."""
+    from datetime import date
+
+    from documents.edition import EditionInfo
+
+    day, issued = date(2025, 12, 31), date(2026, 3, 2)
+    final = EditionInfo.build("2026", day, policy, state="正式", confirmed=True, doc_number="京教职成〔2026〕5号",
+                              issued_on=issued)
+    assert not final.is_draft and "征求意见稿" not in final.title("专业指导性目录")
+    assert "征求意见稿" not in final.download_name("专业指导性目录", "xlsx")
+    assert "文号：京教职成〔2026〕5号" in final.subtitle() and "印发日期：2026年03月02日" in final.subtitle()
+    assert "状态：正式" in final.subtitle()
+    unconfirmed = EditionInfo.build("2026", day, policy, state="正式", doc_number="京教职成〔2026〕5号")
+    assert unconfirmed.is_draft and "征求意见稿" in unconfirmed.title("专业指导性目录")
+    draft = EditionInfo.build("2026-draft", day, policy, confirmed=True, doc_number="京教职成〔2026〕5号",
+                              issued_on=issued)
+    assert draft.is_draft and draft.doc_number == "" and "文号" not in draft.subtitle()

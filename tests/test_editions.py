@@ -81,3 +81,27 @@ def test_an_edition_renamed_into_place_but_never_put_in_force_is_put_in_force_by
     # an older edition of that id that WAS in force is still skipped (history moves forward)
     publish(root, tables())
     assert current_edition(root) == "2026-r2"
+
+
+def test_a_draft_is_published_beside_the_final_in_force_and_never_replaces_it(tmp_path):
+    """Before any final the newest draft serves; once a final is in force, every draft (automatic id, the same
+    content again, or an explicit id) is published beside it and CURRENT stays on the final."""
+    root = tmp_path / "published"
+    draft = {**PACKAGE, "state": "征求意见稿"}
+
+    def put(content, edition, package, explicit=False, suffix=""):
+        return publish_next(root, edition, explicit=explicit, suffix=suffix, tables=content, headers=HEADERS,
+                            package=package, created=CREATED)
+
+    first = put(tables(), "2026", draft, suffix="-draft")
+    assert first.edition == "2026-draft" and first.in_force and current_edition(root) == "2026-draft"
+    assert put(tables(MAJORS[:3]), "2026", draft, suffix="-draft").edition == "2026-r2-draft"
+    assert current_edition(root) == "2026-r2-draft"  # no final yet: the newest draft serves
+    assert put(tables(MAJORS[:3]), "2026-r2", {**PACKAGE, "state": "正式"}, explicit=True).in_force
+    assert current_edition(root) == "2026-r2"
+    beside = put(tables(MAJORS[:2]), "2026", draft, suffix="-draft")
+    assert beside.edition == "2026-r3-draft" and not beside.in_force and current_edition(root) == "2026-r2"
+    again = put(tables(MAJORS[:2]), "2026", draft, suffix="-draft")  # the same draft again: reused, not in force
+    assert again.edition == "2026-r3-draft" and again.unchanged and current_edition(root) == "2026-r2"
+    assert not put(tables(MAJORS[:2]), "2026-r3-draft", draft, explicit=True).in_force
+    assert current_edition(root) == "2026-r2"

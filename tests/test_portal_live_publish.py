@@ -36,7 +36,10 @@ SWITCH_TIMEOUT = 8.0
 
 
 def publish(inbox: Path, home: Path, edition: str) -> int:
-    """Publish `edition` as the final edition (the draft state and its review are not what this test is about)."""
+    """Publish `edition` as the final edition (the draft state and its review are not what this test is about);
+    a final edition is issued under a confirmed policy only."""
+    if main(["policy", "confirm", "--doc-number", "京教职成〔2026〕1号", "--home", str(home)]):
+        return 1
     return main(["run", "--inbox", str(inbox), "--home", str(home), "--edition", edition, "--final", "--quiet"])
 
 

@@ -101,6 +101,7 @@ MATRIX = [
     row("GET", SO, "/school/objections/1", 401, 404, 404, 403),
     row("GET", SO + "/evidence", "/school/objections/1/evidence", 401, 404, 404, 403),
     row("GET", "/commission/objections", "/commission/objections?status=待处理", 401, 403, 403, 200),
+    row("GET", "/commission/audit", "/commission/audit", 401, 403, 403, 200),
     row("GET", CO, "/commission/objections/1", 401, 403, 403, 404),
     row("GET", CO + "/evidence", "/commission/objections/1/evidence", 401, 403, 403, 404),
     row("POST", CO + "/decision", "/commission/objections/1/decision", 401, 403, 403, 404),

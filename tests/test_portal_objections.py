@@ -188,3 +188,52 @@ print("OK")
                          env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0 and out.stdout.strip().endswith("OK"), out.stderr[-2000:]
     assert not list(tmp_path.rglob("*.duckdb"))
+
+
+def test_links_with_pending_counts_the_audit_page_and_a_refused_decision_keeps_what_was_typed(portal):
+    """Every page links to the objections with how many await an answer; the commission reads the audit log on
+    a page; a decision refused for a missing choice or a bad date keeps the 理由 the commission typed."""
+    home, client, creds = portal
+    a_id = file(client, creds, "a").headers["location"].rsplit("/", 1)[1]
+    file(client, creds, "b", major=B_ONLY)
+    school_page = client.get("/school", headers=as_(creds, "a")).text
+    assert 'href="/school/objections" id="nav-objections">本校异议（1 条待答复）' in school_page
+    staff_page = client.get("/commission", headers=as_(creds, "c")).text
+    assert 'href="/commission/objections" id="nav-objections">异议处理（2 条待处理）' in staff_page
+    typed = "材料已核实，但需补充第三方证明后再议"
+    for data in ({"outcome": "", "reason": typed}, {"outcome": "accept", "reason": typed, "expires": "明年"}):
+        refused = client.post(f"/commission/objections/{a_id}/decision", headers=as_(creds, "c"), data=data)
+        assert refused.status_code == 400 and f">{typed}</textarea>" in refused.text
+    done = client.post(f"/commission/objections/{a_id}/decision", headers=as_(creds, "c"),
+                       data={"outcome": "reject", "reason": typed})
+    assert done.status_code == 303
+    assert "本校异议（1 条待答复）" not in client.get("/school", headers=as_(creds, "a")).text
+    log = client.get("/commission/audit", headers=as_(creds, "c"))
+    assert log.status_code == 200 and "处理异议" in log.text and "提出异议" in log.text and typed in log.text
+    assert client.get("/commission/audit", headers=as_(creds, "a")).status_code == 403
+
+
+def test_a_draft_under_review_beside_the_final_in_force_is_labelled_and_takes_the_objections(tmp_path):
+    """The final 2026 stays in force while 2027-draft is under review: every page names both, each labelled,
+    and an objection is filed against the draft under review (not the final, which takes none)."""
+    from fastapi.testclient import TestClient
+
+    from review.objections import list_objections
+    from tests.portal_fixtures import write_edition
+
+    home = _home(tmp_path, open_days=None)
+    write_edition(home, "2027-draft", 2)  # published beside the final: CURRENT still names 2026
+    open_review(open_store(home), CLI, "2027-draft", date.today() + timedelta(days=10))
+    creds = {"a": tokens.issue(home, school=SCHOOL_A), "c": tokens.issue(home, commission=True)}
+    client = TestClient(create_app(home, signin_limit=10_000), follow_redirects=False)
+    page = client.get("/school", headers=as_(creds, "a")).text
+    notice = page[page.index('id="review-notice"'):page.index("</p>", page.index('id="review-notice"'))]
+    assert "现行版本 <strong>2026</strong>" in notice and "征求意见稿 <strong>2027-draft</strong>" in notice
+    assert 'href="/school/objections"' in notice
+    form = client.get("/school/objections", headers=as_(creds, "a")).text
+    assert "现行版本 <strong>2026</strong>" in form and 'id="objection-form"' in form
+    r = file(client, creds, "a")
+    assert r.status_code == 303, r.text
+    assert [o.edition for o in list_objections(open_store(home), CLI)] == ["2027-draft"]
+    staff = client.get("/commission/objections", headers=as_(creds, "c")).text
+    assert "征求意见稿 <strong>2027-draft</strong>" in staff

@@ -386,6 +386,30 @@ def test_changes_mark_overridden_majors_even_when_nothing_else_moved(
     assert (got["610105"]["change"], got["610105"]["overridden"]) == ("变化", "是")
     assert (got["0101"]["change"], got["0101"]["overridden"]) == ("复核调整", "是")
     assert rows[0][list(publish.CHANGE_HEADERS).index("overridden")] == "复核调整"
+    assert second.adjusted == 2  # counted for the asset metadata (review_adjustments)
+    listed = json.loads((second.folder / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    assert next(r for r in listed if r["path"] == "changes.csv")["overridden_rows"] == 2
+
+
+def test_an_offering_adjusted_after_review_marks_its_major_in_changes_without_naming_the_school() -> None:
+    """An accepted objection on one school's offering leaves the major's verdict: changes.csv still lists the
+    major as 复核调整, saying how many offerings were adjusted (the school is not named in a public file)."""
+    from warehouse.changes import compute_changes, overridden_notes
+
+    majors = pl.DataFrame({"major_code": ["0101", "0102"], "overridden": [True, False]})
+    scores = pl.DataFrame({"school_code": ["S1", "S2", "S1"], "major_code": ["0101", "0102", "0102"],
+                           "overridden": [True, True, False]})
+    notes = overridden_notes(majors, scores)
+    assert notes == {"0101": "", "0102": "其中 1 个专业点经市教委复核调整"}
+    frames = {"guiding_catalog": pl.DataFrame({"major_code": ["0101", "0102"], "major_name": ["甲", "乙"],
+                                               "guidance": ["正常", "正常"], "warning_level": ["绿", "绿"],
+                                               "reasons": ["理由甲", "理由乙"]}),
+              "restriction_list": pl.DataFrame(schema={"major_code": pl.String, "restriction": pl.String,
+                                                       "scope": pl.String, "reasons": pl.String})}
+    got = {r["major_code"]: r for r in compute_changes(frames, frames, notes).to_dicts()}
+    assert got["0102"]["change"] == "复核调整" and got["0102"]["overridden"] == "是"
+    assert got["0102"]["reasons"] == "理由乙；其中 1 个专业点经市教委复核调整" and "S2" not in str(got)
+    assert got["0101"]["reasons"] == "理由甲"
 
 
 # ---------------------------------------------------------------- validation, listing, hashing

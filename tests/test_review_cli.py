@@ -4,6 +4,7 @@ review.cli.register on a parser like the main one; finalize calls the pipeline's
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -52,6 +53,10 @@ def test_open_review_and_status(home, capsys):
     assert "早于今天" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         run(["edition", "open-review", "2027-draft", "--until", "明天", "--home", str(home)])
+    # build_home published a final edition 2026 (no state: issued directly): reviews open on drafts only
+    assert run(["edition", "open-review", "2026", "--until", UNTIL, "--home", str(home)]) == 1
+    err = capsys.readouterr().err
+    assert "2026 是正式版，不能征求意见" in err and "majorwatch run" in err
 
 
 def test_override_add_list_retire_and_export(home, capsys):
@@ -91,6 +96,10 @@ def test_finalize_exports_overrides_then_calls_the_pipeline(home, capsys):
         return "2027"
 
     assert run(["edition", "finalize", "2027-draft", "--home", str(home)], publish_final) == 1
+    refused = capsys.readouterr().err  # the shipped policy has values 待市教委确认: confirm it first
+    assert "待市教委确认" in refused and "majorwatch policy confirm --doc-number" in refused and not calls
+    assert run(["policy", "confirm", "--doc-number", "京教职成〔2027〕3号", "--by", "李四", "--home", str(home)]) == 0
+    assert run(["edition", "finalize", "2027-draft", "--home", str(home)], publish_final) == 1
     assert "尚未征求意见" in capsys.readouterr().err
     run(["edition", "open-review", "2027-draft", "--until", UNTIL, "--home", str(home)])
     store = open_store(home)
@@ -112,5 +121,79 @@ def test_finalize_exports_overrides_then_calls_the_pipeline(home, capsys):
     assert run(["edition", "status", "2027", "--home", str(home)]) == 0
     assert "2027：正式" in capsys.readouterr().out
     assert run(["edition", "finalize", "2027-draft", "--home", str(home)], publish_final) == 1
-    assert [e.action for e in audit.entries(store)] == ["review.open", "objection.file", "review.close",
+    assert [e.action for e in audit.entries(store)] == ["policy.confirm", "review.open", "objection.file", "review.close",
                                                         "override.add", "objection.decide", "edition.finalize"]
+
+
+@pytest.mark.parametrize("fault", ["store locked", "killed after the switch"])
+def test_finalize_records_everything_or_nothing_and_a_rerun_finishes(home, capsys, monkeypatch, fault):
+    """Finalize's records (edition folder, CURRENT, review state, audit) move together: a busy store at the end
+    leaves CURRENT on the draft and the review a draft; a process killed between the switch and the store's
+    commit is completed by the rerun, which reuses the final folder already written."""
+    import sqlalchemy.exc
+
+    import warehouse.current
+    from review import windows
+
+    published = home / "published"
+    calls = []
+
+    def publish_final(h: Path, draft: str) -> str:
+        calls.append(draft)
+        if not (published / "2027").exists():
+            write_edition(h, "2027", 2)
+            meta = json.loads((published / "2027" / "datapackage.json").read_text(encoding="utf-8"))
+            meta.update(state="正式", draft_edition=draft)
+            (published / "2027" / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+        return "2027"
+
+    run(["policy", "confirm", "--doc-number", "京教职成〔2027〕3号", "--home", str(home)])
+    run(["edition", "open-review", "2027-draft", "--until", UNTIL, "--home", str(home)])
+    run(["edition", "close-review", "2027-draft", "--home", str(home)])
+    capsys.readouterr()
+    with monkeypatch.context() as patch:
+        if fault == "store locked":
+            def locked(*args, **kwargs):
+                raise sqlalchemy.exc.OperationalError("UPDATE", {}, Exception("database is locked"))
+            patch.setattr(windows, "record", locked)
+            assert run(["edition", "finalize", "2027-draft", "--home", str(home)], publish_final) == 1
+            err = capsys.readouterr().err
+            assert "审核数据库正忙" in err and "Traceback" not in err
+            assert (published / "CURRENT").read_text().strip() == "2027-draft"  # nothing moved
+        else:
+            switch = warehouse.current.make_current
+
+            def killed(root, edition):
+                switch(root, edition)
+                raise KeyboardInterrupt  # the process dies before the store commits
+            patch.setattr(warehouse.current, "make_current", killed)
+            with pytest.raises(KeyboardInterrupt):
+                run(["edition", "finalize", "2027-draft", "--home", str(home)], publish_final)
+            assert (published / "CURRENT").read_text().strip() == "2027"
+            assert run(["edition", "status", "2027-draft", "--home", str(home)]) == 0
+            assert "上次正式发布没有完成" in capsys.readouterr().out
+    store = open_store(home)
+    assert "edition.finalize" not in [e.action for e in audit.entries(store)]
+    assert run(["edition", "status", "2027-draft", "--home", str(home)]) == 0
+    assert "2027-draft：征求意见稿" in capsys.readouterr().out
+    assert run(["edition", "finalize", "2027-draft", "--home", str(home)], publish_final) == 0  # the rerun
+    assert calls == ["2027-draft"]  # the folder written by the first attempt is reused, not rebuilt
+    assert (published / "CURRENT").read_text().strip() == "2027"
+    assert run(["edition", "status", "2027-draft", "--home", str(home)]) == 0
+    assert "2027-draft：正式" in capsys.readouterr().out and "没有完成" not in capsys.readouterr().out
+    assert [e.action for e in audit.entries(store)].count("edition.finalize") == 1
+
+
+def test_edition_audit_prints_the_log_with_chinese_columns(home, capsys):
+    assert run(["edition", "audit", "--home", str(home)]) == 0
+    assert "没有记录" in capsys.readouterr().out
+    run(["policy", "confirm", "--doc-number", "京教职成[2027]3号", "--by", "李四", "--home", str(home)])
+    run(["edition", "open-review", "2027-draft", "--until", UNTIL, "--home", str(home)])
+    capsys.readouterr()
+    assert run(["edition", "audit", "--home", str(home)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split("\t") == ["编号", "时间", "操作人", "操作", "对象", "详情"]
+    assert lines[1].split("\t")[2:4] == ["李四", "确认评分政策"] and "文号：京教职成〔2027〕3号" in lines[1]
+    assert lines[2].split("\t")[3:5] == ["开放征求意见", "2027-draft"] and f"截止：{UNTIL}" in lines[2]
+    assert run(["edition", "audit", "--edition", "2027-draft", "--home", str(home)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2

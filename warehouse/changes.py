@@ -8,7 +8,7 @@ an override are marked 是 in 复核调整, and listed (变化类型 复核调�
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import polars as pl
@@ -31,12 +31,27 @@ def first_edition_changes() -> pl.DataFrame:
     return pl.DataFrame([row], schema={c: pl.String for c in CHANGE_HEADERS})
 
 
+def overridden_notes(majors: pl.DataFrame, school_scores: pl.DataFrame) -> dict[str, str]:
+    """Major code → a note for changes.csv: empty for a major whose verdict an override set; for a major whose
+    verdict stands but some schools' offerings of it were adjusted after review, how many (schools unnamed)."""
+    def marked(df: pl.DataFrame) -> pl.DataFrame:
+        return df.filter(pl.col("overridden")) if "overridden" in df.columns else df.clear()
+
+    notes = dict.fromkeys(marked(majors)["major_code"].to_list(), "")
+    offerings = marked(school_scores).filter(~pl.col("major_code").is_in(list(notes)))
+    for code, n in offerings.group_by("major_code").len().iter_rows():
+        notes[code] = f"其中 {n} 个专业点经市教委复核调整"
+    return notes
+
+
 def compute_changes(old: dict[str, pl.DataFrame] | None, new: dict[str, pl.DataFrame],
-                    overridden: Collection[str] = ()) -> pl.DataFrame:
+                    overridden: Collection[str] | Mapping[str, str] = ()) -> pl.DataFrame:
     """One row per major added (新增), removed (移除) or whose guidance, warning level or restriction
     changed (变化) since the previous edition, or whose verdict an override set (`overridden`, major
-    codes); empty (header only) when there is none."""
-    overridden = set(overridden)
+    codes, or codes → a note appended to the row's reasons: ``overridden_notes``); empty (header only)
+    when there is none."""
+    notes = dict(overridden) if isinstance(overridden, Mapping) else dict.fromkeys(overridden, "")
+    overridden = set(notes)
     rows: list[dict[str, str]] = []
     if old is not None:
         before, after = _major_view(old), _major_view(new)
@@ -47,8 +62,11 @@ def compute_changes(old: dict[str, pl.DataFrame] | None, new: dict[str, pl.DataF
                 continue
             change = "新增" if was is None else "移除" if now is None else OVERRIDDEN if same else "变化"
             was, now = was or {}, now or {}
+            reasons = now.get("reasons", REMOVED_REASON)
+            if notes.get(code) and now:
+                reasons = "；".join(p for p in (reasons, notes[code]) if p)
             row = {"major_code": code, "major_name": now.get("major_name") or was.get("major_name", ""),
-                   "change": change, "reasons": now.get("reasons", REMOVED_REASON),
+                   "change": change, "reasons": reasons,
                    "overridden": "是" if code in overridden and now else ""}
             for key in ("guidance", "warning_level", "restriction"):
                 row[f"{key}_old"], row[f"{key}_new"] = was.get(key, ""), now.get(key, "")

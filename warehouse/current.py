@@ -8,6 +8,7 @@ any ``.tmp-*`` folder is a dead run's and is removed.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ from pathlib import Path
 from warehouse.files import atomic_write
 
 CURRENT = "CURRENT"
+FINAL_STATE = "正式"  # datapackage.json "state" of a final edition (a draft says 征求意见稿)
 EDITION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")  # the portal accepts exactly these
 
 
@@ -35,6 +37,26 @@ def current_edition(published_dir: Path) -> str | None:
     except FileNotFoundError:
         return None
     return text or None
+
+
+def edition_state(published_dir: Path, edition: str) -> str | None:
+    """The state an edition was published with (datapackage.json ``state``); None for no such edition. An
+    edition from before the review cycle carries none: it was issued directly, so it is final."""
+    try:
+        manifest = json.loads((Path(published_dir) / edition / "datapackage.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return str(manifest.get("state") or FINAL_STATE)
+
+
+def takes_force(published_dir: Path, state: str | None) -> bool:
+    """Whether a newly published edition in `state` goes in force: a final edition always; a draft only while
+    no final is in force (before the first final the newest draft serves; after it, drafts are published
+    beside the final and never replace it)."""
+    if (state or FINAL_STATE) == FINAL_STATE:
+        return True
+    current = current_edition(published_dir)
+    return current is None or edition_state(published_dir, current) != FINAL_STATE
 
 
 def list_editions(published_dir: Path) -> list[str]:

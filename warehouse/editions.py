@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 
-from warehouse.current import current_edition, make_current
+from warehouse.current import current_edition, make_current, takes_force
 from warehouse.publish import EditionExistsError, EditionResult, publish_edition
 
 MAX_REVISIONS = 99
@@ -46,7 +47,8 @@ def _year(edition: str) -> int | None:
 
 
 def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str = "", **kwargs) -> EditionResult:
-    """Publish `edition` and make it the edition in force.
+    """Publish `edition` and make it the edition in force (a draft only while no final is in force: see
+    ``current.takes_force``; a draft beside a final is published and CURRENT stays on the final).
 
     Chosen automatically: an id that is CURRENT with the same content is a no-op; an id already used
     by an older edition is skipped (history only moves forward, even back to older content), and the
@@ -56,8 +58,10 @@ def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str =
     """
     if explicit:
         result = publish_edition(published, edition + suffix if not edition.endswith(suffix) else edition, **kwargs)
-        if current_edition(published) != result.edition:
+        if (current_edition(published) != result.edition and kwargs.get("put_in_force", True)
+                and takes_force(published, kwargs["package"].get("state"))):
             make_current(published, result.edition)
+            result = replace(result, in_force=True)
         return result
     current = current_edition(published)
     if current and _year(edition) is not None and _year(current) is not None and _year(edition) < _year(current):

@@ -33,6 +33,7 @@ from warehouse.current import (
     _switch_current,
     current_edition,
     list_editions,
+    takes_force,
     validate_edition,
 )
 from warehouse.files import file_sha256
@@ -105,6 +106,8 @@ class EditionResult:
     changes: int
     previous: str | None
     unchanged: bool = False  # the same content was already published under this id: nothing was written
+    in_force: bool = True  # CURRENT names it (a draft published beside a final in force does not)
+    adjusted: int = 0  # rows of changes.csv marked 复核调整 (a verdict the commission set after review)
 
 
 def canonical(name: str, df: pl.DataFrame) -> pl.DataFrame:
@@ -145,9 +148,12 @@ def publish_edition(
     created: datetime | None = None,
     documents: DocumentWriter | None = None,
     overridden: Collection[str] = (),
+    put_in_force: bool = True,
 ) -> EditionResult:
     """Write ``published_dir/<edition>`` (catalog, restriction list, school scores, changes, manifest)
-    and make it the edition in force. ``package`` adds the caller's provenance to datapackage.json.
+    and make it the edition in force unless it is a draft and a final edition is in force
+    (``current.takes_force``: package ``state``), or when ``put_in_force`` is False (finalize switches CURRENT
+    itself, in one transaction with the review store). ``package`` adds the caller's provenance to datapackage.json.
     ``documents`` writes the edition's documents (print-ready XLSX, lists, bulletin, matching report)
     into the folder before datapackage.json and SHA256SUMS, so they are listed in both; ``overridden``
     (major codes whose verdict an override set) are marked in changes.csv."""
@@ -166,7 +172,7 @@ def publish_edition(
     with _publish_lock(root):
         target = root / edition
         if target.exists():
-            return _existing(root, edition, frames, headers)
+            return _existing(root, edition, frames, headers, put_in_force)
         previous = current_edition(root)
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{edition}-", dir=root))
         try:
@@ -179,7 +185,8 @@ def publish_edition(
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _fsync(root)
-        _switch_current(root, edition)
+        if put_in_force and takes_force(root, package.get("state")):
+            _switch_current(root, edition)
         return _result(root, edition)
 
 
@@ -228,7 +235,9 @@ def _write_tables_and_documents(tmp: Path, root: Path, edition: str, frames: dic
                 "schema": {"fields": _fields(df, headers.get(name, {})), "primaryKey": list(TABLES[name].keys)}}
         resources += [_resource(tmp, f"{name}.{fmt}", meta) for fmt in ("csv", "xlsx", "parquet")
                       if (tmp / f"{name}.{fmt}").exists()]
-    resources.append(_resource(tmp, "changes.csv", {"rows": changes.height, "rows_hash": rows_hash(changes)}))
+    adjusted = changes.filter(pl.col("overridden") == "是").height  # 复核调整 rows
+    resources.append(_resource(tmp, "changes.csv", {"rows": changes.height, "rows_hash": rows_hash(changes),
+                                                    "overridden_rows": adjusted}))
     listed = {r["path"] for r in resources}
     resources += [_resource(tmp, n, {}) for n in sorted(extra - listed)]
     manifest = {**package, "name": f"majorwatch-{edition.lower()}", "edition": edition,
@@ -273,7 +282,7 @@ def _fingerprint(resources: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
 
 
 def _existing(root: Path, edition: str, frames: dict[str, pl.DataFrame],
-              headers: dict[str, dict[str, str]]) -> EditionResult:
+              headers: dict[str, dict[str, str]], put_in_force: bool = True) -> EditionResult:
     """Re-publishing an id: a no-op when the rows are the same, otherwise refused."""
     try:
         manifest = json.loads((root / edition / "datapackage.json").read_text(encoding="utf-8"))
@@ -286,7 +295,8 @@ def _existing(root: Path, edition: str, frames: dict[str, pl.DataFrame],
     if _fingerprint(manifest.get("resources", [])) != _fingerprint(wanted):
         raise EditionExistsError(
             f"版次 {edition} 已发布且内容不同；已发布的版次不可更改，请使用新的版次号（例如 {edition}-r2）")
-    if current_edition(root) == manifest.get("previous_edition") != edition:
+    if (put_in_force and current_edition(root) == manifest.get("previous_edition") != edition
+            and takes_force(root, manifest.get("state"))):
         _switch_current(root, edition)  # an earlier run stopped between the rename and the switch
     return replace(_result(root, edition), unchanged=True)
 
@@ -295,7 +305,8 @@ def _result(root: Path, edition: str) -> EditionResult:
     folder = root / edition
     manifest = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     files = [PublishedFile(p.name, *file_sha256(p)) for p in sorted(folder.iterdir()) if p.is_file()]
-    changes = next((r["rows"] for r in manifest["resources"] if r["path"] == "changes.csv"), 0)
-    return EditionResult(edition, folder, files, changes, manifest.get("previous_edition"))
+    listed = next((r for r in manifest["resources"] if r["path"] == "changes.csv"), {})
+    return EditionResult(edition, folder, files, listed.get("rows", 0), manifest.get("previous_edition"),
+                         in_force=current_edition(root) == edition, adjusted=listed.get("overridden_rows", 0))
 
 

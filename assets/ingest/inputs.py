@@ -169,9 +169,13 @@ def build_ingest() -> dg.AssetsDefinition:
                     yield dg.MaterializeResult(asset_key=table, metadata=frame_metadata(frame, table))
         if blocked:
             # Fail fast: nothing downstream (models included) can lead to a publication any more.
+            # The run page shows this instead of a stack trace: each refusal's Chinese reason and first rows.
             raise dg.Failure(
-                description="数据契约未通过，运行已停止：" + "、".join(f"{v.file}（{v.input}）" for v in blocked),
-                metadata={"failed_checks": ", ".join(f"{v.input}_contract" for v in blocked)})
+                description="数据契约未通过，运行已停止，未发布任何目录（现行版本保持不变）：" + "；".join(
+                    f"{v.file}（{v.input}）：{v.message}" for v in blocked) + "。请按下列拒收行修改文件后重新运行。",
+                metadata={"failed_checks": ", ".join(f"{v.input}_contract" for v in blocked),
+                          **{f"{v.input} 拒收原因": v.message for v in blocked},
+                          **{f"{v.input} 前几条拒收行": dg.MetadataValue.md(v.first_rejections_md()) for v in blocked}})
 
     return ingest_inbox
 

@@ -4,13 +4,15 @@ import dagster as dg
 import polars as pl
 
 from assets.charts import PALETTE, bar_chart_md, preview_md, value_counts
+from assets.publish.facts import edition_facts
 from assets.resources import PolicyFile, Warehouse
 from documents import EditionInfo, edition_date, publish_hook
 from documents.edition import DEFAULT_ISSUER, DRAFT, FINAL
 from scoring.catalog import CHINESE_HEADERS, guiding_catalog, restriction_list
 from scoring.dates import default_as_of
-from scoring.overrides import overridden_majors
 from scoring.palette import WARNING_ORDER
+from warehouse.changes import overridden_notes
+from warehouse.current import current_edition
 from warehouse.db import WRITER_POOL
 from warehouse.editions import DRAFT_SUFFIX, default_edition, publication_package, publish_next
 from warehouse.table import WarehouseTable
@@ -30,12 +32,16 @@ DOCUMENT_OUTS = {
 class PublishConfig(dg.Config):
     """edition: the id to publish, e.g. 2026 or 2026-r2 (empty = the year after the latest data); state:
     征求意见稿 (a draft, published as <id>-draft for objections) or 正式 (the final edition, after review);
-    issuer: who issues the documents; draft_edition: for a final edition, the draft it finalizes."""
+    issuer: who issues the documents; draft_edition: for a final edition, the draft it finalizes;
+    put_in_force: False when `edition finalize` switches CURRENT itself (with the review store's records);
+    issued_on: the final edition's 印发日期 (YYYY-MM-DD, default today)."""
 
     edition: str = ""
     state: str = DRAFT
     issuer: str = DEFAULT_ISSUER
     draft_edition: str = ""
+    put_in_force: bool = True
+    issued_on: str = ""
 
 
 def latest_offerings(school_majors: WarehouseTable) -> pl.DataFrame:
@@ -81,8 +87,9 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
     if config.state not in (DRAFT, FINAL):
         raise dg.Failure(f"版次状态只能是「{DRAFT}」或「{FINAL}」，收到：{config.state}")
     as_of = default_as_of(school_majors)
+    facts = edition_facts(config, rules, warehouse.paths.review_exports)
     package = {**publication_package(input_files, contract_results, context.run.run_id, rules),
-               "state": config.state, "as_of": as_of.isoformat(),
+               "state": config.state, "as_of": as_of.isoformat(), **facts.package,
                **({"draft_edition": config.draft_edition} if config.draft_edition else {})}
     requested = config.edition or context.run.tags.get(EDITION_TAG, "")
     edition = requested or default_edition(school_majors)
@@ -90,18 +97,23 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
                "school_majors": school_majors, "schools": schools, "labor_market": labor_market,
                "posting_demand": posting_demand, "industry_adjustments": industry_adjustments,
                "labor_forecasts": labor_forecasts, "forecast_quality": forecast_quality}
-    info = EditionInfo.build(edition, edition_date(school_majors), rules, state=config.state, issuer=config.issuer)
+    info = EditionInfo.build(edition, edition_date(school_majors), rules, state=config.state, issuer=config.issuer,
+                             confirmed=facts.confirmation is not None, doc_number=facts.doc_number,
+                             issued_on=facts.issued_on)
     result = publish_next(
         warehouse.paths.published, edition, explicit=bool(requested),
-        suffix=DRAFT_SUFFIX if config.state == DRAFT else "", overridden=overridden_majors(major_risk_scores),
+        suffix=DRAFT_SUFFIX if config.state == DRAFT else "", overridden=overridden_notes(major_risk_scores, school_major_scores),
         tables={"guiding_catalog": catalog, "restriction_list": restrictions,
                 "school_major_scores": school_major_scores,
                 # optional: a run of a subset that never made the comparisons publishes without them
                 **({"policy_comparisons": policy_comparisons} if policy_comparisons.width else {})},
         headers=CHINESE_HEADERS, package=package, documents=publish_hook(sources, rules, package, info),
+        put_in_force=config.put_in_force,
     )
     done = f"内容未变，沿用版本 {result.edition}" if result.unchanged else f"已发布版本 {result.edition}"
     outcome = f"{done}（{config.state}）"
+    if not result.in_force:  # a draft beside the final in force (warehouse.current.takes_force)
+        outcome += f"；现行正式版 {current_edition(warehouse.paths.published)} 保持不变"
     context.log.info(f"{outcome}: {result.folder}")
     edition_meta = {
         "edition": result.edition,
@@ -110,6 +122,7 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
         "outcome": outcome,
         "edition_folder": dg.MetadataValue.path(str(result.folder)),
         "changes_since_previous": result.changes,
+        "review_adjustments": result.adjusted,  # changes.csv rows marked 复核调整
         "previous_edition": result.previous or "（无）",
     }
     yield dg.Output(catalog, output_name="guiding_catalog", metadata={
