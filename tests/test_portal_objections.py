@@ -226,6 +226,7 @@ def test_a_draft_under_review_beside_the_final_in_force_is_labelled_and_takes_th
     open_review(open_store(home), CLI, "2027-draft", date.today() + timedelta(days=10))
     creds = {"a": tokens.issue(home, school=SCHOOL_A), "c": tokens.issue(home, commission=True)}
     client = TestClient(create_app(home, signin_limit=10_000), follow_redirects=False)
+    creds["_cookies"] = {who: session_headers(client.app, token) for who, token in list(creds.items())}
     page = client.get("/school", headers=as_(creds, "a")).text
     notice = page[page.index('id="review-notice"'):page.index("</p>", page.index('id="review-notice"'))]
     assert "现行版本 <strong>2026</strong>" in notice and "征求意见稿 <strong>2027-draft</strong>" in notice
