@@ -90,7 +90,8 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
                "school_majors": school_majors, "schools": schools, "labor_market": labor_market,
                "posting_demand": posting_demand, "industry_adjustments": industry_adjustments,
                "labor_forecasts": labor_forecasts, "forecast_quality": forecast_quality}
-    info = EditionInfo.build(edition, edition_date(school_majors), rules, state=config.state, issuer=config.issuer)
+    info = EditionInfo.build(edition, edition_date(school_majors), rules, state=config.state, issuer=config.issuer,
+                             doc_number=package.get("doc_number"), issued_on=package.get("issued_on"))
     result = publish_next(
         warehouse.paths.published, edition, explicit=bool(requested),
         suffix=DRAFT_SUFFIX if config.state == DRAFT else "", overridden=overridden_majors(major_risk_scores),
