@@ -2,7 +2,7 @@
 
 Inputs with their files and SHA-256, the contract checks, the forecast model's back-test figures, the policy file
 with its hash and every value still 待市教委确认. The official documents say where their data came from in words
-(``data_sources``); this file is where the identifiers, hashes and model figures are.
+(the bulletin's 数据来源 section); this file is where the identifiers, hashes and model figures are.
 """
 
 from __future__ import annotations
@@ -34,20 +34,6 @@ def input_titles() -> dict[str, str]:
     from data_contracts.spec import load_contracts
 
     return {name: c.title for name, c in load_contracts().items()}
-
-
-def data_sources(package: dict) -> list[str]:
-    """The inputs an edition was computed from, in words for an official document: 专业目录（481 条，2026年12月7日入库）."""
-    titles = input_titles()
-    out = []
-    for item in package.get("inputs", []):
-        rows = item.get("rows")
-        if not rows:
-            continue
-        when = str(item.get("loaded_on") or "")[:10]
-        day = f"，{int(when[:4])}年{int(when[5:7])}月{int(when[8:10])}日入库" if len(when) == 10 else ""
-        out.append(f"{titles.get(item.get('input'), '其他数据')}（{rows:,} 条{day}）")
-    return out
 
 
 def _frame(rows: list[dict], headers: dict[str, str]) -> pl.DataFrame:

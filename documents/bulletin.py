@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from documents import charts
-from documents.appendix import data_sources, input_titles
+from documents.appendix import input_titles
 from documents.labour import CITY, forecast_words
 from documents.workbooks import over_under
 from scoring.palette import CATEGORY_COLORS, WARNING_ORDER
@@ -222,7 +222,7 @@ def provenance_section(package: dict, policy, title: str = "七、数据来源�
                      "通过" if check.get("passed", True) else "未通过"])
     pending = sum("待市教委确认" in v for v in policy.sources.values())
     return {"title": title, "charts": [], "paragraphs": [
-        "本公报所用数据：" + "、".join(data_sources(package)) + "。",
+        f"本公报所用数据共 {len(rows)} 项，见下表。",
         f"每项数据入库前均经数据质量检查（{len(contracts)} 项，通过 {passed} 项），共剔除 {num(rejected)} 行不合格数据。"
         + (f"评分规则中尚有 {pending} 项取值待市教委确认。" if pending else "评分规则的各项取值均已经市教委确认。"),
         "本公报的每个数字都来自本版目录同时发布的数据表，可据此复核；数据文件的校验值、检查明细和预测模型的检验结果见本版技术附录。"],

@@ -70,7 +70,7 @@ def ratio_panels(series: pl.DataFrame, sections: list[str]) -> str:
     plt = _setup()
     cols = 3
     rows = (len(sections) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, 2.0 * rows + 0.5), sharey=False, squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, 1.75 * rows + 0.5), sharey=False, squeeze=False)
     for ax, code in zip(axes.flat, sections, strict=False):
         part = series.filter(pl.col("section_code") == code).sort("period")
         name = part["section_name"][0] if part.height else code
@@ -138,7 +138,7 @@ def gap_bars(groups: pl.DataFrame) -> str:
     """招生占比 − 需求占比 for the most over- and under-supplied groups (percentage points)."""
     plt = _setup()
     df = groups.sort("gap", descending=True)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.2 * df.height + 0.9))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.17 * df.height + 0.9))
     colors = [WARNING_COLORS["红"][0] if g > 0 else NEUTRAL for g in df["gap"]]
     ax.barh(df["group_name"].to_list(), (df["gap"] * 100).to_list(), color=colors)
     ax.axvline(0, color=INK, lw=0.8)
@@ -150,7 +150,7 @@ def gap_bars(groups: pl.DataFrame) -> str:
 def district_bars(districts: pl.DataFrame) -> str:
     """Offerings per district, split by warning level."""
     plt = _setup()
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.22 * districts.height + 0.9))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.17 * districts.height + 0.9))
     left = [0] * districts.height
     for level in WARNING_ORDER:
         values = districts[f"n_{level}"].to_list()

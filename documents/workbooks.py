@@ -23,11 +23,16 @@ CATALOG_FOLDED = ("risk_score_low", "risk_score_high", "exposure_prohibited", "e
                   "exposure_transforming", "exposure_high_end", "exposure_urban_service", "exposure_relocated",
                   "schools_offering", "demand_note", "employment_note", "what_would_change", "watch_note")
 CATALOG_MISSING = {"employment_rate": "无毕业生数据", "demand_supply_ratio": "无供需数据", "risk_score": "无数据"}
+LEGEND_WIDTHS = {"kind": 9, "term": 12, "definition": 44, "threshold": 44, "source": 40}
 NARROW = {"major_name": 18, "category_name": 14, "school_name": 18, "group_name": 18, "section_name": 14,
           "unit_name": 18, "definition": 50, "threshold": 36, "source": 36}
 BASIS_HEADERS = {"major_code": "专业代码", "major_name": "专业名称", "level": "层次", "basis": "详细依据"}
 BASIS_NAME = "专业指导性目录详细依据"
-# the legend's rows a reader of the catalog needs; the policy's version, file and hash go to the 技术附录
+# The legend (page 1) defines the verdicts: warning levels first, then the guidance categories and whatever else the
+# definitions name (限制类型, 退出, 撤并, 撤销 …); the terms behind them (scopes, list categories, score parts, indicators)
+# follow the list on a sheet of their own; the policy's version, file and hash go to the 技术附录.
+LEGEND_FIRST = ("预警等级", "指导类别")
+LATER_KINDS = ("适用区域", "区", "行业清单类别", "分值", "指标")
 TECHNICAL_KINDS = ("政策",)
 
 MATCH_GROUP_HEADERS = {
@@ -68,16 +73,28 @@ def public_source(text: str | None) -> str:
     return re.sub(r"[，,；;]?\s*见\s*[\w./-]+\.ya?ml", "", text).strip() or "—"
 
 
-def legend(policy: Policy) -> pl.DataFrame:
-    """The rows of ``definitions(policy)`` an official document prints (the 技术附录 has the rest)."""
-    rows = definitions(policy).filter(~pl.col("kind").is_in(TECHNICAL_KINDS))
-    return rows.with_columns(pl.col("source").map_elements(public_source, return_dtype=pl.String))
+def legend(policy: Policy, later: bool = False) -> pl.DataFrame:
+    """The rows of ``definitions(policy)`` an official document prints: the verdicts' (``later``: the other terms'),
+    levels first, then guidance categories, then the rest in the definitions' order."""
+    rows = definitions(policy).with_row_index("_order").filter(~pl.col("kind").is_in(TECHNICAL_KINDS))
+    rows = rows.filter(pl.col("kind").is_in(LATER_KINDS) == later)
+    rank = pl.col("kind").replace_strict({k: i for i, k in enumerate(LEGEND_FIRST)}, default=len(LEGEND_FIRST),
+                                         return_dtype=pl.Int64)
+    return rows.sort(rank, "_order").drop("_order").with_columns(
+        pl.col("source").map_elements(public_source, return_dtype=pl.String))
 
 
-def notes_sheet(policy: Policy, caption: str = "说明：预警等级、指导类别、限制类型和适用区域的含义") -> Sheet:
-    """The legend: every warning level, guidance category, restriction and scope with the thresholds in force,
-    printed on one page (the first sheet of a catalog, so it prints first)."""
-    return Sheet("说明", legend(policy), NOTE_HEADERS, widths=NARROW, caption=caption, one_page=True)
+def notes_sheet(policy: Policy) -> Sheet:
+    """The legend: what 红/黄/绿, every guidance category and every restriction mean, with the thresholds in force,
+    on one page (a workbook's first sheet, so it prints first)."""
+    return Sheet("说明", legend(policy), NOTE_HEADERS, widths=LEGEND_WIDTHS, one_page=True,
+                 caption="说明：预警等级、指导类别和限制类型的含义及现行阈值")
+
+
+def more_notes_sheet(policy: Policy) -> Sheet:
+    """The other terms (scopes, list categories, score parts, indicators), printed after the list."""
+    return Sheet("名词解释", legend(policy, later=True), NOTE_HEADERS, widths=LEGEND_WIDTHS,
+                 caption="名词解释：适用区域、行业清单类别、风险分值和指标")
 
 
 def catalog_headers(df: pl.DataFrame, table: str) -> dict[str, str]:
@@ -93,12 +110,12 @@ def write_catalogs(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy
     sheets = [notes_sheet(policy),
               Sheet("专业指导性目录", main, catalog_headers(catalog, "guiding_catalog"), CATALOG_PERCENT,
                     CATALOG_MISSING, {"demand_supply_ratio": 2}, {"warning_level": WARNING_COLORS}, NARROW,
-                    CATALOG_FOLDED, caption="专业指导性目录")]
+                    CATALOG_FOLDED, caption="专业指导性目录"), more_notes_sheet(policy)]
     paths = [folder / "guiding_catalog.xlsx", folder / "restriction_list.xlsx"]
     write_workbook(paths[0], sheets, info.timestamp, heading(info, "专业指导性目录"))
     r_main = restrictions.drop("basis") if "basis" in restrictions.columns else restrictions
     write_workbook(paths[1], [notes_sheet(policy), Sheet("禁限目录", r_main, catalog_headers(restrictions, "restriction_list"),
-                                                         widths=NARROW, caption="禁限目录")],
+                                                         widths=NARROW, caption="禁限目录"), more_notes_sheet(policy)],
                    info.timestamp, heading(info, "专业禁限目录"))
     if "basis" in catalog.columns:
         basis = catalog.select([c for c in BASIS_HEADERS if c in catalog.columns])
@@ -117,7 +134,7 @@ def write_province_lists(folder: Path, tables: dict[str, pl.DataFrame], policy: 
         title = PROVINCE_LISTS[stem][0]
         path = folder / f"{stem}.xlsx"
         write_workbook(path, [notes_sheet(policy), Sheet(title.replace("/", "、")[:31], df, LIST_HEADERS, widths=NARROW,
-                                                         caption=title)],
+                                                         caption=title), more_notes_sheet(policy)],
                        info.timestamp, heading(info, title))
         paths.append(path)
     return paths

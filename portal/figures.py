@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from documents.edition import edition_label
 from portal.charts import Segment, bar_chart, category_fill, legend, level_fill, line_chart
 from portal.verdicts import PART_FILLS, PART_LABELS
 from scoring.palette import CATEGORY_COLORS, NEUTRAL, WARNING_COLORS
@@ -48,7 +49,7 @@ def trend_chart(chart_id: str, title: str, trend: list[dict] | list[tuple], edit
                 small: bool = False) -> Markup:
     """A score over every edition (x: each edition up to the current; a dot where the edition has a value)."""
     values = dict((p["edition"], p["risk_score"]) if isinstance(p, dict) else p for p in trend)
-    return line_chart(chart_id, title, [(e, values.get(e)) for e in editions],
+    return line_chart(chart_id, title, [(edition_label({"id": e}), values.get(e)) for e in editions],
                       width=400 if small else 480, height=180 if small else 220,
                       thresholds=((60.0, "60", WARNING_COLORS["红"][0]),))
 

@@ -55,7 +55,7 @@ def test_catalog_is_a_printable_document(tmp_path: Path, policy, info) -> None:
     tables = warehouse_tables()
     write_catalogs(tmp_path, tables, policy, info)
     book = openpyxl.load_workbook(tmp_path / "guiding_catalog.xlsx")
-    assert book.sheetnames == ["说明", "专业指导性目录"]  # the legend prints first, on one page
+    assert book.sheetnames == ["说明", "专业指导性目录", "名词解释"]  # the legend prints first, on one page
     sheet = book["专业指导性目录"]
     title = sheet["A1"].value
     assert title.startswith("北京市职业教育专业指导性目录（2026年版）")
