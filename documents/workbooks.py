@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polars as pl
@@ -10,6 +9,7 @@ import polars as pl
 from documents.edition import EditionInfo
 from documents.explain import NOTE_HEADERS, definitions
 from documents.lists import LIST_HEADERS, PROVINCE_LISTS, province_lists
+from documents.wording import public_source
 from scoring.catalog import CHINESE_HEADERS
 from scoring.palette import WARNING_COLORS
 from scoring.policy import Policy
@@ -63,14 +63,6 @@ MATCH_NOTES = [
 
 def heading(info: EditionInfo, name: str) -> Heading:
     return Heading(info.title(name), info.subtitle())
-
-
-def public_source(text: str | None) -> str:
-    """A definition's 出处 as an official document prints it: no program name, no file of the repository."""
-    if not text:
-        return "—"
-    text = re.sub(r"majorwatch\s*默认值", "系统建议值", text)
-    return re.sub(r"[，,；;]?\s*见\s*[\w./-]+\.ya?ml", "", text).strip() or "—"
 
 
 def legend(policy: Policy, later: bool = False) -> pl.DataFrame:

@@ -17,7 +17,8 @@ import subprocess
 from pathlib import Path
 
 EXEMPT = ("技术附录.xlsx",)  # provenance for the data team: ids, hashes and model figures belong there
-ALLOWED_WORDS = {"PDF", "Excel", "WPS", "CSV", "JSON", "Parquet", "A4", "km", "kg", "cm", "mm", "GB", "MB", "KB"}
+ALLOWED_WORDS = {"PDF", "Excel", "WPS", "CSV", "JSON", "Parquet", "A4", "km", "kg", "cm", "mm", "GB", "MB", "KB",
+                 "Wilson", "College", "Scorecard"}  # formats, units, and the names of cited methods and sources
 PATTERNS = {
     "版次号": re.compile(r"\b\d{4}(?:-r\d+)?-draft\b|\b\d{4}-r\d+\b"),
     "带点或下划线的标识符": re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+\b"),
@@ -48,8 +49,8 @@ def workbook_texts(path: Path) -> dict[str, str]:
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if cell.value is not None:
-                    out[f"{path.name}!{sheet.title}!{cell.coordinate}"] = str(cell.value)
+                if isinstance(cell.value, str):  # a number shows as its format says, never as its digits
+                    out[f"{path.name}!{sheet.title}!{cell.coordinate}"] = cell.value
         for part in ("left", "center", "right"):
             text = getattr(sheet.oddHeader, part).text or ""
             text += " " + (getattr(sheet.oddFooter, part).text or "")
