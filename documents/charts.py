@@ -138,7 +138,7 @@ def gap_bars(groups: pl.DataFrame) -> str:
     """招生占比 − 需求占比 for the most over- and under-supplied groups (percentage points)."""
     plt = _setup()
     df = groups.sort("gap", descending=True)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.17 * df.height + 0.9))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.15 * df.height + 0.8))
     colors = [WARNING_COLORS["红"][0] if g > 0 else NEUTRAL for g in df["gap"]]
     ax.barh(df["group_name"].to_list(), (df["gap"] * 100).to_list(), color=colors)
     ax.axvline(0, color=INK, lw=0.8)
@@ -150,7 +150,7 @@ def gap_bars(groups: pl.DataFrame) -> str:
 def district_bars(districts: pl.DataFrame) -> str:
     """Offerings per district, split by warning level."""
     plt = _setup()
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.17 * districts.height + 0.9))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.14 * districts.height + 0.8))
     left = [0] * districts.height
     for level in WARNING_ORDER:
         values = districts[f"n_{level}"].to_list()

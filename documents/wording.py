@@ -17,7 +17,7 @@ def public_source(text: str | None) -> str:
     """A rule's 出处 for print: no program name, no file of the repository."""
     if not text:
         return "—"
-    text = re.sub(r"majorwatch\s*默认值", "系统建议值", text)
+    text = re.sub(r"\s*majorwatch\s*默认值", "系统建议值", text)
     return re.sub(r"[，,；;]?\s*见\s*[\w./-]+\.ya?ml", "", text).strip() or "—"
 
 
@@ -56,3 +56,9 @@ def policy_values(content: Mapping[str, Any]) -> dict[str, Any]:
                 out[f"{section}.{key}"] = value
                 out.setdefault(key, value)
     return out
+
+
+def public_rule(text: str | None) -> str:
+    """A pre-check row's 依据规则 for a school: the rule's source without its policy key ("rules.x（出处）" → 出处)."""
+    found = re.fullmatch(r"\s*[a-z_]+(?:\.[a-z_]+)*\s*（(.*)）\s*", text or "", flags=re.S)
+    return public_source(found.group(1) if found else text)

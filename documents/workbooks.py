@@ -79,7 +79,7 @@ def legend(policy: Policy, later: bool = False) -> pl.DataFrame:
 def notes_sheet(policy: Policy) -> Sheet:
     """The legend: what 红/黄/绿, every guidance category and every restriction mean, with the thresholds in force,
     on one page (a workbook's first sheet, so it prints first)."""
-    return Sheet("说明", legend(policy), NOTE_HEADERS, widths=LEGEND_WIDTHS, one_page=True,
+    return Sheet("说明", legend(policy), NOTE_HEADERS, fills={"term": WARNING_COLORS}, widths=LEGEND_WIDTHS, one_page=True,
                  caption="说明：预警等级、指导类别和限制类型的含义及现行阈值")
 
 
@@ -150,15 +150,15 @@ def write_matching_report(folder: Path, report: dict[str, pl.DataFrame], info: E
     majors = report["matching_majors"].filter(pl.col("lift") > 0).head(30)
     sheets = [
         Sheet("全市及各区匹配度", units, MATCH_SCORE_HEADERS, MATCH_PERCENT, widths=NARROW,
-              caption="表一　全市及各区专业设置与产业需求匹配度"),
+              caption="表一　全市及各区专业设置与产业需求匹配度", one_page=True),
         Sheet("行业大类匹配", groups, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据", widths=NARROW,
               caption="表二　各行业大类需求与招生结构（人数单位：人）"),
         Sheet("供给偏多前十", over, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据", widths=NARROW,
-              caption="表三　供给偏多的十个行业大类（人数单位：人）"),
+              caption="表三　供给偏多的十个行业大类（人数单位：人）", one_page=True),
         Sheet("供给不足前十", under, MATCH_GROUP_HEADERS, MATCH_PERCENT, "无数据", widths=NARROW,
-              caption="表四　供给不足的十个行业大类（人数单位：人）"),
+              caption="表四　供给不足的十个行业大类（人数单位：人）", one_page=True),
         Sheet("降低匹配度的专业", majors.select([c for c in MATCH_MAJOR_HEADERS if c in majors.columns]),
-              MATCH_MAJOR_HEADERS, MATCH_PERCENT, widths=NARROW, caption="表五　最降低全市匹配度的专业（前 30 个）"),
+              MATCH_MAJOR_HEADERS, MATCH_PERCENT, widths=NARROW, caption="表五　最降低全市匹配度的专业（前 30 个）", one_page=True),
         Sheet("说明", notes, {"kind": "类别", "term": "名称", "definition": "含义"}, widths=NARROW,
               caption="说明：口径与指标"),
     ]

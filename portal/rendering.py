@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from documents.edition import EditionFacts, edition_label
+from documents.wording import public_rule
 from portal import figures
 from portal.charts import LEVEL_CLASS
 from portal.security import INLINE_CSS, INLINE_JS
@@ -38,7 +39,7 @@ def sort_key(value: float | int | None) -> str:
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals.update(inline_css=INLINE_CSS, inline_js=INLINE_JS, level_class=LEVEL_CLASS, fig=figures)
-templates.env.filters.update(pct=pct, num=num, sort_key=sort_key, edition=edition)
+templates.env.filters.update(pct=pct, num=num, sort_key=sort_key, edition=edition, public_rule=public_rule)
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
