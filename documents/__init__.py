@@ -19,7 +19,7 @@ import polars as pl
 
 from documents import bulletin as b
 from documents.appendix import write_technical_appendix
-from documents.edition import DRAFT, EditionFacts, EditionInfo, edition_label
+from documents.edition import DRAFT, EditionFacts, EditionInfo, chinese_date, edition_label
 from documents.groups import industry_groups
 from documents.labour import labour_series, list_changes
 from documents.lists import PROVINCE_LISTS
@@ -172,7 +172,7 @@ def _bulletin(folder: Path, stem: str, info: EditionInfo, title: str, sections: 
     html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
     page = (title.replace(f"（{DRAFT}）", ""), info.subtitle(), DRAFT if info.is_draft else None, lines, sections,
             f"{info.issuer} · {info.label}")
-    sign = {"issuer": info.issuer, "date": f"{info.date_shown.year}年{info.date_shown.month}月{info.date_shown.day}日",
+    sign = {"issuer": info.issuer, "date": chinese_date(info.date_shown),
             **({"doc_number": info.doc_number_shown} if info.doc_number_shown else {})}
     files: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="mw-print-") as scratch:

@@ -138,19 +138,19 @@ def gap_bars(groups: pl.DataFrame) -> str:
     """招生占比 − 需求占比 for the most over- and under-supplied groups (percentage points)."""
     plt = _setup()
     df = groups.sort("gap", descending=True)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.15 * df.height + 0.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.12 * df.height + 0.8))
     colors = [WARNING_COLORS["红"][0] if g > 0 else NEUTRAL for g in df["gap"]]
     ax.barh(df["group_name"].to_list(), (df["gap"] * 100).to_list(), color=colors)
     ax.axvline(0, color=INK, lw=0.8)
     ax.invert_yaxis()
-    ax.set_xlabel("招生占比 − 需求人数占比（百分点）；红色为供给偏多，蓝色为供给不足", fontsize=MIN_PT + 1)
+    ax.set_xlabel("招生占比 − 需求人数占比（百分点）\n红色为供给偏多，蓝色为供给不足", fontsize=MIN_PT + 1)
     return _svg(fig)
 
 
 def district_bars(districts: pl.DataFrame) -> str:
     """Offerings per district, split by warning level."""
     plt = _setup()
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.14 * districts.height + 0.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.12 * districts.height + 0.8))
     left = [0] * districts.height
     for level in WARNING_ORDER:
         values = districts[f"n_{level}"].to_list()

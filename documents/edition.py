@@ -58,6 +58,11 @@ class EditionFacts:
         return self.state != FINAL
 
 
+def chinese_date(day: date) -> str:
+    """2026年1月15日, as official documents write a date."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def edition_label(facts: EditionFacts | Mapping[str, Any], *, state: bool = True) -> str:
     """The edition as people read it: 2026年版, 2026年版（第1次修订）, 2026年版（征求意见稿）. ``facts`` is an
     EditionFacts or a mapping with ``id`` (and optionally year/state); ``state=False`` leaves the state out."""
@@ -138,7 +143,7 @@ class EditionInfo:
         number = f"　　文号：{facts.doc_number}" if facts.doc_number else ""
         when = "印发日期" if facts.issued_on else "日期"
         state = f"　　{DRAFT}" if facts.is_draft else ""
-        return f"发布单位：{self.issuer}{number}　　{when}：{self.date_shown:%Y年%m月%d日}{state}"
+        return f"发布单位：{self.issuer}{number}　　{when}：{chinese_date(self.date_shown)}{state}"
 
     def download_name(self, name: str, suffix: str) -> str:
         """The Chinese file name beside the English one, e.g. 2026年专业指导性目录（征求意见稿）.xlsx."""

@@ -49,7 +49,8 @@ def trend_chart(chart_id: str, title: str, trend: list[dict] | list[tuple], edit
                 small: bool = False) -> Markup:
     """A score over every edition (x: each edition up to the current; a dot where the edition has a value)."""
     values = dict((p["edition"], p["risk_score"]) if isinstance(p, dict) else p for p in trend)
-    return line_chart(chart_id, title, [(edition_label({"id": e}), values.get(e)) for e in editions],
+    return line_chart(chart_id, title, [(e, values.get(e)) for e in editions],
+                      labels={e: edition_label({"id": e}) for e in editions},
                       width=400 if small else 480, height=180 if small else 220,
                       thresholds=((60.0, "60", WARNING_COLORS["红"][0]),))
 

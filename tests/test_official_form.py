@@ -46,7 +46,7 @@ def test_a_final_edition_names_its_doc_number_and_date_and_a_draft_has_none(tmp_
     final = EditionInfo.build("2026", date(2025, 12, 31), policy, state="正式", doc_number="京教职成〔2026〕3号",
                               issued_on="2026-01-15")
     assert final.label == "2026年版" and "京教职成〔2026〕3号" in final.subtitle()
-    assert "印发日期：2026年01月15日" in final.subtitle() and "征求意见稿" not in final.title("专业指导性目录")
+    assert "印发日期：2026年1月15日" in final.subtitle() and "征求意见稿" not in final.title("专业指导性目录")
     draft = EditionInfo.build("2026-draft", date(2025, 12, 31), policy, doc_number="京教职成〔2026〕3号")
     assert draft.label == "2026年版（征求意见稿）" and "文号" not in draft.subtitle() and "征求意见稿" in draft.subtitle()
 
