@@ -98,7 +98,7 @@ def guidance_bars(catalog: pl.DataFrame, order: list[str]) -> str:
     plt = _setup()
     counts = catalog.group_by("guidance", "warning_level").len()
     present = [g for g in order if g in set(counts["guidance"])]
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(present) + 0.9))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(present) + 0.9), layout="constrained")
     left = [0] * len(present)
     for level in WARNING_ORDER:
         values = [counts.filter((pl.col("guidance") == g) & (pl.col("warning_level") == level))["len"].sum()
@@ -123,7 +123,7 @@ def category_bars(counts: dict[str, int]) -> str:
     """Entries in force per industry-list category, in the categories' colours."""
     plt = _setup()
     keys = [k for k in CATEGORY_COLORS if counts.get(k)]
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * max(len(keys), 1) + 0.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * max(len(keys), 1) + 0.8), layout="constrained")
     ax.barh([CATEGORY_COLORS[k][0] for k in keys], [counts[k] for k in keys],
             color=[CATEGORY_COLORS[k][1] for k in keys])
     for i, k in enumerate(keys):
@@ -138,7 +138,7 @@ def gap_bars(groups: pl.DataFrame) -> str:
     """招生占比 − 需求占比 for the most over- and under-supplied groups (percentage points)."""
     plt = _setup()
     df = groups.sort("gap", descending=True)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.12 * df.height + 0.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.12 * df.height + 0.8), layout="constrained")
     colors = [WARNING_COLORS["红"][0] if g > 0 else NEUTRAL for g in df["gap"]]
     ax.barh(df["group_name"].to_list(), (df["gap"] * 100).to_list(), color=colors)
     ax.axvline(0, color=INK, lw=0.8)
@@ -150,7 +150,7 @@ def gap_bars(groups: pl.DataFrame) -> str:
 def district_bars(districts: pl.DataFrame) -> str:
     """Offerings per district, split by warning level."""
     plt = _setup()
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.12 * districts.height + 0.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.12 * districts.height + 0.8), layout="constrained")
     left = [0] * districts.height
     for level in WARNING_ORDER:
         values = districts[f"n_{level}"].to_list()

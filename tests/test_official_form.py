@@ -108,3 +108,20 @@ def test_school_pages_show_no_internal_text(published: Path) -> None:
     found = report(pages)
     assert not found, "学校页面中有内部文字：\n" + "\n".join(found[:40])
     assert "2026年版（征求意见稿）" in pages["/school"]
+
+
+def test_the_reasons_and_basis_a_school_reads_show_no_internal_text() -> None:
+    """The 依据 and 详细依据 texts (in the catalogs, the basis workbook and the school pages), including the forecast's
+    note, which the hand-made inbox never reaches: the figures of the back-test are in the 技术附录."""
+    from scoring.reasons import demand_note
+    from tests.scoring_fixtures import build, run
+
+    scored = run(build())[2]
+    texts = {f"{r['major_code']}:{c}": r[c] for r in scored.iter_rows(named=True) for c in ("reasons", "basis")
+             if isinstance(r.get(c), str)}
+    texts["forecast"] = demand_note({"demand_supply_ratio": 1.2, "labor_year": 2025, "ratio_trend": -0.1,
+                                     "ratio_trend_forecast": -0.2, "forecast_ratio": 1.05, "forecast_year": 2026,
+                                     "forecast_mase": 0.98})
+    assert "98%" in texts["forecast"]
+    found = report(texts)
+    assert not found, "\n".join(found[:20])
