@@ -170,7 +170,7 @@ def _bulletin(folder: Path, stem: str, info: EditionInfo, title: str, sections: 
     printing need not wait for the font; the PDF is the same. The yielded list holds the
     two files once the block ends."""
     html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
-    page = (title.replace(f"（{DRAFT}）", ""), info.subtitle(), DRAFT if info.is_draft else None, lines, sections,
+    page = (title.replace(f"（{DRAFT}）", ""), info.subtitle(number=False), DRAFT if info.is_draft else None, lines, sections,
             f"{info.issuer} · {info.label}")
     sign = {"issuer": info.issuer, "date": chinese_date(info.date_shown),
             **({"doc_number": info.doc_number_shown} if info.doc_number_shown else {})}

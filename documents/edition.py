@@ -136,11 +136,11 @@ class EditionInfo:
         facts = self.facts
         return f"北京市职业教育{name}（{edition_label(facts, state=False)}）" + (f"（{DRAFT}）" if facts.is_draft else "")
 
-    def subtitle(self) -> str:
+    def subtitle(self, number: bool = True) -> str:
         """发布单位：北京市教育委员会　　文号：京教职成〔2026〕3号　　印发日期：2026年12月31日 (a final edition);
         a draft says 征求意见稿 and carries no 文号."""
         facts = self.facts
-        number = f"　　文号：{facts.doc_number}" if facts.doc_number else ""
+        number = f"　　文号：{facts.doc_number}" if facts.doc_number and number else ""
         when = "印发日期" if facts.issued_on else "日期"
         state = f"　　{DRAFT}" if facts.is_draft else ""
         return f"发布单位：{self.issuer}{number}　　{when}：{chinese_date(self.date_shown)}{state}"

@@ -111,3 +111,22 @@ def test_bulletin_names_issuer_and_date_and_has_no_half_blank_page(tmp_path: Pat
         body = image.crop((0, 0, width, int(height * 0.9)))  # the footer's band left out
         inked = [y for y in range(body.size[1]) if min(body.crop((0, y, width, y + 1)).getdata()) < 200]
         assert inked and inked[-1] > 0.6 * height, f"{path.name} 半页空白"
+
+
+@pytest.mark.slow
+def test_a_final_bulletin_carries_its_doc_number_and_issue_date(tmp_path: Path) -> None:
+    text = Path(load_policy().path).read_text(encoding="utf-8").replace("待市教委确认", "已确认")
+    (tmp_path / "policy.yaml").write_text(text, encoding="utf-8")
+    policy = load_policy(tmp_path / "policy.yaml")
+    final = EditionInfo.build("2026", date(2025, 12, 31), policy, state="正式", doc_number="京教职成〔2026〕3号",
+                              issued_on="2026-01-15")
+    out = tmp_path / "edition"
+    out.mkdir()
+    write_edition_documents(out, warehouse_tables(), policy, PACKAGE, None, final)
+    page = (out / "bulletin.html").read_text(encoding="utf-8")
+    assert '<p class="docno">京教职成〔2026〕3号</p>' in page and "征求意见稿" not in page
+    assert '<div class="sign"><p>北京市教育委员会</p><p>2026年1月15日</p></div>' in page
+    book = openpyxl.load_workbook(out / "guiding_catalog.xlsx")
+    assert "文号：京教职成〔2026〕3号" in book["专业指导性目录"]["A2"].value
+    assert "印发日期：2026年1月15日" in book["专业指导性目录"]["A2"].value
+    assert (out / "2026年专业指导性目录.xlsx").exists()
