@@ -83,7 +83,7 @@ def precheck(school: dict[str, Any], major: dict[str, Any] | None, restrictions:
     checks.append(_demand_check(major, p))
     if major.get("warning_level") in ("红", "黄"):
         checks.append(Check("预警等级", NOTE, f"该专业本版为{major['warning_level']}色预警：{major.get('reasons') or ''}",
-                            f"主要原因：{major.get('cause') or '—'}（预警规则见 docs/policy.md 第 4 节）"))
+                            f"主要原因：{major.get('cause') or '—'}（预警规则见“现行规则与政策依据”）"))
     return _answer(school, major, checks)
 
 

@@ -23,7 +23,7 @@ PATTERNS = {
     "版次号": re.compile(r"\b\d{4}(?:-r\d+)?-draft\b|\b\d{4}-r\d+\b"),
     "带点或下划线的标识符": re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+\b"),
     "十六进制串（哈希）": re.compile(r"\b[0-9a-fA-F]{12,}\b"),
-    "文件名": re.compile(r"[\w-]+\.(?:ya?ml|py|parquet|duckdb|json|csv)\b", re.I),
+    "文件名": re.compile(r"[\w-]+\.(?:ya?ml|py|md|parquet|duckdb|json|csv)\b", re.I),
     "空值": re.compile(r"\b(?:None|nan|NaN|null|NULL)\b"),
     "模型术语": re.compile(r"MASE|季节性?朴素|回测|命令行|majorwatch", re.I),
 }
