@@ -18,7 +18,8 @@ from pathlib import Path
 import polars as pl
 
 from documents import bulletin as b
-from documents.edition import DRAFT, EditionInfo
+from documents.appendix import write_technical_appendix
+from documents.edition import DRAFT, EditionFacts, EditionInfo, chinese_date, edition_label
 from documents.groups import industry_groups
 from documents.labour import labour_series, list_changes
 from documents.lists import PROVINCE_LISTS
@@ -34,7 +35,7 @@ from documents.render import PrintJob, print_pdf, render_html
 from documents.workbooks import write_catalogs, write_matching_report, write_province_lists
 from scoring.policy import Policy
 
-__all__ = ["REPORT_TABLES", "SOURCE_TABLES", "EditionInfo", "edition_date", "print_pdf", "publish_hook",
+__all__ = ["REPORT_TABLES", "SOURCE_TABLES", "EditionFacts", "EditionInfo", "edition_date", "edition_label", "print_pdf", "publish_hook",
            "render_html", "report_tables", "write_catalogs", "write_edition_documents", "write_matching_report",
            "write_province_lists", "write_quarterly_bulletin"]
 
@@ -46,7 +47,8 @@ REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "labour_market
 SOURCE_TABLES = ("industries", "majors", "major_industry_map", "school_majors", "schools", "labor_market",
                  "posting_demand", "industry_adjustments")
 BULLETIN = "行业产业动态调整和人才供需状况"
-DOWNLOAD_NAMES = {"guiding_catalog.xlsx": "专业指导性目录", "restriction_list.xlsx": "专业禁限目录",
+DOWNLOAD_NAMES = {"guiding_catalog.xlsx": "专业指导性目录", "guiding_catalog_basis.xlsx": "专业指导性目录详细依据",
+                  "restriction_list.xlsx": "专业禁限目录",
                   "matching_report.xlsx": "专业设置与产业发展匹配分析", "bulletin.pdf": "行业产业动态调整和人才供需状况公报",
                   **{f"{k}.xlsx": v[1] for k, v in PROVINCE_LISTS.items()}}
 
@@ -122,6 +124,7 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
         written += write_catalogs(folder, edition, policy, info)  # while Chromium prints the bulletin
         written += write_province_lists(folder, edition, policy, info)
         written.append(write_matching_report(folder, report, info))
+        written.append(write_technical_appendix(folder, package, policy, tables.get("forecast_quality"), info))
     written += bulletin
     for english, chinese in DOWNLOAD_NAMES.items():
         if (folder / english).exists():
@@ -167,14 +170,16 @@ def _bulletin(folder: Path, stem: str, info: EditionInfo, title: str, sections: 
     printing need not wait for the font; the PDF is the same. The yielded list holds the
     two files once the block ends."""
     html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
-    page = (title.replace(f"（{DRAFT}）", ""), info.subtitle(), DRAFT if info.is_draft else None, lines, sections,
-            f"{info.issuer} · {info.year}年版" + (f" · {DRAFT}" if info.is_draft else ""))
+    page = (title.replace(f"（{DRAFT}）", ""), info.subtitle(number=False), DRAFT if info.is_draft else None, lines, sections,
+            f"{info.issuer} · {info.label}")
+    sign = {"issuer": info.issuer, "date": chinese_date(info.date_shown),
+            **({"doc_number": info.doc_number_shown} if info.doc_number_shown else {})}
     files: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="mw-print-") as scratch:
         printable = Path(scratch) / f"{stem}.html"
-        printable.write_text(render_html(*page, embed_fonts=False), encoding="utf-8")
+        printable.write_text(render_html(*page, embed_fonts=False, sign=sign), encoding="utf-8")
         with PrintJob(printable, pdf_path) as job:
             yield files
-            html_path.write_text(render_html(*page), encoding="utf-8")  # the font cut to the page's characters
+            html_path.write_text(render_html(*page, sign=sign), encoding="utf-8")  # the font cut to the page's characters
             job.wait()
     files += [html_path, pdf_path]

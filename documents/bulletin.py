@@ -1,6 +1,8 @@
 """The bulletin's content (行业产业动态调整和人才供需状况), built only from the edition's own tables.
 
-Each section is a dict: title, paragraphs, charts (inline SVG) and tables (caption, headers, rows of text).
+Each section is a dict: title, paragraphs, charts (inline SVG) and tables (caption, headers, rows of text, and the
+note under the table naming its units and 数据来源). The bulletin names no file, input, hash or model figure: those are
+in the edition's 技术附录.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from documents import charts
+from documents.appendix import input_titles
 from documents.labour import CITY, forecast_words
 from documents.workbooks import over_under
 from scoring.palette import CATEGORY_COLORS, WARNING_ORDER
@@ -26,11 +29,21 @@ def num(x: float | None) -> str:
     return "无数据" if x is None else f"{x:,.0f}"
 
 
-def table(caption: str, headers: list[str], rows: list[list[Any]]) -> dict[str, Any]:
-    """A table of text; columns with long text wrap, the others stay on one line."""
+# what the tables are computed from, as a reader names it
+LISTS = "北京市产业调整清单（禁止、限制、调整转型、高精尖、城市服务紧缺、疏解转移）"
+LABOUR = "北京市人力资源市场供求信息（人才供需）"
+CATALOG = "本版专业指导性目录"
+OFFERINGS = "各校专业点招生与就业（最新年份）"
+MATCHING = "人才供需、招聘信息、专业点招生与就业、专业与行业对应表（最新年份）"
+
+
+def table(caption: str, headers: list[str], rows: list[list[Any]], unit: str, source: str) -> dict[str, Any]:
+    """A table of text with its units and 数据来源 under it; columns with long text wrap, the others stay on
+    one line."""
     cells = [[str(v) for v in r] for r in rows]
     wrap = [max((len(r[i]) for r in cells), default=0) > 10 for i in range(len(headers))]
-    return {"caption": caption, "headers": headers, "rows": cells, "wrap": wrap}
+    return {"caption": caption, "headers": headers, "rows": cells, "wrap": wrap,
+            "note": f"单位：{unit}。数据来源：{source}。"}
 
 
 def list_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None) -> Section:
@@ -50,7 +63,8 @@ def list_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] |
         text.append("与上一版相比：" + "，".join(f"{k} {v} 条" for k, v in sorted(by.items())) + "。")
         tables.append(table("清单条目变化", ["类别", "行业代码", "行业名称", "变化", "原适用区域", "现适用区域"],
                             [[r["category_name"], r["industry_code"], r["industry_name"] or "（名称缺失）", r["change"],
-                              r["scope_old"] or "—", r["scope_new"] or "—"] for r in changes.iter_rows(named=True)]))
+                              r["scope_old"] or "—", r["scope_new"] or "—"] for r in changes.iter_rows(named=True)],
+                            "条", f"{LISTS}，本版与上一版对比"))
     return {"title": "一、行业产业动态调整", "paragraphs": text, "charts": [charts.category_bars(counts)],
             "tables": tables}
 
@@ -83,7 +97,8 @@ def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需�
     text.append(forecast_words(t.get("forecast_quality")))
     return {"title": title, "paragraphs": text, "charts": [charts.ratio_panels(s, [CITY, *top])],
             "tables": [table(f"{year}年各行业门类人才供需（按需求人数排序）",
-                             ["行业门类", "需求人数", "求职人数", "求人倍率", f"{prev_year}年求人倍率"], rows)]}
+                             ["行业门类", "需求人数", "求职人数", "求人倍率", f"{prev_year}年求人倍率"], rows,
+                             "人；求人倍率为需求人数与求职人数之比", LABOUR)]}
 
 
 def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None,
@@ -103,11 +118,12 @@ def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame]
                             [[r["major_code"], r["major_name"], r["change"],
                               f"{r['guidance_old'] or '—'} → {r['guidance_new'] or '—'}",
                               f"{r['warning_level_old'] or '—'} → {r['warning_level_new'] or '—'}", r["reasons"]]
-                             for r in moved.head(60).iter_rows(named=True)]))
+                             for r in moved.head(60).iter_rows(named=True)], "—（类别与等级的变化）",
+                            f"{CATALOG}与上一版专业指导性目录"))
     red = cat.filter(pl.col("warning_level") == "红").sort("risk_score", descending=True).head(10)
     tables.append(table("红色预警专业（按风险分值，前 10 个；全部见专业指导性目录）", ["专业代码", "专业名称", "指导类别", "风险分值", "依据"],
                         [[r["major_code"], r["major_name"], r["guidance"], f"{r['risk_score']:.1f}", r["reasons"]]
-                         for r in red.iter_rows(named=True)]))
+                         for r in red.iter_rows(named=True)], "风险分值为分（0—100）", CATALOG))
     return {"title": "三、专业预警与指导类别", "paragraphs": text, "charts": [charts.guidance_bars(cat, order)],
             "tables": tables}
 
@@ -139,7 +155,8 @@ def watch_section(t: dict[str, pl.DataFrame], policy) -> Section:
     return {"title": "四、临界专业观察名单", "charts": [], "paragraphs": [
         f"风险分值距黄色预警线（{yellow:g} 分）或红色预警线（{red:g} 分）不超过 5 分、分值小幅变化即可能改变预警等级的专业"
         f"共 {near.height} 个{'（列出最近的 25 个）' if near.height > 25 else ''}。由规则（如禁限、落实率）决定等级的专业不列入。"],
-        "tables": [table("临界专业", ["专业代码", "专业名称", "预警等级", "风险分值", "最近的预警线", "距离"], rows)]}
+        "tables": [table("临界专业", ["专业代码", "专业名称", "预警等级", "风险分值", "最近的预警线", "距离"], rows,
+                         "分", CATALOG)] if rows else []}
 
 
 def district_summary(scores: pl.DataFrame) -> pl.DataFrame:
@@ -158,7 +175,8 @@ def district_section(t: dict[str, pl.DataFrame]) -> Section:
     return {"title": "五、各区专业布点", "charts": [charts.district_bars(d)], "paragraphs": [
         f"全市 {d['schools'].sum()} 所学校开设专业点 {d['offerings'].sum()} 个，最新年份招生 {num(d['enrolled'].sum())} 人；"
         f"需关注的专业点（红、黄预警，列入禁限或有专业点提示）{d['flagged'].sum()} 个。"],
-        "tables": [table("各区专业点", ["区", "学校数", "专业点数", "招生人数", "需关注专业点", "红色", "黄色"], rows)]}
+        "tables": [table("各区专业点", ["区", "学校数", "专业点数", "招生人数", "需关注专业点", "红色", "黄色"], rows,
+                         "所（学校）、个（专业点）、人（招生）", f"{OFFERINGS}；预警等级见{CATALOG}")]}
 
 
 def matching_section(t: dict[str, pl.DataFrame]) -> Section:
@@ -174,28 +192,42 @@ def matching_section(t: dict[str, pl.DataFrame]) -> Section:
         f"全市专业设置与产业需求的匹配度为 {pct(city['match'])}（100% 表示招生结构与需求结构完全一致）。"
         f"各区中最高为{dist['unit_name'][-1]}（{pct(dist['match'][-1])}），最低为{dist['unit_name'][0]}（{pct(dist['match'][0])}）。",
         "结构偏离度 = 招生占比 ÷ 需求人数占比 − 1；大于 0 表示供给偏多，小于 0 表示供给不足。各校的匹配度只提供给该校本身（学校平台）。"],
-        "tables": [table("供给偏多的十个行业大类", head, rows(over)), table("供给不足的十个行业大类", head, rows(under)),
-                   table("最降低全市匹配度的专业（前 10 个）", ["专业代码", "专业名称", "招生人数", "不计该专业时匹配度提高"],
-                         [[r["major_code"], r["major_name"], num(r["enrolled"]), f"{r['lift'] * 100:.2f} 个百分点"]
-                          for r in m.filter(pl.col("lift") > 0).head(10).iter_rows(named=True)]),
+        "tables": [table("供给偏多的十个行业大类", head, rows(over), "%", MATCHING),
+                   table("供给不足的十个行业大类", head, rows(under), "%", MATCHING),
+                   table("最降低全市匹配度的专业（前 10 个）", ["专业代码", "专业名称", "层次", "招生人数", "不计该专业时匹配度提高"],
+                         [[r["major_code"], r["major_name"], r.get("level") or "—", num(r["enrolled"]),
+                           f"{r['lift'] * 100:.2f} 个百分点"]
+                          for r in m.filter(pl.col("lift") > 0).head(10).iter_rows(named=True)],
+                         "人（招生）、百分点（匹配度）", MATCHING),
                    table("各区匹配度", ["区", "招生人数（有行业对应）", "匹配度"],
-                         [[r["unit_name"], num(r["enrolled_mapped"]), pct(r["match"])] for r in dist.iter_rows(named=True)])]}
+                         [[r["unit_name"], num(r["enrolled_mapped"]), pct(r["match"])] for r in dist.iter_rows(named=True)],
+                         "人、%", MATCHING)]}
 
 
 def provenance_section(package: dict, policy, title: str = "七、数据来源与说明") -> Section:
-    inputs = [[i.get("input", ""), i.get("file", ""), str(i.get("loaded_on") or i.get("loaded_at") or "")[:10] or "—", num(i.get("rows")),
-               i.get("sha256", "")] for i in package.get("inputs", [])]
+    """Where the figures came from, in words: the data, the checks, the policy; identifiers, hashes and model
+    figures are in the 技术附录 (for the data team)."""
     contracts = package.get("contracts", [])
     passed = sum(1 for c in contracts if c.get("passed"))
     rejected = sum(int(c.get("rows_rejected") or 0) for c in contracts)
-    cons = [[c.get("input", ""), "通过" if c.get("passed") else "未通过", num(c.get("rows_in")), num(c.get("rows_rejected"))]
-            for c in contracts]
+    titles = input_titles()
+    checks = {c.get("input"): c for c in contracts}
+    rows = []
+    for item in package.get("inputs", []):
+        if not item.get("rows"):
+            continue
+        check = checks.get(item.get("input"), {})
+        rows.append([titles.get(item.get("input"), "其他数据"), num(item.get("rows")),
+                     str(item.get("loaded_on") or "—")[:10], num(check.get("rows_rejected") or 0),
+                     "通过" if check.get("passed", True) else "未通过"])
+    pending = sum("待市教委确认" in v for v in policy.sources.values())
     return {"title": title, "charts": [], "paragraphs": [
-        f"评分政策版本 {policy.version}（SHA-256 {policy.sha256}）。数据契约检查 {len(contracts)} 项，通过 {passed} 项；"
-        f"共剔除 {num(rejected)} 行不合格数据（原因见各输入的剔除记录）。",
-        "本公报的每个数字都来自本版次文件夹中的数据表（Parquet），可据此复核。"],
-        "tables": [table("输入文件", ["输入", "文件", "入库日期", "行数", "SHA-256"], inputs),
-                   table("数据契约检查", ["输入", "结果", "行数", "剔除行数"], cons)]}
+        f"本公报所用数据共 {len(rows)} 项，见下表。",
+        f"每项数据入库前均经数据质量检查（{len(contracts)} 项，通过 {passed} 项），共剔除 {num(rejected)} 行不合格数据。"
+        + (f"评分规则中尚有 {pending} 项取值待市教委确认。" if pending else "评分规则的各项取值均已经市教委确认。"),
+        "本公报的每个数字都来自本版目录同时发布的数据表，可据此复核；数据文件的校验值、检查明细和预测模型的检验结果见本版技术附录。"],
+        "tables": [table("所用数据", ["数据", "条数", "入库日期", "剔除条数", "质量检查"], rows, "条",
+                         "各数据提供单位报送的原始文件")] if rows else []}
 
 
 def _counts(df: pl.DataFrame, column: str, order: list[str]) -> list[tuple[str, int]]:

@@ -13,6 +13,10 @@ from documents.fonts import FAMILY, font_path
 from scoring.palette import CATEGORY_COLORS, NEUTRAL, WARNING_COLORS, WARNING_ORDER
 
 INK = "#1f1f1f"  # text and axes: the palette's dark text colour
+# The bulletin prints a chart at its own size (never enlarged, shrunk only if wider than the page): a chart is at most
+# WIDTH inches wide (the A4 page's 170 mm type area is 6.69 in), so a font size here is the printed size, and no
+# text is smaller than MIN_PT.
+WIDTH, MIN_PT = 6.5, 8
 
 
 @cache
@@ -33,7 +37,8 @@ def _setup():
     """pyplot with the documents' style (set again for every chart: another caller may have changed it)."""
     plt = _pyplot()
     plt.rcParams.update({"font.family": FAMILY, "svg.fonttype": "path", "axes.unicode_minus": False,
-                         "font.size": 9, "axes.edgecolor": INK, "text.color": INK, "axes.labelcolor": INK,
+                         "font.size": 9, "xtick.labelsize": MIN_PT, "ytick.labelsize": MIN_PT,
+                         "legend.fontsize": MIN_PT, "axes.titlesize": 9, "axes.edgecolor": INK, "text.color": INK, "axes.labelcolor": INK,
                          "xtick.color": INK, "ytick.color": INK, "svg.hashsalt": "majorwatch",
                          "axes.spines.top": False, "axes.spines.right": False})
     return plt
@@ -48,12 +53,24 @@ def _svg(fig) -> str:
     return text[text.index("<svg"):]  # inline: drop the XML prolog and doctype
 
 
+def wrap_title(name: str, width: int = 10) -> str:
+    """A panel's title on as many lines as it needs, never cut: 信息传输、软件和信息技术服务业 → two lines, broken
+    after a 、 or 和 near the middle when there is one."""
+    if len(name) <= width:
+        return name
+    cuts = [i + 1 for i, ch in enumerate(name) if ch in "、和及与" and 0 < i + 1 < len(name)]
+    cut = min(cuts, key=lambda i: abs(i - len(name) / 2)) if cuts else width
+    if max(cut, len(name) - cut) > width + 3:
+        cut = width
+    return name[:cut] + "\n" + wrap_title(name[cut:], width)
+
+
 def ratio_panels(series: pl.DataFrame, sections: list[str]) -> str:
     """求人倍率 over time, one small panel per 门类 (and 全市): solid = actual, dashed = forecast."""
     plt = _setup()
     cols = 3
     rows = (len(sections) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.1 * rows), sharey=False, squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, 1.75 * rows + 0.5), sharey=False, squeeze=False)
     for ax, code in zip(axes.flat, sections, strict=False):
         part = series.filter(pl.col("section_code") == code).sort("period")
         name = part["section_name"][0] if part.height else code
@@ -63,14 +80,15 @@ def ratio_panels(series: pl.DataFrame, sections: list[str]) -> str:
         if fc.height and actual.height:
             px = [x[actual["period"][-1]]] + [x[p] for p in fc["period"]]
             ax.plot(px, [actual["ratio"][-1], *fc["ratio"]], color=NEUTRAL, lw=1.6, ls="--", label="预测")
-        ax.set_title(name if len(name) <= 14 else name[:13] + "…", fontsize=9)
+        ax.set_title(wrap_title(name), fontsize=9)
         ticks = [i for p, i in x.items() if p.endswith("Q1") or "-" not in p]
-        ax.set_xticks(ticks, [p[:4] for p, i in x.items() if i in ticks], fontsize=7)
-        ax.tick_params(axis="y", labelsize=7)
+        ax.set_xticks(ticks[::2] if len(ticks) > 4 else ticks,
+                      [p[2:4] + "年" if len(ticks) > 4 else p[:4] for p, i in x.items() if i in ticks][::2 if len(ticks) > 4 else 1],
+                      fontsize=MIN_PT)
+        ax.tick_params(axis="y", labelsize=MIN_PT)
     for ax in list(axes.flat)[len(sections):]:
         ax.axis("off")
-    axes.flat[0].legend(fontsize=7, frameon=False)
-    fig.suptitle("求人倍率（岗位需求人数 ÷ 求职人数），虚线为预测", fontsize=10)
+    fig.suptitle("求人倍率（岗位需求人数 ÷ 求职人数）：实线为实际，虚线为预测", fontsize=10)
     fig.tight_layout()
     return _svg(fig)
 
@@ -80,7 +98,7 @@ def guidance_bars(catalog: pl.DataFrame, order: list[str]) -> str:
     plt = _setup()
     counts = catalog.group_by("guidance", "warning_level").len()
     present = [g for g in order if g in set(counts["guidance"])]
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(present) + 0.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(present) + 0.9), layout="constrained")
     left = [0] * len(present)
     for level in WARNING_ORDER:
         values = [counts.filter((pl.col("guidance") == g) & (pl.col("warning_level") == level))["len"].sum()
@@ -88,24 +106,31 @@ def guidance_bars(catalog: pl.DataFrame, order: list[str]) -> str:
         ax.barh(present, values, left=left, color=WARNING_COLORS[level][0], label=f"{level}色预警")
         left = [a + b for a, b in zip(left, values, strict=True)]
     for i, total in enumerate(left):
-        ax.text(total, i, f" {total}", va="center", fontsize=8)
+        ax.text(total, i, f" {total}", va="center", fontsize=MIN_PT)
+    ax.set_xlim(0, max(left, default=1) * 1.12)
     ax.invert_yaxis()
-    ax.set_xlabel("专业数")
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.set_xlabel("专业数（个）")
+    _legend_above(ax)
     return _svg(fig)
+
+
+def _legend_above(ax) -> None:
+    """The legend in a row above the plot, where it can cover no bar and no value."""
+    ax.legend(fontsize=MIN_PT, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, borderaxespad=0.3)
 
 
 def category_bars(counts: dict[str, int]) -> str:
     """Entries in force per industry-list category, in the categories' colours."""
     plt = _setup()
     keys = [k for k in CATEGORY_COLORS if counts.get(k)]
-    fig, ax = plt.subplots(figsize=(7, 0.35 * max(len(keys), 1) + 0.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * max(len(keys), 1) + 0.8), layout="constrained")
     ax.barh([CATEGORY_COLORS[k][0] for k in keys], [counts[k] for k in keys],
             color=[CATEGORY_COLORS[k][1] for k in keys])
     for i, k in enumerate(keys):
-        ax.text(counts[k], i, f" {counts[k]}", va="center", fontsize=8)
+        ax.text(counts[k], i, f" {counts[k]}", va="center", fontsize=MIN_PT)
+    ax.set_xlim(0, max((counts[k] for k in keys), default=1) * 1.12)
     ax.invert_yaxis()
-    ax.set_xlabel("现行清单条目数")
+    ax.set_xlabel("现行清单条目数（条）")
     return _svg(fig)
 
 
@@ -113,19 +138,19 @@ def gap_bars(groups: pl.DataFrame) -> str:
     """招生占比 − 需求占比 for the most over- and under-supplied groups (percentage points)."""
     plt = _setup()
     df = groups.sort("gap", descending=True)
-    fig, ax = plt.subplots(figsize=(8, 0.3 * df.height + 0.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.12 * df.height + 0.8), layout="constrained")
     colors = [WARNING_COLORS["红"][0] if g > 0 else NEUTRAL for g in df["gap"]]
     ax.barh(df["group_name"].to_list(), (df["gap"] * 100).to_list(), color=colors)
     ax.axvline(0, color=INK, lw=0.8)
     ax.invert_yaxis()
-    ax.set_xlabel("招生占比 − 需求人数占比（百分点）；红色为供给偏多，蓝色为供给不足")
+    ax.set_xlabel("招生占比 − 需求人数占比（百分点）\n红色为供给偏多，蓝色为供给不足", fontsize=MIN_PT + 1)
     return _svg(fig)
 
 
 def district_bars(districts: pl.DataFrame) -> str:
     """Offerings per district, split by warning level."""
     plt = _setup()
-    fig, ax = plt.subplots(figsize=(8, 0.3 * districts.height + 0.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.12 * districts.height + 0.8), layout="constrained")
     left = [0] * districts.height
     for level in WARNING_ORDER:
         values = districts[f"n_{level}"].to_list()
@@ -133,6 +158,6 @@ def district_bars(districts: pl.DataFrame) -> str:
                 label=f"{level}色")
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.invert_yaxis()
-    ax.set_xlabel("专业点数")
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.set_xlabel("专业点数（个）")
+    _legend_above(ax)
     return _svg(fig)

@@ -45,9 +45,9 @@ def forecast_words(quality: pl.DataFrame | None) -> str:
         return "本期没有人才供需预测。"
     row = next((r for r in quality.iter_rows(named=True) if r["level"] == "industry_code"), None)
     if row is None or not row["usable"] or row.get("relative_mase") is None:
-        return "预测模型在历史回测中没有优于“与去年同季相同”的简单推算，本期不作预测，图表只显示实际数据。"
+        return "用过去的数据检验，预测模型没有比“与去年同季相同”的简单推算更准，本期不作预测，图表只显示实际数据。"
     better = (1 - row["relative_mase"]) * 100
-    return (f"预测按 {row['n_series']} 个行业序列建模。用过去数据回测：模型的平均误差比“与去年同季相同”的"
+    return (f"预测按 {row['n_series']} 个行业序列建模。用过去的数据检验：模型的平均误差比“与去年同季相同”的"
             f"简单推算小约 {better:.0f}%，可作为趋势参考，但不是确定的结果；图表中虚线为预测。")
 
 

@@ -20,6 +20,13 @@ import polars as pl
 from documents.groups import roll_up, settled
 
 GROUP_KEYS = ["group_code", "group_name", "section_name"]
+CITY = "北京市"
+# 行政区划代码 (GB/T 2260) of Beijing and its districts: a unit's 代码 in the matching report (a district has no
+# code of its own in the inputs; a school's is its 学校代码)
+DIVISION_CODES = {CITY: "110000", "东城区": "110101", "西城区": "110102", "朝阳区": "110105", "丰台区": "110106",
+                  "石景山区": "110107", "海淀区": "110108", "门头沟区": "110109", "房山区": "110111", "通州区": "110112",
+                  "顺义区": "110113", "昌平区": "110114", "大兴区": "110115", "怀柔区": "110116", "平谷区": "110117",
+                  "密云区": "110118", "延庆区": "110119"}
 
 
 def major_group_weights(major_industry_map: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
@@ -112,8 +119,9 @@ def matching_scores(supply: pl.DataFrame, weights: pl.DataFrame, groups_table: p
     d = groups_table.filter(pl.col("demand_share").is_not_null()).select("group_code", "demand_share")
     s = supply.join(schools.select("school_code", "school_name", "district"), on="school_code", how="left")
     s = s.with_columns(pl.col("district").fill_null("未知区"), pl.col("school_name").fill_null(pl.col("school_code")))
-    units = {"全市": (pl.lit("北京市"), pl.lit("北京市"), pl.lit(None, pl.String)),
-             "区": (pl.col("district"), pl.col("district"), pl.col("district")),
+    units = {"全市": (pl.lit(DIVISION_CODES[CITY]), pl.lit(CITY), pl.lit(None, pl.String)),
+             "区": (pl.col("district").replace_strict(DIVISION_CODES, default=None, return_dtype=pl.String),
+                   pl.col("district"), pl.col("district")),
              "学校": (pl.col("school_code"), pl.col("school_name"), pl.col("district"))}
     by = ["unit_code", "unit_name", "district"]
     parts = []
@@ -149,7 +157,9 @@ def majors_lowering_match(supply: pl.DataFrame, weights: pl.DataFrame, groups_ta
     # near 1, so the last bits of their sums are a large part of a small lift), so the figures and their order
     # do not depend on the order rows arrive in
     return (without.with_columns(lift=(pl.col("match_without") - base).round(12), match=pl.lit(base))
-            .join(majors.select("major_code", "major_name").unique("major_code"), on="major_code", how="left")
+            .join(majors.select("major_code", "major_name", *(["level"] if "level" in majors.columns else []))
+                  .unique("major_code"), on="major_code", how="left")
             .with_columns(pl.col("m_e").round(0).cast(pl.Int64)).rename({"m_e": "enrolled"})
-            .select("major_code", "major_name", "enrolled", "match", "match_without", "lift")
+            .select("major_code", "major_name", *(["level"] if "level" in majors.columns else []), "enrolled", "match",
+                    "match_without", "lift")
             .sort(["lift", "major_code"], descending=[True, False]))

@@ -24,30 +24,32 @@ class PdfError(RuntimeError):
 
 
 def render_html(title: str, subtitle: str, draft: str | None, summary: list[str], sections: list[dict[str, Any]],
-                footer: str, *, embed_fonts: bool = True, fonts: str | None = None) -> str:
+                footer: str, *, embed_fonts: bool = True, fonts: str | None = None,
+                sign: dict[str, str] | None = None) -> str:
     """The whole page; the font is cut to exactly the characters the page shows (``page_text``), or ``fonts``
     is the @font-face CSS already cut from them. Without ``embed_fonts`` the page names the installed faces
     instead (``local()``): Chromium prints it to the same PDF, and the page can go to the printer before the
-    page's own font is cut."""
-    context = _context(title, subtitle, draft, summary, sections, footer)
+    page's own font is cut. ``sign``: the 文号 under the title (``doc_number``, a final edition's only) and the
+    落款 at the end (``issuer``, ``date``)."""
+    context = _context(title, subtitle, draft, summary, sections, footer, sign)
     if fonts is None:
-        fonts = font_face_css(page_text(title, subtitle, draft, summary, sections, footer)) if embed_fonts \
+        fonts = font_face_css(page_text(title, subtitle, draft, summary, sections, footer, sign)) if embed_fonts \
             else local_face_css()
     return _env.get_template("bulletin.html").render(fonts=fonts, **context)
 
 
 def page_text(title: str, subtitle: str, draft: str | None, summary: list[str], sections: list[dict[str, Any]],
-              footer: str) -> str:
+              footer: str, sign: dict[str, str] | None = None) -> str:
     """The characters the page shows (the charts draw their own): what its font is cut to."""
     page = _env.get_template("bulletin.html").render(
-        fonts="", **_context(title, subtitle, draft, summary, sections, footer))
+        fonts="", **_context(title, subtitle, draft, summary, sections, footer, sign))
     return html.unescape(re.sub(r"<svg.*?</svg>|<[^>]+>", "", page, flags=re.S))
 
 
 def _context(title: str, subtitle: str, draft: str | None, summary: list[str], sections: list[dict[str, Any]],
-             footer: str) -> dict[str, Any]:
+             footer: str, sign: dict[str, str] | None = None) -> dict[str, Any]:
     return {"title": title, "subtitle": subtitle, "draft": draft, "summary": summary, "sections": sections,
-            "footer": footer.replace('"', "”")}
+            "footer": footer.replace('"', "”"), "sign": sign or {}}
 
 
 def find_chromium() -> str:

@@ -125,9 +125,12 @@ def legend(segments: list[Segment]) -> Markup:
 
 def line_chart(chart_id: str, title: str, points: list[tuple[str, float | None]], unit: str = "风险分值",
                low: float = 0.0, high: float = 100.0, width: int = 560, height: int = 220,
-               thresholds: tuple[tuple[float, str, str], ...] = ()) -> Markup:
+               thresholds: tuple[tuple[float, str, str], ...] = (),
+               labels: dict[str, str] | None = None) -> Markup:
     """A line over editions (x, in order) on a fixed ``low``–``high`` scale, one labelled dot per edition
-    that has a value; ``thresholds`` are dashed horizontal lines ``(value, label, colour)``."""
+    that has a value; ``thresholds`` are dashed horizontal lines ``(value, label, colour)``; ``labels`` name the
+    editions as people read them (the id stays in the dot's data-edition)."""
+    shown = labels or {}
     x0, x1, y0, y1 = 48, width - 16, 36, height - 36
     n = len(points)
 
@@ -153,10 +156,11 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, float | None]]
         path = " ".join(f"{x},{y}" for x, y, _, _ in dots)
         body.append(f'<polyline points="{path}" fill="none" stroke="{NEUTRAL}" stroke-width="2"/>')
     for i, (edition, _) in enumerate(points):
-        body.append(f'<text x="{x_of(i)}" y="{y1 + 16}" text-anchor="middle" fill="{AXIS}">{escape(edition)}</text>')
+        body.append(f'<text x="{x_of(i)}" y="{y1 + 16}" text-anchor="middle" fill="{AXIS}">'
+                    f'{escape(shown.get(edition, edition))}</text>')
     for x, y, edition, v in dots:
         body.append(f'<circle class="point" cx="{x}" cy="{y}" r="4" fill="{NEUTRAL}" data-edition="{escape(edition)}">'
-                    f'<title>{escape(edition)}：{_fmt(v)}</title></circle>'
+                    f'<title>{escape(shown.get(edition, edition))}：{_fmt(v)}</title></circle>'
                     f'<text x="{x}" y="{y - 8}" text-anchor="middle" fill="{INK}">{_fmt(v)}</text>')
     body.append(f'<text x="{(x0 + x1) / 2}" y="{height - 4}" text-anchor="middle" fill="{AXIS}">目录版本</text>')
     return _svg(chart_id, title, width, height, body)

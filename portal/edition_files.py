@@ -21,12 +21,14 @@ PUBLIC_FILES: dict[str, str] = {
     "restriction_list.parquet": "禁限目录（Parquet）",
     "changes.csv": "变动说明（CSV）",
     "datapackage.json": "数据包说明（JSON）",
-    "SHA256SUMS": "校验和（SHA256SUMS）",
+    "SHA256SUMS": "文件校验值",
     "bulletin.html": "行业产业动态调整和人才供需状况（网页）",
     "bulletin.pdf": "行业产业动态调整和人才供需状况（PDF）",
     "matching_report.xlsx": "专业设置与产业发展匹配分析（Excel）",
+    "guiding_catalog_basis.xlsx": "专业指导性目录详细依据（Excel）",
 }
 COMMISSION_FILES: dict[str, str] = {"school_major_scores.parquet": "各校专业评分（不公开，Parquet）",
+                                    "技术附录.xlsx": "技术附录（数据组核对用，Excel）",
                                     "policy_comparisons.parquet": "政策比较（不公开，Parquet）"}
 COMPARISONS = ("policy_comparisons.parquet", ("policy", "policy_title", "major_code", "warning_level_now",
                                               "warning_level_new", "why"))

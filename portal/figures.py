@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from documents.edition import edition_label
 from portal.charts import Segment, bar_chart, category_fill, legend, level_fill, line_chart
 from portal.verdicts import PART_FILLS, PART_LABELS
 from scoring.palette import CATEGORY_COLORS, NEUTRAL, WARNING_COLORS
@@ -50,6 +51,7 @@ def trend_chart(chart_id: str, title: str, trend: list[dict] | list[tuple], edit
     with the warning lines of the policy in force (``scoring.rulebook.score_lines``)."""
     values = dict((p["edition"], p["risk_score"]) if isinstance(p, dict) else p for p in trend)
     return line_chart(chart_id, title, [(e, values.get(e)) for e in editions],
+                      labels={e: edition_label({"id": e}) for e in editions},
                       width=400 if small else 480, height=180 if small else 220,
                       thresholds=lines)
 

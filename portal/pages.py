@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from documents.wording import policy_values, public_source, resolve_keys, show_value
 from portal import commission_views, views
 from portal.auth import COOKIE_NAME, AnyUser, SchoolUser, User, check_token, not_found, snapshot_of
 from portal.editions import Snapshot
@@ -132,17 +133,19 @@ async def policy(request: Request, principal: User) -> Response:
 def policy_sections(meta: dict) -> list[dict]:
     """The policy in force as the edition's datapackage.json carries it: sections of described settings."""
     content = (meta.get("policy") or {}).get("content") or {}
+    values = policy_values(content)
     sections = []
     for name, items in content.items():
         if isinstance(items, dict) and "description" in items:
             items = {name: items}
-        rows = [{"key": key, "description": item.get("description", ""), "value": item.get("value"),
-                 "source": item.get("source", "")}
+        rows = [{"key": key, "description": resolve_keys(item.get("description", ""), values), "value": show_value(item.get("value")),
+                 "source": public_source(item.get("source", ""))}
                 for key, item in (items.items() if isinstance(items, dict) else []) if isinstance(item, dict)]
         if rows:
-            sections.append({"name": POLICY_SECTIONS.get(name, name), "rows": rows})
+            sections.append({"name": POLICY_SECTIONS.get(name, "其他规定"), "rows": rows})
     return sections
 
 
 POLICY_SECTIONS = {"rules": "判定规则", "curves": "评分曲线", "weights": "分项权重", "relief": "减分项",
-                   "districts": "区域规定", "school": "专业点调整", "guidance_precedence": "指导类别优先顺序"}
+                   "districts": "区域规定", "school": "专业点调整", "guidance_precedence": "指导类别优先顺序",
+                   "evidence": "证据要求", "zones": "功能区"}

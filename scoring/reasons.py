@@ -121,9 +121,11 @@ def demand_note(r: dict[str, Any], pool_years: int = 2) -> str:
     if trend is not None:
         text += "，" + change(trend, "较上年")
     if r.get("ratio_trend_forecast") is not None and r.get("forecast_ratio") is not None:
-        mase = f"，回测 MASE {r['forecast_mase']:.2f}" if r.get("forecast_mase") is not None else ""
+        # plain words for a school (MASE figures are in the edition's 技术附录)
+        mase = (f"，用过去的数据检验，误差约为“与去年同季相同”简单推算的 {r['forecast_mase'] * 100:.0f}%"
+                if r.get("forecast_mase") is not None else "")
         text += (f"；模型预测{r['forecast_year']}年求人倍率 {r['forecast_ratio']:.2f}"
-                 f"（{change(r['ratio_trend_forecast'], '较上年')}，预测优于季节性朴素法{mase}），用于需求趋势评分")
+                 f"（{change(r['ratio_trend_forecast'], '较上年')}{mase}），用于需求趋势评分")
     return text + posting_note(r)
 
 

@@ -55,20 +55,26 @@ def test_catalog_is_a_printable_document(tmp_path: Path, policy, info) -> None:
     tables = warehouse_tables()
     write_catalogs(tmp_path, tables, policy, info)
     book = openpyxl.load_workbook(tmp_path / "guiding_catalog.xlsx")
-    assert book.sheetnames == ["专业指导性目录", "详细依据", "说明"]
+    assert book.sheetnames == ["说明", "专业指导性目录", "名词解释"]  # the legend prints first, on one page
     sheet = book["专业指导性目录"]
     title = sheet["A1"].value
     assert title.startswith("北京市职业教育专业指导性目录（2026年版）")
     assert "征求意见稿" in title and pending_items(policy)  # the shipped policy still has 待市教委确认 values
     assert "北京市教育委员会" in sheet["A2"].value and "2025年12月31日" in sheet["A2"].value
+    assert "2026" not in sheet["A2"].value.replace("2026年版", "")  # no internal edition id
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToHeight == (None if ws.title == "说明" else 0)  # 1 (one page tall) is the default
         assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default and left out
-        assert ws.print_title_rows == "$3:$3"
+        assert ws.print_title_rows == "$4:$4"  # the header row under title, subtitle and the sheet's own title
+        assert ws["A3"].value and ws["A3"].value in ws.oddHeader.right.text  # every page names its table
+        assert title in ws.oddHeader.left.text
         assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
-    headers = [c.value for c in sheet[3]]
-    assert "依据" in headers and "详细依据" not in headers and "详细依据" in [c.value for c in book["详细依据"][3]]
+    headers = [c.value for c in sheet[4]]
+    basis = openpyxl.load_workbook(tmp_path / "guiding_catalog_basis.xlsx")
+    assert basis.sheetnames == ["详细依据"] and basis["详细依据"]["A1"].value.startswith("北京市职业教育专业指导性目录详细依据")
+    assert "依据" in headers and "详细依据" not in headers and "详细依据" in [c.value for c in basis["详细依据"][4]]
     # the print shows the reader's columns at a readable size: the details are folded away, still in the sheet
     letters = {h: openpyxl.utils.get_column_letter(i) for i, h in enumerate(headers, start=1)}
     dims = {d.min + i: d for d in sheet.column_dimensions.values() for i in range(d.max - d.min + 1)}
@@ -77,8 +83,8 @@ def test_catalog_is_a_printable_document(tmp_path: Path, policy, info) -> None:
     assert all(dims[headers.index(h) + 1].outlineLevel == 1 for h in hidden)
     shown = sum(dims[headers.index(h) + 1].width for h in headers if h not in hidden)
     assert shown < 1.5 * 145 and {"依据", "求人倍率", "毕业去向落实率", "预警等级"} <= set(headers) - hidden
-    assert any(c.value is not None for c in sheet[letters["禁止占比"]][3:])  # folded, not dropped
-    rows = {r[0].value: r for r in sheet.iter_rows(min_row=4)}
+    assert any(c.value is not None for c in sheet[letters["禁止占比"]][4:])  # folded, not dropped
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=5)}
     rate = rows["700101"][headers.index("毕业去向落实率")]
     assert rate.value == 0.55 and rate.number_format == "0.0%"
     assert rows["700102"][headers.index("毕业去向落实率")].value == "无毕业生数据"  # a blank says why
@@ -102,7 +108,7 @@ def test_notes_state_the_thresholds_in_force(tmp_path: Path, policy) -> None:
     assert not final.is_draft and "征求意见稿" not in final.title("专业指导性目录")
     write_catalogs(tmp_path, warehouse_tables(), other, final)
     sheet = openpyxl.load_workbook(tmp_path / "guiding_catalog.xlsx")["说明"]
-    cells = [c.value for row in sheet.iter_rows(min_row=4) for c in row]
+    cells = [c.value for row in sheet.iter_rows(min_row=5) for c in row]
     assert any("连续两年低于 65%" in (v or "") for v in cells)
 
 
@@ -113,8 +119,8 @@ def test_same_edition_gives_byte_identical_workbooks(tmp_path: Path, policy, inf
         write_province_lists(tmp_path / name, warehouse_tables(), policy, info)
     for file in ("guiding_catalog.xlsx", "restriction_list.xlsx", "encouraged_list.xlsx", "restricted_list.xlsx"):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
-    lists = openpyxl.load_workbook(tmp_path / "a" / "encouraged_list.xlsx").worksheets[0]
-    assert [r[0].value for r in lists.iter_rows(min_row=4)] == ["710201"]  # 优先发展 + 重点建设 only
+    lists = openpyxl.load_workbook(tmp_path / "a" / "encouraged_list.xlsx").worksheets[1]
+    assert [r[0].value for r in lists.iter_rows(min_row=5)] == ["710201"]  # 优先发展 + 重点建设 only
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +180,7 @@ def test_figures_come_from_the_edition_tables(edition: Path) -> None:
     city = [r for r in report["全市及各区匹配度"].iter_rows(min_row=4, values_only=True) if r[0] == "全市"][0]
     assert city[-1] == pytest.approx(match)
     top = groups.filter(pl.col("gap") > 0).sort("gap", descending=True)["group_name"][0]
-    assert report["供给偏多前十"]["B4"].value == top and top in page
+    assert report["供给偏多前十"]["B5"].value == top and top in page
     assert (edition / "2026年专业指导性目录（征求意见稿）.xlsx").read_bytes() == (
         edition / "guiding_catalog.xlsx").read_bytes()
 
@@ -205,7 +211,7 @@ def test_publish_lists_the_documents_and_says_first_edition(tmp_path: Path, poli
     assert paths["guiding_catalog.xlsx"]["table"] == "guiding_catalog" and "encouraged_list.xlsx" in paths
     sums = (first.folder / "SHA256SUMS").read_text(encoding="utf-8")
     assert "encouraged_list.xlsx" in sums and paths["encouraged_list.xlsx"]["sha256"] in sums
-    assert openpyxl.load_workbook(first.folder / "guiding_catalog.xlsx").sheetnames[-1] == "说明"
+    assert openpyxl.load_workbook(first.folder / "guiding_catalog.xlsx").sheetnames[0] == "说明"
     assert paths["2026年专业指导性目录.xlsx"]["sha256"] == paths["guiding_catalog.xlsx"]["sha256"]
     assert all(re.fullmatch(r"[-a-z0-9._/]+", r["name"]) for r in manifest["resources"])  # Data Package names
     with open(first.folder / "changes.csv", encoding="utf-8-sig") as handle:

@@ -206,7 +206,7 @@ def test_history_charts_have_a_point_for_every_edition(browser, site):
         editions = page.eval_on_selector_all("#trend-chart circle.point", "cs => cs.map(c => c.dataset.edition)")
         assert editions == list(EDITIONS), path
         ticks = page.eval_on_selector_all("#trend-chart text", "ts => ts.map(t => t.textContent)")
-        assert {"0", "100", "目录版本", *EDITIONS} <= set(ticks), "axes and labels"
+        assert {"0", "100", "目录版本", *(f"{e}年版" for e in EDITIONS)} <= set(ticks), "axes and labels"
 
 
 def test_every_page_fits_a_phone_and_stays_light(browser, site):

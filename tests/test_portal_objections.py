@@ -140,7 +140,7 @@ def test_a_closed_review_refuses_new_objections(tmp_path, open_days):
     page = client.get("/school/objections", headers=as_(creds, "a")).text
     assert "不能提出新的异议" in page and "objection-form" not in page
     # never opened: the state published with the edition (none recorded here → issued directly, 正式)
-    assert ("<strong>2026</strong>（正式）" if open_days is None else "<strong>2026</strong>（征求意见稿）") in page
+    assert ("<strong>2026年版</strong>" if open_days is None else "<strong>2026年版（征求意见稿）</strong>") in page
     r = file(client, creds)
     assert r.status_code == 400 and "不在征求意见期" in r.text
     assert "本校尚未提出异议" in r.text

@@ -130,12 +130,18 @@ def test_commission_views(snap):
 
 def test_policy_sections_read_the_datapackage_policy():
     meta = {"policy": {"content": {"rules": {"employment_floor": {"description": "落实率下限", "value": 0.6,
-                                                                    "source": "改革方案"}},
+                                                                    "source": "改革方案"},
+                                             "employment_red_years": {"description": "连续低于 employment_floor 的年数",
+                                                                      "value": 2, "source": "majorwatch 默认值，待市教委确认"}},
                                    "guidance_precedence": {"description": "优先顺序", "value": ["停止新设", "正常"]},
                                    "version": "1"}}}
     sections = policy_sections(meta)
     assert [s["name"] for s in sections] == ["判定规则", "指导类别优先顺序"]
-    assert sections[0]["rows"][0]["value"] == 0.6 and policy_sections({}) == []
+    assert sections[0]["rows"][0]["value"] == "0.6" and policy_sections({}) == []
+    assert sections[1]["rows"][0]["value"] == "停止新设、正常"
+    # a school reads the setting's value, never its key, and no program name in the source
+    assert sections[0]["rows"][1]["description"] == "连续低于 0.6 的年数"
+    assert sections[0]["rows"][1]["source"] == "系统建议值，待市教委确认"
 
 
 def test_pages_work_without_the_optional_columns_and_show_new_ones(tmp_path):

@@ -25,6 +25,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MIN_WIDTH, MAX_WIDTH = 6, 60
 PRINT_MAX_WIDTH = 50  # a printed document wraps longer text in columns this wide
 LINE_HEIGHT = 15  # points per line of 11-point text
+# points per printed line of 11-point text: Chinese faces (Noto Sans CJK, 等线, 宋体) are taller than Latin ones; at
+# 15 points LibreOffice set a one-line row's text on its lower border
+PRINT_LINE_HEIGHT, ROW_PADDING = 16.5, 3.5
 # The width between a landscape A4 page's margins (0.4 in each side) in column-width units: 10.89 in at 96 dpi is
 # 1,045 pixels; a column of width w takes 7 w + 5 pixels. 3% is kept back for LibreOffice's rounding.
 PAGE_PIXELS, UNIT_PIXELS, COLUMN_PADDING = 1045 * 0.97, 7, 5
@@ -141,6 +144,9 @@ class Sheet:
     # columns a printed document keeps in the sheet but folds away (hidden, grouped under a "+" to open them): the
     # page then shows the columns a reader needs at a readable size instead of every column shrunk to fit
     folded: Collection[str] = ()
+    # a printed sheet's own title (表一　全市及各区匹配度), under the document's title and in every page's header
+    caption: str | None = None
+    one_page: bool = False  # printed on a single page (a legend), shrunk to fit if need be
 
 
 @dataclass(frozen=True)
@@ -186,7 +192,8 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
         shown = iter(fill_page([w for w, f in zip(widths, folded, strict=True) if not f]))
         widths = [w if f else next(shown) for w, f in zip(widths, folded, strict=True)]
     wraps = [heading is not None and (w >= PRINT_MAX_WIDTH or w < n) for w, n in zip(widths, natural, strict=True)]
-    top = 2 if heading else 0  # the header row
+    caption = spec.caption if heading else None
+    top = (3 if caption else 2) if heading else 0  # the header row
     base = {"border": 1, "valign": "top"} if heading else {}
     fmt = _Formats(workbook, base)
     sheet = workbook.add_worksheet(spec.name)
@@ -196,24 +203,29 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
         title_fmt = workbook.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter",
                                          "text_wrap": True})
         sub_fmt = workbook.add_format({"align": "center", "valign": "vcenter", "text_wrap": True})
-        for row, text, style, size in ((0, heading.title, title_fmt, 16), (1, heading.subtitle, sub_fmt, 11)):
+        cap_fmt = workbook.add_format({"bold": True, "font_size": 12, "align": "left", "valign": "vcenter",
+                                       "text_wrap": True})
+        rows = [(0, heading.title, title_fmt, 16), (1, heading.subtitle, sub_fmt, 11)]
+        for row, text, style, size in rows + ([(2, caption, cap_fmt, 12)] if caption else []):
             if last:
                 sheet.merge_range(row, 0, row, last, text, style)
             else:
                 sheet.write(row, 0, text, style)
-            sheet.set_row(row, (size + 6) * lines_needed(text, span, size) + 4)
+            sheet.set_row(row, (size + 7) * lines_needed(text, span, size) + ROW_PADDING)
         sheet.set_landscape()
         sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+        sheet.fit_to_pages(1, 1 if spec.one_page else 0)  # one page wide, as many pages tall as needed
         sheet.repeat_rows(top)
-        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        # every printed page names its document (and its table): the title rows print on a sheet's first page only
+        sheet.set_header(f"&L&8{_footer_text(heading.title)}&R&8{_footer_text(caption or '')}", {"margin": 0.25})
         sheet.set_footer(f"&L&8{_footer_text(heading.title)}&R&8第 &P 页，共 &N 页")
     header_fmt = fmt.get(bold=True, bg_color="#eeeeee", text_wrap=True, **({"align": "center"} if heading else {}))
     for col, title in enumerate(titles):
         sheet.write_string(top, col, safe_text(title), header_fmt)
     if heading:  # row heights set here: LibreOffice does not fit wrapped rows itself
-        sheet.set_row(top, LINE_HEIGHT * max(lines_needed(t + "一", w) for t, w, f in zip(titles, widths, folded, strict=True)
-                                             if not f) + 4)
+        sheet.set_row(top, PRINT_LINE_HEIGHT * max(lines_needed(t + "一", w) for t, w, f
+                                                   in zip(titles, widths, folded, strict=True) if not f) + ROW_PADDING)
     missing = spec.missing if isinstance(spec.missing, Mapping) else {}
     fills = spec.fills or {}
     words = [missing.get(c) or (spec.missing if isinstance(spec.missing, str) else None) for c in df.columns]
@@ -231,7 +243,9 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: Sheet, heading: Heading | 
         texts = [None if v is None or not wraps[c] else _text_of(v) for c, v in enumerate(row)]
         tall = max((lines_needed(t, widths[c]) for c, t in enumerate(texts) if t is not None and not folded[c]),
                    default=1)
-        if tall > 1:
+        if heading:  # every printed row as tall as its text (a default row is too low for a Chinese face)
+            sheet.set_row(r, PRINT_LINE_HEIGHT * tall + ROW_PADDING)
+        elif tall > 1:
             sheet.set_row(r, LINE_HEIGHT * tall + 4)
         elif any_folded:  # else LibreOffice fits the row to the folded columns' wrapped text as well
             sheet.set_row(r, LINE_HEIGHT)
