@@ -10,15 +10,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from scoring.rulebook.text import public_source
+
+__all__ = ["public_source", "show_value", "resolve_keys", "policy_values", "public_rule"]
+
 KEY = re.compile(r"\b([a-z]+(?:\.[a-z_]+)?(?:_[a-z]+)*)\b")
-
-
-def public_source(text: str | None) -> str:
-    """A rule's 出处 for print: no program name, no file of the repository."""
-    if not text:
-        return "—"
-    text = re.sub(r"\s*majorwatch\s*默认值", "系统建议值", text)
-    return re.sub(r"[，,；;]?\s*见\s*[\w./-]+\.ya?ml", "", text).strip() or "—"
 
 
 def show_value(value: Any) -> str:

@@ -32,7 +32,7 @@ BASIS_NAME = "专业指导性目录详细依据"
 # definitions name (限制类型, 退出, 撤并, 撤销 …); the terms behind them (scopes, list categories, score parts, indicators)
 # follow the list on a sheet of their own; the policy's version, file and hash go to the 技术附录.
 LEGEND_FIRST = ("预警等级", "指导类别")
-LATER_KINDS = ("适用区域", "区", "行业清单类别", "分值", "指标")
+LATER_KINDS = ("适用区域", "区", "本校提示", "行业清单类别", "结论确定性", "主要原因", "分值", "指标", "复核")
 TECHNICAL_KINDS = ("政策",)
 
 MATCH_GROUP_HEADERS = {

@@ -370,10 +370,10 @@ def test_edition_facts_make_a_confirmed_final_official_and_leave_a_draft_a_draft
                               issued_on=issued)
     assert not final.is_draft and "征求意见稿" not in final.title("专业指导性目录")
     assert "征求意见稿" not in final.download_name("专业指导性目录", "xlsx")
-    assert "文号：京教职成〔2026〕5号" in final.subtitle() and "印发日期：2026年03月02日" in final.subtitle()
-    assert "状态：正式" in final.subtitle()
+    assert "文号：京教职成〔2026〕5号" in final.subtitle() and "印发日期：2026年3月2日" in final.subtitle()
+    assert "征求意见稿" not in final.subtitle() and final.label == "2026年版"
     unconfirmed = EditionInfo.build("2026", day, policy, state="正式", doc_number="京教职成〔2026〕5号")
     assert unconfirmed.is_draft and "征求意见稿" in unconfirmed.title("专业指导性目录")
     draft = EditionInfo.build("2026-draft", day, policy, confirmed=True, doc_number="京教职成〔2026〕5号",
                               issued_on=issued)
-    assert draft.is_draft and draft.doc_number == "" and "文号" not in draft.subtitle()
+    assert draft.is_draft and not draft.doc_number and "文号" not in draft.subtitle()

@@ -15,7 +15,6 @@ import polars as pl
 import pytest
 
 from documents import EditionInfo
-from documents.explain import definitions as sheet_definitions
 from documents.workbooks import write_catalogs
 from portal import tokens
 from portal.app import create_app
@@ -66,16 +65,28 @@ def test_clause_ids_are_unique_across_the_rulebook():
     assert len(set(ids)) == len(ids) - len(shared)  # the employment rule is one clause told in two terms
 
 
-def test_the_explanation_sheet_is_the_rulebook(tmp_path, policy):
+def _sheet_rows(sheet) -> list[dict]:
+    header = next(i for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+                  if list(row[:5]) == list(rb.DEFINITION_HEADERS.values()))
+    return [dict(zip(rb.DEFINITION_HEADERS, row[:5], strict=True))
+            for row in sheet.iter_rows(min_row=header + 1, values_only=True) if row[0]]
+
+
+def test_the_explanation_sheets_are_the_rulebook(tmp_path, policy):
+    """The catalog's legend (说明, page 1: levels, guidance, restrictions, 撤并, 撤销, 新设专业) and its 名词解释 sheet
+    together print every term of the rulebook once, in its words and with the thresholds in force."""
     write_catalogs(tmp_path, warehouse_tables(), policy, EditionInfo.build("2026", date(2025, 12, 31), policy))
-    sheet = openpyxl.load_workbook(tmp_path / "guiding_catalog.xlsx")["说明"]
-    headers = [c.value for c in sheet[3]]
-    assert headers == list(rb.DEFINITION_HEADERS.values())
-    printed = [dict(zip(rb.DEFINITION_HEADERS, (c.value for c in row), strict=True))
-               for row in sheet.iter_rows(min_row=4) if row[0].value]
-    told = rb.definitions(policy)
-    assert printed[:len(told)] == told
-    assert printed[len(told):] == sheet_definitions(policy).to_dicts()[len(told):]  # the policy's version row
+    book = openpyxl.load_workbook(tmp_path / "guiding_catalog.xlsx")
+    first, later = _sheet_rows(book["说明"]), _sheet_rows(book["名词解释"])
+    key = lambda r: (r["kind"], r["term"])  # noqa: E731
+    told = {key(r): r for r in rb.definitions(policy)}
+    assert sorted(map(key, first + later)) == sorted(told)
+    for row in first + later:
+        assert row == told[key(row)], key(row)
+    page_one = {r["kind"] for r in first}
+    assert {"预警等级", "指导类别", "限制类型", "调整措施", "退出"} <= page_one
+    assert {r["term"] for r in first} >= {"红", "黄", "绿", "撤并", "撤销（专业点退出）", "合作办学"}
+    assert not any("majorwatch" in str(v) for r in first + later for v in r.values())
 
 
 def test_employment_years_are_the_policy_s_years():

@@ -26,7 +26,7 @@ from scoring.rulebook.terms import (
     SCHOOL_EMPLOYMENT,
     ZONE,
 )
-from scoring.rulebook.text import fill
+from scoring.rulebook.text import fill, public_source
 from scoring.rulebook.verdicts import GUIDANCE, LEVELS, LIMIT, PRECEDENCE, RESTRICTIONS, STOP
 
 __all__ = ["Clause", "Entry", "Facts", "STOP", "LIMIT", "ENTRIES", "entry", "guidance", "level", "restriction",
@@ -93,7 +93,7 @@ def definitions(p: Policy) -> list[dict[str, str]]:
         rows.append({"kind": "行业清单类别", "term": f"{label}类",
                      "definition": f"对应行业在{label}类清单中的比例，按比例{sign}风险分值。",
                      "threshold": f"满分 {weight:g} 分",
-                     "source": p.sources.get(f"weights.{key}") or p.sources.get(f"relief.{key}", "—")})
+                     "source": public_source(p.sources.get(f"weights.{key}") or p.sources.get(f"relief.{key}"))})
     rows += [_row(e, p) for e in (*CERTAINTY, *CAUSES, *FIGURES, OBJECTION)]
     return rows
 

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from scoring.policy import Policy
-from scoring.rulebook.text import fill, placeholders
+from scoring.rulebook.text import fill, placeholders, public_source
 
 SECTIONS = ("weights", "relief", "curves", "rules", "school", "evidence")
 
@@ -99,8 +99,8 @@ class Entry:
         """Where the rule comes from: the policy's source for its first value, else the literal source."""
         for key in self.keys():
             if key in p.sources:
-                return p.sources[key]
-        return self.source or "—"
+                return public_source(p.sources[key])
+        return public_source(self.source)
 
     def fired(self, row: Mapping[str, Any], facts: Facts, p: Policy) -> Clause | None:
         """The first clause that fires for this row under ``p`` (None: none does)."""

@@ -18,6 +18,7 @@ spec       meaning                                    example
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
@@ -79,3 +80,11 @@ def fill(template: str, p: Policy | None = None, **values: Any) -> str:
 def placeholders(template: str) -> set[str]:
     """The field names a template reads ('rules.red_score', 'share', …)."""
     return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
+
+
+def public_source(text: str | None) -> str:
+    """A rule's 出处 as people read it: no program name, no file of the repository."""
+    if not text:
+        return "—"
+    text = re.sub(r"\s*majorwatch\s*默认值", "系统建议值", text)
+    return re.sub(r"[，,；;]?\s*见\s*[\w./-]+\.ya?ml", "", text).strip() or "—"
