@@ -37,9 +37,15 @@ def cells(html: str) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def portal(sample_published, tmp_path_factory):
-    """The commission's client on a copy of the shared home (a token is written into the home)."""
-    home = copy_run(sample_published, tmp_path_factory.mktemp("figures")).home
+def own(sample_published, tmp_path_factory):
+    """A copy of the shared home (a token and the Dagster instance's reads write into a home)."""
+    return copy_run(sample_published, tmp_path_factory.mktemp("figures"))
+
+
+@pytest.fixture(scope="module")
+def portal(own):
+    """The commission's client."""
+    home = own.home
     client = TestClient(create_app(home, secure_cookies=False))
     return client, {"Authorization": f"Bearer {tokens.issue(home, commission=True)}"}
 
@@ -136,3 +142,37 @@ def test_the_manifest_lists_every_figure_table(edition):
     folder, *_ = edition
     names = {r["name"] for r in json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
     assert {"edition_counts-parquet", "watch_list-parquet", "district_summary-parquet"} <= names
+
+
+def test_the_edition_is_the_partition_of_its_materializations_and_checks(own, edition):
+    """The run kept its edition as a Dagster partition (the data year): the UI lists it, and the scoring and
+    publishing materializations and their output checks are filed under it; the facts name the same year."""
+    import dagster as dg
+
+    folder, *_ = edition
+    as_of = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["as_of"]
+    with dg.DagsterInstance.from_config(str(own.home / "dagster")) as instance:
+        assert instance.get_dynamic_partitions("edition") == [as_of[:4]]
+        for key in ("edition_facts", "major_risk_scores", "guiding_catalog", "published_edition"):
+            event = instance.get_latest_materialization_event(dg.AssetKey(key))
+            assert event.dagster_event.partition == as_of[:4], key
+        facts = instance.get_latest_materialization_event(dg.AssetKey("edition_facts")).asset_materialization
+        assert facts.metadata["as_of"].value == as_of and facts.metadata["edition"].value == "2026"
+
+
+def test_every_warehouse_table_is_an_asset_or_a_record_of_ingest(own):
+    """No staging table (stg_*) outlives its step: what persists in the warehouse is an asset's table or
+    one of ingest's records (input files, contract results, rejected rows)."""
+    import duckdb
+
+    from pipelines.definitions import defs
+
+    con = duckdb.connect(str(own.home / "warehouse.duckdb"), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                            "WHERE table_schema = 'main'").fetchall()}
+    finally:
+        con.close()
+    assets = {key.path[-1] for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert not {t for t in tables if t.startswith("stg_")}
+    assert tables - assets <= {"input_files", "contract_results", "rejected_rows"}, tables - assets
