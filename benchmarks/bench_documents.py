@@ -30,6 +30,7 @@ from benchmarks.runs import run_cli
 from benchmarks.sections import put_section
 from documents import bulletin as b
 from scoring.catalog import CHINESE_HEADERS
+from scoring.edition import edition_facts, latest_year
 from scoring.policy import load_policy
 from warehouse.db import query_frame
 from warehouse.publish import current_edition, publish_edition
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     tables |= {n: pl.read_parquet(folder / f"{n}.parquet") for n in PUBLISHED}
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     policy = load_policy()
-    info = d.EditionInfo.build(edition, d.edition_date(tables["school_majors"]), policy)
+    info = d.EditionInfo.build(edition, edition_facts(latest_year(tables["school_majors"])).as_of, policy)
     times: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)

@@ -23,6 +23,10 @@ STAGES = {  # step key → stage, by the asset group each step belongs to
     "proposed_major_industries": "models", "proposed_major_occupations": "models", "labor_forecasts": "models",
     "posting_industry_proposals": "models",
     "publish_catalogs": "publish",
+    # the publish group's tables and their output checks (computed inside publish_catalogs before issue 24)
+    **dict.fromkeys(("guiding_catalog", "restriction_list", "report_figures", "edition_outcomes",
+                     "guiding_catalog_catalog_valid", "restriction_list_restrictions_valid",
+                     "edition_counts_counts_agree"), "publish"),
 }
 
 

@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -33,16 +32,20 @@ from documents.matching import (
 )
 from documents.render import PrintJob, print_pdf, render_html
 from documents.workbooks import write_catalogs, write_matching_report, write_province_lists
+from scoring.counts import count_of, edition_counts
 from scoring.policy import Policy
+from scoring.uncertainty import watch_list
 
-__all__ = ["REPORT_TABLES", "SOURCE_TABLES", "EditionFacts", "EditionInfo", "edition_date", "edition_label", "print_pdf", "publish_hook",
+__all__ = ["FIGURE_TABLES", "OUTCOME_TABLES", "REPORT_TABLES", "figure_tables", "outcome_tables", "SOURCE_TABLES",
+           "EditionFacts", "EditionInfo", "edition_label", "print_pdf", "publish_hook",
            "render_html", "report_tables", "write_catalogs", "write_edition_documents", "write_matching_report",
            "write_province_lists", "write_quarterly_bulletin"]
 
 # Tables the edition publishes as Parquet beside the catalogs: every figure of the bulletin and the
 # matching report is read from these (and from guiding_catalog / restriction_list / school_major_scores).
-REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "labour_market_summary", "forecast_quality",
-                 "matching_groups", "matching_scores", "matching_majors")
+FIGURE_TABLES = ("labour_market_summary", "matching_groups", "matching_scores", "matching_majors")
+OUTCOME_TABLES = ("watch_list", "district_summary", "edition_counts")
+REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES)
 # The warehouse tables they are computed from (labor_forecasts and forecast_quality may be absent).
 SOURCE_TABLES = ("industries", "majors", "major_industry_map", "school_majors", "schools", "labor_market",
                  "posting_demand", "industry_adjustments")
@@ -51,11 +54,6 @@ DOWNLOAD_NAMES = {"guiding_catalog.xlsx": "专业指导性目录", "guiding_cata
                   "restriction_list.xlsx": "专业禁限目录",
                   "matching_report.xlsx": "专业设置与产业发展匹配分析", "bulletin.pdf": "行业产业动态调整和人才供需状况公报",
                   **{f"{k}.xlsx": v[1] for k, v in PROVINCE_LISTS.items()}}
-
-
-def edition_date(school_majors: pl.DataFrame) -> date:
-    """The edition's reference date when none is configured: the end of the latest data year."""
-    return date(int(school_majors["year"].max()), 12, 31)
 
 
 def publish_hook(tables: dict[str, pl.DataFrame], policy: Policy, package: dict, info: EditionInfo
@@ -70,9 +68,9 @@ def publish_hook(tables: dict[str, pl.DataFrame], policy: Policy, package: dict,
     return write
 
 
-def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None = None
-                  ) -> dict[str, pl.DataFrame]:
-    """The derived tables an edition publishes for its documents, from the warehouse tables."""
+def figure_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The edition's figures that need no previous edition, from the warehouse tables and the published
+    catalogs (each is an asset of its own: assets/publish/figures.py)."""
     missing = [n for n in SOURCE_TABLES if n not in tables]
     if missing:
         raise ValueError(f"生成公报和匹配分析缺少数据表：{', '.join(missing)}")
@@ -81,18 +79,39 @@ def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFr
     supply = latest_supply(tables["school_majors"])
     demand = demand_by_group(tables["labor_market"], tables["posting_demand"], groups)
     g = matching_groups(demand, supply, weights, groups)
+    return {name: _stable(df) for name, df in {
+        "labour_market_summary": labour_series(tables["labor_market"], tables.get("labor_forecasts"), groups),
+        "matching_groups": g,
+        "matching_scores": matching_scores(supply, weights, g, tables["schools"]),
+        "matching_majors": majors_lowering_match(supply, weights, g, tables["majors"]),
+    }.items()}
+
+
+def outcome_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The figures told about the verdicts: the watch list, the districts and every count (assets too)."""
+    return {"watch_list": watch_list(tables["guiding_catalog"]),
+            "district_summary": b.district_summary(tables["school_major_scores"]),
+            "edition_counts": edition_counts(tables["guiding_catalog"], tables["restriction_list"],
+                                             tables["school_major_scores"])}
+
+
+def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None = None
+                  ) -> dict[str, pl.DataFrame]:
+    """The derived tables an edition publishes for its documents: the figures passed in (the assets' own
+    tables) or, when absent, computed by the same functions; the list changes against ``previous``."""
+    figures = {n: tables[n] for n in FIGURE_TABLES} if all(n in tables for n in FIGURE_TABLES) \
+        else figure_tables(tables)
+    outcomes = {n: tables[n] for n in OUTCOME_TABLES} if all(n in tables for n in OUTCOME_TABLES) \
+        else outcome_tables(tables) if "guiding_catalog" in tables else {}
     adjustments = tables["industry_adjustments"].drop("source_row", strict=False)
     quality = tables.get("forecast_quality")
     return {name: _stable(df) for name, df in {
         "industry_adjustments": adjustments,
         "industry_list_changes": list_changes(adjustments, (previous or {}).get("industry_adjustments"),
                                               tables["industries"]),
-        "labour_market_summary": labour_series(tables["labor_market"], tables.get("labor_forecasts"), groups),
         "forecast_quality": quality if quality is not None else pl.DataFrame(
             schema={"level": pl.String, "usable": pl.Boolean, "n_series": pl.Int64, "relative_mase": pl.Float64}),
-        "matching_groups": g,
-        "matching_scores": matching_scores(supply, weights, g, tables["schools"]),
-        "matching_majors": majors_lowering_match(supply, weights, g, tables["majors"]),
+        **figures, **outcomes,
     }.items()}
 
 
@@ -154,10 +173,11 @@ def write_quarterly_bulletin(folder: Path, tables: dict[str, pl.DataFrame], pack
 
 
 def summary(t: dict[str, pl.DataFrame], info: EditionInfo) -> list[str]:
-    cat = t["guiding_catalog"]
+    counted = t["edition_counts"]
     city = t["matching_scores"].filter(pl.col("unit_type") == "全市")["match"]
-    red = cat.filter(pl.col("warning_level") == "红").height
-    return [f"本版目录 {cat.height} 个专业，红色预警 {red} 个，禁限目录 {t['restriction_list'].height} 条；"
+    return [f"本版目录 {count_of(counted, 'guiding_catalog', 'total')} 个专业，"
+            f"红色预警 {count_of(counted, 'guiding_catalog', 'warning_level', '红')} 个，"
+            f"禁限目录 {count_of(counted, 'restriction_list', 'total')} 条；"
             f"全市专业设置与产业需求匹配度 {b.pct(city[0] if city.len() else None)}。",
             "本公报与专业指导性目录、禁限目录、匹配分析报告同版发布，数字均可在本版次的数据表中复核。"]
 

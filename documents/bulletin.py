@@ -15,6 +15,8 @@ from documents import charts
 from documents.appendix import input_titles
 from documents.labour import CITY, forecast_words
 from documents.workbooks import over_under
+from scoring import rulebook
+from scoring.counts import count_of, counts_of
 from scoring.palette import CATEGORY_COLORS, WARNING_ORDER
 from warehouse.changes import compute_changes
 
@@ -103,10 +105,12 @@ def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需�
 
 def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None,
                    order: list[str]) -> Section:
-    cat = t["guiding_catalog"]
-    levels = dict(cat.group_by("warning_level").len().iter_rows())
-    text = [f"本版目录共 {cat.height} 个专业：" + "、".join(f"{lv}色预警 {levels.get(lv, 0)} 个" for lv in WARNING_ORDER)
-            + "；" + "、".join(f"{g} {n} 个" for g, n in _counts(cat, "guidance", order)) + "。"]
+    cat, counted = t["guiding_catalog"], t["edition_counts"]
+    levels = counts_of(counted, "guiding_catalog", "warning_level")
+    guidance = counts_of(counted, "guiding_catalog", "guidance")
+    text = [f"本版目录共 {count_of(counted, 'guiding_catalog', 'total')} 个专业："
+            + "、".join(f"{lv}色预警 {levels.get(lv, 0)} 个" for lv in WARNING_ORDER)
+            + "；" + "、".join(f"{g} {guidance[g]} 个" for g in order if guidance.get(g)) + "。"]
     tables = []
     if previous is None or "guiding_catalog" not in previous:
         text.append("本版为首版，没有上一版可比较，专业变化从下一版起列出。")
@@ -128,34 +132,18 @@ def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame]
             "tables": tables}
 
 
-def watch_list(catalog: pl.DataFrame, yellow: float, red: float, margin: float = 5) -> pl.DataFrame:
-    """Majors whose warning level would change with a small move of the score: green or yellow within
-    ``margin`` below the next line, or yellow or red (as the score alone says) within ``margin`` above it."""
-    score = pl.col("risk_score")
-    implied = pl.when(score >= red).then(pl.lit("红")).when(score >= yellow).then(pl.lit("黄")).otherwise(pl.lit("绿"))
-    up = pl.when(pl.col("warning_level") == "绿").then(pl.lit(yellow)).when(pl.col("warning_level") == "黄").then(
-        pl.lit(red))
-    down = pl.when(pl.col("warning_level") == "红").then(pl.lit(red)).when(pl.col("warning_level") == "黄").then(
-        pl.lit(yellow))
-    df = catalog.filter(score.is_not_null()).with_columns(implied=implied, up=up, down=down)
-    rising = df.filter(pl.col("up").is_not_null() & (pl.col("up") - score <= margin) & (score < pl.col("up"))
-                       ).with_columns(line=pl.col("up"), gap=score - pl.col("up"))
-    falling = df.filter((pl.col("warning_level") == pl.col("implied")) & pl.col("down").is_not_null()
-                        & (score - pl.col("down") < margin)).with_columns(line=pl.col("down"), gap=score - pl.col("down"))
-    return pl.concat([rising, falling]).sort(pl.col("gap").abs(), "major_code")
-
-
 def watch_section(t: dict[str, pl.DataFrame], policy) -> Section:
+    """观察名单: the edition's watch_list table (the catalog's 临界 majors), nothing recomputed here."""
     yellow, red = policy.rules.yellow_score, policy.rules.red_score
-    near = watch_list(t["guiding_catalog"], yellow, red)
+    near = t["watch_list"]
     rows = [[r["major_code"], r["major_name"], r["warning_level"], f"{r['risk_score']:.1f}",
-             ("红色" if r["line"] == red else "黄色") + f"预警线 {r['line']:g}",
-             (f"低于预警线 {-r['gap']:.1f} 分，分值上升可能升级" if r["gap"] < 0
-              else f"高于预警线 {r['gap']:.1f} 分，分值下降可能降级")] for r in near.head(25).iter_rows(named=True)]
+             f"{r['risk_score_low']:.1f}—{r['risk_score_high']:.1f}", r["watch_note"] or "—"]
+            for r in near.head(25).iter_rows(named=True)]
     return {"title": "四、临界专业观察名单", "charts": [], "paragraphs": [
-        f"风险分值距黄色预警线（{yellow:g} 分）或红色预警线（{red:g} 分）不超过 5 分、分值小幅变化即可能改变预警等级的专业"
-        f"共 {near.height} 个{'（列出最近的 25 个）' if near.height > 25 else ''}。由规则（如禁限、落实率）决定等级的专业不列入。"],
-        "tables": [table("临界专业", ["专业代码", "专业名称", "预警等级", "风险分值", "最近的预警线", "距离"], rows,
+        f"{rulebook.certainty('临界').meaning(policy)}本版列入观察名单的专业共 {near.height} 个"
+        f"{'（列出风险最高的 25 个）' if near.height > 25 else ''}，即专业指导性目录中「结论确定性」为「临界」的专业"
+        f"（黄色预警线 {yellow:g} 分，红色预警线 {red:g} 分）。"],
+        "tables": [table("临界专业", ["专业代码", "专业名称", "预警等级", "风险分值", "分值区间", "临界说明"], rows,
                          "分", CATALOG)] if rows else []}
 
 
@@ -169,7 +157,7 @@ def district_summary(scores: pl.DataFrame) -> pl.DataFrame:
 
 
 def district_section(t: dict[str, pl.DataFrame]) -> Section:
-    d = district_summary(t["school_major_scores"])
+    d = t["district_summary"]
     rows = [[r["district"], r["schools"], r["offerings"], num(r["enrolled"]), r["flagged"], r["n_红"], r["n_黄"]]
             for r in d.iter_rows(named=True)]
     return {"title": "五、各区专业布点", "charts": [charts.district_bars(d)], "paragraphs": [

@@ -220,8 +220,9 @@ def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str, *,
     outcome = run_contract(con, contract, stg, file_name, run_id,
                            input_sha256=file_meta.get("sha256"), status=file_meta["status"], warnings=notes,
                            meta=meta, stripped=loaded is not None and loaded.streamed is not None)
-    if loaded is not None and loaded.streamed is not None:
-        con.execute(f"DROP TABLE IF EXISTS temp.{ident(stg)}")  # its rows are in the clean table now
+    # its rows are in the clean table now: no staging table outlives the step (none is an asset)
+    con.execute(f"DROP TABLE IF EXISTS {'temp' if loaded is not None and loaded.streamed is not None else 'main'}"
+                f".{ident(stg)}")
     con.execute(
         "INSERT OR REPLACE INTO input_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
         [contract.name, file_name, file_meta.get("sha256"), file_meta.get("bytes"), file_meta.get("encoding"),

@@ -2,12 +2,15 @@
 
 import dagster as dg
 
+from assets.checks.outputs import OUTPUT_CHECKS
 from assets.ingest.inputs import build_ingest
 from assets.models.forecasts import labor_forecasts
 from assets.models.mapping import proposed_major_industries, proposed_major_occupations
 from assets.models.postings import posting_industry_proposals
 from assets.publish.catalogs import publish_catalogs
+from assets.publish.figures import edition_outcomes, guiding_catalog, report_figures, restriction_list
 from assets.resources import resources
+from assets.score.edition import edition_facts
 from assets.score.majors import major_industry_exposure, major_market_signals, major_risk_scores
 from assets.score.policies import policy_comparisons
 from assets.score.postings import posting_demand
@@ -20,8 +23,10 @@ defs = dg.Definitions(
         build_ingest(),
         proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
         posting_demand, major_industry_exposure, major_market_signals, major_risk_scores, school_major_scores,
-        policy_comparisons, publish_catalogs,
+        policy_comparisons, edition_facts, guiding_catalog, restriction_list, report_figures, edition_outcomes,
+        publish_catalogs,
     ],
+    asset_checks=OUTPUT_CHECKS,
     jobs=JOBS,
     sensors=[inbox_sensor, failure_log],
     schedules=[yearly_schedule],

@@ -20,7 +20,12 @@ def failure_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
             if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
                 first = evaluation.metadata.get("first_rejections")
                 detail = f"\n{first.value}" if first is not None else ""
-                checks.append(f"数据契约未通过（检查 {evaluation.check_name}）：{evaluation.description}{detail}")
+                if evaluation.check_name.endswith("_contract"):
+                    checks.append(f"数据契约未通过（检查 {evaluation.check_name}）：{evaluation.description}{detail}")
+                else:  # an output check (assets/checks/outputs.py): nothing was published
+                    problems = evaluation.metadata.get("problems")
+                    checks.append(f"发布前的输出检查未通过（检查 {evaluation.check_name}）："
+                                  f"{problems.value if problems is not None else evaluation.description}")
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.event_specific_data.error
             text = error.message.strip() if error else "未知错误"

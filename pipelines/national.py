@@ -86,7 +86,7 @@ def national_definitions(executor_name: str = "multiprocess") -> dg.Definitions:
         description="一个省级分区的完整运行：读取该省收件箱 → 数据契约 → 模型 → 评分 → 发布（每省一个仓库文件）",
     )
     return dg.Definitions(assets=[asset.map_asset_specs(_by_province) for asset in city.defs.assets], jobs=[job],
-                          resources=resources(partitioned=True))
+                          asset_checks=list(city.defs.asset_checks or []), resources=resources(partitioned=True))
 
 
 defs = national_definitions(os.environ.get("MAJORWATCH_EXECUTOR", "multiprocess"))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
-from assets.publish.catalogs import EDITION_TAG
+from assets.partitions import PARTITION_TAG, edition_partition, inbox_data_year
+from assets.publish.catalogs import PUBLISHED
 from warehouse.home import Home
 
 INBOX_TAG = "majorwatch/inbox"
@@ -43,7 +45,8 @@ def _run_config(quiet: bool) -> dict:
 def contract_summary(result) -> list[str]:
     """One line per input from the run's own contract check results (✓ passed, ! rows rejected, ✗ blocked)."""
     lines = []
-    for evaluation in sorted(result.get_asset_check_evaluations(), key=lambda e: e.asset_key.to_user_string()):
+    contracts = [e for e in result.get_asset_check_evaluations() if e.check_name.endswith("_contract")]
+    for evaluation in sorted(contracts, key=lambda e: e.asset_key.to_user_string()):
         meta = {k: v.value for k, v in evaluation.metadata.items()}
         if not evaluation.passed:
             flag = "✗"
@@ -79,16 +82,16 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
     from pipelines.sensors import inbox_fingerprint
 
     tags = {INBOX_TAG: inbox_fingerprint(inbox) or "empty", **run_tags()}
-    if edition:
-        tags[EDITION_TAG] = edition
+    year = inbox_data_year(inbox)  # the edition partition; None: the contract check will say what is wrong
     try:
         with exclusive_run(home, str(inbox), edition), dg.DagsterInstance.get() as instance:
             for run_id in recover_dead_runs(instance, home):
                 print(f"已清理被中断的运行 {run_id}（其进程已不存在）", flush=True)
             print(f"运行 majorwatch_job：收件箱 {inbox}，主目录 {home.root}", flush=True)
             config = _run_config(quiet)
-            if final:  # straight to a final edition, without the draft and its review
-                config["ops"] = {"publish_catalogs": {"config": {"state": "正式"}}}
+            facts = {"edition": edition or "", **({"state": "正式"} if final else {})}  # final: without the review
+            config["ops"] = {"edition_facts": {"config": facts}}
+            tags[PARTITION_TAG] = edition_partition(instance, year if year is not None else date.today().year - 1)
             result = execute(main_job, instance, config, tags)
             messages = [] if result.success else failure_messages(instance, result.run_id)
     except HomeBusyError as exc:
@@ -117,7 +120,7 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
 def _published(result) -> tuple[str | None, str | None]:
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization
-        if mat.asset_key.path == ["guiding_catalog"]:
+        if mat.asset_key.path == [PUBLISHED]:
             outcome, folder = mat.metadata.get("outcome"), mat.metadata.get("edition_folder")
             return (outcome.value if outcome else "已发布版本"), (str(folder.value) if folder else None)
     return None, None
@@ -149,11 +152,12 @@ def publish_final(home: Home, draft: str) -> str:
     if moved:
         raise RuntimeError(f"仓库中的输入（{'、'.join(moved)}）已不是征求意见稿 {draft} 所用的输入：请重新运行生成新的征求意见稿")
     # put in force by `edition finalize` itself, in one transaction with the review store's records
-    config = {"ops": {"publish_catalogs": {"config": {"edition": final, "state": "正式", "draft_edition": draft,
-                                                      "put_in_force": False}}}}
+    config = {"ops": {"edition_facts": {"config": {"edition": final, "state": "正式", "draft_edition": draft}},
+                      "publish_catalogs": {"config": {"put_in_force": False}}}}
     with exclusive_run(home, str(home.review_exports), final), dg.DagsterInstance.get() as instance:
         recover_dead_runs(instance, home)
-        result = execute(finalize_job, instance, {**_run_config(True), **config}, {EDITION_TAG: final, **run_tags()})
+        partition = edition_partition(instance, int(manifest["as_of"][:4]))  # the draft's data year
+        result = execute(finalize_job, instance, {**_run_config(True), **config}, {PARTITION_TAG: partition, **run_tags()})
         if not result.success:
             raise RuntimeError("；".join(failure_messages(instance, result.run_id)) or "正式发布失败")
     return final

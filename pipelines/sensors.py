@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.partitions import edition_partition, inbox_data_year
 from assets.resources import Inbox, Warehouse
 from pipelines.failures import failure_messages
 from pipelines.jobs import MAIN_JOB, majorwatch_job
@@ -36,7 +37,14 @@ def inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox):
     if fingerprint == context.cursor:
         return dg.SkipReason("inbox unchanged since the last run")
     context.update_cursor(fingerprint)
-    return dg.RunRequest(run_key=fingerprint, tags={"majorwatch/inbox": fingerprint})
+    return edition_request(context.instance, inbox.folder(), run_key=fingerprint,
+                           tags={"majorwatch/inbox": fingerprint})
+
+
+def edition_request(instance: dg.DagsterInstance, folder: Path, **request) -> dg.RunRequest:
+    """A full run of the edition partition the inbox's data names (added to the editions when new)."""
+    year = inbox_data_year(folder)
+    return dg.RunRequest(partition_key=edition_partition(instance, year or datetime.now(UTC).year - 1), **request)
 
 
 # Every 10 s instead of Dagster's default 30 s: a failed run is in the log (and any notice hooked here goes out)
@@ -55,9 +63,9 @@ def failure_log(context: dg.RunFailureSensorContext, warehouse: Warehouse):
         handle.write(entry)
 
 
-yearly_schedule = dg.ScheduleDefinition(
-    name="yearly_catalog", job_name=MAIN_JOB, cron_schedule="0 6 1 3 *",
-    execution_timezone="Asia/Shanghai", default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="每年 3 月 1 日发布新一版目录（招生计划编制之前）",
-)
+@dg.schedule(name="yearly_catalog", job_name=MAIN_JOB, cron_schedule="0 6 1 3 *",
+             execution_timezone="Asia/Shanghai", default_status=dg.DefaultScheduleStatus.STOPPED,
+             description="每年 3 月 1 日发布新一版目录（招生计划编制之前）")
+def yearly_schedule(context: dg.ScheduleEvaluationContext, inbox: Inbox):
+    return edition_request(context.instance, inbox.folder())
 __all__ = ["failure_log", "inbox_sensor", "yearly_schedule"]

@@ -49,24 +49,6 @@ def period_end(frame: pl.DataFrame, column: str) -> pl.Expr:
             .otherwise(start))
 
 
-def as_of_for_year(year: int) -> date:
-    """An edition's default reference date: the last day of its latest data year."""
-    return date(int(year), 12, 31)
-
-
-def default_as_of(school_majors: pl.DataFrame, today: date | None = None) -> date:
-    """The end of the latest data year in ``school_majors`` (its ``year`` column); without data, the end
-    of the year before ``today`` (the latest year that can be complete)."""
-    if school_majors.height and "year" in school_majors.columns and school_majors["year"].max() is not None:
-        return as_of_for_latest(int(school_majors["year"].max()))
-    return as_of_for_latest(None, today)
-
-
-def as_of_for_latest(latest: int | None, today: date | None = None) -> date:
-    """``default_as_of`` from the latest data year alone (None: no data)."""
-    return as_of_for_year(latest if latest is not None else (today or date.today()).year - 1)
-
-
 def horizon_end(as_of: date, years: int) -> date:
     """The last day of the look-ahead window: ``years`` after ``as_of`` (29 Feb → 28 Feb)."""
     try:

@@ -22,6 +22,7 @@ from tests.shared_homes import (
     build_once,
     ingest_and_train_sample,
     publish_handmade,
+    publish_sample,
     session_root,
 )
 
@@ -66,6 +67,16 @@ def sample_trained(tmp_path_factory, pytestconfig, sample_inbox) -> Iterator[Sha
     every worker; the run's metadata and check verdicts are in tests.shared_homes.read_record. Read-only."""
     folder = build_once(session_root(tmp_path_factory, pytestconfig), "sample-trained",
                         lambda target: ingest_and_train_sample(target, sample_inbox))
+    yield SharedRun(folder / "inbox", folder / "home")
+    assert_unchanged(folder)
+
+
+@pytest.fixture(scope="session")
+def sample_published(tmp_path_factory, pytestconfig, sample_trained) -> Iterator[SharedRun]:
+    """The sample inbox published (`majorwatch run`, 2026-draft in force) in a copy of ``sample_trained``, once
+    for the whole session and every worker. Read-only: copy it with tests.shared_homes.copy_run first."""
+    folder = build_once(session_root(tmp_path_factory, pytestconfig), "sample-published",
+                        lambda target: publish_sample(target, sample_trained))
     yield SharedRun(folder / "inbox", folder / "home")
     assert_unchanged(folder)
 

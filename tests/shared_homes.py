@@ -124,6 +124,13 @@ def publish_handmade(folder: Path) -> None:
     (folder / "reads.json").write_text(json.dumps(reads), encoding="utf-8")
 
 
+def publish_sample(folder: Path, trained: SharedRun) -> None:
+    """`majorwatch run` on the sample inbox in a copy of the trained sample home (its models reused): the
+    sample's 2026-draft in force, with every document."""
+    run = copy_run(trained, folder)
+    assert isolated_run(["run", "--inbox", str(run.inbox), "--home", str(run.home), "--quiet"]) == 0
+
+
 def read_reads(shared: SharedRun) -> list[tuple[str, str]]:
     """The (step, table) warehouse reads of the shared hand-made run, in the order they happened."""
     return [tuple(r) for r in json.loads((shared.home.parent / "reads.json").read_text(encoding="utf-8"))]

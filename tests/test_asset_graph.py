@@ -38,6 +38,10 @@ def test_every_table_an_asset_reads_is_one_of_its_declared_inputs(handmade_publi
     for key in graph.get_all_asset_keys():
         node = graph.get(key).assets_def.node_def.name
         parents.setdefault(node, set()).update(p.to_user_string() for p in graph.get(key).parent_keys)
+    for check in defs.asset_checks:                          # an output check reads its asset and its declared ins
+        for spec in check.check_specs:
+            parents.setdefault(check.node_def.name, set()).update(
+                {spec.asset_key.to_user_string()} | {k.to_user_string() for k in check.keys_by_input_name.values()})
     assert len(reads) > 30
     assert {step for step, _ in reads} >= {"major_risk_scores", "school_major_scores", "publish_catalogs"}
     undeclared = [(asset, table) for asset, table in reads if table not in parents.get(asset, set())]

@@ -18,6 +18,7 @@ import httpx
 import polars as pl
 import pytest
 
+from assets.partitions import inbox_data_year
 from tests.handmade_inbox import write_handmade_inbox
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -41,12 +42,21 @@ class Dagster:
         assert "errors" not in body, body
         return body["data"]
 
-    def launch(self, job: str) -> str:
+    def add_edition(self, key: str) -> None:
+        """Add an edition partition, as the data team does in the UI (or the sensor does for a new inbox)."""
+        data = self.query(
+            "mutation($r: RepositorySelector!, $k: String!) { addDynamicPartition(repositorySelector: $r, "
+            'partitionsDefName: "edition", partitionKey: $k) { __typename } }',
+            r={"repositoryLocationName": LOCATION, "repositoryName": "__repository__"}, k=key)
+        assert data["addDynamicPartition"]["__typename"] == "AddDynamicPartitionSuccess", data
+
+    def launch(self, job: str, partition: str | None = None) -> str:
+        tags = [{"key": "dagster/partition", "value": partition}] if partition else []
         data = self.query(
             "mutation($p: ExecutionParams!) { launchRun(executionParams: $p) { __typename "
             "... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }",
             p={"selector": {"repositoryLocationName": LOCATION, "repositoryName": "__repository__", "jobName": job},
-               "runConfigData": {}})
+               "runConfigData": {}, "executionMetadata": {"tags": tags}})
         assert data["launchRun"]["__typename"] == "LaunchRunSuccess", data
         return data["launchRun"]["run"]["runId"]
 
@@ -120,16 +130,25 @@ def test_the_ui_shows_jobs_sensors_groups_and_blocking_checks(dagster_dev):
 
 def test_a_ui_launched_run_publishes_and_a_failed_contract_is_named_and_logged(dagster_dev):
     client, home, inbox = dagster_dev
-    run_id = client.launch("majorwatch_job")
+    year = str(inbox_data_year(inbox))  # the edition partition: the inbox's data year
+    client.add_edition(year)
+    run_id = client.launch("majorwatch_job", year)
     assert client.wait(run_id, time.monotonic() + 600) == "SUCCESS"
-    asset = client.query(
-        '{ assetOrError(assetKey: {path: ["guiding_catalog"]}) { ... on Asset { assetMaterializations(limit: 1) {'
-        " runId metadataEntries { label ... on TextMetadataEntry { text } ... on IntMetadataEntry { intValue } } } } } }")
-    materialization = asset["assetOrError"]["assetMaterializations"][0]
-    meta = {e["label"]: e.get("text", e.get("intValue")) for e in materialization["metadataEntries"]}
-    assert materialization["runId"] == run_id
-    assert meta["edition"] == "2026-draft" and meta["dagster/row_count"] == 12
+    meta = {}
+    for key in ("guiding_catalog", "published_edition"):
+        asset = client.query(
+            f'{{ assetOrError(assetKey: {{path: ["{key}"]}}) {{ ... on Asset {{ assetMaterializations(limit: 1) {{'
+            " runId partition metadataEntries { label ... on TextMetadataEntry { text } "
+            "... on IntMetadataEntry { intValue } } } } } }")
+        materialization = asset["assetOrError"]["assetMaterializations"][0]
+        assert materialization["runId"] == run_id and materialization["partition"] == year
+        meta |= {e["label"]: e.get("text", e.get("intValue")) for e in materialization["metadataEntries"]}
+    assert meta["edition"] == "2026-draft" and meta["dagster/row_count"] == 12 and meta["data_year"] == int(year)
     assert meta["outcome"] == "已发布版本 2026-draft（征求意见稿）" and meta["state"] == "征求意见稿"
+    # the UI shows the editions as the partitions of the scoring and publishing assets, each with its checks
+    node = client.query('{ assetNodeOrError(assetKey: {path: ["guiding_catalog"]}) { ... on AssetNode { '
+                        "isPartitioned partitionKeys } } }")["assetNodeOrError"]
+    assert node == {"isPartitioned": True, "partitionKeys": [year]}
 
     frame = pl.read_csv(inbox / "school_majors.csv", infer_schema=False)
     frame.with_columns(pl.when(pl.int_range(pl.len()) == 2).then(pl.lit("-5")).otherwise(pl.col("enrolled"))

@@ -55,8 +55,30 @@ def test_signatures_carry_the_lineage():
         "majors", "industries", "major_industry_map", "major_occupation_map", "labor_market", "school_majors",
         "proposed_major_industries", "labor_forecasts", "forecast_quality", "posting_demand"}
     assert parents["posting_demand"] == {"job_postings", "posting_industry_proposals"}
-    assert {"input_files", "contract_results", "major_risk_scores", "school_major_scores"} <= parents["guiding_catalog"]
+    assert parents["guiding_catalog"] == {"majors", "major_risk_scores"}
+    # publishing reads the tables it writes out, the edition's facts and the provenance; it computes none of them
+    assert {"input_files", "contract_results", "edition_facts", "guiding_catalog", "restriction_list",
+            "school_major_scores", "watch_list", "edition_counts", "matching_scores"} <= parents["published_edition"]
+    # as_of and the edition id come from edition_facts alone, not from the data again
+    assert {"edition_facts"} <= parents["major_industry_exposure"] & parents["major_risk_scores"]
+    assert "school_majors" not in parents["major_industry_exposure"] | parents["major_risk_scores"]
     assert parents["forecast_quality"] == {"labor_market"}
+
+
+def test_editions_are_partitions_of_the_score_and_publish_assets():
+    """Each edition is a partition (its data year): ingest and the models are not partitioned, the rest is."""
+    from assets.partitions import EDITIONS
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    by_group = {}
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        by_group.setdefault(node.group_name, set()).add(node.partitions_def)
+    assert by_group["score"] == by_group["publish"] == {EDITIONS}
+    assert by_group["ingest"] == by_group["models"] == {None}
+    for job in ("majorwatch_job", "score_and_publish", "finalize_edition"):
+        assert defs.resolve_job_def(job).partitions_def == EDITIONS
 
 
 def test_jobs_sensors_schedule_and_pool():
@@ -96,13 +118,18 @@ def test_inbox_sensor_requests_a_run_once_per_change(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     resource = Inbox(path=str(inbox))
-    ctx = dg.build_sensor_context(resources={"inbox": resource})
+    instance = dg.DagsterInstance.ephemeral()
+    ctx = dg.build_sensor_context(resources={"inbox": resource}, instance=instance)
     assert isinstance(inbox_sensor(ctx), dg.SkipReason)
     (inbox / "majors.csv").write_text("专业代码\n510201\n", encoding="utf-8")
+    (inbox / "school_majors.csv").write_text("学校代码,专业代码,年份,招生人数\n4111010001,510201,2023,30\n4111010001,510201,2024,31\n",
+                                            encoding="utf-8")
     first = inbox_sensor(ctx)
     assert isinstance(first, dg.RunRequest)
     assert first.tags["majorwatch/inbox"] == first.run_key
-    ctx = dg.build_sensor_context(cursor=first.run_key, resources={"inbox": resource})
+    # the edition partition is the inbox's data year, added to the instance's editions
+    assert first.partition_key == "2024" and instance.get_dynamic_partitions("edition") == ["2024"]
+    ctx = dg.build_sensor_context(cursor=first.run_key, resources={"inbox": resource}, instance=instance)
     assert isinstance(inbox_sensor(ctx), dg.SkipReason)
 
 

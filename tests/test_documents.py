@@ -226,16 +226,18 @@ def test_publish_lists_the_documents_and_says_first_edition(tmp_path: Path, poli
     assert "2027年版" in title
 
 
-def test_watch_list_names_only_majors_a_small_move_would_change() -> None:
-    from documents.bulletin import watch_list
+def test_the_bulletin_lists_the_watch_list_table_it_is_given() -> None:
+    """The bulletin recomputes no watch list: it tells the edition's watch_list table (the catalog's 临界 rows)."""
+    from documents.bulletin import watch_section
+    from scoring.policy import load_policy
 
-    catalog = pl.DataFrame({"major_code": ["a", "b", "c", "d", "e", "f"], "risk_score": [41.0, 39.0, 66.5, 47.0, 43.0, 72.0],
-                            "warning_level": ["绿", "绿", "黄", "黄", "红", "红"]})
-    near = watch_list(catalog, yellow=45, red=70)
-    got = {r["major_code"]: (r["line"], round(r["gap"], 1)) for r in near.iter_rows(named=True)}
-    # b is 6 below the line; e is red by a rule, not by its score; f is 2 above the red line
-    assert got == {"a": (45, -4.0), "c": (70, -3.5), "d": (45, 2.0), "f": (70, 2.0)}
-    assert near["major_code"].to_list()[:2] == ["d", "f"]  # nearest first
+    watch = pl.DataFrame({"major_code": ["730605"], "major_name": ["农产品营销与储运"], "warning_level": ["红"],
+                          "risk_score": [42.2], "risk_score_low": [38.7], "risk_score_high": [44.8],
+                          "cause": ["毕业去向"], "watch_note": ["临界：上年毕业去向落实率区间跨越 60%"]})
+    section = watch_section({"watch_list": watch}, load_policy())
+    assert "共 1 个" in section["paragraphs"][0]
+    assert [r[0] for r in section["tables"][0]["rows"]] == ["730605"]
+    assert "共 0 个" in watch_section({"watch_list": watch.clear()}, load_policy())["paragraphs"][0]
 
 
 @pytest.mark.slow

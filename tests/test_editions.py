@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 
 from tests.test_publish import CREATED, HEADERS, MAJORS, PACKAGE, tables
-from warehouse.editions import default_edition, publish_next
+from warehouse.editions import publish_next
 from warehouse.publish import current_edition
 
 
@@ -34,10 +33,6 @@ def test_explicit_id_with_the_same_content_is_put_back_in_force(tmp_path):
     assert current_edition(root) == "2026-r2"
     assert publish(root, tables(), edition="2026", explicit=True).edition == "2026"
     assert current_edition(root) == "2026"
-
-
-def test_default_edition_is_the_year_after_the_data():
-    assert default_edition(pl.DataFrame({"year": [2023, 2025, 2024]})) == "2026"
 
 
 def test_an_older_inbox_never_moves_current_backwards(tmp_path):

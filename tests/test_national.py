@@ -25,7 +25,8 @@ from warehouse.db import connect, query_frame
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_every_asset_is_partitioned_by_province_and_beijing_is_not():
+def test_every_asset_is_partitioned_by_province_and_beijing_by_edition_only():
+    from assets.partitions import EDITIONS
     from pipelines.definitions import defs as city
     from pipelines.national import PROVINCES, defs
 
@@ -33,7 +34,9 @@ def test_every_asset_is_partitioned_by_province_and_beijing_is_not():
     assert graph.get_all_asset_keys() == city.resolve_asset_graph().get_all_asset_keys()
     for key in graph.get_all_asset_keys():
         assert graph.get(key).partitions_def.get_partition_keys() == list(PROVINCES)
-        assert city.resolve_asset_graph().get(key).partitions_def is None
+        assert city.resolve_asset_graph().get(key).partitions_def in (None, EDITIONS)   # Beijing: by edition
+    # the output checks block a province's publication as they block Beijing's
+    assert {key.name for key in graph.asset_check_keys} >= {"catalog_valid", "counts_agree", "risk_scores_valid"}
     assert len(PROVINCES) == 31 and PROVINCES["11"] == "北京市"
 
 
@@ -65,8 +68,10 @@ def _spans(instance: dg.DagsterInstance, run_id: str) -> list[tuple[float, float
 
 @pytest.mark.slow
 def test_two_provinces_run_at_once_each_writing_only_its_own_warehouse(tmp_path):
-    from pipelines.national import national_instance_yaml
+    from pipelines.national import NATIONAL_JOB, national_definitions, national_instance_yaml
 
+    job = national_definitions("multiprocess").resolve_job_def(NATIONAL_JOB)
+    assert len(job.graph.nodes) == 22  # ingest, 4 models, 12 score and publish steps, 5 output checks
     root, inbox = tmp_path / "national", tmp_path / "inbox"
     dagster_home = root / "dagster"
     dagster_home.mkdir(parents=True)
@@ -99,7 +104,7 @@ def test_two_provinces_run_at_once_each_writing_only_its_own_warehouse(tmp_path)
     assert set(runs) == {"11", "12"} and all(run.is_success for run in runs.values())
     spans = {key: _spans(instance, run.run_id) for key, run in runs.items()}
     for key, steps in spans.items():
-        assert len(steps) == 12  # the city job's steps, policy_comparisons included
+        assert len(steps) == len(job.graph.nodes)  # the city job's steps, its output checks included
         assert all(b[0] >= a[1] for a, b in zip(steps, steps[1:], strict=False)), key   # one writer per province
     (a_start, a_end), (b_start, b_end) = [(s[0][0], s[-1][1]) for s in spans.values()]
     assert a_start < b_end and b_start < a_end                          # the two provinces ran at the same time

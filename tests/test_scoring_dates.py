@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.dates import default_as_of, period_end, period_start
+from scoring.dates import period_end, period_start
 from scoring.exposure import industry_exposure, upcoming_entries
 from scoring.risk import score_majors
 from scoring.signals import market_signals
@@ -84,12 +84,6 @@ def test_typed_dates_from_the_warehouse_work_the_same():
     adj = _adj("2027-01").with_columns(effective_from=pl.lit(date(2027, 1, 1)), effective_to=pl.lit(None, pl.Date))
     exp, _ = _score(adj)
     assert exp["exposure_prohibited"] == 0.0 and len(exp["upcoming"]) == 1
-
-
-def test_default_as_of_is_the_end_of_the_latest_data_year():
-    assert default_as_of(pl.DataFrame({"year": [2023, 2025, 2024]})) == date(2025, 12, 31)
-    assert default_as_of(pl.DataFrame({"year": []}, schema={"year": pl.Int32}), today=date(2026, 3, 1)) == \
-        date(2025, 12, 31)
 
 
 @given(y=st.integers(1990, 2090), m=st.integers(1, 12))

@@ -28,15 +28,6 @@ def final_edition_id(draft: str) -> str:
     return draft[: -len(DRAFT_SUFFIX)]
 
 
-def default_edition(school_majors: pl.DataFrame) -> str:
-    """The catalog for the next enrolment year: the year after the latest data (e.g. data to 2025 → 2026)."""
-    if school_majors.height and "year" in school_majors.columns:
-        return str(int(school_majors["year"].max()) + 1)
-    from datetime import date
-
-    return str(date.today().year)
-
-
 class OlderEditionError(RuntimeError):
     """An automatically chosen edition would be older than the one in force (CURRENT never moves back)."""
 

@@ -1,54 +1,46 @@
-"""Publish: the guiding catalog, the restriction list and the edition's documents, as one immutable edition."""
+"""Publish: write the edition's tables and documents out as one immutable edition (CURRENT last).
+
+Nothing is computed here: the catalogs, the figures, the watch list and the counts are assets
+(assets/publish/figures.py) and the edition's facts are ``edition_facts``; their blocking checks
+(assets/checks/outputs.py) run before this step, so a broken table never reaches an edition.
+"""
 
 import dagster as dg
 import polars as pl
 
-from assets.charts import PALETTE, bar_chart_md, preview_md, value_counts
-from assets.publish.facts import edition_facts
+from assets.charts import preview_md
+from assets.partitions import EDITIONS
+from assets.publish.facts import issuance
 from assets.resources import PolicyFile, Warehouse
-from documents import EditionInfo, edition_date, publish_hook
-from documents.edition import DEFAULT_ISSUER, DRAFT, FINAL
-from scoring.catalog import CHINESE_HEADERS, guiding_catalog, restriction_list
-from scoring.dates import default_as_of
-from scoring.palette import WARNING_ORDER
+from documents import FIGURE_TABLES, OUTCOME_TABLES, EditionInfo, publish_hook
+from documents.edition import DEFAULT_ISSUER
+from scoring.catalog import CHINESE_HEADERS
+from scoring.edition import DRAFT, EditionFacts
 from warehouse.changes import overridden_notes
 from warehouse.current import current_edition
 from warehouse.db import WRITER_POOL
-from warehouse.editions import DRAFT_SUFFIX, default_edition, publication_package, publish_next
-from warehouse.table import WarehouseTable
+from warehouse.editions import DRAFT_SUFFIX, publication_package, publish_next
 
-LATEST_COLUMNS = ("school_code", "major_code", "year", "enrolled", "graduates")
-LATEST_YEAR = "year = (SELECT max(year) FROM school_majors)"  # fixed SQL, no values
-EDITION_TAG = "majorwatch/edition"  # set by `majorwatch run --edition` on the run
 PUBLISH = {"group_name": "publish", "owners": ["team:data"]}
+PUBLISHED = "published_edition"
 DOCUMENT_OUTS = {
     "supply_demand_bulletin": ("行业产业动态调整和人才供需状况公报（bulletin.html / bulletin.pdf）：产业清单变化、人才供需、"
                                "指导类别与预警的变化、临界专业、各区情况与数据来源。", "bulletin.pdf"),
     "matching_report": ("专业设置与产业发展匹配分析（matching_report.xlsx）：各行业门类需求与招生的结构偏离度，全市、"
                         "各区、各校的匹配度。", "matching_report.xlsx"),
 }
+# the tables the documents read besides the published catalogs (the figures and outcomes are assets)
+DOCUMENT_SOURCES = ("industries", "industry_adjustments", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES)
 
 
 class PublishConfig(dg.Config):
-    """edition: the id to publish, e.g. 2026 or 2026-r2 (empty = the year after the latest data); state:
-    征求意见稿 (a draft, published as <id>-draft for objections) or 正式 (the final edition, after review);
-    issuer: who issues the documents; draft_edition: for a final edition, the draft it finalizes;
-    put_in_force: False when `edition finalize` switches CURRENT itself (with the review store's records);
-    issued_on: the final edition's 印发日期 (YYYY-MM-DD, default today)."""
+    """issuer: who issues the documents; put_in_force: False when `edition finalize` switches CURRENT itself
+    (with the review store's records); issued_on: a final edition's 印发日期 (YYYY-MM-DD, default today). The
+    edition's id and state are ``edition_facts``' config."""
 
-    edition: str = ""
-    state: str = DRAFT
     issuer: str = DEFAULT_ISSUER
-    draft_edition: str = ""
     put_in_force: bool = True
     issued_on: str = ""
-
-
-def latest_offerings(school_majors: WarehouseTable) -> pl.DataFrame:
-    """What publishing reads of school_majors (millions of offering-years nationally): the latest year's rows,
-    the columns the documents' supply figures use. Its latest year is the table's, so the edition id, its
-    date and as-of are the same as from the whole table."""
-    return school_majors.read(LATEST_COLUMNS, where=LATEST_YEAR)
 
 
 def _changes_md(folder) -> str:
@@ -61,82 +53,63 @@ def _changes_md(folder) -> str:
 
 @dg.multi_asset(
     outs={
-        "guiding_catalog": dg.AssetOut(**PUBLISH, kinds={"duckdb", "parquet", "xlsx"},
-                                       description="专业指导性目录：每个专业一行，含指导类别、预警等级、风险分值与依据。"),
-        "restriction_list": dg.AssetOut(**PUBLISH, kinds={"duckdb", "parquet", "xlsx"},
-                                        description="禁限目录：停止新设或限制招生的专业，含适用区域与依据。"),
+        PUBLISHED: dg.AssetOut(**PUBLISH, kinds={"parquet", "xlsx", "csv"}, dagster_type=dg.Nothing, description=(
+            "已发布的版次：目录、禁限目录、各数据表与文书写入一个不再修改的版次文件夹（CURRENT 最后切换）。")),
         **{name: dg.AssetOut(**PUBLISH, kinds={"pdf" if file.endswith("pdf") else "xlsx"}, description=text,
                              dagster_type=dg.Nothing, is_required=False)
            for name, (text, file) in DOCUMENT_OUTS.items()},
     },
+    ins={name: dg.AssetIn() for name in (
+        "edition_facts", "guiding_catalog", "restriction_list", "school_major_scores", "major_risk_scores",
+        "policy_comparisons",
+        "input_files", "contract_results", *DOCUMENT_SOURCES)},
+    partitions_def=EDITIONS,
     pool=WRITER_POOL,
     can_subset=False,
 )
 def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, warehouse: Warehouse,
-                     policy: PolicyFile, majors: pl.DataFrame, school_majors: WarehouseTable,
-                     major_risk_scores: pl.DataFrame, school_major_scores: pl.DataFrame,
-                     input_files: pl.DataFrame, contract_results: pl.DataFrame, industries: pl.DataFrame,
-                     major_industry_map: pl.DataFrame, schools: pl.DataFrame, labor_market: pl.DataFrame,
-                     posting_demand: pl.DataFrame, industry_adjustments: pl.DataFrame,
-                     labor_forecasts: pl.DataFrame, forecast_quality: pl.DataFrame, policy_comparisons: pl.DataFrame):
-    """Build both catalogs, write the documents into the edition, publish it (CURRENT last)."""
+                     policy: PolicyFile, **tables: pl.DataFrame):
+    """Write the edition's tables and documents into one edition folder and publish it (CURRENT last)."""
     rules = policy.load()
-    school_majors = latest_offerings(school_majors)
-    catalog = guiding_catalog(majors, major_risk_scores)
-    restrictions = restriction_list(major_risk_scores, majors)
-    if config.state not in (DRAFT, FINAL):
-        raise dg.Failure(f"版次状态只能是「{DRAFT}」或「{FINAL}」，收到：{config.state}")
-    as_of = default_as_of(school_majors)
-    facts = edition_facts(config, rules, warehouse.paths.review_exports)
-    package = {**publication_package(input_files, contract_results, context.run.run_id, rules),
-               "state": config.state, "as_of": as_of.isoformat(), **facts.package,
-               **({"draft_edition": config.draft_edition} if config.draft_edition else {})}
-    requested = config.edition or context.run.tags.get(EDITION_TAG, "")
-    edition = requested or default_edition(school_majors)
-    sources = {"industries": industries, "majors": majors, "major_industry_map": major_industry_map,
-               "school_majors": school_majors, "schools": schools, "labor_market": labor_market,
-               "posting_demand": posting_demand, "industry_adjustments": industry_adjustments,
-               "labor_forecasts": labor_forecasts, "forecast_quality": forecast_quality}
-    info = EditionInfo.build(edition, edition_date(school_majors), rules, state=config.state, issuer=config.issuer,
-                             confirmed=facts.confirmation is not None, doc_number=facts.doc_number,
-                             issued_on=facts.issued_on)
+    facts = EditionFacts.from_frame(tables["edition_facts"])
+    issued = issuance(facts.state, config.issued_on, rules, warehouse.paths.review_exports)
+    package = {**publication_package(tables["input_files"], tables["contract_results"], context.run.run_id, rules),
+               "state": facts.state, "as_of": facts.as_of.isoformat(), **issued.package,
+               **({"draft_edition": facts.draft_edition} if facts.draft_edition else {})}
+    info = EditionInfo.build(facts.edition, facts.as_of, rules, state=facts.state, issuer=config.issuer,
+                             confirmed=issued.confirmation is not None, doc_number=issued.doc_number,
+                             issued_on=issued.issued_on)
+    published = {name: tables[name] for name in ("guiding_catalog", "restriction_list", "school_major_scores")}
+    if tables["policy_comparisons"].width:  # a run of a subset that never made the comparisons publishes without
+        published["policy_comparisons"] = tables["policy_comparisons"]
+    sources = {name: tables[name] for name in DOCUMENT_SOURCES}
     result = publish_next(
-        warehouse.paths.published, edition, explicit=bool(requested),
-        suffix=DRAFT_SUFFIX if config.state == DRAFT else "", overridden=overridden_notes(major_risk_scores, school_major_scores),
-        tables={"guiding_catalog": catalog, "restriction_list": restrictions,
-                "school_major_scores": school_major_scores,
-                # optional: a run of a subset that never made the comparisons publishes without them
-                **({"policy_comparisons": policy_comparisons} if policy_comparisons.width else {})},
-        headers=CHINESE_HEADERS, package=package, documents=publish_hook(sources, rules, package, info),
-        put_in_force=config.put_in_force,
+        warehouse.paths.published, facts.edition, explicit=facts.explicit,
+        suffix=DRAFT_SUFFIX if facts.state == DRAFT else "",
+        overridden=overridden_notes(tables["major_risk_scores"], tables["school_major_scores"]),
+        tables=published, headers=CHINESE_HEADERS, package=package,
+        documents=publish_hook(sources, rules, package, info), put_in_force=config.put_in_force,
     )
     done = f"内容未变，沿用版本 {result.edition}" if result.unchanged else f"已发布版本 {result.edition}"
-    outcome = f"{done}（{config.state}）"
+    outcome = f"{done}（{facts.state}）"
     if not result.in_force:  # a draft beside the final in force (warehouse.current.takes_force)
         outcome += f"；现行正式版 {current_edition(warehouse.paths.published)} 保持不变"
     context.log.info(f"{outcome}: {result.folder}")
     edition_meta = {
         "edition": result.edition,
-        "state": config.state,
-        "as_of": as_of.isoformat(),
+        "data_year": facts.data_year,
+        "state": facts.state,
+        "as_of": facts.as_of.isoformat(),
         "outcome": outcome,
         "edition_folder": dg.MetadataValue.path(str(result.folder)),
         "changes_since_previous": result.changes,
         "review_adjustments": result.adjusted,  # changes.csv rows marked 复核调整
         "previous_edition": result.previous or "（无）",
     }
-    yield dg.Output(catalog, output_name="guiding_catalog", metadata={
+    yield dg.Output(None, output_name=PUBLISHED, metadata={
         **edition_meta,
-        "guidance": dg.MetadataValue.md(
-            bar_chart_md("指导类别", value_counts(catalog, "guidance", list(rules.guidance_precedence)))),
-        "warning_level": dg.MetadataValue.md(
-            bar_chart_md("预警等级", value_counts(catalog, "warning_level", WARNING_ORDER), PALETTE)),
         "changes": dg.MetadataValue.md(_changes_md(result.folder)),
         "files": dg.MetadataValue.md("\n".join(f"- `{p.name}` {p.bytes} 字节" for p in result.files)),
-    })
-    yield dg.Output(restrictions, output_name="restriction_list", metadata={
-        **edition_meta,
-        "restriction": dg.MetadataValue.md(bar_chart_md("限制类型", value_counts(restrictions, "restriction"))),
     })
     for name, (_, file) in DOCUMENT_OUTS.items():
         path = result.folder / file

@@ -1,5 +1,5 @@
-"""What a publication states about itself beyond its tables: the policy confirmation it was issued under and,
-for a final edition, its 文号 and 印发日期. A final edition under an unconfirmed policy is refused here, with a
+"""How a publication is issued, beyond its edition facts (``scoring.edition``): the policy confirmation it was
+issued under and, for a final edition, its 文号 and 印发日期. A final edition under an unconfirmed policy is refused here, with a
 ``dg.Failure`` whose description and metadata say why in Chinese and what to run."""
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ from warehouse.confirmation import CONFIRM_COMMAND, PolicyConfirmation, read_con
 
 
 @dataclass(frozen=True)
-class EditionFacts:
+class Issuance:
     confirmation: PolicyConfirmation | None
     doc_number: str = ""
     issued_on: date | None = None
     package: dict = field(default_factory=dict)  # what datapackage.json records of these facts
 
 
-def edition_facts(config, policy, review_folder: Path) -> EditionFacts:
-    """The facts of the edition `config` (PublishConfig) asks for under `policy` (the policy in force)."""
+def issuance(state: str, issued_on: str, policy, review_folder: Path) -> Issuance:
+    """How an edition in ``state`` is issued under ``policy`` (the policy in force); ``issued_on`` as configured."""
     confirmation = read_confirmation(review_folder, policy.sha256)
     package = {"policy_confirmation": confirmation.as_dict()} if confirmation else {}
-    if config.state != FINAL:
-        return EditionFacts(confirmation, package=package)
+    if state != FINAL:
+        return Issuance(confirmation, package=package)
     pending = [] if confirmation else pending_items(policy)
     if pending:
         raise dg.Failure(
@@ -36,9 +36,9 @@ def edition_facts(config, policy, review_folder: Path) -> EditionFacts:
             metadata={"待确认取值": dg.MetadataValue.md("\n".join(f"- {k}" for k in pending[:10])),
                       "下一步": CONFIRM_COMMAND})
     try:
-        issued_on = date.fromisoformat(config.issued_on) if config.issued_on else date.today()
+        day = date.fromisoformat(issued_on) if issued_on else date.today()
     except ValueError:
-        raise dg.Failure(description=f"印发日期应为 YYYY-MM-DD，收到：{config.issued_on}") from None
-    return EditionFacts(confirmation, confirmation.doc_number if confirmation else "", issued_on,
+        raise dg.Failure(description=f"印发日期应为 YYYY-MM-DD，收到：{issued_on}") from None
+    return Issuance(confirmation, confirmation.doc_number if confirmation else "", day,
                         {**package, "doc_number": confirmation.doc_number if confirmation else "",
-                         "issued_on": issued_on.isoformat()})
+                         "issued_on": day.isoformat()})

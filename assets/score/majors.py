@@ -4,9 +4,10 @@ import dagster as dg
 import polars as pl
 
 from assets.charts import PALETTE, bar_chart_md, histogram_md, value_counts
+from assets.partitions import EDITIONS
 from assets.resources import PolicyFile
 from assets.score.offerings import by_school_groups
-from scoring.dates import default_as_of
+from scoring.edition import EditionFacts
 from scoring.exposure import industry_exposure
 from scoring.forecast_signal import forecast_trend
 from scoring.overrides import apply_major_overrides
@@ -18,21 +19,20 @@ from warehouse.db import WRITER_POOL
 from warehouse.pause_points import pause_point
 from warehouse.table import WarehouseTable
 
-SCORE = {"group_name": "score", "kinds": {"duckdb", "polars"}, "pool": WRITER_POOL, "owners": ["team:data"]}
-# steps that take only the data year from school_majors (millions of offering-years nationally) load that column
-YEAR_ONLY = {"school_majors": dg.AssetIn(metadata={"columns": ["year"]})}
+SCORE = {"group_name": "score", "kinds": {"duckdb", "polars"}, "pool": WRITER_POOL, "owners": ["team:data"],
+         "partitions_def": EDITIONS}
 
 
 def _or_none(frame: pl.DataFrame) -> pl.DataFrame | None:
     return frame if frame.height else None
 
 
-@dg.asset(**SCORE, ins=YEAR_ONLY)
+@dg.asset(**SCORE)
 def major_industry_exposure(context: dg.AssetExecutionContext, majors: pl.DataFrame, industries: pl.DataFrame,
                             major_industry_map: pl.DataFrame, industry_adjustments: pl.DataFrame,
-                            proposed_major_industries: pl.DataFrame, school_majors: pl.DataFrame) -> pl.DataFrame:
+                            proposed_major_industries: pl.DataFrame, edition_facts: pl.DataFrame) -> pl.DataFrame:
     """每个专业所对应行业在六类产业清单（禁止、限制、调整转型、高精尖、城市服务紧缺、疏解转移）中的占比（按版本基准日生效的条目）。"""
-    as_of = default_as_of(school_majors)
+    as_of = EditionFacts.from_frame(edition_facts).as_of
     exposure = industry_exposure(majors, industries, major_industry_map, industry_adjustments,
                                  proposed=_or_none(proposed_major_industries), as_of=as_of)
     context.add_output_metadata({"as_of": as_of.isoformat()})
@@ -70,15 +70,15 @@ def major_market_signals(
     return signals
 
 
-@dg.asset(**SCORE, ins=YEAR_ONLY)
+@dg.asset(**SCORE)
 def major_risk_scores(context: dg.AssetExecutionContext, policy: PolicyFile, majors: pl.DataFrame,
                       major_industry_exposure: pl.DataFrame, major_market_signals: pl.DataFrame,
-                      school_majors: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
+                      edition_facts: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
     """每个专业的风险分值（0–100，各组成部分可解释）、预警等级、指导类别与中文依据；市教委复核调整在规则之后生效。"""
     rules = policy.load()
     scored = score_majors(majors, major_industry_exposure, major_market_signals, rules)
     pause_point("scoring")
-    scored = apply_major_overrides(scored, _or_none(overrides), default_as_of(school_majors))
+    scored = apply_major_overrides(scored, _or_none(overrides), EditionFacts.from_frame(edition_facts).as_of)
     guidance = value_counts(scored, "guidance", list(rules.guidance_precedence))
     context.add_output_metadata({
         "overridden": int(scored["overridden"].sum()),

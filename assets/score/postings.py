@@ -3,13 +3,14 @@
 import dagster as dg
 import polars as pl
 
+from assets.partitions import EDITIONS
 from assets.resources import Warehouse
 from warehouse.db import WRITER_POOL
 from warehouse.postings import EMPTY, POSTING_DEMAND_SQL
 
 
 @dg.asset(group_name="score", kinds={"duckdb"}, pool=WRITER_POOL, owners=["team:data"],
-          deps=["job_postings", "posting_industry_proposals"])
+          deps=["job_postings", "posting_industry_proposals"], partitions_def=EDITIONS)
 def posting_demand(context: dg.AssetExecutionContext, warehouse: Warehouse) -> pl.DataFrame:
     """招聘需求：最近一年各行业的招聘人数与条数（无行业代码的招聘按模型推断的行业计入并单列），仅作参考，不计分。"""
     frame = warehouse.query(context, POSTING_DEMAND_SQL)

@@ -12,7 +12,7 @@ from assets.resources import PolicyFile
 from assets.score.majors import SCORE
 from assets.score.offerings import by_school_groups
 from scoring.catalog import school_major_scores as build_school_scores
-from scoring.dates import as_of_for_latest
+from scoring.edition import EditionFacts
 from scoring.overrides import apply_offering_overrides
 from scoring.palette import WARNING_ORDER
 from warehouse.table import WarehouseTable
@@ -21,12 +21,13 @@ from warehouse.table import WarehouseTable
 @dg.asset(**SCORE)
 def school_major_scores(context: dg.AssetExecutionContext, policy: PolicyFile, schools: pl.DataFrame,
                         majors: pl.DataFrame, school_majors: WarehouseTable,
-                        major_risk_scores: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
+                        major_risk_scores: pl.DataFrame, overrides: pl.DataFrame,
+                        edition_facts: pl.DataFrame) -> pl.DataFrame:
     """各学校每个专业点的风险分值、预警等级、指导类别，以及本校与全市的招生、就业对比（含市教委对专业点的复核调整）。"""
     rules = policy.load()
-    scores, (latest, _) = by_school_groups(
+    scores, _ = by_school_groups(
         school_majors, lambda rows, years: build_school_scores(schools, majors, rows, major_risk_scores, rules, years))
-    scores = apply_offering_overrides(scores, overrides if overrides.height else None, as_of_for_latest(latest))
+    scores = apply_offering_overrides(scores, overrides if overrides.height else None, EditionFacts.from_frame(edition_facts).as_of)
     flagged = scores.filter(pl.col("school_flags") != "") if scores.height else scores
     context.add_output_metadata({
         "schools": scores["school_code"].n_unique() if scores.height else 0,

@@ -1,0 +1,100 @@
+"""Publish: every table an edition tells, each computed once as an asset before anything is published.
+
+The catalogs, the report figures (labour market, matching), the watch list, the districts and every count
+are warehouse tables here; the publish step only writes them out, and the documents, the portal (through
+the published Parquet files) and the asset metadata read these same tables.
+"""
+
+import dagster as dg
+import polars as pl
+
+from assets.charts import PALETTE, bar_chart_md, preview_md
+from assets.partitions import EDITIONS
+from assets.resources import PolicyFile
+from documents import FIGURE_TABLES, figure_tables, outcome_tables
+from scoring.catalog import guiding_catalog as build_catalog
+from scoring.catalog import restriction_list as build_restrictions
+from scoring.counts import counts_of
+from scoring.palette import WARNING_ORDER
+from warehouse.db import WRITER_POOL
+from warehouse.table import WarehouseTable
+
+PUBLISH = {"group_name": "publish", "owners": ["team:data"]}
+TABLE = {**PUBLISH, "kinds": {"duckdb", "polars"}, "pool": WRITER_POOL, "partitions_def": EDITIONS}
+LATEST_COLUMNS = ("school_code", "major_code", "year", "enrolled", "graduates")
+LATEST_YEAR = "year = (SELECT max(year) FROM school_majors)"  # fixed SQL, no values
+
+
+def latest_offerings(school_majors: WarehouseTable) -> pl.DataFrame:
+    """What the figures read of school_majors (millions of offering-years nationally): the latest year's rows,
+    the columns the documents' supply figures use."""
+    return school_majors.read(LATEST_COLUMNS, where=LATEST_YEAR)
+
+
+@dg.asset(**TABLE)
+def guiding_catalog(majors: pl.DataFrame, major_risk_scores: pl.DataFrame) -> pl.DataFrame:
+    """专业指导性目录：每个专业一行，含指导类别、预警等级、结论确定性、风险分值与依据。"""
+    return build_catalog(majors, major_risk_scores)
+
+
+@dg.asset(**TABLE)
+def restriction_list(majors: pl.DataFrame, major_risk_scores: pl.DataFrame) -> pl.DataFrame:
+    """禁限目录：停止新设或限制招生的专业，含适用区域与依据。"""
+    return build_restrictions(major_risk_scores, majors)
+
+
+@dg.multi_asset(
+    outs={name: dg.AssetOut(**PUBLISH, kinds={"duckdb", "polars"}, description=text) for name, text in {
+        "labour_market_summary": "人才供需序列：各行业门类与全市每期的需求、求职人数与求人倍率（含标明的预测）。",
+        "matching_groups": "各行业大类的需求占比、招生占比与结构偏离度（专业设置与产业发展匹配分析）。",
+        "matching_scores": "全市、各区、各校的专业设置与产业需求匹配度。",
+        "matching_majors": "不计该专业时全市匹配度提高多少：最降低匹配度的专业。",
+    }.items()},
+    pool=WRITER_POOL,
+    partitions_def=EDITIONS,
+)
+def report_figures(industries: pl.DataFrame, majors: pl.DataFrame, major_industry_map: pl.DataFrame,
+                   school_majors: WarehouseTable, schools: pl.DataFrame, labor_market: pl.DataFrame,
+                   posting_demand: pl.DataFrame, industry_adjustments: pl.DataFrame, labor_forecasts: pl.DataFrame):
+    """The bulletin's and the matching report's figures, from the warehouse's inputs."""
+    figures = figure_tables({
+        "industries": industries, "majors": majors, "major_industry_map": major_industry_map,
+        "school_majors": latest_offerings(school_majors), "schools": schools, "labor_market": labor_market,
+        "posting_demand": posting_demand, "industry_adjustments": industry_adjustments,
+        **({"labor_forecasts": labor_forecasts} if labor_forecasts.height else {})})
+    for name in FIGURE_TABLES:
+        yield dg.Output(figures[name], output_name=name)
+
+
+@dg.multi_asset(
+    outs={
+        "watch_list": dg.AssetOut(**PUBLISH, kinds={"duckdb", "polars"}, description=(
+            "临界专业观察名单：目录中结论确定性为「临界」的专业（分值区间跨越预警线），公报、目录与门户共用这一张表。")),
+        "district_summary": dg.AssetOut(**PUBLISH, kinds={"duckdb", "polars"}, description=(
+            "各区专业布点：学校数、专业点数、招生人数、需关注专业点与红黄预警专业点数。")),
+        "edition_counts": dg.AssetOut(**PUBLISH, kinds={"duckdb", "polars"}, description=(
+            "本版的全部计数：专业按预警等级、指导类别、主要原因、结论确定性，专业点按区、限制与等级，禁限条目按类型。")),
+    },
+    pool=WRITER_POOL,
+    partitions_def=EDITIONS,
+)
+def edition_outcomes(policy: PolicyFile, guiding_catalog: pl.DataFrame, restriction_list: pl.DataFrame,
+                     school_major_scores: pl.DataFrame):
+    """The watch list, the districts and the counts, from the published tables themselves."""
+    tables = outcome_tables({"guiding_catalog": guiding_catalog, "restriction_list": restriction_list,
+                             "school_major_scores": school_major_scores})
+    counts = tables["edition_counts"]
+    yield dg.Output(tables["watch_list"], output_name="watch_list", metadata={
+        "watch_majors": tables["watch_list"].height,
+        "preview": dg.MetadataValue.md(preview_md(tables["watch_list"].select("major_code", "major_name",
+                                                                            "warning_level", "risk_score")))})
+    yield dg.Output(tables["district_summary"], output_name="district_summary")
+    guidance = counts_of(counts, "guiding_catalog", "guidance")
+    yield dg.Output(counts, output_name="edition_counts", metadata={
+        "guidance": dg.MetadataValue.md(bar_chart_md(
+            "指导类别", {g: guidance.get(g, 0) for g in policy.load().guidance_precedence})),
+        "warning_level": dg.MetadataValue.md(bar_chart_md(
+            "预警等级", {lv: counts_of(counts, "guiding_catalog", "warning_level").get(lv, 0) for lv in WARNING_ORDER},
+            PALETTE)),
+        "restriction": dg.MetadataValue.md(bar_chart_md("限制类型", counts_of(counts, "restriction_list", "restriction"))),
+    })

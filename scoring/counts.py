@@ -1,0 +1,45 @@
+"""Every count an edition tells, as one table: majors by level, guidance, cause and certainty, offerings by
+district, level and restriction, restriction rows by kind. The bulletin, the workbooks, the portal and the
+asset metadata read their counts from this table; the output checks hold it against the tables it counts."""
+
+from __future__ import annotations
+
+import polars as pl
+
+# (published table, column counted); "total" counts the table's rows
+DIMENSIONS = (
+    ("guiding_catalog", ("total", "warning_level", "guidance", "cause", "certainty", "level")),
+    ("restriction_list", ("total", "restriction", "scope")),
+    ("school_major_scores", ("total", "warning_level", "guidance", "restriction", "cause", "certainty", "district")),
+)
+SCHEMA = {"table": pl.String, "dimension": pl.String, "value": pl.String, "count": pl.Int64}
+
+
+def count_by(frame: pl.DataFrame, table: str, dimension: str) -> pl.DataFrame:
+    """One table's rows counted by one column (a missing value is counted as the empty text)."""
+    if dimension == "total":
+        return pl.DataFrame({"table": [table], "dimension": ["total"], "value": [""], "count": [frame.height]},
+                            schema=SCHEMA)
+    if dimension not in frame.columns:
+        return pl.DataFrame(schema=SCHEMA)
+    counted = frame.group_by(pl.col(dimension).cast(pl.String).fill_null("").alias("value")).len("count")
+    return counted.select(table=pl.lit(table), dimension=pl.lit(dimension), value="value",
+                          count=pl.col("count").cast(pl.Int64))
+
+
+def edition_counts(catalog: pl.DataFrame, restrictions: pl.DataFrame, school_scores: pl.DataFrame) -> pl.DataFrame:
+    frames = {"guiding_catalog": catalog, "restriction_list": restrictions, "school_major_scores": school_scores}
+    parts = [count_by(frames[table], table, d) for table, dims in DIMENSIONS for d in dims]
+    return pl.concat(parts).sort("table", "dimension", "value")
+
+
+def count_of(counts: pl.DataFrame, table: str, dimension: str, value: str = "") -> int:
+    """A count read back from ``edition_counts`` (0 when the value does not occur)."""
+    hit = counts.filter((pl.col("table") == table) & (pl.col("dimension") == dimension) & (pl.col("value") == value))
+    return int(hit["count"].sum())
+
+
+def counts_of(counts: pl.DataFrame, table: str, dimension: str) -> dict[str, int]:
+    """Value → count of one dimension of ``edition_counts``."""
+    hit = counts.filter((pl.col("table") == table) & (pl.col("dimension") == dimension))
+    return dict(hit.select("value", "count").iter_rows())

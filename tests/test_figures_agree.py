@@ -1,0 +1,178 @@
+"""Every figure a person reads is a published table's: the numbers of bulletin.html and of the commission's
+overview are read back and each is found equal to the table it comes from; the watch list is one table,
+told the same by the catalog, the bulletin and the portal (on the published sample edition)."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from html import unescape
+
+import polars as pl
+import pytest
+
+from portal import tokens
+from portal.app import create_app
+from scoring.counts import count_of, counts_of
+from scoring.palette import WARNING_ORDER
+from scoring.policy import load_policy
+from tests.shared_homes import copy_run
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=".*httpx.*")
+    from fastapi.testclient import TestClient
+
+pytestmark = pytest.mark.slow
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
+
+
+def numbers(text: str) -> list[str]:
+    return NUMBER.findall(text)
+
+
+def cells(html: str) -> list[list[str]]:
+    return [[unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", html, re.S) if "<td" in row]
+
+
+@pytest.fixture(scope="module")
+def own(sample_published, tmp_path_factory):
+    """A copy of the shared home (a token and the Dagster instance's reads write into a home)."""
+    return copy_run(sample_published, tmp_path_factory.mktemp("figures"))
+
+
+@pytest.fixture(scope="module")
+def portal(own):
+    """The commission's client."""
+    home = own.home
+    client = TestClient(create_app(home, secure_cookies=False))
+    return client, {"Authorization": f"Bearer {tokens.issue(home, commission=True)}"}
+
+
+@pytest.fixture(scope="module")
+def edition(sample_published):
+    folder = sample_published.home / "published" / "2026-draft"
+    page = re.sub(r"<style.*?</style>|<svg.*?</svg>|<script.*?</script>", "",
+                  (folder / "bulletin.html").read_text(encoding="utf-8"), flags=re.S)
+    sections = {re.search(r"<h2>(.*?)</h2>", s).group(1): s for s in re.findall(r"<section>(.*?)</section>", page, re.S)}
+    paragraphs = {title: [unescape(re.sub(r"<[^>]+>", "", p)) for p in re.findall(r"<p>(.*?)</p>", s, re.S)]
+                  for title, s in sections.items()}
+    summary = unescape(re.sub(r"<[^>]+>", "", re.search(r'<div class="summary">(.*?)</div>', page, re.S).group(1)))
+    tables = {name: pl.read_parquet(path) for name in (
+        "guiding_catalog", "restriction_list", "school_major_scores", "edition_counts", "watch_list",
+        "district_summary", "matching_scores", "industry_adjustments") for path in [folder / f"{name}.parquet"]}
+    return folder, sections, paragraphs, summary, tables
+
+
+def test_the_summary_and_the_majors_section_are_the_published_counts(edition):
+    _, _, paragraphs, summary, t = edition
+    counts = t["edition_counts"]
+    city = t["matching_scores"].filter(pl.col("unit_type") == "全市")["match"][0]
+    assert numbers(summary)[:4] == [str(count_of(counts, "guiding_catalog", "total")),
+                                    str(count_of(counts, "guiding_catalog", "warning_level", "红")),
+                                    str(count_of(counts, "restriction_list", "total")), f"{city * 100:.1f}%"]
+    levels = counts_of(counts, "guiding_catalog", "warning_level")
+    guidance = counts_of(counts, "guiding_catalog", "guidance")
+    order = [g for g in load_policy().guidance_precedence if guidance.get(g)]
+    majors = paragraphs["三、专业预警与指导类别"][0]
+    assert numbers(majors) == [str(count_of(counts, "guiding_catalog", "total")),
+                               *[str(levels.get(lv, 0)) for lv in WARNING_ORDER], *[str(guidance[g]) for g in order]]
+    # and those counts are the catalog's own (the output check holds this in the run too)
+    assert count_of(counts, "guiding_catalog", "total") == t["guiding_catalog"].height
+    assert levels == dict(t["guiding_catalog"].group_by("warning_level").len().iter_rows())
+
+
+def test_the_watch_list_is_one_table_told_the_same_everywhere(edition, portal):
+    _, sections, paragraphs, _, t = edition
+    watch, catalog = t["watch_list"], t["guiding_catalog"]
+    on_watch = catalog.filter(pl.col("certainty") == "临界")["major_code"].sort().to_list()
+    assert watch.height >= 1, "the sample edition has a 临界 major: the agreement below must not be 0 = 0"
+    assert sorted(watch["major_code"]) == on_watch
+    assert count_of(t["edition_counts"], "guiding_catalog", "certainty", "临界") == watch.height
+    said = paragraphs["四、临界专业观察名单"][0]
+    assert re.search(r"共 (\d+) 个", said).group(1) == str(watch.height)
+    assert [row[0] for row in cells(sections["四、临界专业观察名单"])] == watch["major_code"].head(25).to_list()
+    client, auth = portal
+    assert client.get("/api/commission", headers=auth).json()["watch"] == watch.height
+    page = client.get("/commission", headers=auth).text
+    assert re.search(r'id="watch-count"[^>]*>(\d+)<', page).group(1) == str(watch.height)
+
+
+def test_the_districts_section_is_the_district_table(edition):
+    _, sections, paragraphs, _, t = edition
+    d = t["district_summary"]
+    rows = [[r["district"], str(r["schools"]), str(r["offerings"]), f"{r['enrolled']:,.0f}", str(r["flagged"]),
+             str(r["n_红"]), str(r["n_黄"])] for r in d.iter_rows(named=True)]
+    assert cells(sections["五、各区专业布点"]) == rows
+    assert numbers(paragraphs["五、各区专业布点"][0]) == [
+        str(d["schools"].sum()), str(d["offerings"].sum()), f"{d['enrolled'].sum():,.0f}", str(d["flagged"].sum())]
+    assert d["offerings"].sum() == count_of(t["edition_counts"], "school_major_scores", "total")
+
+
+def test_the_list_section_counts_the_published_list(edition):
+    _, _, paragraphs, _, t = edition
+    adj = t["industry_adjustments"]
+    by = adj.group_by("category").len()
+    said = numbers(paragraphs["一、行业产业动态调整"][0])
+    assert said[0] == str(adj.height) and sorted(said[1:]) == sorted(str(n) for n in by["len"])
+
+
+def test_the_commission_overview_is_the_published_counts(edition, portal):
+    _, _, _, _, t = edition
+    counts = t["edition_counts"]
+    client, auth = portal
+    got = client.get("/api/commission", headers=auth).json()
+    assert (got["majors"], got["offerings"], got["restrictions"]) == (
+        count_of(counts, "guiding_catalog", "total"), count_of(counts, "school_major_scores", "total"),
+        count_of(counts, "restriction_list", "total"))
+    assert {c["value"]: c["count"] for c in got["by_warning_level"]} == \
+        {k: v for k, v in counts_of(counts, "guiding_catalog", "warning_level").items() if v}
+    assert {c["value"]: c["count"] for c in got["by_guidance"]} == \
+        {k: v for k, v in counts_of(counts, "guiding_catalog", "guidance").items() if v}
+    page = client.get("/commission", headers=auth).text
+    big = [int(n) for n in re.findall(r'<p class="big">(\d+)</p>', page)]
+    assert big == [count_of(counts, "guiding_catalog", "total"), got["schools"]]
+    assert got["schools"] == t["school_major_scores"]["school_code"].n_unique()
+    level_links = re.findall(r'href="/commission/majors\?warning_level=[^"]+">(\d+)</a>', page)
+    assert [int(n) for n in level_links] == [c["count"] for c in got["by_warning_level"]]
+
+
+def test_the_manifest_lists_every_figure_table(edition):
+    folder, *_ = edition
+    names = {r["name"] for r in json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    assert {"edition_counts-parquet", "watch_list-parquet", "district_summary-parquet"} <= names
+
+
+def test_the_edition_is_the_partition_of_its_materializations_and_checks(own, edition):
+    """The run kept its edition as a Dagster partition (the data year): the UI lists it, and the scoring and
+    publishing materializations and their output checks are filed under it; the facts name the same year."""
+    import dagster as dg
+
+    folder, *_ = edition
+    as_of = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["as_of"]
+    with dg.DagsterInstance.from_config(str(own.home / "dagster")) as instance:
+        assert instance.get_dynamic_partitions("edition") == [as_of[:4]]
+        for key in ("edition_facts", "major_risk_scores", "guiding_catalog", "published_edition"):
+            event = instance.get_latest_materialization_event(dg.AssetKey(key))
+            assert event.dagster_event.partition == as_of[:4], key
+        facts = instance.get_latest_materialization_event(dg.AssetKey("edition_facts")).asset_materialization
+        assert facts.metadata["as_of"].value == as_of and facts.metadata["edition"].value == "2026"
+
+
+def test_every_warehouse_table_is_an_asset_or_a_record_of_ingest(own):
+    """No staging table (stg_*) outlives its step: what persists in the warehouse is an asset's table or
+    one of ingest's records (input files, contract results, rejected rows)."""
+    import duckdb
+
+    from pipelines.definitions import defs
+
+    con = duckdb.connect(str(own.home / "warehouse.duckdb"), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                            "WHERE table_schema = 'main'").fetchall()}
+    finally:
+        con.close()
+    assets = {key.path[-1] for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert not {t for t in tables if t.startswith("stg_")}
+    assert tables - assets <= {"input_files", "contract_results", "rejected_rows"}, tables - assets
