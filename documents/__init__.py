@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from documents import bulletin as b
+from documents.actions import write_action_workbooks
 from documents.edition import DRAFT, EditionInfo
 from documents.groups import industry_groups
 from documents.labour import labour_series, list_changes
@@ -122,6 +123,7 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
         written += write_catalogs(folder, edition, policy, info)  # while Chromium prints the bulletin
         written += write_province_lists(folder, edition, policy, info)
         written.append(write_matching_report(folder, report, info))
+        written += write_action_workbooks(folder, tables, policy, info)  # issue 28
     written += bulletin
     for english, chinese in DOWNLOAD_NAMES.items():
         if (folder / english).exists():

@@ -8,6 +8,7 @@ from assets.models.mapping import proposed_major_industries, proposed_major_occu
 from assets.models.postings import posting_industry_proposals
 from assets.publish.catalogs import publish_catalogs
 from assets.resources import resources
+from assets.score.actions import action_plan, backbone_candidates, posting_districts, posting_terms
 from assets.score.majors import major_industry_exposure, major_market_signals, major_risk_scores
 from assets.score.policies import policy_comparisons
 from assets.score.postings import posting_demand
@@ -20,7 +21,7 @@ defs = dg.Definitions(
         build_ingest(),
         proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
         posting_demand, major_industry_exposure, major_market_signals, major_risk_scores, school_major_scores,
-        policy_comparisons, publish_catalogs,
+        policy_comparisons, posting_terms, posting_districts, action_plan, backbone_candidates, publish_catalogs,
     ],
     jobs=JOBS,
     sensors=[inbox_sensor, failure_log],

@@ -16,14 +16,6 @@ TERMS_EMPTY = {"industry_code": pl.String, "year": pl.Int32, "term": pl.String, 
                "total": pl.Int64}
 DISTRICTS_EMPTY = {"district": pl.String, "industry_code": pl.String, "openings": pl.Int64}
 
-_CODED = """
-    coded AS (
-        SELECT p.posting_id, coalesce(p.industry_code, x.proposed_industry_code) AS industry_code,
-               CAST(year(p.posted_on) AS INTEGER) AS year, p.description, p.district, p.openings
-        FROM job_postings p LEFT JOIN posting_industry_proposals x ON x.posting_id = p.posting_id
-        WHERE p.posted_on IS NOT NULL
-    )"""
-
 POSTING_TERMS_SQL = """
     WITH coded AS (
         SELECT p.posting_id, coalesce(p.industry_code, x.proposed_industry_code) AS industry_code,

@@ -11,6 +11,7 @@ from scoring.catalog import CHINESE_HEADERS, guiding_catalog, restriction_list
 from scoring.dates import default_as_of
 from scoring.overrides import overridden_majors
 from scoring.palette import WARNING_ORDER
+from scoring.upgrade import home_rows
 from warehouse.db import WRITER_POOL
 from warehouse.editions import DRAFT_SUFFIX, default_edition, publication_package, publish_next
 from warehouse.table import WarehouseTable
@@ -72,7 +73,8 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
                      input_files: pl.DataFrame, contract_results: pl.DataFrame, industries: pl.DataFrame,
                      major_industry_map: pl.DataFrame, schools: pl.DataFrame, labor_market: pl.DataFrame,
                      posting_demand: pl.DataFrame, industry_adjustments: pl.DataFrame,
-                     labor_forecasts: pl.DataFrame, forecast_quality: pl.DataFrame, policy_comparisons: pl.DataFrame):
+                     labor_forecasts: pl.DataFrame, forecast_quality: pl.DataFrame, policy_comparisons: pl.DataFrame,
+                     action_plan: pl.DataFrame, backbone_candidates: pl.DataFrame):
     """Build both catalogs, write the documents into the edition, publish it (CURRENT last)."""
     rules = policy.load()
     school_majors = latest_offerings(school_majors)
@@ -87,9 +89,9 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
     requested = config.edition or context.run.tags.get(EDITION_TAG, "")
     edition = requested or default_edition(school_majors)
     sources = {"industries": industries, "majors": majors, "major_industry_map": major_industry_map,
-               "school_majors": school_majors, "schools": schools, "labor_market": labor_market,
+               "school_majors": school_majors, "schools": schools, "labor_market": home_rows(labor_market),
                "posting_demand": posting_demand, "industry_adjustments": industry_adjustments,
-               "labor_forecasts": labor_forecasts, "forecast_quality": forecast_quality}
+               "labor_forecasts": home_rows(labor_forecasts), "forecast_quality": forecast_quality}
     info = EditionInfo.build(edition, edition_date(school_majors), rules, state=config.state, issuer=config.issuer)
     result = publish_next(
         warehouse.paths.published, edition, explicit=bool(requested),
@@ -97,7 +99,10 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
         tables={"guiding_catalog": catalog, "restriction_list": restrictions,
                 "school_major_scores": school_major_scores,
                 # optional: a run of a subset that never made the comparisons publishes without them
-                **({"policy_comparisons": policy_comparisons} if policy_comparisons.width else {})},
+                **({"policy_comparisons": policy_comparisons} if policy_comparisons.width else {}),
+                # the action plan and the backbone list (issue 28); a subset run without them publishes without
+                **({"actions": action_plan} if action_plan.width else {}),
+                **({"backbone_candidates": backbone_candidates} if backbone_candidates.width else {})},
         headers=CHINESE_HEADERS, package=package, documents=publish_hook(sources, rules, package, info),
     )
     done = f"内容未变，沿用版本 {result.edition}" if result.unchanged else f"已发布版本 {result.edition}"

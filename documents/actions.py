@@ -1,0 +1,85 @@
+"""The action plan and the backbone candidates as print-ready workbooks (issue 28).
+
+专业调整行动清单.xlsx: the plan's rows by action (one sheet per action that has rows, the school rows first),
+and a 说明 sheet defining each action and shortage kind. 骨干专业推荐名单.xlsx: the ranked list, each part of the
+ranking in its own column, and a 说明 sheet with the weights in force.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from documents.edition import EditionInfo
+from scoring import actions_text as t
+from scoring.actions import HEADERS as ACTION_HEADERS
+from scoring.backbone import HEADERS as BACKBONE_HEADERS
+from scoring.backbone import PART_NAMES
+from scoring.policy import Policy
+from warehouse.spreadsheet import Heading, Sheet, write_workbook
+
+ACTIONS_FILE, BACKBONE_FILE = "专业调整行动清单.xlsx", "骨干专业推荐名单.xlsx"
+NOTE_HEADERS = {"term": "名词", "definition": "含义"}
+WIDTHS = {"school_name": 16, "major_name": 14, "receiving_majors": 40, "upgrade_toward": 44, "partner_regions": 40,
+          "candidate_schools": 44, "evidence": 60, "term": 12, "definition": 80, "district": 8}
+# per action: the columns that carry its content (the others are empty for it)
+ACTION_COLUMNS = {
+    t.MERGE: ("students_in_school", "last_cohort_graduates", "receiving_majors"),
+    t.LIMIT: ("students_in_school", "last_cohort_graduates", "receiving_majors"),
+    t.CLOSE: ("students_in_school", "last_cohort_graduates", "receiving_majors"),
+    t.UPGRADE: ("upgrade_toward",), t.PARTNER: ("partner_regions",),
+    t.PRIORITY: ("candidate_schools",), t.KEY: ("candidate_schools",),
+}
+BASE = ("school_name", "district", "major_code", "major_name", "action")
+TAIL = ("shortage_kind", "evidence")
+
+
+def _notes(extra: list[tuple[str, str]]) -> Sheet:
+    rows = [(a, t.DEFINITIONS[a]) for a in t.ACTIONS] + [
+        (t.TRAINING_GAP, "需求旺盛、起薪不低于全市水平：多培养毕业生可补上缺口。"),
+        (t.RETENTION_GAP, "需求旺盛但起薪明显低于全市水平：岗位难留人，多培养毕业生也难以补上。"),
+        (t.NO_GAP, "求人倍率未达到需求旺盛的标准。"), (t.NO_DATA, "求人倍率或起薪数据不足，无法判断。"), *extra]
+    return Sheet("说明", pl.DataFrame(rows, orient="row", schema=["term", "definition"]), NOTE_HEADERS,
+                 widths=WIDTHS)
+
+
+def write_action_workbooks(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy,
+                           info: EditionInfo) -> list[Path]:
+    """Both workbooks, for whichever of the two tables the edition has."""
+    written = []
+    plan = tables.get("actions")
+    if plan is not None:
+        sheets = []
+        for action in t.ACTIONS:
+            rows = plan.filter(pl.col("action") == action)
+            if rows.height:
+                columns = [*BASE, *ACTION_COLUMNS[action], *TAIL]
+                frame = rows.select(columns).with_columns(
+                    pl.col("school_name").fill_null("全市"), pl.col("district").fill_null("—"))
+                sheets.append(Sheet(action, frame, {c: ACTION_HEADERS[c] for c in columns},
+                                    missing={"last_cohort_graduates": "无在校生"}, widths=WIDTHS))
+        if not sheets:
+            sheets.append(Sheet("调整措施", pl.DataFrame({"note": ["本版没有需要调整的专业点。"]}), {"note": "说明"}))
+        sheets.append(_notes([("在校生（估算）", "修业年限内各届招生人数之和（中职、高职专科3年，职业本科4年）。"),
+                              ("末届毕业年份", "最后一届有招生的年份加修业年限。")]))
+        path = folder / ACTIONS_FILE
+        write_workbook(path, sheets, info.timestamp, Heading(info.title("专业调整行动清单"), info.subtitle()))
+        written.append(path)
+    ranked = tables.get("backbone_candidates")
+    if ranked is not None and policy.backbone is not None:
+        weights = [(f"{name}得分", f"满分{getattr(policy.backbone, part):g}分。")
+                   for part, name in PART_NAMES.items()]
+        notes = Sheet("说明", pl.DataFrame(
+            [("总分", "各部分得分之和（满分100）；产业契合按高精尖与城市服务紧缺行业占比计分，其余各项按全市参评专业点中的"
+                    "百分位计分，缺数据的项计0分。同分者并列同一名次，按学校代码、专业代码排列。"),
+             ("参评范围", f"预警为绿色、未列入禁限、未退出且最新一年毕业生不少于{policy.backbone.min_graduates}人的专业点。"),
+             *weights], orient="row", schema=["term", "definition"]), NOTE_HEADERS, widths=WIDTHS)
+        path = folder / BACKBONE_FILE
+        write_workbook(path, [Sheet("骨干专业推荐名单", ranked.drop("school_code"),
+                                    {k: v for k, v in BACKBONE_HEADERS.items() if k != "school_code"},
+                                    decimals={c: 2 for c in ranked.columns if c.startswith("part_") or c == "total"},
+                                    widths=WIDTHS), notes],
+                       info.timestamp, Heading(info.title("骨干专业推荐名单"), info.subtitle()))
+        written.append(path)
+    return written
