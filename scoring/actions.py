@@ -133,7 +133,8 @@ def action_plan(inputs: ActionInputs, policy: Policy, as_of: date) -> pl.DataFra
                                      inputs.labor_market, inputs.occupations, rules.rising_min_growth)
     terms = rising_terms(upgrade_codes, inputs.major_industry_map, inputs.posting_terms, rules.rising_min_growth,
                          rules.rising_min_postings)
-    demand = industry_growth_text(upgrade_codes, inputs.major_industry_map, inputs.labor_market, inputs.industries)
+    demand = industry_growth_text(upgrade_codes, inputs.major_industry_map, inputs.labor_market, inputs.industries,
+                                  rules.rising_min_growth)
     toward = (pl.DataFrame({"major_code": upgrade_codes}, schema={"major_code": pl.String})
               .join(occupations, on="major_code", how="left").join(terms, on="major_code", how="left")
               .join(demand, on="major_code", how="left")

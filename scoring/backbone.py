@@ -1,7 +1,7 @@
 """Backbone candidates (骨干专业推荐名单): the school offerings best fitted to be the plan's ~100 backbone majors.
 
 Section 7 of the plan asks for about 100 backbone majors "紧贴产业转型发展、校企深度融合、社会认可度高". Each
-healthy offering (green, no restriction, not exiting) with enough graduates (``backbone.min_graduates`` in its
+healthy offering (green, no restriction, not exiting, its district still running vocational education) with enough graduates (``backbone.min_graduates`` in its
 latest year) gets six parts, each its own column, weighted by the policy's ``backbone`` section (total 100):
 - industry_fit: the major's share of 高精尖 plus 城市服务紧缺 industries (capped at 1);
 - employment, in_field: the school's own 毕业去向落实率 and 对口率 in the latest year;

@@ -6,7 +6,7 @@ Two majors are similar by three measures, averaged with fixed weights:
 - the occupations they lead to (Jaccard overlap in ``major_occupation_map``);
 - the industries they serve (Jaccard overlap of their mapped industries at 大类 level, ``major_industry_map``).
 A measure a major has no data for counts as 0 for it. Receiving offerings must be healthy (green, no
-restriction, no exit) and similar enough (policy ``actions.receiving_min_similarity``); the same school's come
+restriction, no exit, in a district that keeps vocational education) and similar enough (policy ``actions.receiving_min_similarity``); the same school's come
 first, then the district's, each by similarity.
 """
 
@@ -19,6 +19,7 @@ from ml.tfidf import fit_vectorizer, transform
 
 WEIGHTS = {"text": 0.5, "occupation": 0.25, "industry": 0.25}
 BLOCKING = ("停止新设", "限制")
+EXIT_FLAG, NO_VOCATIONAL_FLAG = "退出", "不再举办职业教育"  # the school flags of scoring/schools.py
 
 
 def major_texts(majors: pl.DataFrame) -> list[str]:
@@ -70,10 +71,12 @@ def similarity(majors: pl.DataFrame, major_occupation_map: pl.DataFrame | None,
 
 
 def healthy(offerings: pl.DataFrame) -> pl.Expr:
-    """An offering that can take students: green, no restriction, not told to stop, not exiting."""
+    """An offering that can take students: green, no restriction, not told to stop, not exiting, and in a
+    district that still runs vocational education."""
     flags = pl.col("school_flags").fill_null("") if "school_flags" in offerings.columns else pl.lit("")
     return ((pl.col("warning_level") == "绿") & pl.col("restriction").is_null()
-            & ~pl.col("guidance").is_in(BLOCKING) & ~flags.str.contains("退出"))
+            & ~pl.col("guidance").is_in(BLOCKING) & ~flags.str.contains(EXIT_FLAG)
+            & ~flags.str.contains(NO_VOCATIONAL_FLAG, literal=True))
 
 
 def receiving_majors(affected: pl.DataFrame, offerings: pl.DataFrame, pairs: pl.DataFrame,

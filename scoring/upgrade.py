@@ -5,7 +5,9 @@
   previous data year to the latest (the same quarters of both years, so a part-year is not a fall).
 - Skill terms: the phrases of job postings in the major's industries (``posting_terms``: postings per year,
   industry and term, counted in the warehouse) whose share of the industries' postings grew by at least
-  that much, with at least ``actions.rising_min_postings`` postings in the latest year. A phrase used in at
+  that much, with at least ``actions.rising_min_postings`` postings in the latest year; a phrase absent the year before
+  (while the industries had postings) is named as new, after the measured rises.
+- Industries: the major's mapped industries whose Beijing demand rose by at least that much. A phrase used in at
   least half of all industries' postings (五险一金, 沟通能力强) is a generic phrase, not a skill.
 A posting counts for a major when its industry code lies at or below a mapped code, or a mapped code lies
 below it (as in ``scoring/postings_signal.py``).
@@ -109,7 +111,7 @@ def rising_terms(codes: list[str], major_industry_map: pl.DataFrame, posting_ter
                             .then(pl.col("now") / pl.col("before") - 1).otherwise(None))
               .filter(pl.col("growth").is_null() | (pl.col("growth") >= min_growth))
               .sort(["major_code", "growth", "postings", "term"], descending=[False, True, True, False],
-                    nulls_last=False)
+                    nulls_last=True)
               .group_by("major_code", maintain_order=True).head(TOP))
     text = pl.when(pl.col("growth").is_null()).then(pl.format("{}（{}年新出现，{}条招聘）", "term", pl.lit(latest),
                                                                 "postings"))
@@ -118,9 +120,10 @@ def rising_terms(codes: list[str], major_industry_map: pl.DataFrame, posting_ter
 
 
 def industry_growth_text(codes: list[str], major_industry_map: pl.DataFrame, labor_market: pl.DataFrame,
-                         industries: pl.DataFrame) -> pl.DataFrame:
-    """major_code, industry_demand: `行业名称需求+x%` for the major's mapped industries with Beijing data."""
-    growth = yearly_growth(labor_market, "industry_code")
+                         industries: pl.DataFrame, min_growth: float) -> pl.DataFrame:
+    """major_code, industry_demand: `行业名称需求+x%` for the major's mapped industries whose Beijing demand rose
+    by at least ``min_growth``."""
+    growth = yearly_growth(labor_market, "industry_code").filter(pl.col("growth") >= min_growth)
     mapped = major_industry_map.filter(pl.col("major_code").is_in(codes)).select("major_code", "industry_code")
     names = industries.select(pl.col("industry_code").alias("code"), pl.col("industry_name").alias("name"))
     found = (mapped.join(growth, how="cross").filter(_covers("industry_code", "code"))

@@ -24,12 +24,16 @@ POSTING_TERMS_SQL = """
         WHERE p.posted_on IS NOT NULL
     ),
     totals AS (SELECT industry_code, year, count(*) AS total FROM coded WHERE industry_code IS NOT NULL GROUP BY 1, 2),
+    split AS (
+        SELECT posting_id, industry_code, year,
+               unnest(regexp_split_to_array(coalesce(description, ''), '[，,、；;：:。！!？?[:space:]]+')) AS piece
+        FROM coded WHERE industry_code IS NOT NULL
+    ),
     pieces AS (
         SELECT DISTINCT posting_id, industry_code, year,
                regexp_replace(regexp_replace(trim(piece), '^(负责|熟悉|掌握|具备|精通|了解|能够|从事|具有|会)', ''),
                               '(相关工作|相关经验|工作经验|经验|能力|者优先|优先)$', '') AS term
-        FROM coded, unnest(regexp_split_to_array(coalesce(description, ''), '[，,、；;：:。！!？?[:space:]]+')) AS t(piece)
-        WHERE industry_code IS NOT NULL
+        FROM split
     )
     SELECT p.industry_code, p.year, p.term, count(*) AS postings, any_value(t.total) AS total
     FROM pieces p JOIN totals t USING (industry_code, year)

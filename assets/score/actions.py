@@ -36,7 +36,7 @@ def posting_districts(context: dg.AssetExecutionContext, warehouse: Warehouse) -
 
 
 def _history(school_majors: WarehouseTable) -> pl.DataFrame:
-    present = set(school_majors.columns())
+    present = set(school_majors.columns)
     frame = school_majors.read([c for c in HISTORY if c in present])
     return frame.with_columns([pl.lit(None, pl.Float64).alias(c) for c in HISTORY if c not in present])
 
