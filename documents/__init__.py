@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from documents import bulletin as b
-from documents.actions import write_action_workbooks
+from documents.actions import actions_section, write_action_workbooks
 from documents.edition import DRAFT, EditionInfo
 from documents.groups import industry_groups
 from documents.labour import labour_series, list_changes
@@ -117,8 +117,10 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
     edition = {**{n: tables[n] for n in ("guiding_catalog", "restriction_list", "school_major_scores")}, **report}
     sections = [b.list_section(edition, previous_tables), b.labour_section(edition),
                 b.majors_section(edition, previous_tables, list(policy.guidance_precedence)),
-                b.watch_section(edition, policy), b.district_section(edition), b.matching_section(edition),
-                b.provenance_section(package, policy)]
+                b.watch_section(edition, policy), b.district_section(edition), b.matching_section(edition)]
+    plan = actions_section(tables)  # issue 28: the action plan's section, when the edition has one
+    sections += [plan, b.provenance_section(package, policy, "八、数据来源与说明")] if plan else [
+        b.provenance_section(package, policy)]
     with _bulletin(folder, "bulletin", info, info.title(BULLETIN), sections, summary(edition, info)) as bulletin:
         written += write_catalogs(folder, edition, policy, info)  # while Chromium prints the bulletin
         written += write_province_lists(folder, edition, policy, info)

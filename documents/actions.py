@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from documents.bulletin import table
 from documents.edition import EditionInfo
 from scoring import actions_text as t
 from scoring.actions import HEADERS as ACTION_HEADERS
@@ -83,3 +84,40 @@ def write_action_workbooks(folder: Path, tables: dict[str, pl.DataFrame], policy
                        info.timestamp, Heading(info.title("骨干专业推荐名单"), info.subtitle()))
         written.append(path)
     return written
+
+
+def actions_section(tables: dict[str, pl.DataFrame], title: str = "七、专业调整行动") -> dict | None:
+    """The bulletin's short section on the action plan (None when the edition has no plan)."""
+    plan = tables.get("actions")
+    if plan is None:
+        return None
+    school = plan.filter(pl.col("school_code").is_not_null())
+    down = school.filter(pl.col("action").is_in(t.WINDING_DOWN))
+    received = down.filter(~pl.col("receiving_majors").fill_null(t.NONE_RECEIVING).str.starts_with("无")).height
+    partners = plan.filter((pl.col("action") == t.PARTNER) & pl.col("school_code").is_null())
+    partner_found = partners.filter(~pl.col("partner_regions").fill_null(t.NO_DATA).str.starts_with(t.NO_DATA)).height
+    kinds = dict(plan.filter(pl.col("school_code").is_null() | pl.col("action").is_in(t.WINDING_DOWN))
+                 .unique("major_code").group_by("shortage_kind").len().iter_rows())
+    rows = []
+    for action in t.ACTIONS:
+        part = plan.filter(pl.col("action") == action)
+        if part.height:
+            own = part.filter(pl.col("school_code").is_not_null())
+            last = own["last_cohort_graduates"].drop_nulls()
+            rows.append([action, own.height, part.height - own.height,
+                         f"{int(own['students_in_school'].fill_null(0).sum()):,}" if action in t.WINDING_DOWN else "—",
+                         f"{last.max()}年" if last.len() else "—"])
+    text = [f"本版行动清单共 {plan.height} 行：涉及学校专业点 {school.height} 个，全市性措施 {plan.height - school.height} 项。"]
+    if down.height:
+        text.append(f"撤并、限制招生或撤销的专业点 {down.height} 个，在校生约 {int(down['students_in_school'].fill_null(0).sum()):,} 人；"
+                    f"其中 {received} 个在本校或本区找到了相近且预警为绿色的可承接专业。")
+    if partners.height:
+        text.append(f"合作办学专业 {partners.height} 个，其中 {partner_found} 个有津冀地区对应行业的需求数据，其余注明数据不足。")
+    if kinds:
+        text.append("缺口类型：" + "，".join(f"{k} {kinds[k]} 个专业" for k in (t.TRAINING_GAP, t.RETENTION_GAP, t.NO_GAP, t.NO_DATA)
+                                        if kinds.get(k)) + "（留任缺口指需求旺盛但起薪明显偏低，多培养毕业生也难以补上）。")
+    ranked = tables.get("backbone_candidates")
+    if ranked is not None:
+        text.append(f"骨干专业推荐名单列出 {ranked.height} 个专业点，各部分得分见《骨干专业推荐名单》。")
+    return {"title": title, "charts": [], "paragraphs": text,
+            "tables": [table("各类调整措施", ["调整措施", "学校专业点", "全市性措施", "在校生（估算）", "最晚末届毕业"], rows)]}

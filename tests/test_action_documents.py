@@ -47,3 +47,18 @@ def test_without_the_tables_nothing_is_written(tmp_path):
     policy = load_policy()
     info = EditionInfo.build("2026", date(2026, 1, 5), policy)
     assert write_action_workbooks(tmp_path, {"guiding_catalog": pl.DataFrame()}, policy, info) == []
+
+
+def test_bulletin_section_counts_the_plan():
+    from documents.actions import actions_section
+
+    plan = plan_for(planted_frames())
+    section = actions_section({"actions": plan})
+    text = "".join(section["paragraphs"])
+    down = plan.filter(pl.col("action").is_in(t.WINDING_DOWN))
+    assert f"撤并、限制招生或撤销的专业点 {down.height} 个" in text
+    assert f"在校生约 {int(down['students_in_school'].sum()):,} 人" in text
+    assert "合作办学专业 1 个，其中 1 个有津冀地区对应行业的需求数据" in text and "留任缺口 1 个专业" in text
+    rows = {r[0]: r for r in section["tables"][0]["rows"]}
+    assert rows[t.MERGE][1] == str(plan.filter(pl.col("action") == t.MERGE).height)
+    assert actions_section({}) is None
