@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from portal.auth import CommissionUser, snapshot_of
 from portal.editions import Snapshot
 from portal.rendering import render
+from scoring.actions_text import DEFINITIONS
 
 router = APIRouter(include_in_schema=False)
 ACTION_ORDER = ("撤并", "限制招生", "撤销", "改造升级", "合作办学", "优先发展", "重点建设")
@@ -45,6 +46,7 @@ def _rows(frame: pl.DataFrame) -> list[dict]:
         column = DETAIL.get(row["action"])
         row["detail_label"] = DETAIL_LABEL.get(column, "")
         row["detail"] = row.get(column) if column else None
+        row["definition"] = DEFINITIONS.get(row["action"], "")
     return sorted(rows, key=lambda r: (order.get(r["action"], 99), r.get("district") or "", r.get("school_code") or "",
                                        r["major_code"]))
 

@@ -176,8 +176,8 @@ def action_plan(inputs: ActionInputs, policy: Policy, as_of: date) -> pl.DataFra
 
 
 def _evidence(row: dict) -> str:
-    action = row["action"]
-    parts = [t.DEFINITIONS[action].rstrip("。")]
+    action = row["action"]  # the action's definition is said once, in the 说明 sheet and beside the rows
+    parts = []
     if action in t.WINDING_DOWN:
         years = row.get("years") or 3
         students = row.get("students_in_school") or 0
