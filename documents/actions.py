@@ -36,11 +36,18 @@ BASE = ("school_name", "district", "major_code", "major_name", "action")
 TAIL = ("shortage_kind", "evidence")
 
 
-def _notes(extra: list[tuple[str, str]]) -> Sheet:
-    rows = [(a, t.DEFINITIONS[a]) for a in t.ACTIONS] + [
-        (t.TRAINING_GAP, "需求旺盛、起薪不低于全市水平：多培养毕业生可补上缺口。"),
-        (t.RETENTION_GAP, "需求旺盛但起薪明显低于全市水平：岗位难留人，多培养毕业生也难以补上。"),
-        (t.NO_GAP, "求人倍率未达到需求旺盛的标准。"), (t.NO_DATA, "求人倍率或起薪数据不足，无法判断。"), *extra]
+def _notes(policy: Policy, extra: list[tuple[str, str]]) -> Sheet:
+    a = policy.actions
+    high, floor = f"求人倍率不低于{a.high_demand_ratio:g}", f"全市各专业起薪中位数的{1 - a.pay_lag_share:.0%}"
+    rows = [(x, t.DEFINITIONS[x]) for x in t.ACTIONS] + [
+        (t.TRAINING_GAP, f"{high}、起薪不低于{floor}：多培养毕业生可补上缺口。"),
+        (t.RETENTION_GAP, f"{high}但起薪低于{floor}：岗位难留人，多培养毕业生也难以补上。"),
+        (t.NO_GAP, f"求人倍率低于{a.high_demand_ratio:g}，未达到需求旺盛的标准。"),
+        (t.NO_DATA, "求人倍率或起薪数据不足，无法判断。"),
+        ("可承接专业", f"与该专业相似度不低于{a.receiving_min_similarity:g}（名称与职业面向的文字相似度占一半，共同职业、共同行业各占"
+                  f"四分之一）、预警为绿色且未受限制的专业点，本校优先，其次本区，最多{a.receiving_max}个。"),
+        ("改造升级方向", f"对应行业中需求人数或招聘用语占比比上一年增长不低于{a.rising_min_growth:.0%}的职业、技能用语"
+                    f"（最新一年至少{a.rising_min_postings}条招聘）和行业。"), *extra]
     return Sheet("说明", pl.DataFrame(rows, orient="row", schema=["term", "definition"]), NOTE_HEADERS,
                  widths=WIDTHS)
 
@@ -50,7 +57,7 @@ def write_action_workbooks(folder: Path, tables: dict[str, pl.DataFrame], policy
     """Both workbooks, for whichever of the two tables the edition has."""
     written = []
     plan = tables.get("actions")
-    if plan is not None:
+    if plan is not None and policy.actions is not None:
         sheets = []
         for action in t.ACTIONS:
             rows = plan.filter(pl.col("action") == action)
@@ -62,7 +69,7 @@ def write_action_workbooks(folder: Path, tables: dict[str, pl.DataFrame], policy
                                     missing={"last_cohort_graduates": "无在校生"}, widths=WIDTHS))
         if not sheets:
             sheets.append(Sheet("调整措施", pl.DataFrame({"note": ["本版没有需要调整的专业点。"]}), {"note": "说明"}))
-        sheets.append(_notes([("在校生（估算）", "修业年限内各届招生人数之和（中职、高职专科3年，职业本科4年）。"),
+        sheets.append(_notes(policy, [("在校生（估算）", "修业年限内各届招生人数之和（中职、高职专科3年，职业本科4年）。"),
                               ("末届毕业年份", "最后一届有招生的年份加修业年限。")]))
         path = folder / ACTIONS_FILE
         write_workbook(path, sheets, info.timestamp, Heading(info.title("专业调整行动清单"), info.subtitle()))
