@@ -46,5 +46,12 @@ OPEN, EXPAND = "可新设", "已开设，可扩大"
 DISTRICT_DEMAND = "，区内相关招聘{openings}人"
 
 
+def candidate_label(row: dict) -> str:
+    """One candidate school: name, district, open or expand, related majors, the district's openings."""
+    demand = DISTRICT_DEMAND.format(openings=row["openings"]) if row["openings"] else ""
+    return CANDIDATE.format(school=row["school_name"], district=row["district"],
+                            status=EXPAND if row["offers"] else OPEN, related=row["related"], demand=demand)
+
+
 def shortage_text(kind: str, **figures: object) -> str:
     return SHORTAGE[kind].format(**figures)

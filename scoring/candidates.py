@@ -56,17 +56,13 @@ def candidate_schools(codes: list[str], majors: pl.DataFrame, offerings: pl.Data
                             + WEIGHTS["demand"] * pl.col("share") + WEIGHTS["room"] * pl.col("room"))
               .sort(["target", "score", "school_code"], descending=[False, True, False])
               .group_by("target", maintain_order=True).head(limit))
-    demand_text = pl.when(pl.col("openings") > 0).then(
-        pl.format(t.DISTRICT_DEMAND.replace("{openings}", "{}"), pl.col("openings"))).otherwise(pl.lit(""))
-    label = pl.format(t.CANDIDATE.replace("{school}", "{}").replace("{district}", "{}").replace("{status}", "{}")
-                      .replace("{related}", "{}").replace("{demand}", "{}"),
-                      "school_name", "district", pl.when("offers").then(pl.lit(t.EXPAND)).otherwise(pl.lit(t.OPEN)),
-                      "related", demand_text)
+    label = pl.struct("school_name", "district", "offers", "related", "openings").map_elements(
+        t.candidate_label, return_dtype=pl.String)
     found = ranked.group_by("target", maintain_order=True).agg(names=label, candidate_codes=pl.col("school_code"))
     return (pl.DataFrame({"major_code": sorted(set(codes))})
             .join(found.rename({"target": "major_code"}), on="major_code", how="left")
             .select("major_code", candidate_schools=pl.when(pl.col("names").list.len() > 0)
-                    .then(pl.lit(t.CANDIDATES.split("{")[0]) + pl.col("names").list.join("；"))
+                    .then(pl.format(t.CANDIDATES.replace("{names}", "{}"), pl.col("names").list.join("；")))
                     .otherwise(pl.lit(t.NO_CANDIDATES)),
                     candidate_codes=pl.col("candidate_codes").fill_null([])).cast(schema))
 

@@ -160,3 +160,25 @@ def test_backbone_candidates_rank_with_parts_and_explained_ties():
     tied = ranked.filter(pl.col("total").is_duplicated())
     assert tied.height >= 2 and tied["evidence"].str.contains("同分并列").all()
     assert (tied.group_by("total").agg(pl.col("rank").n_unique())["rank"] == 1).all()
+
+
+def test_schools_best_placed_to_open_a_priority_major():
+    """510201 计算机应用技术 is 优先发展: a 高职 school in 朝阳区 running the related 510202 (same 专业大类, green)
+    may open it; the 中职 schools and the 东城区 school (no vocational education there) are never named."""
+    f = planted_frames()
+    new_school, new_major = "1111000005", "510202"
+    majors = pl.concat([f.majors, pl.DataFrame([(new_major, "计算机网络技术", "高职专科", "电子与信息大类", None, None)],
+                                               orient="row", schema=f.majors.schema)])
+    schools = pl.concat([f.schools, pl.DataFrame([(new_school, "北京市朝阳职业技术学院", "高职", "朝阳区")], orient="row",
+                                                  schema=f.schools.columns)])
+    rows = pl.DataFrame([(new_school, new_major, y, 40, 40, 38, 30, 6000.0) for y in YEARS], orient="row",
+                        schema=f.school_majors.schema)
+    mapped = pl.concat([f.major_industry_map, pl.DataFrame({"major_code": [new_major], "industry_code": ["65"],
+                                                            "weight": [None]}, schema=f.major_industry_map.schema)])
+    plan = plan_for(f.with_(majors=majors, schools=schools, school_majors=pl.concat([f.school_majors, rows]),
+                            major_industry_map=mapped))
+    text = row(plan, None, "510201", t.PRIORITY)["candidate_schools"]
+    assert text == "适宜开设或扩大的学校：北京市朝阳职业技术学院（朝阳区，可新设；同类专业1个）"
+    assert text in row(plan, None, "510201", t.PRIORITY)["evidence"]
+    alone = plan_for(planted_frames())
+    assert row(alone, None, "510201", t.PRIORITY)["candidate_schools"] == t.NO_CANDIDATES
