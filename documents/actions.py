@@ -119,7 +119,8 @@ def actions_section(tables: dict[str, pl.DataFrame], title: str = "七、专业�
         text.append(f"撤并、限制招生或撤销的专业点 {down.height} 个，在校生约 {int(down['students_in_school'].fill_null(0).sum()):,} 人；"
                     f"其中 {received} 个在本校或本区找到了相近且预警为绿色的可承接专业。")
     if partners.height:
-        text.append(f"合作办学专业 {partners.height} 个，其中 {partner_found} 个有津冀地区对应行业的需求数据，其余注明数据不足。")
+        rest = "，其余注明数据不足" if partner_found < partners.height else ""
+        text.append(f"合作办学专业 {partners.height} 个，其中 {partner_found} 个有津冀地区对应行业的需求数据{rest}。")
     if kinds:
         text.append("缺口类型：" + "，".join(f"{k} {kinds[k]} 个专业" for k in (t.TRAINING_GAP, t.RETENTION_GAP, t.NO_GAP, t.NO_DATA)
                                         if kinds.get(k)) + "（留任缺口指需求旺盛但起薪明显偏低，多培养毕业生也难以补上）。")
