@@ -83,7 +83,9 @@ def backbone_view(snap: Snapshot) -> dict:
     frame = _frame(snap, "backbone_candidates")
     if frame is None:
         return {"available": False, "rows": []}
-    return {"available": True, "rows": frame.sort("rank", "school_code", "major_code").to_dicts()}
+    backbone = ((snap.current.meta.get("policy") or {}).get("content") or {}).get("backbone") or {}
+    weights = {k: v.get("value") for k, v in backbone.items() if isinstance(v, dict)}
+    return {"available": True, "rows": frame.sort("rank", "school_code", "major_code").to_dicts(), "weights": weights}
 
 
 @router.get("/commission/actions")

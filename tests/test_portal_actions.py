@@ -95,6 +95,8 @@ def test_the_backbone_list_shows_every_part(site):
     rows = re.findall(r'<td class="num" data-label="总分"><strong>([\d.]+)</strong>', page)
     assert [float(r) for r in rows] == [round(v, 2) for v in ranked["total"]]
     assert "产业契合" in page and ranked["evidence"][0] in page
+    weights = load_policy().backbone  # the weights in force, from the edition's datapackage.json
+    assert page.count("满分") == 6 and f"产业契合<br><span class=\"meta\">满分{weights.industry_fit:g}</span>" in page
     assert client.get("/commission/backbone", headers=creds[CHAOYANG]).status_code in (401, 403)
 
 
