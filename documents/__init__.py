@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from documents import bulletin as b
+from documents.actions import actions_section, write_action_workbooks
 from documents.appendix import write_technical_appendix
 from documents.edition import DRAFT, EditionFacts, EditionInfo, chinese_date, edition_label
 from documents.groups import industry_groups
@@ -137,13 +138,16 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
     edition = {**{n: tables[n] for n in ("guiding_catalog", "restriction_list", "school_major_scores")}, **report}
     sections = [b.list_section(edition, previous_tables), b.labour_section(edition),
                 b.majors_section(edition, previous_tables, list(policy.guidance_precedence)),
-                b.watch_section(edition, policy), b.district_section(edition), b.matching_section(edition),
-                b.provenance_section(package, policy)]
+                b.watch_section(edition, policy), b.district_section(edition), b.matching_section(edition)]
+    plan = actions_section(tables)  # issue 28: the action plan's section, when the edition has one
+    sections += [plan, b.provenance_section(package, policy, "八、数据来源与说明")] if plan else [
+        b.provenance_section(package, policy)]
     with _bulletin(folder, "bulletin", info, info.title(BULLETIN), sections, summary(edition, info)) as bulletin:
         written += write_catalogs(folder, edition, policy, info)  # while Chromium prints the bulletin
         written += write_province_lists(folder, edition, policy, info)
         written.append(write_matching_report(folder, report, info))
         written.append(write_technical_appendix(folder, package, policy, tables.get("forecast_quality"), info))
+        written += write_action_workbooks(folder, tables, policy, info)  # issue 28
     written += bulletin
     for english, chinese in DOWNLOAD_NAMES.items():
         if (folder / english).exists():

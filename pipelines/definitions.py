@@ -10,6 +10,7 @@ from assets.models.postings import posting_industry_proposals
 from assets.publish.catalogs import publish_catalogs
 from assets.publish.figures import edition_outcomes, guiding_catalog, report_figures, restriction_list
 from assets.resources import resources
+from assets.score.actions import action_plan, backbone_candidates, posting_districts, posting_terms
 from assets.score.edition import edition_facts
 from assets.score.majors import major_industry_exposure, major_market_signals, major_risk_scores
 from assets.score.policies import policy_comparisons
@@ -24,7 +25,7 @@ defs = dg.Definitions(
         proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
         posting_demand, major_industry_exposure, major_market_signals, major_risk_scores, school_major_scores,
         policy_comparisons, edition_facts, guiding_catalog, restriction_list, report_figures, edition_outcomes,
-        publish_catalogs,
+        posting_terms, posting_districts, action_plan, backbone_candidates, publish_catalogs,
     ],
     asset_checks=OUTPUT_CHECKS,
     jobs=JOBS,

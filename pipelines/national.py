@@ -60,7 +60,7 @@ def _by_province(spec: dg.AssetSpec) -> dg.AssetSpec:
 # The steps of a run fork from one server that imported these modules once (Dagster's multiprocess executor,
 # start method forkserver), instead of each starting a fresh Python that imports Dagster, polars and every
 # asset again, then the instance's storage's libraries (SQLAlchemy, Alembic) and, in the model steps,
-# scikit-learn: about 4 s of CPU per step, 12 steps per province. Only imports happen in the server (no
+# scikit-learn: about 4 s of CPU per step, 20 or so steps per province. Only imports happen in the server (no
 # polars, DuckDB or BLAS work), so the children start clean; a module that fails to import is skipped by
 # multiprocessing without a word, which tests/test_national.py guards against. Public modules only: Dagster's
 # own storage module is private (it moved between releases), SQLAlchemy's and Alembic's are most of its import.

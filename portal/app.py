@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from portal import api, commission_pages, downloads, errors, objections, pages, precheck, whatif
+from portal import actions, api, commission_pages, downloads, errors, objections, pages, precheck, whatif
 from portal.bodies import MAX_BODY, BodyGuardMiddleware
 from portal.editions import EditionStore
 from portal.quotas import Quota
@@ -84,6 +84,7 @@ def create_app(home: Path, *, secure_cookies: bool | None = None, trusted_proxie
     app.include_router(downloads.router)
     app.include_router(pages.router)
     app.include_router(commission_pages.router)
+    app.include_router(actions.router)
     app.include_router(precheck.pages)
     app.include_router(whatif.pages)
     objections.install(app)  # 异议: review store, never the warehouse

@@ -29,7 +29,11 @@ PUBLIC_FILES: dict[str, str] = {
 }
 COMMISSION_FILES: dict[str, str] = {"school_major_scores.parquet": "各校专业评分（不公开，Parquet）",
                                     "技术附录.xlsx": "技术附录（数据组核对用，Excel）",
-                                    "policy_comparisons.parquet": "政策比较（不公开，Parquet）"}
+                                    "policy_comparisons.parquet": "政策比较（不公开，Parquet）",
+                                    "专业调整行动清单.xlsx": "专业调整行动清单（不公开，Excel）",
+                                    "骨干专业推荐名单.xlsx": "骨干专业推荐名单（不公开，Excel）",
+                                    "actions.parquet": "专业调整行动清单（不公开，Parquet）",
+                                    "backbone_candidates.parquet": "骨干专业推荐名单（不公开，Parquet）"}
 COMPARISONS = ("policy_comparisons.parquet", ("policy", "policy_title", "major_code", "warning_level_now",
                                               "warning_level_new", "why"))
 FRAMES = {

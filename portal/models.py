@@ -89,6 +89,21 @@ class SchoolSummary(BaseModel):
     below_city: int = Field(description="落实率低于全市同专业的专业点数")
 
 
+class ActionRow(BaseModel):
+    """One row of the edition's action plan (专业调整行动清单) about the school's own offering."""
+
+    major_code: str
+    major_name: str
+    action: str = Field(description="调整措施：撤并 / 限制招生 / 撤销 / 改造升级 / 合作办学")
+    students_in_school: int | None = Field(None, description="在校生（估算）")
+    last_cohort_graduates: int | None = Field(None, description="末届毕业年份")
+    receiving_majors: str | None = Field(None, description="可承接专业（本校优先，其次本区）")
+    upgrade_toward: str | None = Field(None, description="改造升级方向")
+    partner_regions: str | None = Field(None, description="合作地区")
+    shortage_kind: str = Field(description="缺口类型：训练缺口 / 留任缺口 / 无缺口 / 数据不足")
+    evidence: str = Field(description="依据")
+
+
 class SchoolView(BaseModel):
     """A school's page: its own offerings only (a page of them)."""
 
@@ -101,6 +116,7 @@ class SchoolView(BaseModel):
     limit: int
     offset: int
     majors: list[SchoolMajor]
+    actions: list[ActionRow] = Field(default_factory=list, description="本校专业点的调整行动（专业调整行动清单中本校的行）")
 
 
 class SchoolMajorDetail(BaseModel):

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from documents.wording import policy_values, public_source, resolve_keys, show_value
 from portal import commission_views, views
+from portal.actions import school_actions
 from portal.auth import COOKIE_NAME, AnyUser, SchoolUser, User, check_token, not_found, snapshot_of
 from portal.editions import Snapshot
 from portal.rendering import render
@@ -85,7 +86,8 @@ def school_page(request: Request, snap: Snapshot, school_code: str, commission: 
         "lines": rulebook.score_lines(views.rules_policy(snap)), "editions": snap.editions,
         "shown_codes": shown, "shown": len(shown), "choices": views.filter_choices(rows),
         "form": {"certainty": certainty, "cause": cause},
-        "downloads": views.editions_info(snap, request.state.principal)[:1], "meta": snap.current.meta})
+        "downloads": views.editions_info(snap, request.state.principal)[:1], "meta": snap.current.meta,
+        "actions": school_actions(snap, school_code)})
 
 
 @router.get("/school")

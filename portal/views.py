@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from portal.actions import school_actions
 from portal.editions import Snapshot
 from portal.models import SchoolMajor
 from portal.tokens import Principal
@@ -148,7 +149,7 @@ def school_view(snap: Snapshot, school_code: str, limit: int, offset: int, certa
         return None
     chosen = [r for r in rows if matches(r, certainty, cause)]
     return {**school_header(snap, school_code), "summary": summary(rows), "total": len(chosen), "limit": limit,
-            "offset": offset, "majors": chosen[offset:offset + limit]}
+            "offset": offset, "majors": chosen[offset:offset + limit], "actions": school_actions(snap, school_code)}
 
 
 def school_major(snap: Snapshot, school_code: str, major_code: str) -> dict | None:

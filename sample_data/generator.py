@@ -8,12 +8,15 @@ The numbers carry the signals scoring must find (see `vocab_domains` for the pro
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 
+import polars as pl
+
 from sample_data import catalog
-from sample_data.market import labor_market_frame
+from sample_data.market import labor_market_frame, partner_region_frame
 from sample_data.outcomes import school_majors_frame
-from sample_data.postings import job_postings_batches
+from sample_data.postings import earlier_count, earlier_postings_frame, job_postings_batches
 from sample_data.schools import make_schools
 from sample_data.writers import write_csv, write_text_parquet_batches, write_text_xlsx
 
@@ -63,7 +66,7 @@ def write_sample_inbox(out: Path, scale: int = 1, seed: int = DEFAULT_SEED,
     schools = make_schools(scale, seed)
     frames["schools"] = schools.frame
     frames["school_majors"] = school_majors_frame(schools, seed, scale)
-    frames["labor_market"] = labor_market_frame(scale, seed)
+    frames["labor_market"] = pl.concat([labor_market_frame(scale, seed), partner_region_frame(scale, seed)])
 
     for name, frame in frames.items():
         path = out / FILES[name]
@@ -76,6 +79,8 @@ def write_sample_inbox(out: Path, scale: int = 1, seed: int = DEFAULT_SEED,
         else:
             write_csv(frame, path)
     counts = {name: frame.height for name, frame in frames.items()}
-    counts["job_postings"] = write_text_parquet_batches(job_postings_batches(postings, seed),
+    earlier = earlier_count(postings)  # the 2023/2024 postings whose wording the 2025 ones shift from
+    counts["job_postings"] = write_text_parquet_batches(chain(job_postings_batches(postings - earlier, seed),
+                                                              [earlier_postings_frame(postings, seed)] if earlier else []),
                                                         out / FILES["job_postings"])
     return counts

@@ -76,3 +76,26 @@ def labor_market_frame(scale: int, seed: int) -> pl.DataFrame:
         "supply": np.rint(np.concatenate(supply_rows)).astype(np.int64),
         "region": ["北京市"] * (n * len(keys)),
     }, schema_overrides={"industry_code": pl.String, "occupation_code": pl.String})
+
+
+# 津冀 rows (issue 28): demand for relocated industries in the regions that take them in. Logistics (大类 59)
+# has rows for 天津市 and 河北省廊坊市, wholesale (大类 51) for 河北省保定市; steel (大类 31), also relocated,
+# has none, so the plan must say 数据不足 for it. Quarterly, over the same periods as Beijing's rows.
+PARTNER_SERIES = {"天津市": (("592", 900), ("591", 300)), "河北省廊坊市": (("592", 1300), ("543", 700)),
+                  "河北省保定市": (("511", 800), ("512", 500))}
+
+
+def partner_region_frame(scale: int, seed: int) -> pl.DataFrame:
+    """labor_market rows for regions outside Beijing (demand above supply: they take the industries in)."""
+    rng = np.random.default_rng([seed, 31, scale])
+    spans = periods(scale)
+    rows = []
+    for region, series in PARTNER_SERIES.items():
+        for code, level in series:
+            for year, quarter in spans:
+                demand = level * (1.08 ** (year - YEARS[-1])) * DEMAND_SEASON[quarter - 1] * rng.lognormal(0, 0.03)
+                supply = demand / 1.4 * rng.lognormal(0, 0.03)
+                rows.append((f"{year}-Q{quarter}", code, None, round(demand), round(supply), region))
+    return pl.DataFrame(rows, orient="row", schema={"period": pl.String, "industry_code": pl.String,
+                                                    "occupation_code": pl.String, "demand": pl.Int64,
+                                                    "supply": pl.Int64, "region": pl.String})

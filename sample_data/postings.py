@@ -124,3 +124,44 @@ def _postings_batch(total: int, seed: int, number: int, start: int, count: int) 
         salary_min=money(salary_min),
         salary_max=money(salary_max),
     )
+
+
+# Earlier postings (issue 28): 2023 and 2024 postings of the transforming domains, whose wording shifts: the
+# last two keywords of each such domain (钣金、工装夹具 for machining …) are rare before 2025 and common in the
+# 2025 postings above, so the action plan finds them rising. They carry their industry code and count in the
+# inbox's postings (a tenth of them, at most 300 per domain and year; their ids start with BJ23/BJ24).
+EARLIER_PER_DOMAIN = 300
+EARLIER_NEW_WEIGHT = {2023: 0.1, 2024: 0.3}
+
+
+def _slots() -> int:
+    return len(EARLIER_NEW_WEIGHT) * sum(d.profile == "transforming" for d in DOMAINS.values())
+
+
+def earlier_count(total: int) -> int:
+    """How many of an inbox's ``total`` postings are the earlier years' (whole domains × years)."""
+    return min(EARLIER_PER_DOMAIN, total // 10 // _slots()) * _slots()
+
+
+def earlier_postings_frame(total: int, seed: int) -> pl.DataFrame:
+    """The earlier years' postings of an inbox of ``total`` postings (``earlier_count(total)`` rows)."""
+    per_domain = earlier_count(total) // _slots()
+    rng = np.random.default_rng([seed, 41])
+    rows = []
+    for year, weight in EARLIER_NEW_WEIGHT.items():
+        number = 0
+        for domain in (d for d in DOMAINS.values() if d.profile == "transforming"):
+            words = list(domain.keywords)
+            p = np.array([weight if i >= len(words) - 2 else 1.0 for i in range(len(words))])
+            codes = [c for c, _ in domain.industries]
+            for _ in range(per_domain):
+                number += 1
+                w1, w2, w3 = rng.choice(words, size=3, replace=False, p=p / p.sum())
+                g1, g2 = rng.choice(_GENERIC, size=2, replace=False)
+                rows.append((f"BJ{year % 100}{number:07d}", f"{year}-{rng.integers(1, 13):02d}-15",
+                             str(rng.choice(domain.titles)), f"岗位职责：负责{w1}、{w2}相关工作；任职要求：熟悉{w3}，{g1}，{g2}。",
+                             str(rng.choice(codes)), str(rng.choice(DISTRICTS)), str(int(rng.integers(1, 4))),
+                             str(domain.salary), str(domain.salary + 2000)))
+    return pl.DataFrame(rows, orient="row", schema=["posting_id", "posted_on", "title", "description",
+                                                    "industry_code", "district", "openings", "salary_min",
+                                                    "salary_max"])

@@ -171,6 +171,39 @@ class Districts(_Section):
     no_vocational: tuple[Annotated[str, Field(min_length=1)], ...] = Field(min_length=1)
 
 
+class Actions(_Section):
+    name = "actions"
+    receiving_min_similarity: Share
+    receiving_max: _int(1, 10)
+    pay_lag_share: Share
+    high_demand_ratio: _num(0)
+    rising_min_growth: _num(0)
+    rising_min_postings: _int(1)
+    candidate_schools_max: _int(1, 20)
+
+
+class Backbone(_Section):
+    name = "backbone"
+    industry_fit: Points
+    employment: Points
+    in_field: Points
+    demand: Points
+    enrolment_stability: Points
+    pay: Points
+    count: _int(1, 10000)
+    min_graduates: _int(0)
+
+    @model_validator(mode="after")
+    def _total(self) -> Backbone:
+        total = sum(v for k, v in self.model_dump().items() if k in BACKBONE_PARTS)
+        if abs(total - 100) > 1e-9:
+            raise ValueError(f"backbone：各组成部分的分值合计必须为 100，实际为 {total:g}")
+        return self
+
+
+BACKBONE_PARTS = ("industry_fit", "employment", "in_field", "demand", "enrolment_stability", "pay")
+
+
 class Policy(BaseModel):
     """One version of the scoring policy (read-only)."""
 
@@ -186,6 +219,9 @@ class Policy(BaseModel):
     districts: Districts
     zones: dict[str, tuple[str, ...]]
     guidance_precedence: tuple[str, ...]
+    # optional: editions published before issue 28 embed policies without them
+    actions: Actions | None = None
+    backbone: Backbone | None = None
     sha256: str = ""
     path: Path = DEFAULT_PATH
     sources: dict[str, str] = Field(default_factory=dict)

@@ -104,7 +104,7 @@ def test_two_provinces_run_at_once_each_writing_only_its_own_warehouse(tmp_path)
     assert set(runs) == {"11", "12"} and all(run.is_success for run in runs.values())
     spans = {key: _spans(instance, run.run_id) for key, run in runs.items()}
     for key, steps in spans.items():
-        assert len(steps) == len(job.graph.nodes)  # the city job's steps, its output checks included
+        assert len(steps) == len(job.graph.nodes)  # the city job's steps, its output checks and the action plan's
         assert all(b[0] >= a[1] for a, b in zip(steps, steps[1:], strict=False)), key   # one writer per province
     (a_start, a_end), (b_start, b_end) = [(s[0][0], s[-1][1]) for s in spans.values()]
     assert a_start < b_end and b_start < a_end                          # the two provinces ran at the same time

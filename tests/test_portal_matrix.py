@@ -91,6 +91,8 @@ MATRIX = [
     row("GET", "/api/commission/precheck", f"/api/commission/precheck?school={UNKNOWN_SCHOOL}&major={SHARED}",
         401, 403, 403, 404),
     row("GET", "/commission/whatif", "/commission/whatif", 401, 403, 403, 200),
+    row("GET", "/commission/actions", "/commission/actions?action=撤并&district=全市", 401, 403, 403, 200),
+    row("GET", "/commission/backbone", "/commission/backbone", 401, 403, 403, 200),
     row("GET", "/api/commission/whatif", "/api/commission/whatif", 401, 403, 403, 200),
     row("GET", "/school", "/school?certainty=临界&cause=产业清单", 401, 200, 200, 403),
     row("GET", "/api/school", "/api/school?certainty=临界", 401, 200, 200, 403),

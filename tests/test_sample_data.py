@@ -38,6 +38,8 @@ def tables(inbox: tuple[Path, dict[str, int]]) -> dict[str, pl.DataFrame]:
     schools = pl.read_csv((out / "schools.csv").read_bytes().decode("gb18030").encode(), infer_schema=False)
     adjustments = pl.read_excel(out / "industry_adjustments.xlsx", infer_schema_length=0)
     ints = ["year", "enrolled", "graduates", "employed", "employed_in_field"]
+    beijing = _csv(out / "labor_market.csv").with_columns(pl.col("demand", "supply").cast(pl.Int64))
+    postings = pl.read_parquet(out / "job_postings.parquet")
     return {
         "majors": majors,
         "industries": _csv(out / "industries.csv"),
@@ -48,9 +50,12 @@ def tables(inbox: tuple[Path, dict[str, int]]) -> dict[str, pl.DataFrame]:
         "adjustments": adjustments.rename({"类别": "category", "行业代码": "industry_code",
                                            "适用区域": "scope", "生效日期": "effective_from"}),
         "school_majors": _csv(out / "school_majors.csv").with_columns(pl.col(ints).cast(pl.Int64)),
-        "labor_market": _csv(out / "labor_market.csv").with_columns(
-            pl.col("demand", "supply").cast(pl.Int64)),
-        "job_postings": pl.read_parquet(out / "job_postings.parquet"),
+        # Beijing's series (the 津冀 rows of issue 28 are checked in test_partner_region_rows)
+        "labor_market": beijing.filter(pl.col("region") == "北京市"),
+        "partner_regions": beijing.filter(pl.col("region") != "北京市"),
+        # the 2025 postings (the earlier years' of issue 28 are checked in test_earlier_postings_shift_wording)
+        "job_postings": postings.filter(pl.col("posting_id").str.starts_with("BJ25")),
+        "earlier_postings": postings.filter(~pl.col("posting_id").str.starts_with("BJ25")),
     }
 
 
@@ -63,7 +68,8 @@ def test_every_input_written_and_counted(inbox, tables) -> None:
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES.values())
     assert counts["majors"] == tables["majors"].height >= 300
     assert counts["school_majors"] == tables["school_majors"].height
-    assert counts["job_postings"] == tables["job_postings"].height == 20000
+    assert counts["labor_market"] == tables["labor_market"].height + tables["partner_regions"].height
+    assert counts["job_postings"] == tables["job_postings"].height + tables["earlier_postings"].height == 20000
     assert 90 <= counts["schools"] <= 110
 
 
@@ -179,6 +185,37 @@ def test_labor_market_series(tables) -> None:
     assert (lm["demand"] >= 0).all() and (lm["supply"] >= 0).all() and set(lm["region"]) == {"北京市"}
     quarter = lm.group_by(pl.col("period").str.slice(5)).agg(pl.col("demand").sum()).sort("period")["demand"]
     assert quarter[0] < quarter[1] < quarter[2] and quarter[3] < quarter[2]
+
+
+def test_partner_region_rows(tables) -> None:
+    """津冀 rows (issue 28): logistics (59) in 天津市 and 河北省廊坊市, wholesale (51) in 河北省保定市, steel (31)
+    nowhere; the same periods as Beijing's, demand above supply."""
+    away = tables["partner_regions"]
+    by_region = {r: set(g["industry_code"]) for (r,), g in away.group_by("region")}
+    assert by_region == {"天津市": {"592", "591"}, "河北省廊坊市": {"592", "543"}, "河北省保定市": {"511", "512"}}
+    assert set(away["period"]) == set(tables["labor_market"]["period"])
+    assert (away["demand"] > away["supply"]).all() and away["occupation_code"].is_null().all()
+    assert not away["industry_code"].str.starts_with("31").any()
+
+
+def test_earlier_postings_shift_wording(tables) -> None:
+    """2023/2024 postings (issue 28) of the transforming domains use each domain's last two keywords less often
+    than the 2025 postings do."""
+    from sample_data.postings import earlier_count
+    from sample_data.vocab_domains import DOMAINS
+
+    early = tables["earlier_postings"]
+    assert early.height == earlier_count(20000) == 2000 and set(early["posted_on"].str.slice(0, 4)) == {"2023", "2024"}
+    machining = DOMAINS["machining"]
+    new = "|".join(machining.keywords[-2:])
+    codes = [c for c, _ in machining.industries]
+
+    def share(frame: pl.DataFrame) -> float:
+        rows = frame.filter(pl.col("industry_code").is_in(codes) & pl.col("description").is_not_null())
+        return rows["description"].str.contains(new).mean()
+
+    by_year = [share(early.filter(pl.col("posted_on").str.starts_with(y))) for y in ("2023", "2024")]
+    assert by_year[0] < by_year[1] < share(tables["job_postings"])
 
 
 def test_trend_model_beats_seasonal_naive(tables) -> None:

@@ -74,6 +74,9 @@ TABLES = {
     "school_major_scores": TableSpec(("school_code", "major_code"), None),
     # the commission's what-if: verdicts that would move under each example policy (not for the public)
     "policy_comparisons": TableSpec(("policy", "major_code"), None, required=False),
+    # issue 28: the action plan (专业调整行动清单) and the backbone candidates (骨干专业推荐名单)
+    "actions": TableSpec(("school_code", "major_code", "action"), None, required=False),
+    "backbone_candidates": TableSpec(("rank", "school_code", "major_code"), None, required=False),
 }
 REQUIRED_TABLES = tuple(name for name, spec in TABLES.items() if spec.required)
 

@@ -61,7 +61,7 @@ def _changes_md(folder) -> str:
     },
     ins={name: dg.AssetIn() for name in (
         "edition_facts", "guiding_catalog", "restriction_list", "school_major_scores", "major_risk_scores",
-        "policy_comparisons",
+        "policy_comparisons", "action_plan", "backbone_candidates",
         "input_files", "contract_results", *DOCUMENT_SOURCES)},
     partitions_def=EDITIONS,
     pool=WRITER_POOL,
@@ -80,8 +80,12 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
                              confirmed=issued.confirmation is not None, doc_number=issued.doc_number,
                              issued_on=issued.issued_on)
     published = {name: tables[name] for name in ("guiding_catalog", "restriction_list", "school_major_scores")}
-    if tables["policy_comparisons"].width:  # a run of a subset that never made the comparisons publishes without
-        published["policy_comparisons"] = tables["policy_comparisons"]
+    # optional: a run of a subset that never made them publishes without the comparisons, the action plan and the
+    # backbone list (issue 28)
+    for name, table in (("policy_comparisons", "policy_comparisons"), ("actions", "action_plan"),
+                        ("backbone_candidates", "backbone_candidates")):
+        if tables[table].width:
+            published[name] = tables[table]
     sources = {name: tables[name] for name in DOCUMENT_SOURCES}
     result = publish_next(
         warehouse.paths.published, facts.edition, explicit=facts.explicit,

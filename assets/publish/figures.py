@@ -16,6 +16,7 @@ from scoring.catalog import guiding_catalog as build_catalog
 from scoring.catalog import restriction_list as build_restrictions
 from scoring.counts import counts_of
 from scoring.palette import WARNING_ORDER
+from scoring.upgrade import home_rows
 from warehouse.db import WRITER_POOL
 from warehouse.table import WarehouseTable
 
@@ -59,9 +60,9 @@ def report_figures(industries: pl.DataFrame, majors: pl.DataFrame, major_industr
     """The bulletin's and the matching report's figures, from the warehouse's inputs."""
     figures = figure_tables({
         "industries": industries, "majors": majors, "major_industry_map": major_industry_map,
-        "school_majors": latest_offerings(school_majors), "schools": schools, "labor_market": labor_market,
+        "school_majors": latest_offerings(school_majors), "schools": schools, "labor_market": home_rows(labor_market),
         "posting_demand": posting_demand, "industry_adjustments": industry_adjustments,
-        **({"labor_forecasts": labor_forecasts} if labor_forecasts.height else {})})
+        **({"labor_forecasts": home_rows(labor_forecasts)} if labor_forecasts.height else {})})
     for name in FIGURE_TABLES:
         yield dg.Output(figures[name], output_name=name)
 
