@@ -1,0 +1,84 @@
+"""P(红) at graduation (scoring.outlook) on the scoring fixture: the catalog's rules judge every simulated year."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from scoring.catalog import CHINESE_HEADERS, guiding_catalog
+from scoring.outlook import _judged, graduation_outlook, program_years, simulated_years, wilson
+from scoring.policy import load_policy
+from tests.scoring_fixtures import build, run
+
+
+@pytest.fixture(scope="module")
+def scored():
+    frames = build()
+    return frames, run(frames)[2]
+
+
+def test_the_outlook_is_deterministic_bounded_and_ordered(scored):
+    frames, s = scored
+    a = graduation_outlook(s, frames.majors, load_policy(), seed=3)
+    assert a.equals(graduation_outlook(s, frames.majors, load_policy(), seed=3))
+    assert a.height == s.height and a["major_code"].is_sorted()
+    for c in ("p_red_at_graduation", "p_red_at_graduation_low", "p_red_at_graduation_high",
+              "p_restriction_at_graduation"):
+        assert a[c].is_between(0, 1).all()
+    assert (a["p_red_at_graduation_low"] <= a["p_red_at_graduation"]).all()
+    assert (a["p_red_at_graduation"] <= a["p_red_at_graduation_high"]).all()
+
+
+def test_a_list_ban_stays_red_and_a_major_below_the_floor_may_turn_red(scored):
+    frames, s = scored
+    out = dict(zip(*graduation_outlook(s, frames.majors, load_policy()).select("major_code", "p_red_at_graduation")
+                   .to_dict(as_series=False).values(), strict=True))
+    verdict = dict(zip(s["major_code"], s["warning_level"], strict=True))
+    banned = s.filter(pl.col("restriction") == "停止新设")["major_code"][0]
+    assert verdict[banned] == "红" and out[banned] == 1.0  # the lists in force stay in force
+    low_rate = s.filter(pl.col("employment_rate") < load_policy().rules.employment_floor)["major_code"][0]
+    assert 0.0 < out[low_rate] < 1.0  # one bad year today: the rules need it to last, so it is a chance
+
+
+def test_each_share_is_the_rules_verdict_on_the_simulated_years(scored, monkeypatch):
+    """The probabilities come from scoring.risk.judge: a policy with a lower red line gives more 红."""
+    frames, s = scored
+    policy = load_policy()
+    rows = s.sort("major_code")
+    years = np.full(rows.height, 3)
+    red, _ = _judged(rows, years, 40, policy, np.random.default_rng(0))
+    from scoring.risk import judge
+
+    sims = simulated_years(rows, years, 40, np.random.default_rng(0))
+    expected = (judge(sims, policy, basis=False)["warning_level"] == "红").to_numpy().reshape(-1, 40).sum(axis=1)
+    assert np.array_equal(red, expected)
+    calls = []
+    import scoring.risk
+
+    def spy(df, p, basis=True):
+        calls.append(df.height)
+        return judge(df, p, basis)
+
+    monkeypatch.setattr(scoring.risk, "judge", spy)
+    graduation_outlook(s, frames.majors, policy, draws=30, first=10)
+    assert calls and calls[0] == s.height * 10
+
+
+def test_program_length_by_level_and_the_wilson_interval():
+    assert program_years("高职专科") == 3 and program_years("中职") == 3
+    assert program_years("职业本科") == 4 and program_years("职教本科") == 4
+    low, high = wilson(np.array([0.0, 10.0, 5.0]), np.array([25, 10, 10]))
+    assert low[0] == 0 and 0.1 < high[0] < 0.16  # 0 of 25: up to 13 % is still plausible
+    assert high[1] == 1.0 and 0.65 < low[1] < 0.75
+    assert low[2] < 0.5 < high[2]
+
+
+def test_the_catalog_publishes_the_outlook_with_chinese_headers(scored):
+    frames, s = scored
+    catalog = guiding_catalog(frames.majors, s.join(graduation_outlook(s, frames.majors, load_policy()),
+                                                    on="major_code", how="left"))
+    assert catalog["p_red_at_graduation"].is_not_null().all()
+    assert CHINESE_HEADERS["guiding_catalog"]["p_red_at_graduation"] == "毕业时红色预警可能性"
+    assert list(CHINESE_HEADERS["guiding_catalog"]) == catalog.columns
+    assert guiding_catalog(frames.majors, s)["p_red_at_graduation"].is_null().all()  # scored without it
