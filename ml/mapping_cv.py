@@ -48,12 +48,13 @@ def evaluate_and_fit(
     of each held-out major's best-ranked true target. With ``n_jobs`` > 1 the folds and the final fit run
     in that many worker processes (ml.workers): the same fits, the same numbers, on every core. ``pickled``
     returns the final model as ``ml.registry.Pickled`` bytes, fitted in a worker even with one job, so this
-    process imports no scikit-learn.
+    process imports no scikit-learn. ``among``: only these majors are held out and scored (e.g. one level's sheet
+    of the national guide); the other majors' pairs train every fold.
     """
     pairs = as_pairs(pairs)
     majors = majors.with_columns(pl.col("major_code").cast(pl.String))
-    known = known_majors(majors, pairs)
-    tasks = [("ml.mapping:_fold", (majors, pairs, targets, folds, i, seed, k)) for i in range(folds)]
+    known = known_majors(majors, pairs, among)
+    tasks = [("ml.mapping:_fold", (majors, pairs, targets, folds, i, seed, k, among)) for i in range(folds)]
     if fit:
         tasks.append(("ml.mapping:fit_pickled" if pickled else "ml.mapping:fit_mapping_proposer",
                       (majors, pairs, targets, seed)))

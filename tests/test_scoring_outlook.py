@@ -82,3 +82,29 @@ def test_the_catalog_publishes_the_outlook_with_chinese_headers(scored):
     assert CHINESE_HEADERS["guiding_catalog"]["p_red_at_graduation"] == "毕业时红色预警可能性"
     assert list(CHINESE_HEADERS["guiding_catalog"]) == catalog.columns
     assert guiding_catalog(frames.majors, s)["p_red_at_graduation"].is_null().all()  # scored without it
+
+
+def test_the_precheck_tells_the_chance_of_red_at_graduation(scored):
+    from scoring.precheck import NOTE, PASS, precheck_from_tables
+    from scoring.schools import school_major_scores
+
+    frames, s = scored
+    policy = load_policy()
+    outlook = graduation_outlook(s, frames.majors, policy)
+    catalog = guiding_catalog(frames.majors, s.join(outlook, on="major_code", how="left"))
+    schools = school_major_scores(frames.schools, frames.majors, frames.school_majors, s, policy)
+    school = schools["school_code"][0]
+    level = schools.filter(pl.col("school_code") == school)["level"][0]
+    rows = catalog.filter(pl.col("level") == level).sort("p_red_at_graduation")
+    for major, expected in ((rows["major_code"][0], PASS), (rows["major_code"][-1], NOTE)):
+        answer = precheck_from_tables(catalog, pl.DataFrame(schema={"major_code": pl.String, "scope": pl.String,
+                                                                    "restriction": pl.String}),
+                                      schools, policy, school, major)
+        check = next(c for c in answer["checks"] if c["check"].endswith("年后红色预警的可能性"))
+        chance = catalog.filter(pl.col("major_code") == major)["p_red_at_graduation"][0]
+        assert check["check"] == "3年后红色预警的可能性" and f"约 {chance:.0%}" in check["why"]
+        assert check["result"] == (NOTE if chance >= 0.5 else PASS) == expected
+    old = precheck_from_tables(guiding_catalog(frames.majors, s), pl.DataFrame(
+        schema={"major_code": pl.String, "scope": pl.String, "restriction": pl.String}), schools, policy, school,
+        rows["major_code"][0])
+    assert not any("红色预警的可能性" in c["check"] for c in old["checks"])  # an edition without the outlook
