@@ -8,7 +8,8 @@ by the rules in force (``scoring.risk.judge``, the same function the catalog's v
   or a ratio read as ± 1.96 standard deviations, on the log scale for ratios and trends);
 * each further year: a random step, its spread the median year-on-year change of that signal over every major
   with the evidence (employment rate: the changes between the last three years; 求人倍率: the year-on-year
-  trend); the 求人倍率's first step has the forecast's drift (``ratio_trend_forecast``, only where the
+  trend); the employment rate also keeps half its recent yearly change each year (``TREND_KEPT``); the
+  求人倍率's first step has the forecast's drift (``ratio_trend_forecast``, only where the
   forecast's back-test beat seasonal naive), else no drift;
 * the rules read the simulated graduation year and the two years before it (the consecutive-year rules);
   list exposure,布点 and the policy stay as they are today (the lists in force).
@@ -26,6 +27,7 @@ import polars as pl
 from scoring.policy import Policy
 
 DRAWS = 200
+TREND_KEPT = 0.5  # share of the employment rate's recent yearly change carried into each later year
 FIRST_DRAWS = 25  # every major's first draws; only majors whose draws disagree get DRAWS
 Z = 1.96
 PROGRAM_YEARS = {"中职": 3, "高职专科": 3, "职业本科": 4, "职教本科": 4}  # 基本修业年限
@@ -77,9 +79,13 @@ def simulated_years(scored: pl.DataFrame, years: np.ndarray, draws: int, rng: np
     prev = [_values(scored, c) for c in _RATES]
     step_e = _median_abs(np.concatenate([prev[0] - prev[1], prev[1] - prev[2]]))
     start = rate[rep] + rng.standard_normal(rep.size) * _spread(scored, "employment_rate", None)[rep]
+    # the recent yearly change, half of it carried on each year (a trend that may fade), none without history
+    changes = np.stack([prev[0] - prev[1], prev[1] - prev[2]])
+    seen = np.isfinite(changes).sum(axis=0)
+    drift = TREND_KEPT * np.divide(np.nansum(changes, axis=0), seen, out=np.zeros(n), where=seen > 0)
     path = [start]  # years 0 (today) … H; the graduation year is H, the rules also read H-1 and H-2
     for _ in range(int(years.max())):
-        path.append(path[-1] + rng.standard_normal(rep.size) * step_e)
+        path.append(path[-1] + drift[rep] + rng.standard_normal(rep.size) * step_e)
     path = np.clip(np.stack(path), 0.0, 1.0)
     h = horizon.astype(int)
     cols = np.arange(rep.size)

@@ -30,15 +30,18 @@ def test_the_outlook_is_deterministic_bounded_and_ordered(scored):
     assert (a["p_red_at_graduation"] <= a["p_red_at_graduation_high"]).all()
 
 
-def test_a_list_ban_stays_red_and_a_major_below_the_floor_may_turn_red(scored):
+def test_a_list_ban_stays_red_and_a_major_below_the_floor_may_turn_red_unlike_healthy_ones(scored):
     frames, s = scored
     out = dict(zip(*graduation_outlook(s, frames.majors, load_policy()).select("major_code", "p_red_at_graduation")
                    .to_dict(as_series=False).values(), strict=True))
     verdict = dict(zip(s["major_code"], s["warning_level"], strict=True))
     banned = s.filter(pl.col("restriction") == "停止新设")["major_code"][0]
     assert verdict[banned] == "红" and out[banned] == 1.0  # the lists in force stay in force
-    low_rate = s.filter(pl.col("employment_rate") < load_policy().rules.employment_floor)["major_code"][0]
-    assert 0.0 < out[low_rate] < 1.0  # one bad year today: the rules need it to last, so it is a chance
+    low_rate = s.filter((pl.col("employment_rate") < load_policy().rules.employment_floor)
+                        & (pl.col("warning_level") != "红"))["major_code"][0]
+    assert verdict[low_rate] != "红" and out[low_rate] > 0.0  # below the floor today: it may last to graduation
+    healthy = s.filter((pl.col("employment_rate") >= 0.9) & (pl.col("warning_level") == "绿"))["major_code"]
+    assert healthy.len() and all(out[c] < out[low_rate] for c in healthy)
 
 
 def test_each_share_is_the_rules_verdict_on_the_simulated_years(scored, monkeypatch):
