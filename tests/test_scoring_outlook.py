@@ -111,3 +111,18 @@ def test_the_precheck_tells_the_chance_of_red_at_graduation(scored):
         schema={"major_code": pl.String, "scope": pl.String, "restriction": pl.String}), schools, policy, school,
         rows["major_code"][0])
     assert not any("红色预警的可能性" in c["check"] for c in old["checks"])  # an edition without the outlook
+
+
+def test_each_offering_carries_its_majors_outlook_for_the_school_pages(scored):
+    from scoring.schools import school_major_scores
+
+    frames, s = scored
+    policy = load_policy()
+    outlook = graduation_outlook(s, frames.majors, policy)
+    rows = school_major_scores(frames.schools, frames.majors, frames.school_majors,
+                               s.join(outlook, on="major_code", how="left"), policy)
+    both = rows.select("major_code", "p_red_at_graduation").join(
+        outlook.select("major_code", pl.col("p_red_at_graduation").round(3).alias("major")), on="major_code")
+    assert both.height == rows.height and (both["p_red_at_graduation"] == both["major"]).all()
+    without = school_major_scores(frames.schools, frames.majors, frames.school_majors, s, policy)
+    assert without["p_red_at_graduation"].is_null().all() and without.columns == rows.columns
