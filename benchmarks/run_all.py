@@ -32,6 +32,7 @@ def benchmarks(scales: list[str], scratch: Path) -> list[list[str]]:
         ["benchmarks/bench_pipeline.py", "--scales", *scales, *(["--keep", PORTAL_SCALE, str(edition_home)] if keep else [])],
         ["benchmarks/bench_contracts.py", "--postings", "1000000"],
         ["benchmarks/bench_classifier.py", "200000"],
+        ["benchmarks/bench_mapping.py", "--results", "benchmarks/results"],
         ["benchmarks/bench_portal.py", "--results", "benchmarks/results",
          *(["--home", str(edition_home), "--schools", PORTAL_SCHOOLS] if keep else [])],
         ["benchmarks/bench_documents.py", "--home", str(scratch / "documents-home"), "--run-sample",

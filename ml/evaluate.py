@@ -32,10 +32,22 @@ def evaluate_flags(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) 
     return backtest(frames, policy or load_policy(), seed=seed)
 
 
+def evaluate_graduation(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
+    """P(红) at graduation scored on past origins against two baselines (scoring.calibration), or `skipped`."""
+    from scoring.calibration import calibration
+    from scoring.policy import load_policy
+
+    missing = [n for n in _BACKTEST_INPUTS if frames.get(n) is None or frames[n].height == 0]
+    if missing:
+        return {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
+    return calibration(frames, policy or load_policy(), seed=seed)
+
+
 def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
     """CV metrics of the three models and the back-test of past flags; a section holds `skipped`
     (Chinese reason) when data is missing."""
-    out: dict[str, dict] = {"flags_backtest": evaluate_flags(frames, seed, policy)}
+    out: dict[str, dict] = {"flags_backtest": evaluate_flags(frames, seed, policy),
+                            "graduation_calibration": evaluate_graduation(frames, seed, policy)}
     majors = frames.get("majors")
     for key, pairs_name, targets_name in (("mapping_occupation", "major_occupation_map", "occupations"),
                                           ("mapping_industry", "major_industry_map", "industries")):
@@ -102,4 +114,9 @@ def format_report(metrics: dict) -> str:
         from scoring.backtest import format_backtest
 
         lines += ["", "【过往预警回测（预警之后招生或毕业去向落实率是否下降）】", *format_backtest(metrics["flags_backtest"])]
+    if "graduation_calibration" in metrics:
+        from scoring.calibration import format_calibration
+
+        lines += ["", "【毕业时红色预警可能性的回测（与两个简单基线比较）】",
+                  *format_calibration(metrics["graduation_calibration"])]
     return "\n".join(lines)

@@ -3,12 +3,12 @@
 Business meaning: the national correspondence guide maps only some majors to occupations, and the
 major→industry table is incomplete. For a major without a mapping we rank candidate targets from honest
 sources: majors that resemble it (similar majors share targets), targets common in its 专业类, and the
-wording of its 职业面向 paragraph against the targets' names and their parent groups (小类/中类, or the
-industry tree). Proposals are marked as proposed downstream and never replace a published mapping.
+wording of its 职业面向 paragraph against the targets' names, their parent groups (小类/中类, or the
+industry tree) and, where the targets table gives them, their definitions (the 大典's 定义 and 主要工作任务). Proposals are marked as proposed downstream and never replace a published mapping.
 
 Frames: majors (major_code, major_name, class_name, category_name, optional description = 职业面向);
 pairs (major_code, target_code — or occupation_code / industry_code); targets (target_code, target_name,
-optional parent_code — or the occupations / industries table as is).
+optional parent_code, optional description = definition — or the occupations / industries table as is).
 """
 
 from __future__ import annotations
@@ -33,13 +33,16 @@ __all__ = ["MappingProposer", "as_pairs", "as_targets", "evaluate_and_fit", "eva
 
 
 def as_targets(targets: pl.DataFrame) -> pl.DataFrame:
-    """target_code, target_name, parent_code from the occupations or industries table."""
+    """target_code, target_name, parent_code, description (the 大典's definition, when given) from the occupations
+    or industries table."""
     for prefix in ("target", "occupation", "industry"):
         if f"{prefix}_code" in targets.columns:
             parent = pl.col("parent_code").cast(pl.String) if "parent_code" in targets.columns else pl.lit(None)
+            definition = pl.col("description") if "description" in targets.columns else pl.lit(None)
             return targets.select(pl.col(f"{prefix}_code").cast(pl.String).alias("target_code"),
                                   pl.col(f"{prefix}_name").cast(pl.String).alias("target_name"),
-                                  parent.cast(pl.String).alias("parent_code")).unique("target_code")
+                                  parent.cast(pl.String).alias("parent_code"),
+                                  definition.cast(pl.String).alias("description")).unique("target_code")
     raise ValueError("targets need target_code/occupation_code/industry_code")
 
 
@@ -86,10 +89,11 @@ def fit_mapping_proposer(
 
 
 def _fold(majors: pl.DataFrame, pairs: pl.DataFrame, targets: pl.DataFrame, folds: int, index: int, seed: int,
-          k: int) -> tuple[list[float], list[float]]:
+          k: int, among: list[str] | None = None) -> tuple[list[float], list[float]]:
     """Cross-validation fold ``index`` of ``folds`` (by major): fit without the held-out majors' pairs, then
-    (recall@k, reciprocal rank) per held-out major. ``pairs`` as ``as_pairs`` gives them."""
-    known = known_majors(majors, pairs)
+    (recall@k, reciprocal rank) per held-out major. ``pairs`` as ``as_pairs`` gives them; ``among``: only these
+    majors are held out (the others' pairs always train)."""
+    known = known_majors(majors, pairs, among)
     test_idx = list(KFold(folds, shuffle=True, random_state=seed).split(known))[index][1]
     held = [known[i] for i in test_idx]
     model = fit_mapping_proposer(majors, pairs.filter(~pl.col("major_code").is_in(held)), targets, seed=seed)

@@ -22,9 +22,10 @@ def as_pairs(pairs: pl.DataFrame) -> pl.DataFrame:
         .drop_nulls().unique().sort("major_code", "target_code")
 
 
-def known_majors(majors: pl.DataFrame, pairs: pl.DataFrame) -> list[str]:
-    """The codes of the majors with known pairs, sorted: what the folds split."""
-    return sorted(set(pairs["major_code"]) & set(majors["major_code"]))
+def known_majors(majors: pl.DataFrame, pairs: pl.DataFrame, among: list[str] | None = None) -> list[str]:
+    """The codes of the majors with known pairs (of those ``among``, when given), sorted: what the folds split."""
+    known = set(pairs["major_code"]) & set(majors["major_code"])
+    return sorted(known if among is None else known & set(among))
 
 
 def _one_thread(target: str, *args, **kwargs):
@@ -38,7 +39,7 @@ def _one_thread(target: str, *args, **kwargs):
 
 def evaluate_and_fit(
     majors: pl.DataFrame, pairs: pl.DataFrame, targets: pl.DataFrame, folds: int = 5, seed: int = 0, k: int = 10,
-    n_jobs: int = 1, fit: bool = True, pickled: bool = False,
+    n_jobs: int = 1, fit: bool = True, pickled: bool = False, among: list[str] | None = None,
 ):
     """Cross-validate by major and (unless ``fit`` is off) fit the final proposer on every pair: (model, metrics).
 
@@ -47,12 +48,13 @@ def evaluate_and_fit(
     of each held-out major's best-ranked true target. With ``n_jobs`` > 1 the folds and the final fit run
     in that many worker processes (ml.workers): the same fits, the same numbers, on every core. ``pickled``
     returns the final model as ``ml.registry.Pickled`` bytes, fitted in a worker even with one job, so this
-    process imports no scikit-learn.
+    process imports no scikit-learn. ``among``: only these majors are held out and scored (e.g. one level's sheet
+    of the national guide); the other majors' pairs train every fold.
     """
     pairs = as_pairs(pairs)
     majors = majors.with_columns(pl.col("major_code").cast(pl.String))
-    known = known_majors(majors, pairs)
-    tasks = [("ml.mapping:_fold", (majors, pairs, targets, folds, i, seed, k)) for i in range(folds)]
+    known = known_majors(majors, pairs, among)
+    tasks = [("ml.mapping:_fold", (majors, pairs, targets, folds, i, seed, k, among)) for i in range(folds)]
     if fit:
         tasks.append(("ml.mapping:fit_pickled" if pickled else "ml.mapping:fit_mapping_proposer",
                       (majors, pairs, targets, seed)))
@@ -74,7 +76,7 @@ def evaluate_and_fit(
 
 def evaluate_mapping(
     majors: pl.DataFrame, pairs: pl.DataFrame, targets: pl.DataFrame, folds: int = 5, seed: int = 0, k: int = 10,
-    n_jobs: int = 1,
+    n_jobs: int = 1, among: list[str] | None = None,
 ) -> dict:
     """Cross-validate by major (see ``evaluate_and_fit``): the metrics only."""
-    return evaluate_and_fit(majors, pairs, targets, folds, seed, k, n_jobs, fit=False)[1]
+    return evaluate_and_fit(majors, pairs, targets, folds, seed, k, n_jobs, fit=False, among=among)[1]

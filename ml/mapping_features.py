@@ -35,6 +35,12 @@ def orientation_fragments(description: str) -> list[str]:
     return out
 
 
+def orientation_posts(description: str) -> str:
+    """The posts a 职业面向 paragraph names after its occupations (「……等职业，<posts>等岗位（群）」), which
+    read like an occupation's 主要工作任务; the whole paragraph when it names no occupations."""
+    return description.split("等职业", 1)[1] if "等职业" in description else description
+
+
 def fragments(descriptions: list[str]) -> tuple[list[str], np.ndarray]:
     """The phrases of every major's 职业面向, and for each phrase the row of the major it came from."""
     frags: list[str] = []

@@ -26,6 +26,8 @@ FEATURES = (
     "substring_grandparent", "text_parent", "popularity", "knn_sibling", "class_sibling",
     "knn_votes_rel", "text_name_rel", "name_name_rel", "fragment_name_rel", "text_parent_rel",
     "centroid", "centroid_rel", "knn_name", "fragment_sibling", "text_sibling",
+    "definition_text", "definition_posts", "definition_name", "definition_text_rel", "definition_posts_rel",
+    "definition_name_rel",
 )
 CHUNK = 256  # majors scored at a time: bounds memory to CHUNK x targets x features
 
@@ -36,7 +38,7 @@ class MappingProposer:
 
     vectorizer: TfidfVectorizer
     target_codes: list[str]
-    target_texts: tuple[list[str], list[str], list[str]]  # name, parent name, grandparent name
+    target_texts: tuple[list[str], ...]  # name, parent name, grandparent name, definition
     sibling: sparse.csr_matrix  # targets x parent groups (same 小类 / parent industry)
     train_frame: pl.DataFrame  # the majors with known pairs, in the row order of y_train
     y_train: sparse.csr_matrix  # known majors x targets, 1 = known pair
@@ -53,11 +55,10 @@ class MappingProposer:
         self.__dict__.update({"_matrices": {}, **state})
 
     def texts(self, key: str) -> list[str]:
-        """The candidates' names ('name', 'parent', 'grandparent') or the known majors' texts ('train_text',
-        'train_name'), made once per model."""
+        """The candidates' names ('name', 'parent', 'grandparent'), definitions ('definition') or the known majors'
+        texts ('train_text', 'train_name'), made once per model."""
         if ("texts", key) not in self._matrices:
-            names, parents, grand = self.target_texts
-            fixed = {"name": names, "parent": parents, "grandparent": grand}
+            fixed = dict(zip(("name", "parent", "grandparent", "definition"), self.target_texts, strict=True))
             self._matrices[("texts", key)] = fixed[key] if key in fixed else (
                 mf.major_text(self.train_frame) if key == "train_text" else mf._col(self.train_frame, "major_name"))
         return self._matrices[("texts", key)]
@@ -155,6 +156,8 @@ TEXT_FEATURES = (
     "text_name", "name_name", "fragment_name", "fragment_parent", "fragment_grandparent", "substring_name",
     "substring_parent", "substring_grandparent", "text_parent", "text_name_rel", "name_name_rel",
     "fragment_name_rel", "text_parent_rel", "fragment_sibling", "text_sibling",
+    "definition_text", "definition_posts", "definition_name", "definition_text_rel", "definition_posts_rel",
+    "definition_name_rel",
 )
 TEXT_COLUMNS = [FEATURES.index(name) for name in TEXT_FEATURES]
 _TEXT_SIGNALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # vectorizer -> {candidates: {major: rows}}
@@ -184,7 +187,8 @@ def _compute_text_signals(m: MappingProposer, names: list[str], classes: list[st
     frags, owner = mf.fragments(desc)
     x_frags = tfidf.transform(m.vectorizer, frags) if frags else sparse.csr_matrix((0, len(m.vectorizer.vocabulary_)))
     x_names, parents, grand = m.matrix("name"), m.matrix("parent"), m.matrix("grandparent")
-    target_names, target_parents, target_grand = m.target_texts
+    target_names, target_parents, target_grand, _ = m.target_texts
+    definitions, x_posts = m.matrix("definition"), tfidf.transform(m.vectorizer, [mf.orientation_posts(d) for d in desc])
     n = len(text)
     signals = {
         "text_name": (x_text @ x_names.T).toarray(),
@@ -196,21 +200,28 @@ def _compute_text_signals(m: MappingProposer, names: list[str], classes: list[st
         "substring_parent": mf.substring_hits(desc, target_parents),
         "substring_grandparent": mf.substring_hits(desc, target_grand),
         "text_parent": (x_text @ parents.T).toarray(),
+        "definition_text": (x_text @ definitions.T).toarray(),
+        "definition_posts": (x_posts @ definitions.T).toarray(),
+        "definition_name": (x_mnames @ definitions.T).toarray(),
     }
     signals |= {f"{name}_rel": mf.row_relative(signals[name])
-                for name in ("text_name", "name_name", "fragment_name", "text_parent")}
+                for name in ("text_name", "name_name", "fragment_name", "text_parent", "definition_text",
+                             "definition_posts", "definition_name")}
     signals["fragment_sibling"] = mf.sibling_spread(signals["fragment_name"], m.sibling)
     signals["text_sibling"] = mf.sibling_spread(signals["text_name"], m.sibling)
     return np.stack([np.asarray(signals[name], dtype=np.float32) for name in TEXT_FEATURES], axis=2)
 
 
 def candidates(targets: pl.DataFrame, pairs: pl.DataFrame) -> tuple[list[str], list[list[str]], list[str]]:
-    """Candidate codes at the levels the known pairs use; their own, parent and grandparent names; parents.
+    """Candidate codes at the levels the known pairs use; their own, parent and grandparent names and their
+    definitions (empty where the targets give none); parents.
 
     Parents come from `parent_code` when given, else from the code (2-02-03-05 → 2-02-03 → 2-02).
     A pair code missing from `targets` is still a candidate (with an empty name).
     """
     name = {c: n or "" for c, n in zip(targets["target_code"], targets["target_name"], strict=True)}
+    defined = dict(zip(targets["target_code"], targets["description"], strict=True)) \
+        if "description" in targets.columns else {}
     given = dict(zip(targets["target_code"], targets["parent_code"], strict=True)) if "parent_code" in targets.columns else {}
 
     def parent(code: str) -> str:
@@ -222,7 +233,7 @@ def candidates(targets: pl.DataFrame, pairs: pl.DataFrame) -> tuple[list[str], l
     codes = sorted({c for c in name if _shape(c) in shapes} | set(pairs["target_code"].to_list()))
     par = [parent(c) for c in codes]
     texts = [[name.get(c, "") for c in codes], [name.get(p, "") for p in par],
-             [name.get(parent(p), "") if p else "" for p in par]]
+             [name.get(parent(p), "") if p else "" for p in par], [defined.get(c) or "" for c in codes]]
     return codes, texts, par
 
 

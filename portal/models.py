@@ -62,6 +62,9 @@ class SchoolMajor(BaseModel):
     reasons: str | None = Field(description="依据")
     basis: str | None = Field(default=None, description="详细依据（版本提供时）")
     parts: list[ScorePart] | None = Field(default=None, description="分值构成（版本提供时）")
+    p_red_at_graduation: float | None = Field(default=None, description="毕业时红色预警可能性 0–1（全市该专业，版本提供时）")
+    p_red_at_graduation_low: float | None = Field(default=None, description="其下限")
+    p_red_at_graduation_high: float | None = Field(default=None, description="其上限")
     latest_year: int | None
     enrolled: int | None
     enrolled_prev: int | None

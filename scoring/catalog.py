@@ -20,8 +20,11 @@ __all__ = ["CATALOG_COLUMNS", "CHINESE_HEADERS", "RESTRICTION_COLUMNS", "SCHOOL_
 CATALOG_COLUMNS = ("major_code", "major_name", "level", "category_name", "guidance", "warning_level",
                    "certainty", "cause", "risk_score", "risk_score_low", "risk_score_high",
                    *[f"exposure_{c}" for c in CATEGORIES], "schools_offering", "demand_supply_ratio", "demand_note",
-                   "employment_rate", "employment_note", "new_major", "reasons", "what_would_change", "watch_note",
-                   "basis")
+                   "employment_rate", "employment_note", "new_major", "p_red_at_graduation", "p_red_at_graduation_low",
+                   "p_red_at_graduation_high", "p_restriction_at_graduation", "reasons", "what_would_change",
+                   "watch_note", "basis")
+OUTLOOK = ("p_red_at_graduation", "p_red_at_graduation_low", "p_red_at_graduation_high",
+           "p_restriction_at_graduation")  # scoring.outlook; null where a caller scored without it
 RESTRICTION_COLUMNS = ("major_code", "major_name", "level", "restriction", "scope", "cause", "reasons")
 NO_FLAG = "无（未预警）"
 
@@ -34,7 +37,9 @@ _NAMES = {
     "restriction": "限制类型", "scope": "适用区域", "certainty": "结论确定性", "cause": "主要原因",
     "risk_score_low": "风险分值下限", "risk_score_high": "风险分值上限", "schools_offering": "开设学校数",
     "demand_note": "求人倍率说明", "employment_note": "毕业去向落实率说明", "what_would_change": "如何改变结论",
-    "watch_note": "临界说明", "basis": "详细依据", "new_major": "新设专业",
+    "watch_note": "临界说明", "basis": "详细依据", "new_major": "新设专业", "p_red_at_graduation": "毕业时红色预警可能性",
+    "p_red_at_graduation_low": "毕业时红色预警可能性下限", "p_red_at_graduation_high": "毕业时红色预警可能性上限",
+    "p_restriction_at_graduation": "毕业时列入禁限可能性",
 }
 _SCHOOL_NAMES = {
     **_NAMES, "school_code": "学校代码", "school_name": "学校名称", "district": "所在区", "latest_year": "年份",
@@ -55,6 +60,7 @@ CHINESE_HEADERS: dict[str, dict[str, str]] = {
 
 def guiding_catalog(majors: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
     """专业指导性目录: one row per major of the catalog (concern or not), sorted by major_code."""
+    scored = scored.with_columns(pl.lit(None, pl.Float64).alias(c) for c in OUTLOOK if c not in scored.columns)
     cols = [c for c in CATALOG_COLUMNS if c in scored.columns and c != "major_code"]
     df = (majors.select("major_code", "major_name", "level", "category_name").unique("major_code")
           .join(scored.select("major_code", *cols), on="major_code", how="left"))
@@ -63,7 +69,7 @@ def guiding_catalog(majors: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
         *[pl.col(c).round(1) for c in ("risk_score", "risk_score_low", "risk_score_high")],
         *[pl.col(f"exposure_{c}").round(4) for c in CATEGORIES], pl.col("schools_offering"),
         pl.col("demand_supply_ratio").round(3), "demand_note", pl.col("employment_rate").round(4),
-        "employment_note", pl.col("new_major").fill_null("否"), "reasons",
+        "employment_note", pl.col("new_major").fill_null("否"), *[pl.col(c).round(3) for c in OUTLOOK], "reasons",
         pl.col("what_would_change").fill_null(NO_FLAG),
         pl.col("watch_note").fill_null("—"), "basis",
     ).sort("major_code")

@@ -83,6 +83,8 @@ def precheck(school: dict[str, Any], major: dict[str, Any] | None, restrictions:
         checks.append(Check("布点数量", PASS if n is None or n <= cap else NOTE,
                             f"全市 {n} 所学校开设，上限 {cap} 所", _rule(p, "guidance.control")))
     checks.append(_demand_check(major, p))
+    if major.get("p_red_at_graduation") is not None:  # editions published before scoring.outlook have none
+        checks.append(_outlook_check(major))
     if major.get("warning_level") in ("红", "黄"):
         checks.append(Check("预警等级", NOTE, f"该专业本版为{major['warning_level']}色预警：{major.get('reasons') or ''}",
                             _rule(p, rb.level(major["warning_level"]).id)))
@@ -97,6 +99,21 @@ def _demand_check(major: dict[str, Any], p: Policy) -> Check:
         return Check("人才需求", NOTE, f"求人倍率 {ratio:.2f}，低于 1，岗位少于求职者，需求偏弱",
                      _rule(p, "figure.ratio"))
     return Check("人才需求", PASS, f"求人倍率 {ratio:.2f}，岗位不少于求职者", _rule(p, "figure.ratio"))
+
+
+def _outlook_check(major: dict[str, Any]) -> Check:
+    """「N年后红色预警的可能性」: P(红) when this year's entrants graduate (scoring.outlook), a 提示 when more likely
+    than not."""
+    from scoring.outlook import program_years
+
+    years, chance = program_years(major.get("level")), major["p_red_at_graduation"]
+    low, high = major.get("p_red_at_graduation_low"), major.get("p_red_at_graduation_high")
+    interval = f"（可能范围 {low:.0%}–{high:.0%}）" if low is not None and high is not None else ""
+    restricted = major.get("p_restriction_at_graduation")
+    also = f"，列入禁限目录的可能性约 {restricted:.0%}" if restricted is not None else ""
+    return Check(f"{years}年后红色预警的可能性", NOTE if chance >= 0.5 else PASS,
+                 f"今年入学的学生{years}年后毕业，届时按现行规则为红色预警的可能性约 {chance:.0%}{interval}{also}",
+                 "按现行预警规则对毕业当年的人才需求、毕业去向和招生逐年模拟判定（模型推断，供参考）")
 
 
 def _answer(school: dict[str, Any], major: dict[str, Any] | None, checks: list[Check]) -> dict[str, Any]:

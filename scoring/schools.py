@@ -21,6 +21,8 @@ from scoring.policy import Policy
 from scoring.rules import DISTRICT, ENROLMENT, LISTS, STRENGTH
 from scoring.signals import data_years
 
+OUTLOOK = ("p_red_at_graduation", "p_red_at_graduation_low", "p_red_at_graduation_high")  # the major's (scoring.outlook)
+
 NO_FLAG = "无（未预警）"
 
 # the score parts stay last (the portal reads them as the tail of the row)
@@ -28,8 +30,8 @@ SCHOOL_COLUMNS = (
     "school_code", "school_name", "district", "major_code", "major_name", "level", "category_name", "risk_score",
     "warning_level", "certainty", "guidance", "restriction", "cause", "reasons", "what_would_change", "latest_year",
     "enrolled", "enrolled_prev", "graduates", "employment_rate", "employment_note", "in_field_rate",
-    "city_employment_rate", "city_in_field_rate", "city_avg_enrolled", "school_flags", "school_risk_score", "basis",
-    *PARTS)
+    "city_employment_rate", "city_in_field_rate", "city_avg_enrolled", "school_flags", "school_risk_score", *OUTLOOK,
+    "basis", *PARTS)
 
 
 def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majors: pl.DataFrame,
@@ -64,8 +66,9 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
           .join(schools.select("school_code", "school_name", "district"), on="school_code", how="left")
           .join(majors.select("major_code", "major_name", "level", "category_name").unique("major_code"),
                 on="major_code", how="left")
-          .join(scored.select("major_code", "risk_score", "warning_level", "guidance", "reasons", "restrictions",
-                              "certainty", "cause", "what_would_change", "basis", *PARTS,
+          .join(scored.with_columns(pl.lit(None, pl.Float64).alias(c) for c in OUTLOOK if c not in scored.columns)
+                .select("major_code", "risk_score", "warning_level", "guidance", "reasons", "restrictions",
+                        "certainty", "cause", "what_would_change", "basis", *PARTS, *[pl.col(c).round(3) for c in OUTLOOK],
                               pl.col("employment_rate").alias("city_employment_rate"),
                               pl.col("in_field_rate").alias("city_in_field_rate"),
                               pl.when(pl.col("schools_offering") > 0)

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from scoring.catalog import guiding_catalog, restriction_list, school_major_scores
+from scoring.outlook import graduation_outlook
 from scoring.policy import load_policy
 from scoring.whatif import policy_comparisons
 from tests.scoring_fixtures import build, run
@@ -25,6 +26,7 @@ def scored_tables() -> dict:
     f = build()
     exposure, signals, scored = run(f)
     policy = load_policy()
+    scored = scored.join(graduation_outlook(scored, f.majors, policy), on="major_code", how="left")  # as the asset does
     return {"guiding_catalog": guiding_catalog(f.majors, scored),
             "restriction_list": restriction_list(scored, f.majors),
             "school_major_scores": school_major_scores(f.schools, f.majors, f.school_majors, scored, policy),

@@ -29,4 +29,4 @@ def test_evaluate_all_measures_what_is_there():
 def test_evaluate_all_with_nothing_skips_everything():
     metrics = evaluate_all({}, seed=0)
     assert all("skipped" in section for section in metrics.values())
-    assert format_report(metrics).count("未评估") == 6  # five models and the back-test of past flags
+    assert format_report(metrics).count("未评估") == 7  # five models, the back-test of past flags and P(红) at graduation

@@ -252,3 +252,16 @@ def test_the_folds_compute_each_majors_text_signals_once(monkeypatch):
     majors, pairs, targets = _frames()
     evaluate_and_fit(majors, pairs, targets, folds=4, seed=0)  # four folds and the final fit, in this process
     assert sorted(computed) == sorted(majors["major_name"])
+
+
+def test_held_out_majors_among_a_subset_have_their_pairs_hidden_while_the_others_train():
+    """``among``: only those majors are held out; their unlearnable codes stay unlearnable (leakage would find
+    them), while the others' pairs are in every fold's training."""
+    majors, _, _ = _frames()
+    codes = [f"9-99-{i:02d}-01" for i in range(majors.height)]
+    pairs = pl.DataFrame({"major_code": majors["major_code"], "target_code": codes})
+    targets = pl.DataFrame({"target_code": codes, "target_name": [f"甲乙{i}" for i in range(len(codes))]})
+    among = majors["major_code"].to_list()[:4]
+    result = evaluate_mapping(majors, pairs, targets, folds=2, seed=0, k=1, among=among)
+    assert result["n_majors"] == 4 and result["n_pairs"] == 4
+    assert result["recall_at_1"] <= 0.5

@@ -64,6 +64,10 @@ def test_model_assets_on_the_sample_and_evaluate_agrees(sample_trained, tmp_path
     assert round(report["mapping_occupation"]["recall_at_10"], 4) == \
         meta["proposed_major_occupations"]["recall_at_10"]
     assert round(report["classifier"]["macro_f1"], 4) == meta["posting_industry_proposals"]["macro_f1"]
+    calibration = report["graduation_calibration"]  # P(红) at graduation on past origins (issue 29 item 2)
+    briers = {k: v["brier"] for k, v in calibration["methods"].items()}
+    assert set(briers) == {"model", "carry_forward", "base_rate"} and calibration["model_beats_baselines"], briers
+    assert all(v["reliability"] for v in calibration["methods"].values())
     usable = meta["labor_forecasts"]["beats_seasonal_naive"]
     for level in ("industry_code", "occupation_code"):
         assert report[f"forecast_{level}"]["beats_seasonal_naive"] == usable[level]

@@ -161,3 +161,18 @@ def test_pages_work_without_the_optional_columns_and_show_new_ones(tmp_path):
     assert all(m["parts"] is None and m["basis"] for m in body["majors"])
     for path in ("/commission", "/commission/majors", "/commission/districts/海淀区", "/commission/majors/460101"):
         assert client.get(path, headers={"Authorization": f"Bearer {commission}"}).status_code == 200, path
+
+
+def test_the_school_page_shows_the_chance_of_red_at_graduation_when_the_edition_has_it(tmp_path):
+    write_edition(tmp_path, "2026", 2)
+    folder = tmp_path / "published" / "2026"
+    scores = pl.read_parquet(folder / "school_major_scores.parquet")
+    scores.with_columns(p_red_at_graduation=pl.lit(0.235), p_red_at_graduation_low=pl.lit(0.18),
+                        p_red_at_graduation_high=pl.lit(0.3)).write_parquet(folder / "school_major_scores.parquet")
+    set_current(tmp_path, "2026")
+    school = tokens.issue(tmp_path, school=SCHOOL_A)
+    client = TestClient(create_app(tmp_path))
+    page = client.get("/school", headers={"Authorization": f"Bearer {school}"})
+    assert page.status_code == 200 and "毕业时按现行规则为红色预警的可能性：23.5%（18.0%–30.0%）" in page.text
+    body = client.get("/api/school", headers={"Authorization": f"Bearer {school}"}).json()
+    assert all(m["p_red_at_graduation"] == 0.235 for m in body["majors"])

@@ -10,6 +10,7 @@ from assets.score.offerings import by_school_groups
 from scoring.edition import EditionFacts
 from scoring.exposure import industry_exposure
 from scoring.forecast_signal import forecast_trend
+from scoring.outlook import graduation_outlook
 from scoring.overrides import apply_major_overrides
 from scoring.palette import WARNING_ORDER
 from scoring.postings_signal import posting_demand as posting_signal
@@ -77,6 +78,7 @@ def major_risk_scores(context: dg.AssetExecutionContext, policy: PolicyFile, maj
     """每个专业的风险分值（0–100，各组成部分可解释）、预警等级、指导类别与中文依据；市教委复核调整在规则之后生效。"""
     rules = policy.load()
     scored = score_majors(majors, major_industry_exposure, major_market_signals, rules)
+    scored = scored.join(graduation_outlook(scored, majors, rules), on="major_code", how="left")
     pause_point("scoring")
     scored = apply_major_overrides(scored, _or_none(overrides), EditionFacts.from_frame(edition_facts).as_of)
     guidance = value_counts(scored, "guidance", list(rules.guidance_precedence))
