@@ -21,7 +21,8 @@ CATALOG_PERCENT = ("exposure_prohibited", "exposure_restricted", "exposure_trans
 # reader weighs at a readable size. Unfolded, the 25 columns were three pages wide, printed at a third of their size.
 CATALOG_FOLDED = ("risk_score_low", "risk_score_high", "exposure_prohibited", "exposure_restricted",
                   "exposure_transforming", "exposure_high_end", "exposure_urban_service", "exposure_relocated",
-                  "schools_offering", "demand_note", "employment_note", "what_would_change", "watch_note")
+                  "schools_offering", "demand_note", "employment_note", "p_red_at_graduation_low",
+                  "p_red_at_graduation_high", "p_restriction_at_graduation", "what_would_change", "watch_note")
 CATALOG_MISSING = {"employment_rate": "无毕业生数据", "demand_supply_ratio": "无供需数据", "risk_score": "无数据"}
 LEGEND_WIDTHS = {"kind": 9, "term": 12, "definition": 44, "threshold": 44, "source": 40}
 NARROW = {"major_name": 18, "category_name": 14, "school_name": 18, "group_name": 18, "section_name": 14,

@@ -61,6 +61,8 @@ CHINESE_HEADERS: dict[str, dict[str, str]] = {
 def guiding_catalog(majors: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
     """专业指导性目录: one row per major of the catalog (concern or not), sorted by major_code."""
     scored = scored.with_columns(pl.lit(None, pl.Float64).alias(c) for c in OUTLOOK if c not in scored.columns)
+    if "new_major" not in scored.columns:  # scored before 新设专业 were told apart
+        scored = scored.with_columns(new_major=pl.lit(None, pl.String))
     cols = [c for c in CATALOG_COLUMNS if c in scored.columns and c != "major_code"]
     df = (majors.select("major_code", "major_name", "level", "category_name").unique("major_code")
           .join(scored.select("major_code", *cols), on="major_code", how="left"))
