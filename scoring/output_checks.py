@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from scoring import rulebook
 from scoring.catalog import NO_FLAG
 from scoring.counts import edition_counts
 from scoring.uncertainty import WATCH, watch_list
@@ -63,6 +64,29 @@ def reds_explained(frame: pl.DataFrame, keys: list[str], what: str) -> list[str]
     if unexplained.height:
         return [f"{what}有 {unexplained.height} 个红色预警没有主要原因或依据：{_examples(unexplained, keys)}"]
     return []
+
+
+def rules_named(frame: pl.DataFrame, keys: list[str], what: str) -> list[str]:
+    """Every 红 and every restriction carries the id of the rulebook clause that gave it (a verdict the commission
+    set after review, ``overridden``, carries its decision instead)."""
+    if "rule_id" not in frame.columns:
+        return [f"{what}没有规则编号（rule_id）列"]
+    ids = {c.id for e in rulebook.ENTRIES for c in e.clauses}
+    flagged = (pl.col("warning_level") == "红") | pl.col("restriction").is_not_null()
+    if "overridden" in frame.columns:
+        flagged = flagged & ~pl.col("overridden").fill_null(False)
+    bad = frame.filter(flagged & (pl.col("rule_id").is_null() | ~pl.col("rule_id").is_in(list(ids))))
+    problems = []
+    if bad.height:
+        problems.append(f"{what}有 {bad.height} 个红色预警或禁限没有规则手册中的规则编号：{_examples(bad, keys)}")
+    if "restrictions" in frame.columns:
+        rows = frame.select(*keys, "restrictions").explode("restrictions").drop_nulls("restrictions").unnest(
+            "restrictions")
+        if rows.height and "rule_id" in rows.columns:
+            stray = rows.filter(pl.col("rule_id").is_null() | ~pl.col("rule_id").is_in(list(ids)))
+            if stray.height:
+                problems.append(f"{what}有 {stray.height} 条禁限没有规则手册中的规则编号：{_examples(stray, keys)}")
+    return problems
 
 
 def restrictions_explained(restrictions: pl.DataFrame) -> list[str]:

@@ -97,3 +97,16 @@ def test_a_broken_score_table_stops_the_run_before_publishing(sample_published, 
     assert "发布前的输出检查未通过（检查 risk_scores_valid）" in err and "超出 0–100" in err and "没有主要原因或依据" in err
     assert digests(published) == before
     assert not (published / "2027-draft").exists()
+
+
+def test_a_red_or_a_restriction_without_a_rulebook_rule_id_is_refused():
+    named = _scores(restriction=["停止新设", None, None], rule_id=["red.stop", "yellow.guidance", None],
+                    overridden=[False, False, False])
+    assert oc.rules_named(named, MAJOR, "风险评分") == []
+    assert "规则编号" in oc.rules_named(named.with_columns(rule_id=pl.Series([None, "yellow.guidance", None])),
+                                       MAJOR, "风险评分")[0]
+    assert oc.rules_named(named.with_columns(rule_id=pl.Series(["made.up", "yellow.guidance", None])), MAJOR, "x")
+    # a verdict the commission set after review carries its decision, not a rule
+    decided = named.with_columns(rule_id=pl.Series([None, "yellow.guidance", None]),
+                                 overridden=pl.Series([True, False, False]))
+    assert oc.rules_named(decided, MAJOR, "x") == []

@@ -15,12 +15,14 @@ def _result(problems: list[str]) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(asset="major_risk_scores", blocking=True,
-                description="每个专业一个结论；风险分值及其区间在 0–100 之内；每个红色预警都有主要原因和依据。")
+                description="每个专业一个结论；风险分值及其区间在 0–100 之内；每个红色预警都有主要原因和依据；"
+                            "每个红色预警和禁限都有规则手册中的规则编号。")
 def risk_scores_valid(major_risk_scores: pl.DataFrame) -> dg.AssetCheckResult:
     what = "风险评分"
     return _result([*oc.one_row_each(major_risk_scores, MAJOR, what),
                     *oc.scores_in_range(major_risk_scores, MAJOR, what),
-                    *oc.reds_explained(major_risk_scores, MAJOR, what)])
+                    *oc.reds_explained(major_risk_scores, MAJOR, what),
+                    *oc.rules_named(major_risk_scores, MAJOR, what)])
 
 
 @dg.asset_check(asset="guiding_catalog", blocking=True, additional_ins={"major_risk_scores": dg.AssetIn()},
