@@ -12,14 +12,11 @@ from dataclasses import dataclass, field
 import duckdb
 
 from data_contracts.normalize import visible
-from data_contracts.rules import DATE_SQL, violations_sql
+from data_contracts.rules import DATE_END_SQL, DATE_SQL, violations_sql
 from data_contracts.spec import Contract, load_contracts
 from warehouse.db import ident, quote_any, sort_unless_ordered, table_exists
 from warehouse.errors import InputError
 
-# An end date given as a year or a month means its last day (the entry still applies then).
-DATE_END_SQL = ("CASE length(trim({c})) WHEN 4 THEN make_date(year(" + DATE_SQL + "), 12, 31) "
-                "WHEN 7 THEN last_day(" + DATE_SQL + ") ELSE " + DATE_SQL + " END")
 STATUS_TEXT = {"absent": "未提供", "empty": "只有表头、没有数据行"}
 
 

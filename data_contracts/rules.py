@@ -8,7 +8,7 @@ refused as not finite, an integer beyond ±2⁵³ as out of range, each with its
 from __future__ import annotations
 
 from data_contracts.normalize import INVISIBLE
-from data_contracts.spec import ColumnSpec, Contract
+from data_contracts.spec import ColumnSpec, Contract, RowRule
 from warehouse.db import ident
 
 NUMBER_MANGLED = r"^[0-9]+\.[0-9]+$|^[0-9.]+[eE][+-]?[0-9]+$"
@@ -18,6 +18,9 @@ DATE_RE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 SERIAL_DATE = r"^[0-9]{5}(\.0+)?$"
 PERIOD_RE = r"^[0-9]{4}(-Q[1-4])?$"
 DATE_SQL = "TRY_STRPTIME({c}, ['%Y-%m-%d', '%Y-%m', '%Y'])::DATE"
+# An end date given as a year or a month means its last day (the entry still applies then).
+DATE_END_SQL = ("CASE length(trim({c})) WHEN 4 THEN make_date(year(" + DATE_SQL + "), 12, 31) "
+                "WHEN 7 THEN last_day(" + DATE_SQL + ") ELSE " + DATE_SQL + " END")
 NUM = "TRY_CAST({c} AS DOUBLE)"
 
 # Row rules over several columns: fixed SQL owned by the code, named in contracts.yaml.
@@ -158,6 +161,21 @@ def column_checks(col: ColumnSpec, reference_title: str | None) -> list[Check]:
     return checks
 
 
+def date_value_sql(col: ColumnSpec) -> str:
+    """SQL: a date column's cell as the clean table reads it (a period end's year or month is its last day)."""
+    return (DATE_END_SQL if col.period_end else DATE_SQL).format(c=ident(col.name))
+
+
+def row_rule_check(contract: Contract, rule: RowRule) -> tuple[str, str, str, list]:
+    """(predicate TRUE for a violating row, column reported, reason SQL, its params) of one row rule."""
+    if rule.kind == "date_order":
+        early, late = (contract.columns[c] for c in rule.columns)
+        pred = f"{date_value_sql(early)} > {date_value_sql(late)}"
+        return pred, late.name, f"? || ? || {ident(early.name)} || '）'", [rule.reason, f"（{header(early)} 为 "]
+    pred, column = ROW_RULES[rule.name]
+    return pred, column, "?", [rule.reason]
+
+
 def violations_sql(contract: Contract, view: str, present: set[str], checked: dict[str, str]) -> tuple[str, list]:
     """One query listing (row, col, value, rule, reason) for every bad cell; ``checked`` maps each referenced
     input that is checked to its title.
@@ -172,9 +190,9 @@ def violations_sql(contract: Contract, view: str, present: set[str], checked: di
             rules.append((pred, pred_params, f"_row AS row, ? AS col, {ident(col.name)} AS value, ? AS rule, "
                           f"{reason_sql} AS reason", [header(col), f"{col.name}.{rule}", *reason_params]))
     for row_rule in contract.row_rules:
-        pred, column = ROW_RULES[row_rule.name]
-        rules.append((pred, [], f"_row AS row, ? AS col, {ident(column)} AS value, ? AS rule, ? AS reason",
-                      [header(contract.columns[column]), row_rule.name, row_rule.reason]))
+        pred, column, reason_sql, reason_params = row_rule_check(contract, row_rule)
+        rules.append((pred, [], f"_row AS row, ? AS col, {ident(column)} AS value, ? AS rule, {reason_sql} AS reason",
+                      [header(contract.columns[column]), row_rule.name, *reason_params]))
     if "_problem" in present:
         rules.append(("_problem IS NOT NULL", [], "_row, '（整行）', NULL, 'source_problem', _problem", []))
     selects: list[str] = [f"SELECT {columns} FROM suspect WHERE {pred}" for pred, _, columns, _ in rules]  # noqa: S608

@@ -57,11 +57,19 @@ class Limits:
         return cls(**values)
 
 
+ROW_RULE_KINDS = {"fixed", "date_order"}
+
+
 @dataclass(frozen=True)
 class RowRule:
+    """A rule over several columns. ``fixed``: SQL owned by the code (data_contracts.rules.ROW_RULES), named
+    here; ``date_order``: two date columns, the first no later than the second (each read as the clean table
+    reads it: a month or year is its first day, or its last in a ``period_end`` column), built from the data."""
+
     name: str
     columns: tuple[str, ...]
     reason: str
+    kind: str = "fixed"
 
 
 @dataclass(frozen=True)
@@ -123,15 +131,34 @@ def _column(name: str, raw: dict) -> ColumnSpec:
     )
 
 
+def _row_rule(raw: dict, columns: dict[str, ColumnSpec]) -> RowRule:
+    rule = RowRule(raw["name"], tuple(raw["columns"]), raw["reason"], raw.get("kind", "fixed"))
+    if rule.kind not in ROW_RULE_KINDS:
+        raise ContractSpecError(f"row rule {rule.name}: unknown kind {rule.kind!r}")
+    unknown = [c for c in rule.columns if c not in columns]
+    if unknown:
+        raise ContractSpecError(f"row rule {rule.name}: unknown columns {unknown}")
+    if rule.kind == "date_order" and (len(rule.columns) != 2 or any(columns[c].type != "date" for c in rule.columns)):
+        raise ContractSpecError(f"row rule {rule.name}: date_order takes two date columns (earlier, later)")
+    return rule
+
+
+def date_columns(contract: Contract) -> list[str]:
+    return [c.name for c in contract.columns.values() if c.type == "date"]
+
+
+def ordered_date_pairs(contract: Contract) -> set[tuple[str, str]]:
+    """The pairs of date columns whose order the contract checks (earlier, later)."""
+    return {(r.columns[0], r.columns[1]) for r in contract.row_rules if r.kind == "date_order"}
+
+
 def parse_contracts(data: dict) -> dict[str, Contract]:
     contracts: dict[str, Contract] = {}
     limits = Limits.parse(data.get("limits"))
     for name, raw in (data.get("inputs") or {}).items():
         try:
             columns = {col: _column(col, spec) for col, spec in raw["columns"].items()}
-            rules = tuple(
-                RowRule(r["name"], tuple(r["columns"]), r["reason"]) for r in raw.get("row_rules", ())
-            )
+            rules = tuple(_row_rule(r, columns) for r in raw.get("row_rules", ()))
             contracts[name] = Contract(
                 name=name,
                 title=raw["title"],

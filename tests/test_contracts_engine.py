@@ -293,3 +293,47 @@ def test_an_old_home_gets_the_input_hash_column(tmp_path):
         assert query_frame(con, "SELECT input_sha256 FROM rejected_rows").rows() == [("c" * 64,)]
     finally:
         con.close()
+
+
+def test_a_reversed_date_range_is_refused_naming_row_and_column(con):
+    """Issue 26 item 1: 生效日期 2025-06-01 with 失效日期 2024-01-01 passed and moved six majors."""
+    base(con)
+    outcome = check(con, "industry_adjustments", [
+        {"list_name": "甲", "category": "禁止", "industry_code": "31", "effective_from": "2025-06-01",
+         "effective_to": "2024-01-01"},
+        {"list_name": "乙", "category": "禁止", "industry_code": "311", "effective_from": "2025-06",
+         "effective_to": "2025-06"},  # one month: the 1st to the 30th, in order
+        {"list_name": "丙", "category": "限制", "industry_code": "31", "effective_from": "2026",
+         "effective_to": "2025-12"},
+        {"list_name": "丁", "category": "限制", "industry_code": "311", "effective_from": "2025-06-01"},
+    ], file="产业调整清单.csv")
+    assert not outcome.passed and outcome.by_rule == {"effective_from_le_to": 2}
+    assert [(v["row"], v["column"], v["value"]) for v in outcome.first] == [
+        (2, "effective_to（失效日期）", "2024-01-01"), (4, "effective_to（失效日期）", "2025-12")]
+    assert "生效日期晚于失效日期" in outcome.first[0]["reason"] and "2025-06-01" in outcome.first[0]["reason"]
+    assert "产业调整清单.csv" in outcome.message() and "第 2 行" in outcome.message()
+    kept = query_frame(con, 'SELECT file, "row", "column" FROM rejected_rows ORDER BY "row"')
+    assert kept.rows() == [("产业调整清单.csv", 2, "effective_to（失效日期）"), ("产业调整清单.csv", 4, "effective_to（失效日期）")]
+    assert query_frame(con, "SELECT list_name FROM industry_adjustments ORDER BY source_row").rows() == [("乙",), ("丁",)]
+
+
+def test_every_pair_of_dates_in_every_input_is_checked_for_order():
+    """The class, not the instance: an input with two date columns must declare their order (kind date_order)."""
+    from itertools import combinations
+
+    from data_contracts.spec import date_columns, ordered_date_pairs
+
+    for contract in CONTRACTS.values():
+        declared = {frozenset(pair) for pair in ordered_date_pairs(contract)}
+        for pair in combinations(date_columns(contract), 2):
+            assert frozenset(pair) in declared, f"{contract.name}: the order of {pair} is not checked"
+    assert ("effective_from", "effective_to") in ordered_date_pairs(CONTRACTS["industry_adjustments"])
+
+
+def test_a_date_order_rule_must_name_two_date_columns():
+    from data_contracts.spec import ContractSpecError, parse_contracts
+
+    spec = {"inputs": {"t": {"title": "T", "stems": ["t"], "columns": {"a": {"type": "date"}, "b": {"type": "text"}},
+                             "row_rules": [{"name": "r", "kind": "date_order", "columns": ["a", "b"], "reason": "x"}]}}}
+    with pytest.raises(ContractSpecError, match="date_order"):
+        parse_contracts(spec)
