@@ -89,6 +89,19 @@ def reference_available(con, ref_input: str) -> bool:
     return row is None or bool(row[0])
 
 
+def reference_values(con, contract: Contract) -> dict[str, list[str]]:
+    """{column: the codes it may hold} for great-expectations, for exactly the references the engine checks:
+    an absent optional input (an empty table) is no list of allowed codes, it is an unchecked reference."""
+    out: dict[str, list[str]] = {}
+    for col in contract.columns.values():
+        if col.references and reference_available(con, col.references[0]):
+            ref_input, ref_col = col.references
+            rows = con.execute(f"SELECT DISTINCT {ident(ref_col)} FROM {ident(ref_input)} "  # noqa: S608
+                               f"WHERE {ident(ref_col)} IS NOT NULL").fetchall()
+            out[col.name] = [r[0] for r in rows]
+    return out
+
+
 def _normalised_view(con, contract: Contract, stg: str, present: set[str], extras: list[str],
                      stripped: bool = False) -> str:
     """A view over the staging table: blanks as NULL, trimmed, absent optional columns as NULL. A table
