@@ -55,6 +55,7 @@ ROW_RULES: dict[str, tuple[str, str]] = {
         "TRY_CAST(salary_min AS DOUBLE) > TRY_CAST(salary_max AS DOUBLE)", "salary_min"),
 }
 
+SKIPPED = "reference_skipped"  # a row left out (with a warning) because a code it refers to has gone
 # (rule id, predicate TRUE = bad cell, predicate params, reason SQL, reason params)
 Check = tuple[str, str, list, str, list]
 
@@ -152,11 +153,12 @@ def column_checks(col: ColumnSpec, reference_title: str | None) -> list[Check]:
                              [sorted(col.allowed), INVISIBLE], f"取值不在允许范围内：{shown}"))
     if col.references and reference_title:
         ref_input, ref_col = col.references
+        skip = col.missing_reference == "skip"
         checks.append(_fixed(
-            "reference",
+            SKIPPED if skip else "reference",
             f"{c} IS NOT NULL AND {c} NOT IN (SELECT {ident(ref_col)} FROM {ident(ref_input)} "  # noqa: S608
             f"WHERE {ident(ref_col)} IS NOT NULL)",
-            [], f"在{reference_title}（{ref_input}）中找不到该代码",
+            [], f"在{reference_title}（{ref_input}）中找不到该代码" + ("（已不在目录中），本行已跳过，未使用" if skip else ""),
         ))
     return checks
 

@@ -30,6 +30,9 @@ class ColumnSpec:
     max: float | None = None
     min_exclusive: bool = False
     references: tuple[str, str] | None = None  # (input, column)
+    # 'reject': a code the referenced input lacks rejects the row; 'skip': the row is left out with a warning
+    # (the commission's overrides of a major that has since left the catalog must not block a run)
+    missing_reference: str = "reject"
     period_end: bool = False  # a date column naming the LAST day of a year/month ("2030-06" → 2030-06-30)
     # (pattern, reason): the first sub-pattern a bad code does NOT match (regexp search) says what is wrong
     explain: tuple[tuple[str, str], ...] = ()
@@ -113,6 +116,9 @@ def _column(name: str, raw: dict) -> ColumnSpec:
             raise ContractSpecError(f"column {name}: references must be input.column, got {ref!r}")
         ref = (parts[0], parts[1])
     allowed = raw.get("allowed")
+    missing = raw.get("missing_reference", "reject")
+    if missing not in ("reject", "skip") or (missing == "skip" and ref is None):
+        raise ContractSpecError(f"column {name}: missing_reference must be reject or skip, on a reference")
     return ColumnSpec(
         name=name,
         type=ctype,
@@ -126,6 +132,7 @@ def _column(name: str, raw: dict) -> ColumnSpec:
         max=raw.get("max"),
         min_exclusive=bool(raw.get("min_exclusive", False)),
         references=ref,
+        missing_reference=missing,
         period_end=bool(raw.get("period_end", False)),
         explain=tuple((str(e["pattern"]), str(e["reason"])) for e in raw.get("explain", ())),
     )

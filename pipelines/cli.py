@@ -69,6 +69,13 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_home_check(args: argparse.Namespace) -> int:
+    from pipelines.home_check import main as check_main
+    from pipelines.instance import prepare_home
+
+    return check_main(prepare_home(getattr(args, "home", None)), args.repair)
+
+
 def _publish_final(home: Path, draft: str) -> str:
     from pipelines.instance import prepare_home
     from pipelines.run import publish_final
@@ -116,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_commission(sub)
     register_review(sub, publish_final=_publish_final)
+
+    home_cmd = sub.add_parser("home", help="主目录：检查并修复（锁、缓存、仓库、现行版本）")
+    home_sub = home_cmd.add_subparsers(dest="home_command", required=True)
+    check = home_sub.add_parser("check", help="检查主目录；--repair 修复能修复的问题", parents=[home_option])
+    check.add_argument("--repair", action="store_true", help="修复：清理中断的运行与临时文件，损坏的仓库改名保留后重建")
+    check.set_defaults(func=_cmd_home_check)
 
     docs = sub.add_parser("docs", help="由资产图重新生成 docs/tables.md（仓库表说明）")
     docs.set_defaults(func=_cmd_docs)
