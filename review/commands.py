@@ -15,7 +15,14 @@ from pathlib import Path
 from review.audit import Actor, ReviewError
 from review.cli import PublishFinal
 from review.db import open_store
-from review.overrides import add_override, export_overrides, export_path, list_overrides, retire_override
+from review.overrides import (
+    add_override,
+    catalog_in_force,
+    export_overrides,
+    export_path,
+    list_overrides,
+    retire_override,
+)
 from review.windows import close_review, finalize, get_window, open_review, state_of
 from scoring.overrides import FIELD_CN
 
@@ -96,7 +103,7 @@ def _override_add(args: argparse.Namespace) -> int:
         print(f"错误：调整项应为 {'、'.join(FIELD_CN.values())} 之一（收到「{args.field}」）。", file=sys.stderr)
         return 1
     row = add_override(open_store(home), _actor(), args.major, field, args.value, args.reason,
-                       school_code=args.school, expires=args.expires)
+                       school_code=args.school, expires=args.expires, catalog=catalog_in_force(home))
     who = f"学校 {row.school_code} 的专业点 {row.major_code}" if row.school_code else f"专业 {row.major_code}"
     print(f"已添加复核调整 {row.id}：{who} 的{FIELD_CN[field]}调整为「{row.value}」。")
     _export(home)

@@ -108,3 +108,33 @@ def test_finalize_exports_overrides_then_calls_the_pipeline(home, capsys):
     assert run(["edition", "finalize", "2027-draft", "--home", str(home)], publish_final) == 1
     assert [e.action for e in audit.entries(store)] == ["review.open", "objection.file", "review.close",
                                                         "override.add", "objection.decide", "edition.finalize"]
+
+
+def test_override_add_refuses_a_malformed_code_or_one_not_in_the_edition_in_force(home, capsys):
+    """Issue 26 item 7: `override add --major "64 0103"` was accepted and then blocked every run."""
+    for code, says in [("64 0103", "格式不对"), ("999999", "格式不对"), ("590999", "不在现行版本 2027-draft 的专业目录中")]:
+        assert run(["override", "add", "--major", code, "--field", "限制", "--value", "无", "--reason", "x",
+                    "--home", str(home)]) == 1
+        assert says in capsys.readouterr().err
+    assert run(["override", "add", "--major", A_ONLY, "--school", "12345", "--field", "限制", "--value", "无",
+                "--reason", "x", "--home", str(home)]) == 1
+    assert "学校代码「12345」格式不对" in capsys.readouterr().err
+    assert not export_path(home).exists() or pl.read_csv(export_path(home), infer_schema=False).height == 0
+    assert [e.action for e in audit.entries(open_store(home))] == []
+
+
+def test_the_exported_overrides_csv_carries_no_formula(home):
+    """Issue 26 item 11: review/overrides.csv kept a reason starting with '=' as a formula for Excel."""
+    assert run(["override", "add", "--major", A_ONLY, "--field", "限制", "--value", "无",
+                "--reason", '=HYPERLINK("http://x","点我")', "--home", str(home)]) == 0
+    text = export_path(home).read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text and '"=HYPERLINK' not in text
+
+
+def test_override_code_patterns_are_the_overrides_contracts():
+    from data_contracts.spec import load_contracts
+    from review.overrides import MAJOR_CODE, SCHOOL_CODE
+
+    columns = load_contracts()["overrides"].columns
+    assert columns["major_code"].pattern == f"^{MAJOR_CODE.pattern}$"
+    assert columns["school_code"].pattern == f"^{SCHOOL_CODE.pattern}$"
