@@ -22,6 +22,7 @@ from warehouse.db import WarehouseDamaged, damage_of, ident
 from warehouse.home import Home
 
 WAL = ".wal"
+HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers, before the first block
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ def warehouse_state(home: Home, *, full: bool = False) -> WarehouseState:
             raise
         return WarehouseState("damaged", detail)
     try:
+        block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
+                                         "WHERE database_name = current_database()").fetchall()[0]
+        declared = HEADER_BYTES + block_size * blocks
+        if path.stat().st_size < declared:  # a truncated file opens, and fails later in the middle of a run
+            return WarehouseState("damaged", f"文件只有 {path.stat().st_size} 字节，它记录的数据块需要 {declared} 字节，已被截断")
         tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
                                             "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'").fetchall()]
         for table in tables if full else ():
