@@ -95,3 +95,32 @@ def test_a_run_after_the_warehouse_was_deleted_or_truncated_publishes_the_same_r
     out = capsys.readouterr().out
     assert "本次运行从收件箱重建仓库" in out and "内容未变，沿用版本 2026-draft" in out
     assert _published(own.home) == before
+
+
+def _disk_full(*_args, **_kwargs):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_at_the_run_boundary_is_said_in_chinese(own, capsys, monkeypatch):
+    """Issue 26 item 11: a full disk gave English sqlite/duckdb tracebacks."""
+    import pipelines.run
+
+    monkeypatch.setattr(pipelines.run, "run_job", _disk_full)
+    assert main(["run", "--inbox", str(own.inbox), "--home", str(own.home), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "磁盘空间已满" in err and "home check --repair" in err and "No space" not in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_full_disk_inside_a_step_is_said_in_chinese_and_publishes_nothing(own, capsys, monkeypatch):
+    import inbox.ingest
+
+    before = _published(own.home)
+    (own.inbox / "schools.csv").write_bytes((own.inbox / "schools.csv").read_bytes() + b"\n")  # not memoised
+    monkeypatch.setattr(inbox.ingest, "store_raw", _disk_full)
+    assert main(["run", "--inbox", str(own.inbox), "--home", str(own.home), "--quiet"]) == 1
+    summary = capsys.readouterr().err.split("运行失败，未发布任何目录")[-1]  # after Dagster's own log lines
+    assert "步骤 ingest_inbox 失败：磁盘空间已满" in summary and "Errno" not in summary
+    assert _published(own.home) == before
