@@ -111,8 +111,8 @@ def run_whole(case, base_inbox: Path, tmp: Path, ge_cache: Path) -> tuple[Result
             ge = second_opinion(done.stage, contract, reference_values(con, contract), cache=ge_cache) \
                 if done.outcome.passed else None
             verdicts.append(contract_verdict(contract, done.outcome, done.file, ge))
-    text = "\n".join(v.message for v in verdicts)
     blocking = [v for v in verdicts if v.blocking]
+    text = "\n".join(v.message for v in blocking + [v for v in verdicts if not v.blocking])  # what blocks first
     if blocking:
         first = blocking[0].first[0] if blocking[0].first else {}
         return Result(True, blocking[0].file, first.get("row"), first.get("column"), text), con
