@@ -64,6 +64,8 @@ def _warehouse(home: Home, repair: bool) -> list[Finding]:
         found = [Finding("仓库", True, f"{home.warehouse.name} 可以读取（每个表的每一行都已读过）")]
     elif state.status == "missing":
         found = [Finding("仓库", True, "仓库文件不存在：下一次运行从收件箱建立")]
+    elif state.status == "busy":
+        return [Finding("仓库", False, f"{home.warehouse.name} 正被另一个进程使用（{state.detail}），无法检查；请等它结束后再检查")]
     else:
         notes = recover_warehouse(home, full=True) if repair else []
         return [Finding("仓库", False, f"{home.warehouse.name} 已损坏（{state.detail}）；仓库只是收件箱与原始存储的缓存，"

@@ -124,3 +124,19 @@ def test_a_full_disk_inside_a_step_is_said_in_chinese_and_publishes_nothing(own,
     summary = capsys.readouterr().err.split("运行失败，未发布任何目录")[-1]  # after Dagster's own log lines
     assert "步骤 ingest_inbox 失败：磁盘空间已满" in summary and "Errno" not in summary
     assert _published(own.home) == before
+
+
+def test_a_warehouse_held_by_another_connection_is_left_alone(own):
+    """A file DuckDB cannot open because it is in use is not damage: nothing is set aside or dropped."""
+    import duckdb
+
+    from warehouse.home import Home
+    from warehouse.recovery import recover_warehouse, warehouse_state
+
+    holder = duckdb.connect(str(own.home / "warehouse.duckdb"))  # as a run launched in the UI would
+    try:
+        assert warehouse_state(Home(own.home)).status == "busy"
+        assert recover_warehouse(Home(own.home)) == []
+    finally:
+        holder.close()
+    assert not list(own.home.glob("warehouse.duckdb.damaged-*")) and any((own.home / "cache" / "ingest").iterdir())

@@ -27,7 +27,7 @@ HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers, be
 
 @dataclass(frozen=True)
 class WarehouseState:
-    status: str  # 'ok' | 'missing' | 'damaged'
+    status: str  # 'ok' | 'missing' | 'damaged' | 'busy' (another process holds it: nothing to do here)
     detail: str = ""
 
 
@@ -40,8 +40,8 @@ def warehouse_state(home: Home, *, full: bool = False) -> WarehouseState:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         detail = damage_of(exc)
-        if detail is None:
-            raise
+        if detail is None:  # held by another process (the UI's run), or another trouble that is not damage
+            return WarehouseState("busy", str(exc).splitlines()[0][:200])
         return WarehouseState("damaged", detail)
     try:
         block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
@@ -99,7 +99,7 @@ def recover_warehouse(home: Home, *, full: bool = False) -> list[str]:
     if state.status == "damaged":
         kept = set_aside(home)
         notes.append(f"仓库文件已损坏（{state.detail}），已改名保留为 {kept.name}；本次运行从收件箱重建仓库")
-    if state.status != "ok":
+    if state.status in ("missing", "damaged"):
         dropped = drop_caches(home)
         if state.status == "missing" and dropped:
             notes.append("仓库文件不存在：本次运行从收件箱重建仓库")
