@@ -12,14 +12,11 @@ from dataclasses import dataclass, field
 import duckdb
 
 from data_contracts.normalize import visible
-from data_contracts.rules import DATE_SQL, violations_sql
+from data_contracts.rules import DATE_END_SQL, DATE_SQL, SKIPPED, violations_sql
 from data_contracts.spec import Contract, load_contracts
 from warehouse.db import ident, quote_any, sort_unless_ordered, table_exists
 from warehouse.errors import InputError
 
-# An end date given as a year or a month means its last day (the entry still applies then).
-DATE_END_SQL = ("CASE length(trim({c})) WHEN 4 THEN make_date(year(" + DATE_SQL + "), 12, 31) "
-                "WHEN 7 THEN last_day(" + DATE_SQL + ") ELSE " + DATE_SQL + " END")
 STATUS_TEXT = {"absent": "未提供", "empty": "只有表头、没有数据行"}
 
 
@@ -90,6 +87,19 @@ def reference_available(con, ref_input: str) -> bool:
         return False
     row = con.execute("SELECT file FROM input_files WHERE input = ?", [ref_input]).fetchone()
     return row is None or bool(row[0])
+
+
+def reference_values(con, contract: Contract) -> dict[str, list[str]]:
+    """{column: the codes it may hold} for great-expectations, for exactly the references the engine checks:
+    an absent optional input (an empty table) is no list of allowed codes, it is an unchecked reference."""
+    out: dict[str, list[str]] = {}
+    for col in contract.columns.values():  # a reference whose missing codes are skipped is the engine's alone
+        if col.references and col.missing_reference == "reject" and reference_available(con, col.references[0]):
+            ref_input, ref_col = col.references
+            rows = con.execute(f"SELECT DISTINCT {ident(ref_col)} FROM {ident(ref_input)} "  # noqa: S608
+                               f"WHERE {ident(ref_col)} IS NOT NULL").fetchall()
+            out[col.name] = [r[0] for r in rows]
+    return out
 
 
 def _normalised_view(con, contract: Contract, stg: str, present: set[str], extras: list[str],
@@ -209,16 +219,21 @@ def run_contract(
     present = {r[0] for r in con.execute(f"DESCRIBE {ident(stg)}").fetchall()}  # noqa: S608
     extras = sorted(present - set(contract.columns) - {"_row", "_problem"})
     view = _normalised_view(con, contract, stg, present, extras, stripped)
-    checked, skipped = _checked_references(con, contract, stg)
+    checked, unchecked = _checked_references(con, contract, stg)
     sql, params = violations_sql(contract, view, present, checked)
     con.execute("CREATE OR REPLACE TEMP TABLE _violations AS " + sql, params)
     rows_in = con.execute(f"SELECT count(*) FROM {ident(stg)}").fetchone()[0]  # noqa: S608
-    rejected = con.execute("SELECT count(DISTINCT row) FROM _violations").fetchone()[0]
+    left_out = con.execute("SELECT count(DISTINCT row) FROM _violations").fetchone()[0]
+    skipped = [r[0] for r in con.execute(  # rows whose only fault is a code that has left the referenced input
+        "SELECT row FROM _violations GROUP BY row HAVING bool_and(ends_with(rule, ?)) ORDER BY row",
+        ["." + SKIPPED]).fetchall()]
+    rejected = left_out - len(skipped)
     by_rule = dict(con.execute("SELECT rule, count(*) FROM _violations GROUP BY rule ORDER BY rule").fetchall())
     first = [
         {"row": r, "column": c, "value": visible(v), "rule": ru, "reason": re_}
         for r, c, v, ru, re_ in con.execute(
-            "SELECT row, col, value, rule, reason FROM _violations ORDER BY row, col, rule LIMIT ?", [sample]
+            "SELECT row, col, value, rule, reason FROM _violations WHERE NOT ends_with(rule, ?) "
+            "ORDER BY row, col, rule LIMIT ?", ["." + SKIPPED, sample]
         ).fetchall()
     ]
     notes = list(warnings or [])
@@ -226,9 +241,13 @@ def run_contract(
         notes.insert(0, f"{contract.title}（{contract.name}）{STATUS_TEXT[status]}：相关信号按无数据处理")
     if extras:
         notes.append(f"未识别的列已原样保留：{'、'.join(extras)}")
-    notes += skipped
+    notes += unchecked
+    if skipped:
+        shown = "、".join(f"第 {r} 行" for r in skipped[:10]) + ("等" if len(skipped) > 10 else "")
+        notes.append(f"{len(skipped)} 行引用的代码已不在所引用的输入中（{shown}），这些行已跳过、未使用，"
+                     "详见 rejected_rows")
     keep = contract.limits.rejected_rows_kept
-    clean_sql, clean_params = _clean_select(contract, view, extras, rejected=rejected > 0)
+    clean_sql, clean_params = _clean_select(contract, view, extras, rejected=left_out > 0)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM rejected_rows WHERE input = ? AND run_id = ?", [contract.name, run_id])
@@ -242,7 +261,7 @@ def run_contract(
         if kept < sum(by_rule.values()):
             notes.append(f"不合格单元格共 {sum(by_rule.values())} 个，只保存了前 {kept} 个（其余已计数）")
         con.execute(f"CREATE OR REPLACE TABLE {ident(contract.name)} AS " + clean_sql, clean_params)
-        if not rejected:
+        if not left_out:
             sort_unless_ordered(con, contract.name, "source_row")  # a staging table is in row order
         for statement in DERIVED_SQL.get(contract.name, []):
             con.execute(statement)

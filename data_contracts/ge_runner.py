@@ -7,7 +7,9 @@ through pandas they would cost ten times as much for the same answer.
 
 from __future__ import annotations
 
+import calendar
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -77,7 +79,12 @@ def build_suite(contract: Contract, reference_values: dict[str, list[str]]):
     elif len(contract.key) > 1:
         wanted.append((e.ExpectCompoundColumnsToBeUnique, {"column_list": list(contract.key)}))
     for rule in contract.row_rules:
-        if rule.name in PAIR_RULES:
+        if rule.kind == "date_order":  # the later date's day number ≥ the earlier's (both valid dates)
+            early, late = rule.columns
+            wanted.append((e.ExpectColumnPairValuesAToBeGreaterThanB, {
+                "column_A": f"{late}__day", "column_B": f"{early}__day", "or_equal": True,
+                "ignore_row_if": "either_value_is_missing"}))
+        elif rule.name in PAIR_RULES:
             big, small = PAIR_RULES[rule.name]
             wanted.append((e.ExpectColumnPairValuesAToBeGreaterThanB, {
                 "column_A": f"{big}__num", "column_B": f"{small}__num", "or_equal": True,
@@ -102,8 +109,29 @@ def _number_expectations(e, col: ColumnSpec) -> list[tuple[type, dict]]:
     return out
 
 
+def day_number(value, period_end: bool) -> float:
+    """A date cell as a day number (proleptic ordinal), read as the engine reads it: a year or month is its
+    first day, or its last in a ``period_end`` column; NaN for a blank or invalid date (other rules say so)."""
+    from datetime import date
+
+    match = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return float("nan")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if day is None:
+            month, day = (month, 1) if month else (1, 1)
+            if period_end:
+                month = month if match.group(2) else 12
+                day = calendar.monthrange(year, month)[1]
+        return float(date(year, month, day).toordinal())
+    except ValueError:
+        return float("nan")
+
+
 def prepare(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
-    """Blank cells as nulls, trimmed text, and a numeric twin of every number column."""
+    """Blank cells as nulls, trimmed text, a numeric twin of every number column and a day number of every
+    date column."""
     import numpy as np
     import pandas as pd
 
@@ -119,6 +147,8 @@ def prepare(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
             out[f"{col.name}__num"] = num
             if col.type == "integer":
                 out[f"{col.name}__frac"] = num - np.floor(num)
+        if col.type == "date":
+            out[f"{col.name}__day"] = s.map(lambda v, end=col.period_end: day_number(v, end)).astype("float64")
     return out
 
 
@@ -158,7 +188,7 @@ def validate(frame: pd.DataFrame, contract: Contract, reference_values: dict[str
             f"{kwargs.get('column_A')}≥{kwargs.get('column_B')}" if kwargs.get("column_A") else "")
         rows.append({
             "expectation": r.expectation_config.type,
-            "column": str(column).replace("__num", "").replace("__frac", ""),
+            "column": str(column).replace("__num", "").replace("__frac", "").replace("__day", ""),
             "success": bool(r.success),
             "unexpected_count": int(r.result.get("unexpected_count") or 0) if r.result else 0,
             "rows": list((r.result or {}).get("unexpected_index_list") or []),

@@ -8,7 +8,7 @@ refused as not finite, an integer beyond ±2⁵³ as out of range, each with its
 from __future__ import annotations
 
 from data_contracts.normalize import INVISIBLE
-from data_contracts.spec import ColumnSpec, Contract
+from data_contracts.spec import ColumnSpec, Contract, RowRule
 from warehouse.db import ident
 
 NUMBER_MANGLED = r"^[0-9]+\.[0-9]+$|^[0-9.]+[eE][+-]?[0-9]+$"
@@ -18,6 +18,9 @@ DATE_RE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 SERIAL_DATE = r"^[0-9]{5}(\.0+)?$"
 PERIOD_RE = r"^[0-9]{4}(-Q[1-4])?$"
 DATE_SQL = "TRY_STRPTIME({c}, ['%Y-%m-%d', '%Y-%m', '%Y'])::DATE"
+# An end date given as a year or a month means its last day (the entry still applies then).
+DATE_END_SQL = ("CASE length(trim({c})) WHEN 4 THEN make_date(year(" + DATE_SQL + "), 12, 31) "
+                "WHEN 7 THEN last_day(" + DATE_SQL + ") ELSE " + DATE_SQL + " END")
 NUM = "TRY_CAST({c} AS DOUBLE)"
 
 # Row rules over several columns: fixed SQL owned by the code, named in contracts.yaml.
@@ -52,6 +55,7 @@ ROW_RULES: dict[str, tuple[str, str]] = {
         "TRY_CAST(salary_min AS DOUBLE) > TRY_CAST(salary_max AS DOUBLE)", "salary_min"),
 }
 
+SKIPPED = "reference_skipped"  # a row left out (with a warning) because a code it refers to has gone
 # (rule id, predicate TRUE = bad cell, predicate params, reason SQL, reason params)
 Check = tuple[str, str, list, str, list]
 
@@ -149,13 +153,29 @@ def column_checks(col: ColumnSpec, reference_title: str | None) -> list[Check]:
                              [sorted(col.allowed), INVISIBLE], f"取值不在允许范围内：{shown}"))
     if col.references and reference_title:
         ref_input, ref_col = col.references
+        skip = col.missing_reference == "skip"
         checks.append(_fixed(
-            "reference",
+            SKIPPED if skip else "reference",
             f"{c} IS NOT NULL AND {c} NOT IN (SELECT {ident(ref_col)} FROM {ident(ref_input)} "  # noqa: S608
             f"WHERE {ident(ref_col)} IS NOT NULL)",
-            [], f"在{reference_title}（{ref_input}）中找不到该代码",
+            [], f"在{reference_title}（{ref_input}）中找不到该代码" + ("（已不在目录中），本行已跳过，未使用" if skip else ""),
         ))
     return checks
+
+
+def date_value_sql(col: ColumnSpec) -> str:
+    """SQL: a date column's cell as the clean table reads it (a period end's year or month is its last day)."""
+    return (DATE_END_SQL if col.period_end else DATE_SQL).format(c=ident(col.name))
+
+
+def row_rule_check(contract: Contract, rule: RowRule) -> tuple[str, str, str, list]:
+    """(predicate TRUE for a violating row, column reported, reason SQL, its params) of one row rule."""
+    if rule.kind == "date_order":
+        early, late = (contract.columns[c] for c in rule.columns)
+        pred = f"{date_value_sql(early)} > {date_value_sql(late)}"
+        return pred, late.name, f"? || ? || {ident(early.name)} || '）'", [rule.reason, f"（{header(early)} 为 "]
+    pred, column = ROW_RULES[rule.name]
+    return pred, column, "?", [rule.reason]
 
 
 def violations_sql(contract: Contract, view: str, present: set[str], checked: dict[str, str]) -> tuple[str, list]:
@@ -172,9 +192,9 @@ def violations_sql(contract: Contract, view: str, present: set[str], checked: di
             rules.append((pred, pred_params, f"_row AS row, ? AS col, {ident(col.name)} AS value, ? AS rule, "
                           f"{reason_sql} AS reason", [header(col), f"{col.name}.{rule}", *reason_params]))
     for row_rule in contract.row_rules:
-        pred, column = ROW_RULES[row_rule.name]
-        rules.append((pred, [], f"_row AS row, ? AS col, {ident(column)} AS value, ? AS rule, ? AS reason",
-                      [header(contract.columns[column]), row_rule.name, row_rule.reason]))
+        pred, column, reason_sql, reason_params = row_rule_check(contract, row_rule)
+        rules.append((pred, [], f"_row AS row, ? AS col, {ident(column)} AS value, ? AS rule, {reason_sql} AS reason",
+                      [header(contract.columns[column]), row_rule.name, *reason_params]))
     if "_problem" in present:
         rules.append(("_problem IS NOT NULL", [], "_row, '（整行）', NULL, 'source_problem', _problem", []))
     selects: list[str] = [f"SELECT {columns} FROM suspect WHERE {pred}" for pred, _, columns, _ in rules]  # noqa: S608

@@ -30,6 +30,9 @@ class ColumnSpec:
     max: float | None = None
     min_exclusive: bool = False
     references: tuple[str, str] | None = None  # (input, column)
+    # 'reject': a code the referenced input lacks rejects the row; 'skip': the row is left out with a warning
+    # (the commission's overrides of a major that has since left the catalog must not block a run)
+    missing_reference: str = "reject"
     period_end: bool = False  # a date column naming the LAST day of a year/month ("2030-06" → 2030-06-30)
     # (pattern, reason): the first sub-pattern a bad code does NOT match (regexp search) says what is wrong
     explain: tuple[tuple[str, str], ...] = ()
@@ -57,11 +60,19 @@ class Limits:
         return cls(**values)
 
 
+ROW_RULE_KINDS = {"fixed", "date_order"}
+
+
 @dataclass(frozen=True)
 class RowRule:
+    """A rule over several columns. ``fixed``: SQL owned by the code (data_contracts.rules.ROW_RULES), named
+    here; ``date_order``: two date columns, the first no later than the second (each read as the clean table
+    reads it: a month or year is its first day, or its last in a ``period_end`` column), built from the data."""
+
     name: str
     columns: tuple[str, ...]
     reason: str
+    kind: str = "fixed"
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,9 @@ def _column(name: str, raw: dict) -> ColumnSpec:
             raise ContractSpecError(f"column {name}: references must be input.column, got {ref!r}")
         ref = (parts[0], parts[1])
     allowed = raw.get("allowed")
+    missing = raw.get("missing_reference", "reject")
+    if missing not in ("reject", "skip") or (missing == "skip" and ref is None):
+        raise ContractSpecError(f"column {name}: missing_reference must be reject or skip, on a reference")
     return ColumnSpec(
         name=name,
         type=ctype,
@@ -118,9 +132,31 @@ def _column(name: str, raw: dict) -> ColumnSpec:
         max=raw.get("max"),
         min_exclusive=bool(raw.get("min_exclusive", False)),
         references=ref,
+        missing_reference=missing,
         period_end=bool(raw.get("period_end", False)),
         explain=tuple((str(e["pattern"]), str(e["reason"])) for e in raw.get("explain", ())),
     )
+
+
+def _row_rule(raw: dict, columns: dict[str, ColumnSpec]) -> RowRule:
+    rule = RowRule(raw["name"], tuple(raw["columns"]), raw["reason"], raw.get("kind", "fixed"))
+    if rule.kind not in ROW_RULE_KINDS:
+        raise ContractSpecError(f"row rule {rule.name}: unknown kind {rule.kind!r}")
+    unknown = [c for c in rule.columns if c not in columns]
+    if unknown:
+        raise ContractSpecError(f"row rule {rule.name}: unknown columns {unknown}")
+    if rule.kind == "date_order" and (len(rule.columns) != 2 or any(columns[c].type != "date" for c in rule.columns)):
+        raise ContractSpecError(f"row rule {rule.name}: date_order takes two date columns (earlier, later)")
+    return rule
+
+
+def date_columns(contract: Contract) -> list[str]:
+    return [c.name for c in contract.columns.values() if c.type == "date"]
+
+
+def ordered_date_pairs(contract: Contract) -> set[tuple[str, str]]:
+    """The pairs of date columns whose order the contract checks (earlier, later)."""
+    return {(r.columns[0], r.columns[1]) for r in contract.row_rules if r.kind == "date_order"}
 
 
 def parse_contracts(data: dict) -> dict[str, Contract]:
@@ -129,9 +165,7 @@ def parse_contracts(data: dict) -> dict[str, Contract]:
     for name, raw in (data.get("inputs") or {}).items():
         try:
             columns = {col: _column(col, spec) for col, spec in raw["columns"].items()}
-            rules = tuple(
-                RowRule(r["name"], tuple(r["columns"]), r["reason"]) for r in raw.get("row_rules", ())
-            )
+            rules = tuple(_row_rule(r, columns) for r in raw.get("row_rules", ()))
             contracts[name] = Contract(
                 name=name,
                 title=raw["title"],

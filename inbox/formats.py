@@ -41,6 +41,7 @@ KIND_TEXT = {
     "html": "网页（HTML）",
     "utf16": "UTF-16 编码的文本（Excel 的“Unicode 文本”）",
     "binary": "无法识别的二进制数据",
+    "stray_nul": "含空字符（NUL）的文本",
     "text": "文本（CSV 等）",
 }
 ADVICE = {
@@ -65,14 +66,48 @@ def sniff(head: bytes) -> str:
     start = head.lstrip(UTF8_BOM).lstrip()[:15].lower()
     if start.startswith((b"<!doctype html", b"<html")):
         return "html"
-    return "binary" if b"\x00" in head[:4096] else "text"
+    if b"\x00" not in head[:4096]:
+        return "text"
+    return "stray_nul" if _stray_nul(head[:4096]) else "binary"
+
+
+def _stray_nul(head: bytes) -> bool:
+    """Text with a few NUL bytes in it (a damaged export), not binary data: the CSV reader names their place."""
+    if head.count(b"\x00") > max(4, len(head) // 200):
+        return False
+    rest = head.replace(b"\x00", b"")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            rest.decode(enc)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(rest) - 4:  # a character cut by the end of the sample
+                return True
+    return False
+
+
+def refuse_nul(utf8: bytes, file: str) -> None:
+    """A NUL byte in a CSV's text is refused where it is: the row (header = row 1), the column and the byte."""
+    offset = utf8.find(b"\x00")
+    if offset < 0:
+        return
+    start = utf8.rfind(b"\n", 0, offset) + 1
+    row = utf8.count(b"\n", 0, offset) + 1
+    sep = _separator(utf8)
+    header = next(csv.reader([utf8.split(b"\n", 1)[0].decode("utf-8", "replace").strip("\r")], delimiter=sep), [])
+    prefix = utf8[start:offset].decode("utf-8", "replace")
+    index = len(next(csv.reader([prefix], delimiter=sep), [""])) - 1 if prefix else 0
+    column = header[index] if 0 <= index < len(header) else f"第 {index + 1} 列"
+    raise InputError(
+        file, f"含有空字符（NUL，0x00；文本中第 {offset} 字节，这一行的第 {offset - start + 1} 字节），文件可能在导出或传输中"
+        "损坏；请删除该字符或重新导出后再提交", row=row, column=column)
 
 
 def _check_kind(file: str, suffix: str, fmt: str, head: bytes) -> None:
     if not head:
         raise InputError(file, "文件为空（0 字节）")
     kind = sniff(head)
-    if kind == fmt or (fmt == "csv" and kind == "text"):
+    if kind == fmt or (fmt == "csv" and kind in ("text", "stray_nul")):
         return
     raise InputError(file, f"文件扩展名为 {suffix}，但内容是{KIND_TEXT[kind]}，{ADVICE[fmt]}或改正扩展名")
 
@@ -181,6 +216,7 @@ def _width(rows: list[list]) -> int:
 def _read_csv(data: bytes, file: str, override: str | None) -> tuple[list, pl.DataFrame, str, list[str]]:
     """Header cells, positional body (with ``_row``), encoding and notes of a CSV file's bytes."""
     utf8, encoding, notes = decode_csv(data, file, override)
+    refuse_nul(utf8, file)
     if _NON_SPACE.search(utf8) is None:
         raise InputError(file, "文件为空（没有表头）")
     sep = _separator(utf8)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -15,7 +17,7 @@ from inbox.http_source import fetch
 from inbox.limits import check_file_size
 from inbox.memo import IngestMemo
 from inbox.raw_store import RawRecord, TooLarge, store_raw
-from inbox.readers import FORMATS, ReadResult, find_input, read_input
+from inbox.readers import FORMATS, ReadResult, find_input, read_input, refuse_link
 from inbox.sources import SourceConfig, load_sources
 from inbox.stream import Streamed, stream_stage
 from warehouse.db import ident, query_frame, replace_table
@@ -60,9 +62,19 @@ def inbox_sources(folder: Path) -> dict[str, SourceConfig]:
     """The shipped source configurations, plus the inbox's own sources.yaml (which wins by name)."""
     sources = load_sources()
     own = Path(folder) / INBOX_SOURCES
-    if own.is_file():
+    if own.is_symlink() or own.exists():
+        refuse_link(own, folder)
         sources.update(load_sources(own))
     return sources
+
+
+CHANGED = "请等文件写完（或复制完）后再运行；本次运行已停止，当前发布的版本不变"
+
+
+def file_state(path: Path) -> tuple[int, int, int, int]:
+    """What changes when a file is written: its size, modification and change times and inode."""
+    st = os.stat(path, follow_symlinks=False)
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 def _store(raw_dir: Path, contract, path: Path, name: str) -> RawRecord:
@@ -71,6 +83,10 @@ def _store(raw_dir: Path, contract, path: Path, name: str) -> RawRecord:
     except TooLarge as exc:  # the file grew after its size was checked
         raise InputError(name, f"文件在读取时增大到 {exc.size} 字节以上，超过上限 {contract.limits.file_bytes} 字节，"
                          "未保存；请等文件写完后再运行") from exc
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # became a link after it was found: never follow it
+            raise InputError(name, "在读取时变成了符号链接，未读取也未保存；请把文件本身放进收件箱") from exc
+        raise
 
 
 @dataclass
@@ -81,6 +97,22 @@ class Located:
     origin: str  # the inbox file name or the URL
     name: str  # the file name the readers go by
     sources: dict[str, SourceConfig]
+    path: Path | None = None  # the inbox file (None for a URL)
+    seen: tuple[int, int, int, int] | None = None  # its file_state when it was found
+
+    def check_unchanged(self, when: str) -> None:
+        """The inbox file is still what was found and copied (its SHA-256 is the raw copy's): a file written
+        to meanwhile would be half ingested, so it is refused."""
+        if self.path is None:
+            return
+        try:
+            now = file_state(self.path)
+        except OSError:
+            now = None
+        if now != self.seen or self.raw.bytes != self.seen[0]:
+            raise InputError(self.name, f"文件在{when}被修改（大小或修改时间与发现时不同："
+                             f"发现时 {self.seen[0]} 字节，现在 {now[0] if now else '已不存在'}"
+                             f"{' 字节' if now else ''}），内容可能只读到一半，未使用；{CHANGED}")
 
 
 def locate_input(folder: Path, contract, raw_dir: Path) -> Located | None:
@@ -90,8 +122,11 @@ def locate_input(folder: Path, contract, raw_dir: Path) -> Located | None:
     sources = inbox_sources(folder)
     path = find_input(folder, contract) if folder.is_dir() else None
     if path is not None:
+        seen = file_state(path)  # the file as found: it must not change while it is read
         check_file_size(path, contract.limits, path.name)  # before a byte is copied into raw/
-        return Located(_store(raw_dir, contract, path, path.name), path.name, path.name, sources)
+        located = Located(_store(raw_dir, contract, path, path.name), path.name, path.name, sources, path, seen)
+        located.check_unchanged("复制到原始存储期间")
+        return located
     remote = sorted((s for s in sources.values() if s.input == contract.name and s.url), key=lambda s: s.name)
     if not remote:
         return None
@@ -223,6 +258,8 @@ def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str, *,
     # its rows are in the clean table now: no staging table outlives the step (none is an asset)
     con.execute(f"DROP TABLE IF EXISTS {'temp' if loaded is not None and loaded.streamed is not None else 'main'}"
                 f".{ident(stg)}")
+    if located is not None:
+        located.check_unchanged("入库期间")
     con.execute(
         "INSERT OR REPLACE INTO input_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
         [contract.name, file_name, file_meta.get("sha256"), file_meta.get("bytes"), file_meta.get("encoding"),

@@ -81,7 +81,8 @@ def store_raw(
                 digest.update(path_or_bytes)
                 size = len(path_or_bytes)
             else:
-                with open(path_or_bytes, "rb") as src:
+                # never through a link: the inbox file was checked to be a plain file when it was found
+                with os.fdopen(os.open(path_or_bytes, os.O_RDONLY | os.O_NOFOLLOW), "rb") as src:
                     while chunk := src.read(CHUNK):
                         size += len(chunk)
                         if max_bytes is not None and size > max_bytes:

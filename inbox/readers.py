@@ -61,6 +61,20 @@ class ReadResult:
     sheet: str | None = None  # the worksheet read, for XLSX
 
 
+def refuse_link(path: Path, inbox: Path) -> None:
+    """An input is a plain file of the inbox itself: a link (to /etc/shadow, to another folder, even to a
+    file beside it) or a path that resolves outside the inbox is refused, naming the file and never
+    opening what it points to."""
+    path = Path(path)
+    if path.is_symlink():
+        raise InputError(path.name, "是一个符号链接（快捷方式），不是收件箱中的普通文件，未读取也未保存；"
+                         "请把文件本身（而不是链接）放进收件箱")
+    if not path.resolve().is_relative_to(Path(inbox).resolve()):
+        raise InputError(path.name, "指向收件箱以外的位置，未读取也未保存；请把文件本身放进收件箱")
+    if not path.is_file():
+        raise InputError(path.name, "不是普通文件（可能是设备、管道或文件夹），未读取；请放入普通的数据文件")
+
+
 def find_input(inbox: Path, contract) -> Path | None:
     """The inbox file of ``contract`` by its English or Chinese stem (case and width ignored), or None.
     Two matching files, or only a file in an unsupported format (e.g. ``.xls``), is an InputError."""
@@ -68,8 +82,10 @@ def find_input(inbox: Path, contract) -> Path | None:
     matches = sorted(
         p
         for p in Path(inbox).iterdir()
-        if p.is_file() and not p.name.startswith((".", "~$")) and norm(p.stem) in stems
+        if (p.is_symlink() or not p.is_dir()) and not p.name.startswith((".", "~$")) and norm(p.stem) in stems
     )
+    for p in matches:
+        refuse_link(p, inbox)
     supported = [p for p in matches if p.suffix.lower() in FORMATS]
     if len(supported) > 1:
         names = "、".join(p.name for p in supported)

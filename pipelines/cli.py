@@ -32,7 +32,16 @@ def _run(args: argparse.Namespace, home) -> int:
     if not inbox.is_dir():
         print(f"错误：收件箱文件夹不存在：{inbox}", file=sys.stderr)
         return 2
-    return run_job(home, inbox, edition=args.edition, quiet=args.quiet, final=args.final)
+    try:
+        return run_job(home, inbox, edition=args.edition, quiet=args.quiet, final=args.final)
+    except Exception as exc:  # the run boundary: a full disk or a damaged warehouse outside any step
+        from warehouse.errors import system_error_text
+
+        text = system_error_text(f"{type(exc).__name__}: {exc}")
+        if text is None:
+            raise
+        print(f"错误：{text}", file=sys.stderr)
+        return 1
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:

@@ -59,9 +59,16 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from pipelines.home_check import main as check_main
+    from pipelines.instance import prepare_home
+
+    return check_main(prepare_home(getattr(args, "home", None)), args.repair)
+
+
 def register(sub, home_option: argparse.ArgumentParser):
-    """Add `home backup` and `home restore` to the main parser's subcommands; returns the `home` subparsers."""
-    home = sub.add_parser("home", help="主目录的准备、备份与恢复")
+    """Add `home prepare`, `backup`, `restore` and `check` to the main parser; returns the `home` subparsers."""
+    home = sub.add_parser("home", help="主目录的准备、检查、备份与恢复")
     verbs = home.add_subparsers(dest="home_command", required=True)
     prepare = verbs.add_parser("prepare", help="建立主目录、写出 Dagster 配置并升级复核库（服务启动前运行）",
                                parents=[home_option])
@@ -73,4 +80,7 @@ def register(sub, home_option: argparse.ArgumentParser):
     restore = verbs.add_parser("restore", help="校验备份后恢复到一个新的主目录", parents=[home_option])
     restore.add_argument("folder", help="备份目录（含 SHA256SUMS）")
     restore.set_defaults(func=_cmd_restore)
+    check = verbs.add_parser("check", help="检查主目录；--repair 修复能修复的问题", parents=[home_option])
+    check.add_argument("--repair", action="store_true", help="修复：清理中断的运行与临时文件，损坏的仓库改名保留后重建")
+    check.set_defaults(func=_cmd_check)
     return verbs

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+from warehouse.errors import system_error_text
+
 INTERRUPTED = "DagsterExecutionInterruptedError"  # what Dagster raises in a step on SIGINT
 
 
@@ -33,5 +35,6 @@ def failure_messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
                 text = error.cause.message.strip()
             if error and error.cls_name == INTERRUPTED:
                 text = "运行被中断（Ctrl-C），本步骤未完成"
+            text = system_error_text(text) or text  # a full disk, a damaged warehouse: said in Chinese
             steps.append(f"步骤 {event.step_key} 失败：{text}")
     return checks + steps

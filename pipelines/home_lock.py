@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from warehouse.home import Home
+from warehouse.recovery import recover_warehouse
 
 PID_TAG = "majorwatch/pid"
 HOST_TAG = "majorwatch/host"
@@ -31,12 +32,30 @@ class HomeBusyError(RuntimeError):
     """Another run holds this home."""
 
 
+def lock_holder(home: Home) -> dict | None:
+    """Who holds the home's run lock (pid, start, inbox), or None when no live process holds it."""
+    path = home.root / "run.lock"
+    if not path.exists():
+        return None
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            try:
+                return json.loads(handle.read() or "{}")
+            except ValueError:
+                return {}
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
 def run_tags() -> dict[str, str]:
     return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
 
 
 @contextmanager
-def exclusive_run(home: Home, inbox: str, edition: str | None) -> Iterator[None]:
+def exclusive_run(home: Home, inbox: str, edition: str | None, *, recover: bool = True) -> Iterator[None]:
     path = home.root / "run.lock"
     with open(path, "a+", encoding="utf-8") as handle:
         try:
@@ -58,6 +77,9 @@ def exclusive_run(home: Home, inbox: str, edition: str | None) -> Iterator[None]
                                 ensure_ascii=False))
         handle.flush()
         try:
+            # with the lock held no run uses the warehouse: a missing or damaged one is set aside and rebuilt
+            for note in recover_warehouse(home) if recover else ():
+                print(note, flush=True)
             yield
         finally:
             handle.seek(0)

@@ -10,13 +10,21 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from review.audit import Actor, ReviewError
 from review.db import open_store
 from review.hooks import PublishFinal
 from review.models import DRAFT
-from review.overrides import add_override, export_overrides, export_path, list_overrides, retire_override
+from review.overrides import (
+    add_override,
+    catalog_in_force,
+    export_overrides,
+    export_path,
+    list_overrides,
+    retire_override,
+)
 from review.policy import confirm_policy, refusal, unconfirmed
 from review.windows import close_review, finalize, get_window, open_review, state_of
 from scoring.overrides import FIELD_CN
@@ -157,7 +165,7 @@ def _override_list(args: argparse.Namespace) -> int:
         return 0
     print("编号  专业代码  学校代码     调整项    调整为      有效期至     状态    决定人 / 理由")
     for o in rows:
-        state = "已停用" if o.retired else "有效"
+        state = "已停用" if o.retired else "已过期" if o.expires and o.expires < date.today() else "有效"
         print(f"{o.id:<5} {o.major_code:<9} {o.school_code or '（整个专业）':<12} {FIELD_CN[o.field]:<8} "
               f"{o.value:<10} {o.expires.isoformat() if o.expires else '长期':<12} {state:<6} {o.decided_by}：{o.reason}")
     return 0
@@ -170,7 +178,7 @@ def _override_add(args: argparse.Namespace) -> int:
         print(f"错误：调整项应为 {'、'.join(FIELD_CN.values())} 之一（收到「{args.field}」）。", file=sys.stderr)
         return 1
     row = add_override(open_store(home), _actor(), args.major, field, args.value, args.reason,
-                       school_code=args.school, expires=args.expires)
+                       school_code=args.school, expires=args.expires, catalog=catalog_in_force(home))
     who = f"学校 {row.school_code} 的专业点 {row.major_code}" if row.school_code else f"专业 {row.major_code}"
     print(f"已添加复核调整 {row.id}：{who} 的{FIELD_CN[field]}调整为「{row.value}」。")
     _export(home)

@@ -3,6 +3,8 @@ exported for the pipeline (the ``overrides`` input contract)."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -14,9 +16,52 @@ from review.audit import Actor, NotFoundError, ReviewError, now, record
 from review.db import Store
 from review.models import Override
 from scoring.overrides import FIELD_CN, OVERRIDE_SCHEMA, VALUES
+from warehouse.spreadsheet import safe_text
 
 EXPORT_FILE = "overrides.csv"
 EXPORT_DIR = "review"  # <home>/review/overrides.csv: the file the pipeline's overrides input reads
+
+
+MAJOR_CODE = re.compile(r"[2-7][0-9]{5}K?")  # the overrides contract's patterns (a test keeps them in step)
+SCHOOL_CODE = re.compile(r"[0-9]{10}")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The codes of the edition in force: an override must name a major (and school) it holds."""
+
+    edition: str
+    majors: frozenset[str]
+    schools: frozenset[str]
+
+
+def catalog_in_force(home: Path) -> Catalog | None:
+    """The majors and schools of the edition named in ``CURRENT`` (None before the first publication)."""
+    from warehouse.current import current_edition
+
+    published = Path(home) / "published"
+    edition = current_edition(published)
+    if edition is None or not (published / edition / "guiding_catalog.parquet").is_file():
+        return None
+    majors = pl.read_parquet(published / edition / "guiding_catalog.parquet", columns=["major_code"])
+    offerings = published / edition / "school_major_scores.parquet"
+    schools = pl.read_parquet(offerings, columns=["school_code"]) if offerings.is_file() else None
+    return Catalog(edition, frozenset(majors["major_code"].to_list()),
+                   frozenset(schools["school_code"].to_list()) if schools is not None else frozenset())
+
+
+def check_codes(major_code: str, school_code: str | None, catalog: Catalog | None) -> None:
+    """A ReviewError unless the codes are well formed and (with a catalog) held by the edition in force."""
+    if not MAJOR_CODE.fullmatch(major_code):
+        raise ReviewError(f"专业代码「{major_code}」格式不对：应为6位数字，可带K后缀，首位为2–7（如 510201）。")
+    if school_code is not None and not SCHOOL_CODE.fullmatch(school_code):
+        raise ReviewError(f"学校代码「{school_code}」格式不对：应为10位数字。")
+    if catalog is None:
+        return
+    if major_code not in catalog.majors:
+        raise ReviewError(f"专业代码 {major_code} 不在现行版本 {catalog.edition} 的专业目录中，请核对。")
+    if school_code is not None and catalog.schools and school_code not in catalog.schools:
+        raise ReviewError(f"学校代码 {school_code} 在现行版本 {catalog.edition} 中没有专业点，请核对。")
 
 
 def export_path(home: Path) -> Path:
@@ -65,8 +110,10 @@ def _one_active(s: Session, major_code: str, school_code: str | None, field: str
 
 def add_override(store: Store, actor: Actor, major_code: str, field: str, value: str, reason: str,
                  school_code: str | None = None, expires: date | None = None,
-                 source_edition: str | None = None) -> Override:
-    """A commission decision of its own (not answering an objection)."""
+                 source_edition: str | None = None, catalog: Catalog | None = None) -> Override:
+    """A commission decision of its own (not answering an objection, whose codes come from the edition): its
+    codes must be well formed and, with ``catalog``, in the edition in force."""
+    check_codes((major_code or "").strip(), (school_code or "").strip() or None, catalog)
     with store.session() as s:
         return new_override(s, actor, major_code, school_code, field, value, reason, expires, source_edition)
 
@@ -111,6 +158,8 @@ def export_overrides(store: Store, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / EXPORT_FILE
     tmp = folder / f".{EXPORT_FILE}.tmp"
-    overrides_frame(store).write_csv(tmp)
+    frame = overrides_frame(store)
+    # a person may open it in Excel: a reason or name starting with = + - @ is written as text, not a formula
+    frame.with_columns(pl.col(pl.String).map_elements(safe_text, return_dtype=pl.String)).write_csv(tmp)
     tmp.replace(path)
     return path

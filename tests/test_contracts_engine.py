@@ -235,7 +235,9 @@ def test_overrides_contract_checks_value_against_field(con):
         {"override_id": "3", "major_code": "510201", "field": "warning_level", "value": "紫", **ok},
         {"override_id": "4", "major_code": "590999", "field": "guidance", "value": "正常", **ok},
     ])
-    assert outcome.by_rule == {"override_value_matches_field": 1, "major_code.reference": 1}
+    # an unknown major is skipped with a warning (issue 26 item 7), a wrong value is rejected
+    assert outcome.by_rule == {"override_value_matches_field": 1, "major_code.reference_skipped": 1}
+    assert outcome.rows_rejected == 1
     clean = query_frame(con, "SELECT override_id, field, CAST(expires AS VARCHAR) FROM overrides ORDER BY 1")
     assert clean.rows() == [("1", "guidance", None), ("2", "restriction", "2027-06-30")]
 
@@ -293,3 +295,75 @@ def test_an_old_home_gets_the_input_hash_column(tmp_path):
         assert query_frame(con, "SELECT input_sha256 FROM rejected_rows").rows() == [("c" * 64,)]
     finally:
         con.close()
+
+
+def test_a_reversed_date_range_is_refused_naming_row_and_column(con):
+    """Issue 26 item 1: 生效日期 2025-06-01 with 失效日期 2024-01-01 passed and moved six majors."""
+    base(con)
+    outcome = check(con, "industry_adjustments", [
+        {"list_name": "甲", "category": "禁止", "industry_code": "31", "effective_from": "2025-06-01",
+         "effective_to": "2024-01-01"},
+        {"list_name": "乙", "category": "禁止", "industry_code": "311", "effective_from": "2025-06",
+         "effective_to": "2025-06"},  # one month: the 1st to the 30th, in order
+        {"list_name": "丙", "category": "限制", "industry_code": "31", "effective_from": "2026",
+         "effective_to": "2025-12"},
+        {"list_name": "丁", "category": "限制", "industry_code": "311", "effective_from": "2025-06-01"},
+    ], file="产业调整清单.csv")
+    assert not outcome.passed and outcome.by_rule == {"effective_from_le_to": 2}
+    assert [(v["row"], v["column"], v["value"]) for v in outcome.first] == [
+        (2, "effective_to（失效日期）", "2024-01-01"), (4, "effective_to（失效日期）", "2025-12")]
+    assert "生效日期晚于失效日期" in outcome.first[0]["reason"] and "2025-06-01" in outcome.first[0]["reason"]
+    assert "产业调整清单.csv" in outcome.message() and "第 2 行" in outcome.message()
+    kept = query_frame(con, 'SELECT file, "row", "column" FROM rejected_rows ORDER BY "row"')
+    assert kept.rows() == [("产业调整清单.csv", 2, "effective_to（失效日期）"), ("产业调整清单.csv", 4, "effective_to（失效日期）")]
+    assert query_frame(con, "SELECT list_name FROM industry_adjustments ORDER BY source_row").rows() == [("乙",), ("丁",)]
+
+
+def test_every_pair_of_dates_in_every_input_is_checked_for_order():
+    """The class, not the instance: an input with two date columns must declare their order (kind date_order)."""
+    from itertools import combinations
+
+    from data_contracts.spec import date_columns, ordered_date_pairs
+
+    for contract in CONTRACTS.values():
+        declared = {frozenset(pair) for pair in ordered_date_pairs(contract)}
+        for pair in combinations(date_columns(contract), 2):
+            assert frozenset(pair) in declared, f"{contract.name}: the order of {pair} is not checked"
+    assert ("effective_from", "effective_to") in ordered_date_pairs(CONTRACTS["industry_adjustments"])
+
+
+def test_a_date_order_rule_must_name_two_date_columns():
+    from data_contracts.spec import ContractSpecError, parse_contracts
+
+    spec = {"inputs": {"t": {"title": "T", "stems": ["t"], "columns": {"a": {"type": "date"}, "b": {"type": "text"}},
+                             "row_rules": [{"name": "r", "kind": "date_order", "columns": ["a", "b"], "reason": "x"}]}}}
+    with pytest.raises(ContractSpecError, match="date_order"):
+        parse_contracts(spec)
+
+
+def test_an_override_of_a_major_that_has_left_the_catalog_is_skipped_with_a_warning(con):
+    """Issue 26 item 7: such an override blocked next year's whole run; now it is left out and said."""
+    base(con)
+    ok = {"field": "指导类别", "value": "正常", "reason": "复核", "decided_by": "教委甲",
+          "decided_at": "2026-06-01T10:00:00+00:00"}
+    outcome = check(con, "overrides", [
+        {"override_id": "1", "major_code": "510201", "school_code": None, **ok},
+        {"override_id": "2", "major_code": "530101", "school_code": None, **ok},            # left the catalog
+        {"override_id": "3", "major_code": "510201", "school_code": "4111019999", **ok},    # school closed
+    ], file="overrides.csv")
+    assert outcome.passed and outcome.rows_rejected == 0 and outcome.severity == "WARN"
+    assert outcome.rows_clean == 1 and outcome.first == []
+    assert any("2 行引用的代码已不在" in w and "第 3 行、第 4 行" in w for w in outcome.warnings), outcome.warnings
+    kept = query_frame(con, 'SELECT "row", rule, reason FROM rejected_rows ORDER BY "row"').rows()
+    assert [(r, rule) for r, rule, _ in kept] == [(3, "major_code.reference_skipped"),
+                                                  (4, "school_code.reference_skipped")]
+    assert all("已跳过" in reason for *_, reason in kept)
+    assert query_frame(con, "SELECT override_id FROM overrides").rows() == [("1",)]
+
+
+def test_a_malformed_override_code_still_blocks(con):
+    base(con)
+    outcome = check(con, "overrides", [
+        {"override_id": "1", "major_code": "64 0103", "field": "指导类别", "value": "正常", "reason": "复核",
+         "decided_by": "教委甲", "decided_at": "2026-06-01T10:00:00+00:00"}])
+    assert not outcome.passed and outcome.first[0]["column"] == "major_code（专业代码）"

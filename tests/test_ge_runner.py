@@ -107,3 +107,26 @@ def test_engine_and_ge_agree_on_any_number_text(tmp_path, values):
     """Whatever a person types into a number column, the two validators refuse the same rows."""
     columns = {"n": values, "x": values[::-1]}
     assert _engine_rows(tmp_path, columns) == _ge_rows(columns)
+
+
+def test_engine_and_ge_reject_the_same_reversed_date_ranges(tmp_path):
+    """Issue 26 item 1: both validators hold every declared date pair to its order, with the same reading
+    of months and years (a period end's month is its last day)."""
+    contract = parse_contracts({"inputs": {"t": {"title": "T", "stems": ["t"], "columns": {
+        "a": {"type": "date"}, "b": {"type": "date", "period_end": True}},
+        "row_rules": [{"name": "a_le_b", "kind": "date_order", "columns": ["a", "b"], "reason": "颠倒"}]}}})["t"]
+    columns = {"a": ["2025-06-01", "2025-06", "2026", "2025-06-30", "2025-07-01", None, "2025-02-30", "2024"],
+               "b": ["2024-01-01", "2025-06", "2025-12", "2025-06", "2025-06", "2020", "2020-01-01", "2024"]}
+    frame = pl.DataFrame(columns, schema={k: pl.String for k in columns}).with_row_index("_row", offset=2)
+    con = connect(tmp_path / "dates.duckdb")
+    try:
+        replace_table(con, "stg_t", frame.with_columns(pl.col("_row").cast(pl.Int64)))
+        run_contract(con, contract, "stg_t", "t.csv", "run-1")
+        engine = {(r[0] - 2, r[1]) for r in con.execute('SELECT "row", rule FROM rejected_rows').fetchall()}
+    finally:
+        con.close()
+    assert engine == {(0, "a_le_b"), (2, "a_le_b"), (4, "a_le_b"), (6, "a.date")}
+    report = validate(pd.DataFrame(columns), contract, {}, result_format="COMPLETE")
+    pair = [r for r in report.results if r["expectation"] == "expect_column_pair_values_a_to_be_greater_than_b"]
+    assert len(pair) == 1 and set(pair[0]["rows"]) == {0, 2, 4}
+    assert {i for r in report.results for i in r["rows"]} >= {row for row, rule in engine if rule == "a_le_b"}

@@ -101,3 +101,29 @@ def _frame(home, sql: str) -> pl.DataFrame:
         return query_frame(con, sql)
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated", "deleted_then_run_from_the_ui"])
+def test_a_deleted_or_truncated_warehouse_is_rebuilt_with_the_same_rows(ingested, damage):
+    """Issue 26 item 2: after `rm var/warehouse.duckdb*` every run failed with DuckDB's ResourceInUseException
+    until var/cache/ingest was removed by hand; a truncated file gave English errors. The warehouse is a cache:
+    the run sets a damaged file aside, drops the memo and ingests every input again, with the same verdicts."""
+    from pipelines.home_lock import exclusive_run
+    from warehouse.home import Home
+
+    home, inbox, (_, checks1) = ingested
+    clean1 = _frame(home, "SELECT * FROM school_majors ORDER BY ALL")
+    if damage.startswith("deleted"):
+        for path in home.glob("warehouse.duckdb*"):
+            path.unlink()
+    else:
+        with open(home / "warehouse.duckdb", "r+b") as handle:
+            handle.truncate((home / "warehouse.duckdb").stat().st_size // 2)
+    if damage != "deleted_then_run_from_the_ui":  # a run launched in the UI finds the memo still there
+        with exclusive_run(Home(home), str(inbox), None):  # what `majorwatch run` does first
+            pass
+        assert not any((home / "cache" / "ingest").glob("*.json"))
+        assert (damage == "truncated") == any(home.glob("warehouse.duckdb.damaged-*"))   # kept, never deleted
+    again, checks2 = _ingest(home, inbox)
+    assert not any(again.values()) and checks2 == checks1
+    assert _frame(home, "SELECT * FROM school_majors ORDER BY ALL").equals(clean1)

@@ -197,3 +197,46 @@ def test_edition_audit_prints_the_log_with_chinese_columns(home, capsys):
     assert lines[2].split("\t")[3:5] == ["开放征求意见", "2027-draft"] and f"截止：{UNTIL}" in lines[2]
     assert run(["edition", "audit", "--edition", "2027-draft", "--home", str(home)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_override_add_refuses_a_malformed_code_or_one_not_in_the_edition_in_force(home, capsys):
+    """Issue 26 item 7: `override add --major "64 0103"` was accepted and then blocked every run."""
+    for code, says in [("64 0103", "格式不对"), ("999999", "格式不对"), ("590999", "不在现行版本 2027-draft 的专业目录中")]:
+        assert run(["override", "add", "--major", code, "--field", "限制", "--value", "无", "--reason", "x",
+                    "--home", str(home)]) == 1
+        assert says in capsys.readouterr().err
+    assert run(["override", "add", "--major", A_ONLY, "--school", "12345", "--field", "限制", "--value", "无",
+                "--reason", "x", "--home", str(home)]) == 1
+    assert "学校代码「12345」格式不对" in capsys.readouterr().err
+    assert not export_path(home).exists() or pl.read_csv(export_path(home), infer_schema=False).height == 0
+    assert [e.action for e in audit.entries(open_store(home))] == []
+
+
+def test_the_exported_overrides_csv_carries_no_formula(home):
+    """Issue 26 item 11: review/overrides.csv kept a reason starting with '=' as a formula for Excel."""
+    assert run(["override", "add", "--major", A_ONLY, "--field", "限制", "--value", "无",
+                "--reason", '=HYPERLINK("http://x","点我")', "--home", str(home)]) == 0
+    text = export_path(home).read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text and '"=HYPERLINK' not in text
+
+
+def test_override_code_patterns_are_the_overrides_contracts():
+    from data_contracts.spec import load_contracts
+    from review.overrides import MAJOR_CODE, SCHOOL_CODE
+
+    columns = load_contracts()["overrides"].columns
+    assert columns["major_code"].pattern == f"^{MAJOR_CODE.pattern}$"
+    assert columns["school_code"].pattern == f"^{SCHOOL_CODE.pattern}$"
+
+
+def test_override_list_says_an_expired_override_has_expired(home, capsys):
+    """Issue 27: `override list` showed an override past its 有效期至 as 有效."""
+    from datetime import date, timedelta
+
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    assert run(["override", "add", "--major", A_ONLY, "--field", "限制", "--value", "无", "--reason", "教委决定",
+                "--expires", yesterday, "--home", str(home)]) == 0
+    capsys.readouterr()
+    assert run(["override", "list", "--home", str(home)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if A_ONLY in x)
+    assert "已过期" in line and "有效 " not in line

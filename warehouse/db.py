@@ -64,12 +64,47 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     if held is not None:  # this process has it open (for writing): a reader gets a cursor of that
         return held[0].cursor()
     if read_only:
-        return duckdb.connect(str(path), read_only=True)
+        return _open(path, read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = _open(path)
     bound_memory(con, path.parent / "tmp" / "duckdb")
     con.execute(SCHEMA_SQL)
     return con
+
+
+class WarehouseDamaged(RuntimeError):
+    """The warehouse file cannot be read (truncated, overwritten, not a DuckDB file). It is a cache of the raw
+    store and the inbox: ``majorwatch home check --repair`` sets it aside and the next run rebuilds it."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path, self.detail = Path(path), detail
+        super().__init__(
+            f"仓库文件 {path} 已损坏或不完整，无法读取（{detail}）。仓库只是收件箱与原始存储的缓存：请运行 "
+            f"majorwatch home check --repair --home {Path(path).parent}（把它改名保留并清除依赖它的缓存），"
+            "然后重新运行 majorwatch run，仓库会从收件箱重建；已发布的版本不受影响")
+
+
+# DuckDB's words for a file that is not (or no longer) a whole database; a lock held by another process is not one
+DAMAGED_SIGNS = ("not a valid DuckDB database file", "Could not read enough bytes", "checksum", "Corrupt",
+                 "corrupt", "Serialization", "truncated", "bad magic")
+
+
+def damage_of(exc: BaseException) -> str | None:
+    """The reason a DuckDB error says the file is damaged, or None (busy, full disk, anything else)."""
+    text = str(exc)
+    if not isinstance(exc, duckdb.Error) or "Could not set lock" in text:
+        return None
+    return text.splitlines()[0][:200] if any(sign in text for sign in DAMAGED_SIGNS) else None
+
+
+def _open(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        detail = damage_of(exc)
+        if detail is None:
+            raise
+        raise WarehouseDamaged(path, detail) from exc
 
 
 def bound_memory(con: duckdb.DuckDBPyConnection, spill: Path) -> None:
@@ -124,11 +159,11 @@ def held_open(path: Path) -> Iterator[None]:
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = con.execute(
+    rows = con.execute(  # fetchall: a fetchone() leaves the result open, and DuckDB 2 then refuses register()
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
         [table],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(rows and rows[0][0])
 
 
 def read_frame(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
@@ -164,6 +199,7 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     default ``to_arrow()`` copies every text column into classic Arrow strings first. Measured with the
     scale-500 school_major_scores (800,000 rows, 1 GB, two thirds of it the long 详细依据 text): the write
     peaked 1.9 GB above the frame before, 0.9 GB after, with the same rows and column types."""
+    con.complete()  # a caller's half-read result (a fetchone()) would make DuckDB 2 refuse register()
     con.register("_incoming", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         con.execute("BEGIN TRANSACTION")

@@ -12,13 +12,14 @@ import dagster as dg
 
 from assets.metadata import frame_metadata
 from assets.resources import Inbox, Warehouse
+from data_contracts.engine import reference_values
 from data_contracts.ge_runner import GE_MAX_ROWS, GeReport, left_to_duckdb, not_run_after_failure
 from data_contracts.second_opinions import SecondOpinions
 from data_contracts.spec import Contract, load_contracts
 from data_contracts.verdict import Verdict, contract_verdict
 from inbox.ingest import ingest_input
 from inbox.memo import IngestMemo
-from warehouse.db import WRITER_POOL, ident, query_frame, read_frame, table_exists
+from warehouse.db import WRITER_POOL, ident, query_frame, read_frame
 from warehouse.pause_points import pause_point
 
 OWNERS = ["team:data"]
@@ -69,16 +70,6 @@ def _check_specs(contracts: dict[str, Contract]) -> list[dg.AssetCheckSpec]:
             for name, c in contracts.items()]
 
 
-def _reference_values(con, contract: Contract) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for col in contract.columns.values():
-        if col.references and table_exists(con, col.references[0]):
-            ref_input, ref_col = col.references
-            frame = query_frame(con, f"SELECT DISTINCT {ident(ref_col)} AS v FROM {ident(ref_input)}")  # noqa: S608
-            out[col.name] = [v for v in frame["v"].to_list() if v is not None]
-    return out
-
-
 def check_result(contract: Contract, verdict: Verdict) -> dg.AssetCheckResult:
     """The verdict as a blocking check result: ERROR stops everything downstream."""
     return dg.AssetCheckResult(
@@ -126,7 +117,7 @@ def build_ingest() -> dg.AssetsDefinition:
                                         upstream=fingerprints)
                     fingerprints[name] = done.fingerprint
                     pause_point("ingest")
-                    references = _reference_values(con, contract) if 0 < done.rows <= GE_MAX_ROWS \
+                    references = reference_values(con, contract) if 0 < done.rows <= GE_MAX_ROWS \
                         and not done.reused else {}
                     head = query_frame(con, f"SELECT * FROM {ident(name)} LIMIT 10")  # noqa: S608
                 # an input too large for pandas is counted by DuckDB alone: its rows need not stay in memory

@@ -214,9 +214,10 @@ def _gbk_line(inbox: Path) -> None:
 
 
 from tests.bad_inputs.cases_sheets import more_cases, spreadsheet_cases, structure_cases  # noqa: E402
+from tests.bad_inputs.cases_whole import single_input_cases  # noqa: E402
 
 CASES: list[Case] = [
     *_cases_contract(), *_cases_references(), *_numbers(), *_content(), *_encodings(),
-    *spreadsheet_cases(), *structure_cases(), *more_cases(),
+    *spreadsheet_cases(), *structure_cases(), *more_cases(), *single_input_cases(Case),
 ]
 __all__ = ["CASES", "Case", "as_xlsx", "keep_rows", "save", "write_xlsx", "zip_bomb"]

@@ -28,6 +28,7 @@ class Result:
     column: str | None
     text: str  # everything a person is told: the error, or the contract's message and notes
     outcome: ContractOutcome | None = None
+    warned: bool = False  # a whole-inbox case: some verdict carries a note or rejected rows within the limit
 
 
 def build_base(folder: Path) -> tuple[Path, Path]:
@@ -82,5 +83,53 @@ def check(case, result: Result) -> None:
             assert result.outcome.rows_rejected == 0, result.text
     if case.row is not None:
         assert result.row == case.row and f"第 {case.row} 行" in result.text, result.text
+    if case.column is not None:
+        assert case.column in (result.column or ""), result.text
+
+
+def run_whole(case, base_inbox: Path, tmp: Path, ge_cache: Path) -> tuple[Result, object]:
+    """A whole-inbox case: the entire inbox (with its fault) ingested into a fresh warehouse in dependency order,
+    each input's verdict from both validators, as a run gives it (first blocking verdict, or every note)."""
+    import contextlib
+
+    from assets.ingest.inputs import ingest_order
+    from data_contracts.engine import reference_values
+    from data_contracts.verdict import contract_verdict, second_opinion
+
+    inbox = Path(shutil.copytree(base_inbox, tmp / "inbox", symlinks=True))
+    case.fault(inbox)
+    contracts = load_contracts()
+    con = connect(tmp / "home" / "warehouse.duckdb")
+    verdicts = []
+    with case.during(inbox) if case.during else contextlib.nullcontext():
+        for name in ingest_order(contracts):
+            contract = contracts[name]
+            try:
+                done = ingest_input(con, inbox, contract, tmp / "home" / "raw", RUN_ID)
+            except InputError as exc:
+                return Result(True, exc.file, exc.row, exc.column, str(exc)), con
+            ge = second_opinion(done.stage, contract, reference_values(con, contract), cache=ge_cache) \
+                if done.outcome.passed else None
+            verdicts.append(contract_verdict(contract, done.outcome, done.file, ge))
+    blocking = [v for v in verdicts if v.blocking]
+    text = "\n".join(v.message for v in blocking + [v for v in verdicts if not v.blocking])  # what blocks first
+    if blocking:
+        first = blocking[0].first[0] if blocking[0].first else {}
+        return Result(True, blocking[0].file, first.get("row"), first.get("column"), text), con
+    return Result(False, None, None, None, text, warned=any(v.warning for v in verdicts)), con
+
+
+def check_whole(case, result: Result) -> None:
+    assert case.says in result.text, result.text
+    if case.never_says:
+        assert case.never_says not in result.text, result.text
+    if case.kind == "refused":
+        assert result.refused and case.file in (result.file or ""), result.text
+    else:
+        assert not result.refused, result.text
+        if case.kind == "noted":
+            assert result.warned, result.text
+    if case.row is not None:
+        assert result.row == case.row, result.text
     if case.column is not None:
         assert case.column in (result.column or ""), result.text
