@@ -128,4 +128,5 @@ def actions_section(tables: dict[str, pl.DataFrame], title: str = "七、专业�
     if ranked is not None:
         text.append(f"骨干专业推荐名单列出 {ranked.height} 个专业点，各部分得分见《骨干专业推荐名单》。")
     return {"title": title, "charts": [], "paragraphs": text,
-            "tables": [table("各类调整措施", ["调整措施", "学校专业点", "全市性措施", "在校生（估算）", "最晚末届毕业"], rows)]}
+            "tables": [table("各类调整措施", ["调整措施", "学校专业点", "全市性措施", "在校生（估算）", "最晚末届毕业"], rows,
+                             "个（专业点、措施）、人（在校生）", "本版专业调整行动清单")]}
