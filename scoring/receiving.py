@@ -15,8 +15,6 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ml.tfidf import fit_vectorizer, transform
-
 WEIGHTS = {"text": 0.5, "occupation": 0.25, "industry": 0.25}
 BLOCKING = ("停止新设", "限制")
 EXIT_FLAG, NO_VOCATIONAL_FLAG = "退出", "不再举办职业教育"  # the school flags of scoring/schools.py
@@ -52,6 +50,10 @@ def similarity(majors: pl.DataFrame, major_occupation_map: pl.DataFrame | None,
     codes = majors["major_code"].to_list()
     if not codes:
         return pl.DataFrame(schema={"major_code": pl.String, "other_code": pl.String, "similarity": pl.Float64})
+    # scikit-learn (through ml.tfidf) is imported here, when the action plan is built, not when the definitions
+    # load: a run's own process keeps it out until then (tests/test_model_assets.py holds the rest of the run to it)
+    from ml.tfidf import fit_vectorizer, transform
+
     texts = major_texts(majors)
     rows = transform(fit_vectorizer(texts), texts)
     text = np.asarray((rows @ rows.T).todense())
