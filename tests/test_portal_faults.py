@@ -338,7 +338,7 @@ def test_a_second_active_override_on_one_field_is_refused(home):
     first = add_override(store, CLI, A_ONLY, "guidance", "限制", "第一次复核")
     with pytest.raises(ReviewError, match=f"已有生效的复核调整（编号 {first.id}"):
         add_override(store, CLI, A_ONLY, "guidance", "停止新设", "第二次复核")
-    add_override(store, CLI, A_ONLY, "guidance", "停止新设", "只对一所学校", school_code=SCHOOL_A)  # another scope
+    add_override(store, CLI, A_ONLY, "guidance", "停止新设", "只对一所学校", school_code="1111000001")  # another scope
     add_override(store, CLI, A_ONLY, "warning_level", "红", "另一事项")
     retire_override(store, CLI, first.id, "改判")
     assert add_override(store, CLI, A_ONLY, "guidance", "停止新设", "停用旧调整后").value == "停止新设"

@@ -17,7 +17,7 @@ from warehouse.table import WarehouseTable
 
 HISTORY = ("school_code", "major_code", "year", "enrolled", "graduates", "employed", "employed_in_field",
            "starting_salary")
-POSTINGS = {"group_name": "score", "kinds": {"duckdb"}, "pool": WRITER_POOL, "owners": ["team:data"],
+POSTINGS = {"group_name": "models", "kinds": {"duckdb"}, "pool": WRITER_POOL, "owners": ["team:data"],
             "deps": ["job_postings", "posting_industry_proposals"]}
 
 
