@@ -41,13 +41,18 @@ def lock_holder(home: Home) -> dict | None:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            try:
-                return json.loads(handle.read() or "{}")
-            except ValueError:
-                return {}
+            return _holder(handle)
         fcntl.flock(handle, fcntl.LOCK_UN)
     return None
+
+
+def _holder(handle) -> dict:
+    """What the lock file says of the run holding it ({} when it says nothing readable)."""
+    handle.seek(0)
+    try:
+        return json.loads(handle.read() or "{}")
+    except ValueError:
+        return {}
 
 
 def run_tags() -> dict[str, str]:
@@ -61,11 +66,7 @@ def exclusive_run(home: Home, inbox: str, edition: str | None, *, recover: bool 
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            try:
-                holder = json.loads(handle.read() or "{}")
-            except ValueError:
-                holder = {}
+            holder = _holder(handle)
             raise HomeBusyError(
                 f"主目录 {home.root} 正在被另一次运行使用（进程 {holder.get('pid', '?')}，"
                 f"开始于 {holder.get('started', '?')}，收件箱 {holder.get('inbox', '?')}）；"
