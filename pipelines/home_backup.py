@@ -98,7 +98,9 @@ def backup(home: Home, out: Path) -> list[str]:
         raise BackupError(f"备份目录 {out} 已存在且不为空：请指定一个新的目录")
     out.mkdir(parents=True, exist_ok=True)
     stores = _stores(home)
-    with exclusive_run(home, inbox="（备份）", edition=None):
+    # the run lock keeps runs out while files are copied; a backup copies the home as it is and repairs nothing
+    # (a warehouse the next run would set aside as damaged is backed up too, for whoever looks at it)
+    with exclusive_run(home, inbox="（备份）", edition=None, recover=False):
         for rel in _files(home.root):
             src, dst = home.root / rel, out / "home" / rel
             dst.parent.mkdir(parents=True, exist_ok=True)

@@ -85,7 +85,7 @@ def receiving_majors(affected: pl.DataFrame, offerings: pl.DataFrame, pairs: pl.
                      min_similarity: float, limit: int) -> pl.DataFrame:
     """For each affected (school_code, major_code): up to ``limit`` receiving offerings, same school first,
     then others in its district, each group by similarity (then code). Columns: school_code, major_code,
-    receiving (list of `code 名称（本校 / 区 学校）` strings), receiving_codes (list of major codes)."""
+    receiving (list of `code 名称（本校 / 某区其他学校）` strings), receiving_codes (list of major codes)."""
     schema = {"school_code": pl.String, "major_code": pl.String, "receiving": pl.List(pl.String),
               "receiving_codes": pl.List(pl.String)}
     if affected.height == 0:
@@ -103,9 +103,11 @@ def receiving_majors(affected: pl.DataFrame, offerings: pl.DataFrame, pairs: pl.
                     descending=[False, False, True, True, False, False])
               .unique(["school_code", "major_code", "other_code"], keep="first", maintain_order=True)
               .group_by("school_code", "major_code", maintain_order=True).head(limit))
+    # another school's offering is named by its district only: a school's page never names another school (or,
+    # through it, that school's verdict); the commission finds it with the plan's district filter
     label = pl.concat_str(pl.col("other_code"), pl.lit(" "), pl.col("other_name"), pl.lit("（"),
                           pl.when(pl.col("same")).then(pl.lit("本校"))
-                          .otherwise(pl.concat_str(pl.col("to_district"), pl.col("to_school_name"))), pl.lit("）"))
+                          .otherwise(pl.concat_str(pl.col("to_district"), pl.lit("其他学校"))), pl.lit("）"))
     found = ranked.group_by("school_code", "major_code", maintain_order=True).agg(
         receiving=label, receiving_codes=pl.col("other_code"))
     return here.drop("district").join(found, on=["school_code", "major_code"], how="left").select(list(schema))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 EXEMPT = ("技术附录.xlsx",)  # provenance for the data team: ids, hashes and model figures belong there
 ALLOWED_WORDS = {"PDF", "Excel", "WPS", "CSV", "JSON", "Parquet", "A4", "km", "kg", "cm", "mm", "GB", "MB", "KB",
-                 "Wilson", "College", "Scorecard"}  # formats, units, and the names of cited methods and sources
+                 "Wilson", "College", "Scorecard", "JSA"}  # formats, units, and the names of cited methods and sources
 PATTERNS = {
     "版次号": re.compile(r"\b\d{4}(?:-r\d+)?-draft\b|\b\d{4}-r\d+\b"),
     "带点或下划线的标识符": re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+\b"),

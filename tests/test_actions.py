@@ -86,7 +86,8 @@ def test_banned_major_is_received_by_a_similar_healthy_major_at_the_same_school(
 
 def test_with_nothing_at_the_school_the_district_receives(published):
     r = row(published, DISTRICT_ONLY, "470201", t.MERGE)
-    assert r["receiving_majors"].startswith("470202 精细化工技术（朝阳区北京市朝阳职业学校）")
+    assert r["receiving_majors"].startswith("470202 精细化工技术（朝阳区其他学校）")
+    assert "北京市朝阳职业学校" not in r["receiving_majors"] + r["evidence"]  # a school page never names another
     assert "（本校）" not in r["receiving_majors"] and r["students_in_school"] == 75
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assets.partitions import inbox_data_year
 from tests.handmade_inbox import write_handmade_inbox
 from tests.test_dagster_ui import Dagster, free_port
 
@@ -112,7 +113,9 @@ def test_the_production_layout_runs_and_the_portal_serves_the_edition(tmp_path, 
                 dead = [u for u, p in procs.items() if p.poll() is not None]
                 assert not dead and time.monotonic() < deadline, _tail(root, dead or UNITS)
                 time.sleep(2)
-        run_id = dagster.launch("majorwatch_job")   # queued: the daemon takes it
+        year = str(inbox_data_year(root / "inbox"))  # the edition partition, as the data team picks it in the UI
+        dagster.add_edition(year)
+        run_id = dagster.launch("majorwatch_job", year)   # queued: the daemon takes it
         assert dagster.wait(run_id, time.monotonic() + 600) == "SUCCESS", _tail(root, UNITS)
         edition = (root / "home" / "published" / "CURRENT").read_text(encoding="utf-8").strip()
         token = subprocess.run([env["MAJORWATCH_VENV"] + "/bin/majorwatch", "token", "issue", "--commission"],

@@ -16,6 +16,7 @@ from portal import tokens
 from portal.app import create_app
 from review import audit
 from review.db import open_store
+from tests.portal_fixtures import session_headers
 from tests.shared_homes import copy_run
 
 pytestmark = pytest.mark.slow
@@ -71,9 +72,10 @@ def test_the_final_stays_in_force_through_every_kind_of_run(handmade_published, 
     scores = pl.read_parquet(published / draft / "school_major_scores.parquet")
     offering = scores.sort("school_code", "major_code").row(0, named=True)
     school, code = offering["school_code"], offering["major_code"]
-    school_cookie = {"Cookie": f"mw_token={tokens.issue(home, school=school, label='甲校')}"}
-    staff_cookie = {"Cookie": f"mw_token={tokens.issue(home, commission=True, label='教委审核员')}"}
     client = TestClient(create_app(home, signin_limit=10_000), follow_redirects=False)
+    # browsers signed in: the cookie carries a session id, started as POST /signin does
+    school_cookie = session_headers(client.app, tokens.issue(home, school=school, label="甲校"))
+    staff_cookie = session_headers(client.app, tokens.issue(home, commission=True, label="教委审核员"))
     filed = client.post("/school/objections", headers=school_cookie,
                         files={"evidence": ("", b"", "application/octet-stream")},
                         data={"target": "major", "major_code": code, "contested": "guidance",
@@ -87,7 +89,7 @@ def test_the_final_stays_in_force_through_every_kind_of_run(handmade_published, 
     # another school's objection on its own offering: the major's verdict stands, the offering is adjusted
     other = scores.filter((pl.col("school_code") != school) & (pl.col("major_code") != code)).sort(
         "school_code", "major_code").row(0, named=True)
-    other_cookie = {"Cookie": f"mw_token={tokens.issue(home, school=other['school_code'])}"}
+    other_cookie = session_headers(client.app, tokens.issue(home, school=other["school_code"]))
     filed = client.post("/school/objections", headers=other_cookie,
                         files={"evidence": ("", b"", "application/octet-stream")},
                         data={"target": "offering", "major_code": other["major_code"], "contested": "warning_level",

@@ -4,6 +4,7 @@ import dagster as dg
 import polars as pl
 
 from assets.charts import bar_chart_md, preview_md, value_counts
+from assets.partitions import EDITIONS
 from assets.resources import PolicyFile, Warehouse
 from assets.score.majors import SCORE
 from scoring.actions import ActionInputs
@@ -17,7 +18,8 @@ from warehouse.table import WarehouseTable
 
 HISTORY = ("school_code", "major_code", "year", "enrolled", "graduates", "employed", "employed_in_field",
            "starting_salary")
-POSTINGS = {"group_name": "models", "kinds": {"duckdb"}, "pool": WRITER_POOL, "owners": ["team:data"],
+POSTINGS = {"group_name": "score", "kinds": {"duckdb"}, "pool": WRITER_POOL, "owners": ["team:data"],
+            "partitions_def": EDITIONS,
             "deps": ["job_postings", "posting_industry_proposals"]}
 
 
