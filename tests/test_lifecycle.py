@@ -135,10 +135,18 @@ def test_the_final_stays_in_force_through_every_kind_of_run(handmade_published, 
     drafts = sorted(p.name for p in published.iterdir() if p.name.endswith("-draft"))
     assert drafts == ["2026-draft", "2026-r2-draft"]
 
+    import dagster as dg
+
+    from assets.partitions import edition_partition, inbox_data_year
     from pipelines.definitions import defs
 
     monkeypatch.setenv("MAJORWATCH_HOME", str(home))
-    result = defs.resolve_job_def("score_and_publish").execute_in_process(raise_on_error=False)
+    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    # as the UI launches it: "Materialize all" on the edition partition the data team picks, no run config
+    with dg.DagsterInstance.get() as instance:
+        year = edition_partition(instance, inbox_data_year(run.inbox))
+        result = defs.resolve_job_def("score_and_publish").execute_in_process(
+            instance=instance, partition_key=year, raise_on_error=False)
     assert result.success
     outcome = result.asset_materializations_for_node("publish_catalogs")[0].metadata["outcome"].value
     assert "2026-r2-draft" in outcome and "保持不变" in outcome
