@@ -190,3 +190,15 @@ def policy_with(tmp_path, changes: dict[str, object]):
     out = tmp_path / "policy.yaml"
     out.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return load_policy(out)
+
+
+def history_frames(majors: pl.DataFrame, school_majors: pl.DataFrame) -> dict[str, pl.DataFrame | None]:
+    """The back-test's inputs for a planted school_majors history: no industry map, no lists, no labour rows."""
+    return {"majors": majors, "industries": industries_frame(),
+            "major_industry_map": pl.DataFrame(schema={"major_code": pl.String, "industry_code": pl.String,
+                                                       "weight": pl.Float64}),
+            "major_occupation_map": None, "industry_adjustments": adjustments_frame([]),
+            "labor_market": pl.DataFrame(schema={"period": pl.String, "year": pl.Int32, "quarter": pl.Int32,
+                                                 "industry_code": pl.String, "occupation_code": pl.String,
+                                                 "demand": pl.Int64, "supply": pl.Int64, "region": pl.String}),
+            "school_majors": school_majors}

@@ -10,7 +10,7 @@ from portal.app import create_app
 from tests.portal_fixtures import running_server
 from tests.scored_edition import CHAOYANG, write_scored_edition
 from tests.test_portal_actions import write_plan
-from tests.test_portal_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, capture
+from tests.test_portal_browser import ARTIFACTS, CHROMIUM, capture
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.slow,
@@ -30,15 +30,6 @@ def site(tmp_path_factory):
     with running_server(create_app(home, secure_cookies=False)) as base:
         yield base, creds, {"school": plan.filter(plan["school_code"] == CHAOYANG).height,
                             "commission": plan.height, "backbone": ranked.height}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("width", [1366, 390])

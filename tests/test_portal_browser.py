@@ -75,15 +75,6 @@ def site(tmp_path_factory, request):
         yield base, home, creds, info
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def capture(page, path: Path) -> None:
     """A full-page screenshot for a person to look at, taken a second time if Chromium could not copy the page.
 

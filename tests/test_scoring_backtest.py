@@ -6,7 +6,7 @@ import polars as pl
 
 from scoring.backtest import backtest, format_backtest, measure
 from scoring.policy import load_policy
-from tests.scoring_fixtures import adjustments_frame, industries_frame
+from tests.scoring_fixtures import history_frames
 
 YEARS = range(2021, 2026)
 BAD = 8          # majors 0..7: employment 40% every year and enrolment falling 30% a year (planted true declines)
@@ -25,14 +25,7 @@ def _frames(years=YEARS) -> dict[str, pl.DataFrame]:
     sm = pl.DataFrame(rows, orient="row", schema={
         "school_code": pl.String, "major_code": pl.String, "year": pl.Int32, "enrolled": pl.Int32,
         "graduates": pl.Int32, "employed": pl.Int32, "employed_in_field": pl.Int32, "starting_salary": pl.Float64})
-    return {"majors": pl.DataFrame({"major_code": codes}), "industries": industries_frame(),
-            "major_industry_map": pl.DataFrame(schema={"major_code": pl.String, "industry_code": pl.String,
-                                                       "weight": pl.Float64}),
-            "major_occupation_map": None, "industry_adjustments": adjustments_frame([]),
-            "labor_market": pl.DataFrame(schema={"period": pl.String, "year": pl.Int32, "quarter": pl.Int32,
-                                                 "industry_code": pl.String, "occupation_code": pl.String,
-                                                 "demand": pl.Int64, "supply": pl.Int64, "region": pl.String}),
-            "school_majors": sm}
+    return history_frames(pl.DataFrame({"major_code": codes}), sm)
 
 
 def test_planted_declines_are_found_with_lift_above_one():

@@ -8,7 +8,7 @@ import pytest
 
 from scoring.calibration import calibration, forecasts_and_outcomes, format_calibration, measure, reliability
 from scoring.policy import load_policy
-from tests.scoring_fixtures import adjustments_frame, industries_frame
+from tests.scoring_fixtures import history_frames
 
 YEARS = range(2017, 2026)
 FALLING, STEADY, BAD = range(0, 10), range(10, 20), range(20, 30)  # majors by their planted employment path
@@ -27,15 +27,7 @@ def planted() -> dict[str, pl.DataFrame]:
     sm = pl.DataFrame(rows, orient="row", schema={
         "school_code": pl.String, "major_code": pl.String, "year": pl.Int32, "enrolled": pl.Int32,
         "graduates": pl.Int32, "employed": pl.Int32, "employed_in_field": pl.Int32, "starting_salary": pl.Float64})
-    return {"majors": pl.DataFrame({"major_code": codes, "level": ["高职专科"] * 30}),
-            "industries": industries_frame(),
-            "major_industry_map": pl.DataFrame(schema={"major_code": pl.String, "industry_code": pl.String,
-                                                       "weight": pl.Float64}),
-            "major_occupation_map": None, "industry_adjustments": adjustments_frame([]),
-            "labor_market": pl.DataFrame(schema={"period": pl.String, "year": pl.Int32, "quarter": pl.Int32,
-                                                 "industry_code": pl.String, "occupation_code": pl.String,
-                                                 "demand": pl.Int64, "supply": pl.Int64, "region": pl.String}),
-            "school_majors": sm}
+    return history_frames(pl.DataFrame({"major_code": codes, "level": ["高职专科"] * 30}), sm)
 
 
 def test_the_planted_future_is_foretold_better_than_by_both_baselines():
