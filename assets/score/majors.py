@@ -47,13 +47,13 @@ def major_market_signals(
     context: dg.AssetExecutionContext, majors: pl.DataFrame, industries: pl.DataFrame,
     major_industry_map: pl.DataFrame, major_occupation_map: pl.DataFrame, labor_market: pl.DataFrame,
     school_majors: WarehouseTable, proposed_major_industries: pl.DataFrame, labor_forecasts: pl.DataFrame,
-    forecast_quality: pl.DataFrame, posting_demand: pl.DataFrame,
+    forecast_quality: pl.DataFrame, posting_demand: pl.DataFrame, data_gaps: pl.DataFrame,
 ) -> pl.DataFrame:
     """每个专业的人才供需信号：求人倍率及趋势（含经回测验证的模型预测）、毕业去向落实率、对口率、招生趋势、开设学校数。"""
     proposed = _or_none(proposed_major_industries)
     sums, years = by_school_groups(school_majors, supply_totals)  # never the whole table in one frame
     signals = market_signals(majors, major_industry_map, major_occupation_map, labor_market,
-                             SupplyTotals(sums, years), proposed=proposed, industries=industries)
+                             SupplyTotals(sums, years), proposed=proposed, industries=industries, gaps=data_gaps)
     if labor_forecasts.height:
         trend = forecast_trend(majors, major_industry_map, major_occupation_map, labor_market, labor_forecasts,
                                forecast_quality, proposed, industries)
@@ -67,6 +67,7 @@ def major_market_signals(
     context.add_output_metadata({
         "with_demand_ratio": present("demand_supply_ratio"), "with_employment_rate": present("employment_rate"),
         "with_forecast_trend": present("ratio_trend_forecast"), "with_posting_evidence": present("posting_openings"),
+        "trend_over_gap": present("labor_gap_years") + present("enrolment_gap_years") + present("outcome_gap_years"),
     })
     return signals
 

@@ -16,6 +16,7 @@ from scoring.rulebook.terms import (
     CAUSES,
     CERTAINTY,
     CITYWIDE,
+    DATA_GAP,
     DISTRICT,
     EXIT,
     FIGURES,
@@ -32,7 +33,7 @@ from scoring.rulebook.verdicts import GUIDANCE, LEVELS, LIMIT, PRECEDENCE, RESTR
 __all__ = ["Clause", "Entry", "Facts", "STOP", "LIMIT", "ENTRIES", "entry", "guidance", "level", "restriction",
            "cause", "certainty", "definitions", "school_notes", "score_lines", "cite", "fill", "DEFINITION_HEADERS"]
 
-ENTRIES: tuple[Entry, ...] = (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, CITYWIDE, ZONE, DISTRICT,
+ENTRIES: tuple[Entry, ...] = (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, DATA_GAP, CITYWIDE, ZONE, DISTRICT,
                               NO_VOCATIONAL, SCHOOL_EMPLOYMENT, *CERTAINTY, *CAUSES, *FIGURES, OBJECTION)
 _BY_ID = {e.id: e for e in ENTRIES}
 assert len(_BY_ID) == len(ENTRIES), "rulebook ids must be unique"

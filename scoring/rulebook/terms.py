@@ -41,6 +41,18 @@ NEW_MAJOR = Entry(
     texts=Texts({"增补": "{since}年增补专业，首届毕业生预计{graduates}年",
                  "新开设": "{since}年首次招生的新设专业，首届毕业生预计{graduates}年",
                  "no_employment": "尚无毕业生，暂不作毕业去向预警"}))
+DATA_GAP = Entry(
+    "data.gap", "数据说明", "数据缺年",
+    "按年报送的数据（招生、毕业去向、人才供需、招聘信息）在首末年份之间缺少整年的：缺失年份不按零计，跨越缺年的趋势按"
+    "缺年前后最近的年份计算并注明；缺少的年份在运行摘要、数据检查、公报的数据说明和所涉专业的依据中列明。",
+    threshold="某项数据的首末年份之间缺少整年数据",
+    texts=Texts({"series": "{what}缺少{years}年数据",
+                 "trend": "{what}{years}年数据缺失，趋势按{before}→{after}年计算",
+                 "no_trend": "{what}{years}年数据缺失，{trend}未计算（缺失年份不按零计）",
+                 "rates": "毕业去向{years}年数据缺失，不作连续年份判断",
+                 "bulletin": "下列数据缺少整年：{found}。缺失年份不按零计；跨越缺年的趋势按缺年前后最近的年份计算，"
+                             "并在所涉专业的依据中注明。",
+                 "none": "各项按年报送的数据在其首末年份之间均无缺年。"}))
 CITYWIDE = Entry("scope.city", "适用区域", "全市", "在本市所有区的学校适用。")
 ZONE = Entry("scope.zone", "适用区域", "{zone}", "功能区，仅对位于 {districts:list} 的学校适用。", policy_keys=("zones",))
 DISTRICT = Entry("scope.district", "适用区域", "区名（如 朝阳区）", "仅对位于该区的学校适用。")
