@@ -140,8 +140,9 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
                 b.majors_section(edition, previous_tables, list(policy.guidance_precedence)),
                 b.watch_section(edition, policy), b.district_section(edition), b.matching_section(edition)]
     plan = actions_section(tables)  # issue 28: the action plan's section, when the edition has one
-    sections += [plan, b.provenance_section(package, policy, "八、数据来源与说明")] if plan else [
-        b.provenance_section(package, policy)]
+    gaps = tables.get("data_gaps")
+    sections += [plan, b.provenance_section(package, policy, "八、数据来源与说明", gaps)] if plan else [
+        b.provenance_section(package, policy, gaps=gaps)]
     with _bulletin(folder, "bulletin", info, info.title(BULLETIN), sections, summary(edition, info)) as bulletin:
         written += write_catalogs(folder, edition, policy, info)  # while Chromium prints the bulletin
         written += write_province_lists(folder, edition, policy, info)

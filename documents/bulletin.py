@@ -17,6 +17,7 @@ from documents.labour import CITY, forecast_words
 from documents.workbooks import over_under
 from scoring import rulebook
 from scoring.counts import count_of, counts_of
+from scoring.gaps import gap_sentences
 from scoring.palette import CATEGORY_COLORS, WARNING_ORDER
 from warehouse.changes import compute_changes
 
@@ -192,9 +193,18 @@ def matching_section(t: dict[str, pl.DataFrame]) -> Section:
                          "人、%", MATCHING)]}
 
 
-def provenance_section(package: dict, policy, title: str = "七、数据来源与说明") -> Section:
-    """Where the figures came from, in words: the data, the checks, the policy; identifiers, hashes and model
-    figures are in the 技术附录 (for the data team)."""
+def gaps_paragraph(gaps: pl.DataFrame | None) -> str:
+    """数据缺年 in the data notes: the inputs' missing years (the data_gaps table), in the rulebook's words."""
+    gap = rulebook.entry("data.gap")
+    if gaps is None or gaps.height == 0:
+        return gap.text("none")
+    return gap.text("bulletin", found="；".join(gap_sentences(gaps, input_titles())))
+
+
+def provenance_section(package: dict, policy, title: str = "七、数据来源与说明",
+                       gaps: pl.DataFrame | None = None) -> Section:
+    """Where the figures came from, in words: the data, the checks, the policy, the missing years (``gaps``);
+    identifiers, hashes and model figures are in the 技术附录 (for the data team)."""
     contracts = package.get("contracts", [])
     passed = sum(1 for c in contracts if c.get("passed"))
     rejected = sum(int(c.get("rows_rejected") or 0) for c in contracts)
@@ -213,6 +223,7 @@ def provenance_section(package: dict, policy, title: str = "七、数据来源�
         f"本公报所用数据共 {len(rows)} 项，见下表。",
         f"每项数据入库前均经数据质量检查（{len(contracts)} 项，通过 {passed} 项），共剔除 {num(rejected)} 行不合格数据。"
         + (f"评分规则中尚有 {pending} 项取值待市教委确认。" if pending else "评分规则的各项取值均已经市教委确认。"),
+        *([gaps_paragraph(gaps)] if gaps is not None else []),
         "本公报的每个数字都来自本版目录同时发布的数据表，可据此复核；数据文件的校验值、检查明细和预测模型的检验结果见本版技术附录。"],
         "tables": [table("所用数据", ["数据", "条数", "入库日期", "剔除条数", "质量检查"], rows, "条",
                          "各数据提供单位报送的原始文件")] if rows else []}
