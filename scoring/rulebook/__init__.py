@@ -85,7 +85,7 @@ def _row(e: Entry, p: Policy, term: str | None = None, definition: str | None = 
 
 def definitions(p: Policy) -> list[dict[str, str]]:
     """kind, term, definition, threshold, source: one row per term, with the thresholds in force under ``p``."""
-    rows = [_row(e, p) for e in (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, CITYWIDE)]
+    rows = [_row(e, p) for e in (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, DATA_GAP, CITYWIDE)]
     rows += [_row(ZONE, p, zone, fill(ZONE.definition, p, districts=districts)) for zone, districts in p.zones.items()]
     rows += [_row(e, p) for e in (DISTRICT, NO_VOCATIONAL, SCHOOL_EMPLOYMENT)]
     weights, relief = p.weights.model_dump(), p.relief.model_dump()
