@@ -109,3 +109,20 @@ def test_a_missing_value_in_a_chart_is_no_bar_not_zero_and_a_line_breaks_over_a_
     assert x == {"2022-Q3": 2, "2022-Q4": 3, "2024-Q1": 8}
     xs, ys = with_breaks(list(x.values()), [1.0, 1.1, 1.2], 4)
     assert len(xs) == 4 and math.isnan(ys[2]) and ys[3] == 1.2
+
+
+def test_the_bulletin_overview_tells_new_majors_apart_from_the_published_counts():
+    from documents.bulletin import majors_section
+
+    catalog = pl.DataFrame({"major_code": ["1", "2", "3"], "major_name": ["甲", "乙", "丙"],
+                            "guidance": ["正常", "正常", "停止新设"], "warning_level": ["绿", "绿", "红"],
+                            "risk_score": [1.0, 2.0, 80.0], "reasons": ["—", "—", "—"],
+                            "new_major": ["2024年增补专业，首届毕业生预计2027年", "否", "否"]})
+    empty = pl.DataFrame({"x": []})
+    t = {"guiding_catalog": catalog, "edition_counts": edition_counts(catalog, empty, empty)}
+    text = majors_section(t, None, ["停止新设", "正常"])["paragraphs"]
+    told = next(p for p in text if p.startswith("其中新设专业"))
+    assert told.startswith("其中新设专业 1 个（绿色 1 个），") and rb.entry("major.new").text("counted") in told
+    t["guiding_catalog"] = catalog.with_columns(new_major=pl.lit("否"))
+    t["edition_counts"] = edition_counts(t["guiding_catalog"], empty, empty)
+    assert not any("新设专业" in p for p in majors_section(t, None, ["停止新设", "正常"])["paragraphs"])
