@@ -6,7 +6,8 @@
   it (a 大类 series serves its 小类). Quarterly rows are summed into their year; a yearly row for the
   same code and year takes precedence. When no industry series serves the major, its occupations
   (专业—职业对应) are used the same way. `ratio_trend` = latest ÷ previous year − 1, over the codes
-  that have both years.
+  that have both years; when the previous year is missing from the whole table (数据缺年, scoring/gaps.py), the
+  previous year is the nearest one present (`labor_prev_year`) and `labor_gap_years` names the gap crossed.
 * `employment_rate` = Σ就业 ÷ Σ毕业 across Beijing schools in the latest year with outcome data
   (`employment_year`), `_prev` and `_prev2` the two years before; `graduates*`/`employed*` are the
   counts behind each rate (the sample for evidence minimums and Wilson intervals); `in_field_rate` =
@@ -14,6 +15,8 @@
 * `enrolled_latest`, `enrolment_trend` (latest vs. two years before), `schools_offering` (schools
   enrolling > 0 in `latest_year`, the latest year of enrolment data); `first_enrolled_year` (the first year
   any school enrolled in the major) and `first_data_year` (the table's first year), for 新设专业.
+* `enrolment_gap_years` / `outcome_gap_years`: the missing years inside the enrolment trend's span and the
+  employment rates' run (never read as zero: a rate of a missing year is null, a trend over it says so).
 """
 
 from __future__ import annotations
