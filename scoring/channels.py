@@ -172,6 +172,7 @@ def coverage_words(coverage: pl.DataFrame, channels: pl.DataFrame) -> list[str]:
         duplicates=int(rows["posting_duplicates"].sum()), units=group["units"], pes_units=group["pes_units"],
         pes_share=group["pes_share"], posting_units=group["posting_units"], posting_share=group["posting_share"],
         **jobs)]
-    text.append(CHANNEL_COVERAGE.text("direction", compared=group["compared_units"], opposite=group["opposite_units"])
+    text.append(CHANNEL_COVERAGE.text("direction", compared=group["compared_units"], opposite=group["opposite_units"],
+                                      caption=CHANNEL_COVERAGE.text("caption"))
                 if group["compared_units"] else CHANNEL_COVERAGE.text("no_direction"))
     return text

@@ -107,7 +107,7 @@ PES_CHANNEL = Entry(
 POSTINGS_CHANNEL = Entry(
     "channel.postings", "指标", "网络招聘人数（去重）",
     "网络招聘信息中，同一年标题、描述和工作区域都相同的信息只计一次，按行业汇总招聘人数；未标行业的信息按模型推断的行业计入。"
-    "网络招聘没有求职人数，不计算求人倍率，只列人数和较上年同期的增减。",
+    "网络招聘没有求职人数，不计算求人倍率，只列人数和较上年同期的增减；增减也受各年收集到的招聘信息多少影响。",
     texts=Texts({"basis": "网络招聘 {openings:,} 人（{year}年，去重）{growth}", "none": "无网络招聘数据",
                  "up": "，较上年同期增长 {share:pct1}", "down": "，较上年同期下降 {share:pct1}",
                  "flat": "，与上年同期持平"}))
@@ -115,12 +115,14 @@ CHANNEL_COVERAGE = Entry(
     "channel.coverage", "指标", "需求渠道覆盖面",
     "各渠道有最新年份数据的行业大类（职业）占全部行业大类（职业）的比例；两个渠道都有上年同期数据的行业大类，比较需求变化的方向。",
     texts=Texts({
-        "note": "需求数据有两个渠道，口径不同：上表的求人倍率来自公共就业服务机构登记的岗位和求职者；网络招聘信息只有岗位、"
+        "note": "需求数据有两个渠道，口径不同：本节的求人倍率来自公共就业服务机构登记的岗位和求职者；网络招聘信息只有岗位、"
                 "没有求职人数，只列去重后的招聘人数和增减，不计算倍率。{posting_year}年网络招聘去重后 {openings:,} 人"
                 "（去掉重复信息 {duplicates:,} 条）。覆盖面：全部 {units} 个行业大类中，公共就业服务机构数据覆盖 {pes_units} 个"
                 "（{pes_share:pct1}），网络招聘覆盖 {posting_units} 个（{posting_share:pct1}）；{occupations} 个职业中，"
                 "公共就业服务机构数据覆盖 {occupation_units} 个（{occupation_share:pct1}），网络招聘信息没有职业编码，不按职业统计。",
-        "direction": "两个渠道都有上年同期数据的行业大类 {compared} 个，其中 {opposite} 个两个渠道的需求变化方向相反（见下表）。",
+        "direction": "两个渠道都有上年同期数据的行业大类 {compared} 个，其中 {opposite} 个两个渠道的需求变化方向相反"
+                     "（见“{caption}”表）。",
+        "caption": "两个渠道的行业大类需求对照",
         "no_direction": "两个渠道都有上年同期数据的行业大类还没有，暂不比较需求变化的方向。",
         "no_postings": "本期没有网络招聘信息，需求只有公共就业服务机构一个渠道：全部 {units} 个行业大类中覆盖 {pes_units} 个"
                        "（{pes_share:pct1}），{occupations} 个职业中覆盖 {occupation_units} 个（{occupation_share:pct1}）。",
