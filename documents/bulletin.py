@@ -111,11 +111,12 @@ def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需�
 
 
 def growth(x: float | None) -> str:
-    return "无上年同期数据" if x is None else f"{x * 100:+.1f}%".replace("-", "−")
+    return "无上年数据" if x is None else f"{x * 100:+.1f}%".replace("-", "−")
 
 
 def channel_rows(channels: pl.DataFrame) -> pl.DataFrame:
-    """The 行业大类 both channels cover in their latest year: opposite directions first, then by 需求人数."""
+    """The 行业大类 both channels cover in their latest year: opposite directions first, then those compared, each
+    by 需求人数."""
     both = channels.filter((pl.col("level") == GROUP) & pl.col("pes_demand").is_not_null()
                            & pl.col("posting_openings").is_not_null())
     return both.sort((pl.col("direction") == OPPOSITE).fill_null(False), pl.col("direction").is_not_null(),
@@ -131,11 +132,11 @@ def channel_table(channels: pl.DataFrame) -> list[dict[str, Any]]:
     rows = [[r["name"], "无求职数据" if r["pes_ratio"] is None else f"{r['pes_ratio']:.2f}", growth(r["pes_growth"]),
              num(r["posting_openings"]), growth(r["posting_growth"]), r["direction"] or "—"]
             for r in shown.iter_rows(named=True)]
-    return [table(f"{CHANNEL_CAPTION}（变化方向相反的在前，其余按需求人数，前 {CHANNEL_ROWS} 个）",
-                  ["行业大类", f"{pes_year}年求人倍率（公共就业服务机构）", "需求人数较上年同期",
-                   f"{posting_year}年网络招聘人数（去重）", "招聘人数较上年同期", "变化方向"], rows,
+    return [table(f"{CHANNEL_CAPTION}（{pes_year}年公共就业服务机构的求人倍率与{posting_year}年网络招聘去重后的人数；"
+                  f"变化方向相反的在前，其余按需求人数，前 {CHANNEL_ROWS} 个）",
+                  ["行业大类", "求人倍率", "需求人数增减", "网络招聘人数", "招聘人数增减", "变化方向"], rows,
                   "人；求人倍率为公共就业服务机构登记的需求人数与求职人数之比；网络招聘没有求职人数，不计算倍率，"
-                  "其增减也受各年收集到的招聘信息多少影响",
+                  "其增减也受各年收集到的招聘信息多少影响；增减为较上年同期",
                   f"{LABOUR}；{POSTINGS}")]
 
 

@@ -118,7 +118,7 @@ def write_catalogs(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy
             basis = basis.join(channels, on="major_code", how="left").with_columns(pl.col("channels").fill_null("无对应行业大类"))
         paths.append(folder / "guiding_catalog_basis.xlsx")
         write_workbook(paths[-1], [Sheet("详细依据", basis, BASIS_HEADERS, widths={**NARROW, "basis": 90, "channels": 60},
-                                         caption="各专业的详细依据（评分各部分、数据和规则）")],
+                                         caption="各专业的详细依据（评分各部分、数据和规则）及对应行业大类的需求渠道")],
                        info.timestamp, heading(info, BASIS_NAME))
     return paths
 

@@ -52,7 +52,7 @@ def latest_and_growth(frame: pl.DataFrame, key: str, part: str, values: list[str
         _now=pl.col(first).filter(pl.col("year") == latest).sum(),
         _before=pl.col(first).filter(pl.col("year") == latest - 1).sum())
     growth = same.select(key, growth=pl.when(pl.col("_before") > 0).then(pl.col("_now") / pl.col("_before") - 1))
-    return settled(now.join(growth, on=key, how="left").with_columns(year=pl.lit(latest))).cast(schema)
+    return settled(now.join(growth, on=key, how="left").with_columns(year=pl.lit(latest))).select(list(schema)).cast(schema)
 
 
 def _pes(labor_market: pl.DataFrame, groups: pl.DataFrame, occupations: pl.DataFrame) -> pl.DataFrame:
@@ -131,8 +131,10 @@ def growth_words(growth: float | None) -> str:
 
 def group_words(row: dict) -> str:
     """'电气机械和器材制造业：求人倍率 1.23（公共就业服务机构，2025年）；网络招聘 456 人（2025年，去重）…' for one 大类 row."""
-    pes = (PES_CHANNEL.text("basis", industry=row["name"], ratio=row["pes_ratio"], year=row["pes_year"])
-           if row["pes_ratio"] is not None else PES_CHANNEL.text("none", industry=row["name"]))
+    if row["pes_ratio"] is not None:
+        pes = PES_CHANNEL.text("basis", industry=row["name"], ratio=row["pes_ratio"], year=row["pes_year"])
+    else:
+        pes = PES_CHANNEL.text("none" if row["pes_demand"] is None else "no_supply", industry=row["name"])
     posted = (POSTINGS_CHANNEL.text("basis", openings=row["posting_openings"], year=row["posting_year"],
                                     growth=growth_words(row["posting_growth"]))
               if row["posting_openings"] is not None else POSTINGS_CHANNEL.text("none"))
