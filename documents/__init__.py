@@ -37,7 +37,7 @@ from scoring.counts import count_of, edition_counts
 from scoring.policy import Policy
 from scoring.uncertainty import watch_list
 
-__all__ = ["FIGURE_TABLES", "OUTCOME_TABLES", "REPORT_TABLES", "figure_tables", "outcome_tables", "SOURCE_TABLES",
+__all__ = ["CHANNEL_TABLES", "FIGURE_TABLES", "OUTCOME_TABLES", "REPORT_TABLES", "figure_tables", "outcome_tables", "SOURCE_TABLES",
            "EditionFacts", "EditionInfo", "edition_label", "print_pdf", "publish_hook",
            "render_html", "report_tables", "write_catalogs", "write_edition_documents", "write_matching_report",
            "write_province_lists", "write_quarterly_bulletin"]
@@ -46,7 +46,10 @@ __all__ = ["FIGURE_TABLES", "OUTCOME_TABLES", "REPORT_TABLES", "figure_tables", 
 # matching report is read from these (and from guiding_catalog / restriction_list / school_major_scores).
 FIGURE_TABLES = ("labour_market_summary", "matching_groups", "matching_scores", "matching_majors")
 OUTCOME_TABLES = ("watch_list", "district_summary", "edition_counts")
-REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES)
+# 求人倍率 by channel (issue 29; assets/publish/channels.py): published when the run made them
+CHANNEL_TABLES = ("demand_channels", "channel_coverage", "major_channels")
+REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES,
+                 *CHANNEL_TABLES)
 # The warehouse tables they are computed from (labor_forecasts and forecast_quality may be absent).
 SOURCE_TABLES = ("industries", "majors", "major_industry_map", "school_majors", "schools", "labor_market",
                  "posting_demand", "industry_adjustments")
@@ -112,7 +115,7 @@ def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFr
                                               tables["industries"]),
         "forecast_quality": quality if quality is not None else pl.DataFrame(
             schema={"level": pl.String, "usable": pl.Boolean, "n_series": pl.Int64, "relative_mase": pl.Float64}),
-        **figures, **outcomes,
+        **figures, **outcomes, **{n: tables[n] for n in CHANNEL_TABLES if n in tables},
     }.items()}
 
 

@@ -16,6 +16,7 @@ from documents.appendix import input_titles
 from documents.labour import CITY, forecast_words
 from documents.workbooks import over_under
 from scoring import rulebook
+from scoring.channels import GROUP, OPPOSITE, coverage_words
 from scoring.counts import count_of, counts_of
 from scoring.palette import CATEGORY_COLORS, WARNING_ORDER
 from warehouse.changes import compute_changes
@@ -37,6 +38,9 @@ LABOUR = "北京市人力资源市场供求信息（人才供需）"
 CATALOG = "本版专业指导性目录"
 OFFERINGS = "各校专业点招生与就业（最新年份）"
 MATCHING = "人才供需、招聘信息、专业点招生与就业、专业与行业对应表（最新年份）"
+POSTINGS = "网络招聘信息（同一年标题、描述和工作区域相同的只计一次）"
+CHANNEL_ROWS = 15
+CHANNEL_CAPTION = rulebook.entry("channel.coverage").text("caption")
 
 
 def table(caption: str, headers: list[str], rows: list[list[Any]], unit: str, source: str) -> dict[str, Any]:
@@ -97,10 +101,43 @@ def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需�
         text.append(f"预测（非实际数据）：{fc['period'][0]}—{fc['period'][-1]} 全市求人倍率约 "
                     f"{fc['ratio'].min():.2f}—{fc['ratio'].max():.2f}。")
     text.append(forecast_words(t.get("forecast_quality")))
-    return {"title": title, "paragraphs": text, "charts": [charts.ratio_panels(s, [CITY, *top])],
-            "tables": [table(f"{year}年各行业门类人才供需（按需求人数排序）",
-                             ["行业门类", "需求人数", "求职人数", "求人倍率", f"{prev_year}年求人倍率"], rows,
-                             "人；求人倍率为需求人数与求职人数之比", LABOUR)]}
+    tables = [table(f"{year}年各行业门类人才供需（按需求人数排序）",
+                    ["行业门类", "需求人数", "求职人数", "求人倍率", f"{prev_year}年求人倍率"], rows,
+                    "人；求人倍率为需求人数与求职人数之比", LABOUR)]
+    if t.get("channel_coverage") is not None and t.get("demand_channels") is not None:
+        text += coverage_words(t["channel_coverage"], t["demand_channels"])
+        tables += channel_table(t["demand_channels"])
+    return {"title": title, "paragraphs": text, "charts": [charts.ratio_panels(s, [CITY, *top])], "tables": tables}
+
+
+def growth(x: float | None) -> str:
+    return "无上年数据" if x is None else f"{x * 100:+.1f}%".replace("-", "−")
+
+
+def channel_rows(channels: pl.DataFrame) -> pl.DataFrame:
+    """The 行业大类 both channels cover in their latest year: opposite directions first, then those compared, each
+    by 需求人数."""
+    both = channels.filter((pl.col("level") == GROUP) & pl.col("pes_demand").is_not_null()
+                           & pl.col("posting_openings").is_not_null())
+    return both.sort((pl.col("direction") == OPPOSITE).fill_null(False), pl.col("direction").is_not_null(),
+                     "pes_demand", "code", descending=[True, True, True, False]).head(CHANNEL_ROWS)
+
+
+def channel_table(channels: pl.DataFrame) -> list[dict[str, Any]]:
+    """Both channels side by side for the 行业大类 both cover (a ratio only where there are job seekers)."""
+    shown = channel_rows(channels)
+    if shown.height == 0:
+        return []
+    pes_year, posting_year = shown["pes_year"][0], shown["posting_year"][0]
+    rows = [[r["name"], "无求职数据" if r["pes_ratio"] is None else f"{r['pes_ratio']:.2f}", growth(r["pes_growth"]),
+             num(r["posting_openings"]), growth(r["posting_growth"]), r["direction"] or "—"]
+            for r in shown.iter_rows(named=True)]
+    return [table(f"{CHANNEL_CAPTION}（{pes_year}年公共就业服务机构的求人倍率与{posting_year}年网络招聘去重后的人数；"
+                  f"变化方向相反的在前，其余按需求人数，前 {CHANNEL_ROWS} 个）",
+                  ["行业大类", "求人倍率", "需求人数增减", "网络招聘人数", "招聘人数增减", "变化方向"], rows,
+                  "人；求人倍率为公共就业服务机构登记的需求人数与求职人数之比；网络招聘没有求职人数，不计算倍率，"
+                  "其增减也受各年收集到的招聘信息多少影响；增减为较上年同期",
+                  f"{LABOUR}；{POSTINGS}")]
 
 
 def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None,

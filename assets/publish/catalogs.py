@@ -12,7 +12,7 @@ from assets.charts import preview_md
 from assets.partitions import EDITIONS
 from assets.publish.facts import issuance
 from assets.resources import PolicyFile, Warehouse
-from documents import FIGURE_TABLES, OUTCOME_TABLES, EditionInfo, publish_hook
+from documents import CHANNEL_TABLES, FIGURE_TABLES, OUTCOME_TABLES, EditionInfo, publish_hook
 from documents.edition import DEFAULT_ISSUER
 from scoring.catalog import CHINESE_HEADERS
 from scoring.edition import DRAFT, EditionFacts
@@ -30,7 +30,8 @@ DOCUMENT_OUTS = {
                         "各区、各校的匹配度。", "matching_report.xlsx"),
 }
 # the tables the documents read besides the published catalogs (the figures and outcomes are assets)
-DOCUMENT_SOURCES = ("industries", "industry_adjustments", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES)
+DOCUMENT_SOURCES = ("industries", "industry_adjustments", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES,
+                    *CHANNEL_TABLES)
 
 
 class PublishConfig(dg.Config):

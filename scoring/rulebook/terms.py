@@ -95,3 +95,37 @@ RATIO = Entry("figure.ratio", "指标", "求人倍率", "岗位需求人数 ÷ �
 RATE = Entry("figure.employment_rate", "指标", "毕业去向落实率", "已落实去向的毕业生 ÷ 毕业生人数，全市同专业合计。",
              threshold="低于 {rules.employment_floor:pct} 触发预警")
 FIGURES = (SCORE, RATIO, RATE)
+
+# 求人倍率 by channel (issue 29): what each source of demand measures, said once for the bulletin, the full basis and
+# the 名词解释 (scoring/channels.py fills the texts).
+PES_CHANNEL = Entry(
+    "channel.pes", "指标", "求人倍率（公共就业服务机构）",
+    "公共就业服务机构（人力资源市场）登记的岗位需求人数 ÷ 登记的求职人数；只计在机构登记的岗位和求职者，不含只在网上招聘的岗位。"
+    "人力资源社会保障部“最缺工的100个职业”也来自这些机构，但它是按缺口排出的名次，不是倍率，名次不当作求人倍率使用。",
+    texts=Texts({"basis": "{industry}：求人倍率 {ratio:f2}（公共就业服务机构，{year}年）",
+                 "none": "{industry}：公共就业服务机构无数据",
+                 "no_supply": "{industry}：公共就业服务机构无求职数据，不计算求人倍率"}))
+POSTINGS_CHANNEL = Entry(
+    "channel.postings", "指标", "网络招聘人数（去重）",
+    "网络招聘信息中，同一年标题、描述和工作区域都相同的信息只计一次，按行业汇总招聘人数；未标行业的信息按模型推断的行业计入。"
+    "网络招聘没有求职人数，不计算求人倍率，只列人数和较上年同期的增减；增减也受各年收集到的招聘信息多少影响。",
+    texts=Texts({"basis": "网络招聘 {openings:,} 人（{year}年，去重）{growth}", "none": "无网络招聘数据",
+                 "up": "，较上年同期增长 {share:pct1}", "down": "，较上年同期下降 {share:pct1}",
+                 "flat": "，与上年同期持平"}))
+CHANNEL_COVERAGE = Entry(
+    "channel.coverage", "指标", "需求渠道覆盖面",
+    "各渠道有最新年份数据的行业大类（职业）占全部行业大类（职业）的比例；两个渠道都有上年同期数据的行业大类，比较需求变化的方向。",
+    texts=Texts({
+        "note": "需求数据有两个渠道，口径不同：本节的求人倍率来自公共就业服务机构登记的岗位和求职者；网络招聘信息只有岗位、"
+                "没有求职人数，只列去重后的招聘人数和增减，不计算倍率。{posting_year}年网络招聘去重后 {openings:,} 人"
+                "（去掉重复信息 {duplicates:,} 条）。覆盖面：全部 {units} 个行业大类中，公共就业服务机构数据覆盖 {pes_units} 个"
+                "（{pes_share:pct1}），网络招聘覆盖 {posting_units} 个（{posting_share:pct1}）；{occupations} 个职业中，"
+                "公共就业服务机构数据覆盖 {occupation_units} 个（{occupation_share:pct1}），网络招聘信息没有职业编码，不按职业统计。",
+        "direction": "两个渠道都有上年同期数据的行业大类 {compared} 个，其中 {opposite} 个两个渠道的需求变化方向相反"
+                     "（见“{caption}”表）。",
+        "caption": "两个渠道的行业大类需求对照",
+        "no_direction": "两个渠道都有上年同期数据的行业大类还没有，暂不比较需求变化的方向。",
+        "no_postings": "本期没有网络招聘信息，需求只有公共就业服务机构一个渠道：全部 {units} 个行业大类中覆盖 {pes_units} 个"
+                       "（{pes_share:pct1}），{occupations} 个职业中覆盖 {occupation_units} 个（{occupation_share:pct1}）。",
+    }))
+CHANNELS = (PES_CHANNEL, POSTINGS_CHANNEL, CHANNEL_COVERAGE)
