@@ -21,33 +21,30 @@ _BACKTEST_INPUTS = ("majors", "industries", "major_industry_map", "industry_adju
                     "school_majors")
 
 
-def evaluate_flags(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
-    """The back-test of past flags (scoring.backtest) on these frames, or `skipped` with the reason."""
-    from scoring.backtest import backtest
-    from scoring.policy import load_policy
-
-    missing = [n for n in _BACKTEST_INPUTS if frames.get(n) is None or frames[n].height == 0]
-    if missing:
-        return {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
-    return backtest(frames, policy or load_policy(), seed=seed)
-
-
-def evaluate_graduation(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
-    """P(红) at graduation scored on past origins against two baselines (scoring.calibration), or `skipped`."""
+def evaluate_warnings(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
+    """The back-test of past flags (scoring.backtest), P(红) at graduation against two baselines
+    (scoring.calibration) and the past verdicts they rest on, each past year scored once: what
+    `majorwatch evaluate` prints and the ``warning_backtest`` asset records (the same call). A back-test holds
+    ``skipped`` (Chinese reason) when an input is missing."""
+    from scoring.backtest import backtest, past_verdicts, scored_years
     from scoring.calibration import calibration
     from scoring.policy import load_policy
 
     missing = [n for n in _BACKTEST_INPUTS if frames.get(n) is None or frames[n].height == 0]
     if missing:
-        return {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
-    return calibration(frames, policy or load_policy(), seed=seed)
+        skipped = {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
+        return {"flags_backtest": skipped, "graduation_calibration": skipped, "verdicts": past_verdicts({})}
+    p = policy or load_policy()
+    scored = scored_years(frames, p)
+    return {"flags_backtest": backtest(frames, p, seed=seed, scored=scored),
+            "graduation_calibration": calibration(frames, p, seed, scored), "verdicts": past_verdicts(scored)}
 
 
 def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
     """CV metrics of the three models and the back-test of past flags; a section holds `skipped`
     (Chinese reason) when data is missing."""
-    out: dict[str, dict] = {"flags_backtest": evaluate_flags(frames, seed, policy),
-                            "graduation_calibration": evaluate_graduation(frames, seed, policy)}
+    warnings = evaluate_warnings(frames, seed, policy)
+    out: dict[str, dict] = {k: warnings[k] for k in ("flags_backtest", "graduation_calibration")}
     majors = frames.get("majors")
     for key, pairs_name, targets_name in (("mapping_occupation", "major_occupation_map", "occupations"),
                                           ("mapping_industry", "major_industry_map", "industries")):
