@@ -17,33 +17,13 @@ from ml.postings_sample import training_sample
 MIN_MAJORS = 10  # fewer mapped majors than this: too few for 5-fold cross-validation
 
 
-_BACKTEST_INPUTS = ("majors", "industries", "major_industry_map", "industry_adjustments", "labor_market",
-                    "school_majors")
-
-
-def evaluate_warnings(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
-    """The back-test of past flags (scoring.backtest), P(红) at graduation against two baselines
-    (scoring.calibration) and the past verdicts they rest on, each past year scored once: what
-    `majorwatch evaluate` prints and the ``warning_backtest`` asset records (the same call). A back-test holds
-    ``skipped`` (Chinese reason) when an input is missing."""
-    from scoring.backtest import backtest, past_verdicts, scored_years
-    from scoring.calibration import calibration
-    from scoring.policy import load_policy
-
-    missing = [n for n in _BACKTEST_INPUTS if frames.get(n) is None or frames[n].height == 0]
-    if missing:
-        skipped = {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
-        return {"flags_backtest": skipped, "graduation_calibration": skipped, "verdicts": past_verdicts({})}
-    p = policy or load_policy()
-    scored = scored_years(frames, p)
-    return {"flags_backtest": backtest(frames, p, seed=seed, scored=scored),
-            "graduation_calibration": calibration(frames, p, seed, scored), "verdicts": past_verdicts(scored)}
-
-
 def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
     """CV metrics of the three models and the back-test of past flags; a section holds `skipped`
     (Chinese reason) when data is missing."""
-    warnings = evaluate_warnings(frames, seed, policy)
+    from scoring.calibration import backtest_warnings
+    from scoring.policy import load_policy
+
+    warnings = backtest_warnings(frames, policy or load_policy(), seed)
     out: dict[str, dict] = {k: warnings[k] for k in ("flags_backtest", "graduation_calibration")}
     majors = frames.get("majors")
     for key, pairs_name, targets_name in (("mapping_occupation", "major_occupation_map", "occupations"),

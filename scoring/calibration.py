@@ -18,10 +18,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from scoring.backtest import scored_at
+from scoring.backtest import backtest, past_verdicts, scored_at, scored_years
 from scoring.outlook import graduation_outlook, program_years
 from scoring.policy import Policy
 
+BACKTEST_INPUTS = ("majors", "industries", "major_industry_map", "industry_adjustments", "labor_market",
+                   "school_majors")
 BINS = 10
 FLAG_AT = 0.5  # a probability flags a major when 红 is more likely than not
 METHODS = {"model": "模型（毕业时红色预警可能性）", "carry_forward": "基线：沿用当年结论", "base_rate": "基线：当年红色预警比例"}
@@ -139,3 +141,16 @@ def reliability_table(m: dict[str, Any]) -> pl.DataFrame:
               "count": pl.Int64}
     rows = [] if m.get("skipped") else [{"method": k, **r} for k in METHODS for r in m["methods"][k]["reliability"]]
     return pl.DataFrame(rows, schema=schema)
+
+
+def backtest_warnings(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0) -> dict[str, Any]:
+    """The back-test of past flags (``scoring.backtest``), P(红) at graduation against two baselines (``calibration``)
+    and the past verdicts they rest on, each past year scored once: what `majorwatch evaluate` prints and the
+    ``warning_backtest`` asset records (the same call). Each holds ``skipped`` (Chinese) when an input is missing."""
+    missing = [n for n in BACKTEST_INPUTS if frames.get(n) is None or frames[n].height == 0]
+    if missing:
+        skipped = {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
+        return {"flags_backtest": skipped, "graduation_calibration": skipped, "verdicts": past_verdicts({})}
+    scored = scored_years(frames, p)
+    return {"flags_backtest": backtest(frames, p, seed=seed, scored=scored),
+            "graduation_calibration": calibration(frames, p, seed, scored), "verdicts": past_verdicts(scored)}

@@ -176,3 +176,28 @@ def test_every_warehouse_table_is_an_asset_or_a_record_of_ingest(own):
     assets = {key.path[-1] for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert not {t for t in tables if t.startswith("stg_")}
     assert tables - assets <= {"input_files", "contract_results", "rejected_rows"}, tables - assets
+
+
+def test_the_track_record_section_is_the_track_record_table(edition):
+    """往年预警回溯 (issue 29 item 3): each year's sentence and the table carry the published table's figures."""
+    folder, sections, paragraphs, _, _ = edition
+    track = pl.read_parquet(folder / "warning_track_record.parquet")
+    title = next(t for t in sections if t.endswith("往年预警回溯"))
+    flags = track.filter(pl.col("method") == "flags").sort("years_ago")
+    assert flags.height >= 1 and flags["majors"].sum() > 0, "the sample's history must give a track record to read"
+    said = paragraphs[title][1:]  # the first paragraph defines the terms
+    assert len(said) == flags.height
+    for line, f in zip(said, flags.iter_rows(named=True), strict=True):
+        row = {r["method"]: r for r in track.filter(pl.col("years_ago") == f["years_ago"]).iter_rows(named=True)}
+        expected = [str(f["data_year"]), str(f["years_ago"])]
+        if f["majors"]:
+            carry = row["carry_forward"]
+            expected += [str(f["majors"]), str(f["latest_year"]), str(f["declined"]), str(f["closed"]),
+                         str(f["recovered"]), str(f["still_flagged"]), f"{f['decline_share'] * 100:.1f}%",
+                         f"{row['base_rate']['decline_share'] * 100:.1f}%", f"{f['lift']:.2f}",
+                         *([f"{carry['decline_share'] * 100:.1f}%"] if carry["majors"] else [])]
+        assert numbers(line) == expected, line
+    assert [row[2:] for row in cells(sections[title])] == [
+        [str(r["majors"]), str(r["declined"]), str(r["closed"]), str(r["recovered"]), str(r["still_flagged"]),
+         "无数据" if r["decline_share"] is None else f"{r['decline_share'] * 100:.1f}%",
+         "—" if r["lift"] is None else f"{r['lift']:.2f}"] for r in track.iter_rows(named=True)]

@@ -107,8 +107,9 @@ TRACK = Entry(
     "（基准比例）和上一年招生或落实率已经下降的专业（沿用上年变化）。往年已发布目录的，用当年实际发布的预警；没有的，"
     "按现行规则只用当年及以前的数据回算。",
     threshold=(f"下降：全市招生人数减少 {DECLINE_ENROLMENT * 100:g}% 及以上，或毕业去向落实率下降 "
-               f"{DECLINE_EMPLOYMENT * 100:g} 个百分点及以上（两年毕业生均不少于 {{evidence.min_graduates:g}} 人）；"
+               f"{DECLINE_EMPLOYMENT * 100:g} 个百分点及以上（两年的毕业生都达到证据要求时才比较落实率）；"
                f"回看最近 {TRACK_YEARS} 个数据年份"),
+    source="majorwatch 默认值（统计口径，参照美国劳工统计局公布往年预测与简单基线比较的做法）",
     texts=Texts({
         "flagged": "{year}年（{n}年前）列为红色或黄色预警的专业共 {majors} 个（{source}）。到{latest}年，其中 {declined} 个"
                    "招生或毕业去向落实率下降，{closed} 个撤销或停招，{recovered} 个恢复，{still} 个仍在预警。",
