@@ -40,10 +40,15 @@ def verdicts(year: int, flagged: set[str]) -> pl.DataFrame:
                         schema_overrides={"data_year": pl.Int32})
 
 
-def test_the_planted_fates_are_counted_against_both_baselines():
+def planted_track_record() -> pl.DataFrame:
+    """2024: A–D flagged; 2023: none; 2022: F; only D is flagged now."""
     flags = past_flags(pl.concat([verdicts(2024, FLAGGED_2024), verdicts(2023, set()), verdicts(2022, {"F"})]))
     current = pl.DataFrame({"major_code": list(ENROLLED), "warning_level": ["红" if c == "D" else "绿" for c in ENROLLED]})
-    t = track_record(planted_history(), flags, current, min_graduates=30)
+    return track_record(planted_history(), flags, current, min_graduates=30)
+
+
+def test_the_planted_fates_are_counted_against_both_baselines():
+    t = planted_track_record()
     one = {r["method"]: r for r in t.filter(pl.col("years_ago") == 1).iter_rows(named=True)}
     f, carry, base = one["flags"], one["carry_forward"], one["base_rate"]
     assert (f["data_year"], f["latest_year"], f["source"]) == (2024, 2025, "backtest")
