@@ -224,7 +224,7 @@ def _counts(df: pl.DataFrame, column: str, order: list[str]) -> list[tuple[str, 
     return [(k, found[k]) for k in order if found.get(k)]
 
 
-TRACK_HEADERS = ["预警年份", "组别", "专业数", "下降", "撤销或停招", "恢复", "仍在预警", "下降或撤销、停招比例", "提升度"]
+TRACK_HEADERS = ["预警年份", "组别", "专业数", "下降", "撤销或停招", "恢复", "仍在预警", rulebook.TRACK.texts["share"], "提升度"]
 
 
 def track_lines(track: pl.DataFrame, policy) -> list[str]:
@@ -263,7 +263,8 @@ def track_section(t: dict[str, pl.DataFrame], policy, title: str) -> Section:
     latest = track["latest_year"][0] if track.height else None
     return {"title": title,
             "paragraphs": [f"{T.meaning(policy)}{T.condition(policy)}。", *track_lines(track, policy)],
-            "charts": [charts.track_bars(track, dict(T.texts), T.text("chart", latest=latest))] if track.height else [],
+            "charts": [charts.track_bars(track, dict(T.texts), T.text("chart", latest=latest), T.texts["share"])]
+            if track.height else [],
             "tables": [table("往年预警专业与两个基线的去向", TRACK_HEADERS, rows,
                              "个（专业）；比例为下降或撤销、停招的专业占该组专业数的比例；提升度为该比例 ÷ 全部专业的比例",
                              f"{HISTORY}；往年预警见当年目录或按现行规则回算")] if rows else []}

@@ -164,10 +164,11 @@ def district_bars(districts: pl.DataFrame) -> str:
 
 
 TRACK_PARTS = (("declined", "下降", WARNING_COLORS["红"][0]), ("closed", "撤销或停招", CATEGORY_COLORS["prohibited"][1]),
-               ("still_flagged", "仍在预警", WARNING_COLORS["黄"][0]), ("recovered", "恢复", WARNING_COLORS["绿"][0]))
+               ("still_flagged", "仍在预警", WARNING_COLORS["黄"][0]),
+               ("recovered", "恢复（未下降，本版不预警）", WARNING_COLORS["绿"][0]))
 
 
-def track_bars(track: pl.DataFrame, labels: dict[str, str], title: str) -> str:
+def track_bars(track: pl.DataFrame, labels: dict[str, str], title: str, share: str) -> str:
     """往年预警回溯: per data year, the flagged majors and both baselines as 100 % bars split by what became of
     them (下降, 撤销或停招, 仍在预警, 恢复), the share that declined or closed written at the bar's end."""
     plt = _setup()
@@ -183,6 +184,6 @@ def track_bars(track: pl.DataFrame, labels: dict[str, str], title: str) -> str:
         ax.text(101, i, f"{r['decline_share'] * 100:.1f}%", va="center", fontsize=MIN_PT)
     ax.set_xlim(0, 112)
     ax.invert_yaxis()
-    ax.set_xlabel(f"{title}（%）；右侧数字为下降或撤销、停招的比例")
+    ax.set_xlabel(f"{title}（%）；右侧为{share}")
     _legend_above(ax, ncol=4)
     return _svg(fig)

@@ -22,7 +22,7 @@ score_and_publish = dg.define_asset_job(
 # Other jobs reuse a saved model whose code, parameters and training data are unchanged; this one retrains
 # and cross-validates every model on purpose.
 MODEL_OPS = ("proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
-             "posting_industry_proposals")
+             "posting_industry_proposals", "warning_backtest")
 evaluate_models = dg.define_asset_job(
     "evaluate_models", selection=dg.AssetSelection.groups("models"),
     config={"ops": {op: {"config": {"retrain": True}} for op in MODEL_OPS}},

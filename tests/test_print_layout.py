@@ -83,7 +83,7 @@ def test_every_chart_prints_its_text_at_8_points_or_more_and_no_legend_covers_a_
     from scoring.rulebook import TRACK
     from tests.test_track_record import planted_track_record
 
-    charts.track_bars(planted_track_record(), dict(TRACK.texts), TRACK.text("chart", latest=2025))
+    charts.track_bars(planted_track_record(), dict(TRACK.texts), TRACK.text("chart", latest=2025), TRACK.texts["share"])
     assert len(figures) == 6 and not covered, "图例压住了条形或数值"
     for fig in figures:
         assert fig.get_size_inches()[0] <= PAGE_WIDTH_IN  # printed at its own size: its points are the page's

@@ -4,14 +4,18 @@ The very call `majorwatch evaluate` makes (``scoring.calibration.backtest_warnin
 in force with only the data up to it, the flags' back-test, P(红) at graduation against carrying this year's
 verdict forward and against the base rate (Brier score, reliability, precision, recall, lift). Part of the
 ``evaluate_models`` job (group models) and of every full run, since the bulletin's 往年预警回溯 reads the past
-verdicts.
+verdicts. Like the models, the result is kept in the home and reused while the inputs, the policy and the scoring
+code are unchanged (``ml.registry.train_or_reuse``); the evaluate_models job recomputes it on purpose.
 """
+
+import pkgutil
 
 import dagster as dg
 import polars as pl
 
+import scoring
 from assets.charts import bar_chart_md, preview_md
-from assets.resources import PolicyFile
+from assets.resources import PolicyFile, Warehouse
 from scoring.calibration import backtest_warnings, calibration_table, reliability_table
 from warehouse.db import WRITER_POOL
 
@@ -19,6 +23,13 @@ MODELS = {"group_name": "models", "kinds": {"polars", "duckdb"}, "owners": ["tea
 BRIER_COLUMNS = {"method_name": "方法", "brier": "布赖尔分数（越小越好）", "precision": "精确率", "recall": "召回率",
                  "lift": "提升度"}
 RELIABILITY_COLUMNS = {"method": "方法", "bin": "预测区间", "predicted": "平均预测", "observed": "实际比例", "count": "个数"}
+
+
+class BacktestConfig(dg.Config):
+    """retrain: compute the back-test again even when a saved result matches (the evaluate_models job)."""
+
+    seed: int = 0
+    retrain: bool = False
 
 
 def _md(frame: pl.DataFrame, columns: dict[str, str]) -> str:
@@ -38,7 +49,8 @@ def _md(frame: pl.DataFrame, columns: dict[str, str]) -> str:
     },
     pool=WRITER_POOL,
 )
-def warning_backtest(context: dg.AssetExecutionContext, policy: PolicyFile, majors: pl.DataFrame,
+def warning_backtest(context: dg.AssetExecutionContext, config: BacktestConfig, warehouse: Warehouse,
+                     policy: PolicyFile, majors: pl.DataFrame,
                      industries: pl.DataFrame, major_industry_map: pl.DataFrame, major_occupation_map: pl.DataFrame,
                      industry_adjustments: pl.DataFrame, labor_market: pl.DataFrame, school_majors: pl.DataFrame):
     """Score the past years, back-test the flags and calibrate P(红) at graduation (the evaluate command's call)."""
@@ -46,22 +58,34 @@ def warning_backtest(context: dg.AssetExecutionContext, policy: PolicyFile, majo
               "major_occupation_map": major_occupation_map,
               "industry_adjustments": industry_adjustments, "labor_market": labor_market,
               "school_majors": school_majors}
-    result = backtest_warnings(frames, policy.load())
+    from ml.registry import train_or_reuse
+
+    rules = policy.load()
+    code = [m.name for m in pkgutil.walk_packages(scoring.__path__, "scoring.")]  # any scoring change recomputes
+    kept = train_or_reuse(warehouse.paths.models / "warning_backtest", "warning_backtest", code,
+                          {k: v for k, v in frames.items() if v.width}, {"policy": rules.sha256, "seed": config.seed},
+                          config.seed, lambda: (backtest_warnings(frames, rules, config.seed), {}),
+                          retrain=config.retrain)
+    context.log.info(f"warning_backtest: {kept.reason}")
+    result = kept.model
     calibration, flags = result["graduation_calibration"], result["flags_backtest"]
     table = calibration_table(calibration)
     verdicts = result["verdicts"]
+    computed = "沿用上次的回测结果（输入、评分政策和评分代码均未变）" if kept.reused else "已重新回测"
     yield dg.Output(verdicts, output_name="backtest_verdicts", metadata={
+        "computed": computed, "reused": kept.reused,
         "data_years": dg.MetadataValue.json(sorted(verdicts["data_year"].unique().to_list())),
         "flags_lift": flags.get("lift"), "flags_precision": flags.get("precision"), "flags_recall": flags.get("recall"),
         "flags_verdict": flags.get("verdict") or flags.get("skipped", ""),
     })
     if calibration.get("skipped"):
-        yield dg.Output(table, output_name="model_calibration", metadata={"note": calibration["skipped"]})
+        yield dg.Output(table, output_name="model_calibration", metadata={"note": calibration["skipped"],
+                                                                         "computed": computed})
         return
     reliability = reliability_table(calibration).with_columns(pl.col("method").replace(
         dict(zip(table["method"], table["method_name"], strict=True))))
     yield dg.Output(table, output_name="model_calibration", metadata={
-        "pairs": calibration["pairs"], "origins": dg.MetadataValue.json(calibration["origins"]),
+        "computed": computed, "pairs": calibration["pairs"], "origins": dg.MetadataValue.json(calibration["origins"]),
         "observed_red_rate": calibration["observed_red_rate"],
         "brier": dg.MetadataValue.json(dict(zip(table["method"], table["brier"], strict=True))),
         "model_beats_baselines": calibration["model_beats_baselines"],

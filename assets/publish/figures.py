@@ -119,7 +119,7 @@ def warning_track_record(context: dg.AssetExecutionContext, warehouse: Warehouse
     context.add_output_metadata({
         "published_years": dg.MetadataValue.json(sorted(published["data_year"].unique().to_list())),
         "preview": dg.MetadataValue.md(preview_md(table.drop("latest_year"), rows=table.height or 1)),
-        "decline_share": dg.MetadataValue.md(bar_chart_md(TRACK.text("chart", latest=latest), {
+        "decline_share": dg.MetadataValue.md(bar_chart_md(f"{TRACK.texts['share']}（到{latest}年）", {
             f"{r['data_year']} {TRACK.texts[r['method']]}": round(r["decline_share"] or 0, 3)
             for r in table.iter_rows(named=True)})) if table.height else "_（历史太短，无回溯）_",
         "flags_lift": dg.MetadataValue.json(dict(zip(flags["data_year"].cast(pl.String), flags["lift"], strict=True))),
