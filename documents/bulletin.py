@@ -245,8 +245,8 @@ def track_lines(track: pl.DataFrame, policy) -> list[str]:
                       closed=f["closed"], recovered=f["recovered"], still=f["still_flagged"])
         against = (T.text("carry", policy, carry_share=carry["decline_share"]) if carry["majors"]
                    else T.text("carry_none", policy))
-        said += T.text("compare", policy, share=f["decline_share"], base=base["decline_share"], lift=f["lift"] or 0,
-                       carry=against)
+        said += T.text("compare" if f["lift"] is not None else "compare_no_base", policy, share=f["decline_share"],
+                       base=base["decline_share"], lift=f["lift"], carry=against)
         above_base = f["decline_share"] > base["decline_share"]
         above_carry = not carry["majors"] or f["decline_share"] > carry["decline_share"]
         said += T.text("beats_both" if above_base and above_carry else "beats_base" if above_base else "beats_none")

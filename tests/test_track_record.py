@@ -98,3 +98,13 @@ def test_published_flags_replace_the_back_test_s_and_a_final_edition_wins(tmp_pa
     t = track_record(planted_history(), flags, current, min_graduates=30)
     assert t.filter(pl.col("method") == "flags")["source"].to_list() == ["published", "backtest"]
     assert "当年发布的目录" in track_lines(t, load_policy())[0]
+
+
+def test_a_year_with_no_decline_at_all_gives_no_lift_and_says_so():
+    steady = planted_history().with_columns(enrolled=pl.lit(100, pl.Int32))
+    current = pl.DataFrame({"major_code": list(ENROLLED), "warning_level": ["绿"] * len(ENROLLED)})
+    t = track_record(steady, past_flags(verdicts(2024, {"A"})), current, min_graduates=30)
+    f = t.filter(pl.col("method") == "flags").row(0, named=True)
+    assert (f["majors"], f["recovered"], f["decline_share"], f["lift"], f["recall"]) == (1, 1, 0.0, None, None)
+    line = track_lines(t, load_policy())[0]
+    assert "同期全部专业为 0.0%" in line and "倍" not in line and line.endswith("这一年的预警没有好于基准比例。")

@@ -116,6 +116,7 @@ TRACK = Entry(
         "none_flagged": "{year}年（{n}年前）没有列为红色或黄色预警的专业（{source}）。",
         "compare": "被预警专业随后下降或撤销、停招的比例为 {share:pct1}，是同期全部专业（{base:pct1}，基准比例）的 {lift:f2} 倍；"
                    "{carry}",
+        "compare_no_base": "被预警专业随后下降或撤销、停招的比例为 {share:pct1}，同期全部专业为 {base:pct1}（基准比例）；{carry}",
         "carry": "上一年已经下降的专业随后为 {carry_share:pct1}（沿用上年变化）。",
         "carry_none": "上一年没有已经下降的专业，沿用上年变化无从比较。",
         "beats_both": "这一年的预警好于两个简单基线。",
