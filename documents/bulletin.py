@@ -37,6 +37,7 @@ LISTS = "北京市产业调整清单（禁止、限制、调整转型、高精�
 LABOUR = "北京市人力资源市场供求信息（人才供需）"
 CATALOG = "本版专业指导性目录"
 OFFERINGS = "各校专业点招生与就业（最新年份）"
+HISTORY = "各校专业点招生与就业（各年）"
 MATCHING = "人才供需、招聘信息、专业点招生与就业、专业与行业对应表（最新年份）"
 POSTINGS = "网络招聘信息（同一年标题、描述和工作区域相同的只计一次）"
 CHANNEL_ROWS = 15
@@ -258,3 +259,49 @@ def provenance_section(package: dict, policy, title: str = "七、数据来源�
 def _counts(df: pl.DataFrame, column: str, order: list[str]) -> list[tuple[str, int]]:
     found = dict(df.group_by(column).len().iter_rows())
     return [(k, found[k]) for k in order if found.get(k)]
+
+
+TRACK_HEADERS = ["预警年份", "组别", "专业数", "下降", "撤销或停招", "恢复", "仍在预警", rulebook.TRACK.texts["share"], "提升度"]
+
+
+def track_lines(track: pl.DataFrame, policy) -> list[str]:
+    """The 往年预警回溯 sentences, one paragraph per data year, every figure read from the track-record table and
+    every word from the rulebook (scoring.rulebook.TRACK)."""
+    T = rulebook.TRACK
+    if track.height == 0:
+        return [T.text("short", policy)]
+    lines = []
+    for n in sorted(track["years_ago"].unique().to_list()):
+        part = {r["method"]: r for r in track.filter(pl.col("years_ago") == n).iter_rows(named=True)}
+        f, base, carry = part["flags"], part["base_rate"], part["carry_forward"]
+        head = {"year": f["data_year"], "n": n, "source": T.texts[f["source"]]}
+        if not f["majors"]:
+            lines.append(T.text("none_flagged", policy, **head))
+            continue
+        said = T.text("flagged", policy, **head, majors=f["majors"], latest=f["latest_year"], declined=f["declined"],
+                      closed=f["closed"], recovered=f["recovered"], still=f["still_flagged"])
+        against = (T.text("carry", policy, carry_share=carry["decline_share"]) if carry["majors"]
+                   else T.text("carry_none", policy))
+        said += T.text("compare" if f["lift"] is not None else "compare_no_base", policy, share=f["decline_share"],
+                       base=base["decline_share"], lift=f["lift"], carry=against)
+        above_base = f["decline_share"] > base["decline_share"]
+        above_carry = not carry["majors"] or f["decline_share"] > carry["decline_share"]
+        said += T.text("beats_both" if above_base and above_carry else "beats_base" if above_base else "beats_none")
+        lines.append(said)
+    return lines
+
+
+def track_section(t: dict[str, pl.DataFrame], policy, title: str) -> Section:
+    """往年预警回溯: the warning_track_record table told in sentences, a chart and a table (nothing recomputed)."""
+    T, track = rulebook.TRACK, t["warning_track_record"]
+    rows = [[f"{r['data_year']}年（{r['years_ago']}年前）", T.texts[r["method"]], r["majors"], r["declined"], r["closed"],
+             r["recovered"], r["still_flagged"], pct(r["decline_share"]), "—" if r["lift"] is None else f"{r['lift']:.2f}"]
+            for r in track.iter_rows(named=True)]
+    latest = track["latest_year"][0] if track.height else None
+    return {"title": title,
+            "paragraphs": [f"{T.meaning(policy)}{T.condition(policy)}。", *track_lines(track, policy)],
+            "charts": [charts.track_bars(track, dict(T.texts), T.text("chart", latest=latest), T.texts["share"])]
+            if track.height else [],
+            "tables": [table("往年预警专业与两个基线的去向", TRACK_HEADERS, rows,
+                             "个（专业）；比例为下降或撤销、停招的专业占该组专业数的比例；提升度为该比例 ÷ 全部专业的比例",
+                             f"{HISTORY}；往年预警见当年目录或按现行规则回算")] if rows else []}

@@ -240,3 +240,39 @@ def test_the_full_basis_names_the_channels_behind_each_majors_industries(edition
             assert shown == f"{groups[name]['pes_demand'] / groups[name]['pes_supply']:.2f}", (name, shown)
             checked += 1
     assert checked > 0
+
+
+def test_the_track_record_section_is_the_track_record_table(edition):
+    """往年预警回溯 (issue 29 item 3): each year's sentence and the table carry the published table's figures."""
+    folder, sections, paragraphs, _, _ = edition
+    track = pl.read_parquet(folder / "warning_track_record.parquet")
+    title = next(t for t in sections if t.endswith("往年预警回溯"))
+    flags = track.filter(pl.col("method") == "flags").sort("years_ago")
+    assert flags.height >= 1 and flags["majors"].sum() > 0, "the sample's history must give a track record to read"
+    said = paragraphs[title][1:]  # the first paragraph defines the terms
+    assert len(said) == flags.height
+    for line, f in zip(said, flags.iter_rows(named=True), strict=True):
+        row = {r["method"]: r for r in track.filter(pl.col("years_ago") == f["years_ago"]).iter_rows(named=True)}
+        expected = [str(f["data_year"]), str(f["years_ago"])]
+        if f["majors"]:
+            carry = row["carry_forward"]
+            expected += [str(f["majors"]), str(f["latest_year"]), str(f["declined"]), str(f["closed"]),
+                         str(f["recovered"]), str(f["still_flagged"]), f"{f['decline_share'] * 100:.1f}%",
+                         f"{row['base_rate']['decline_share'] * 100:.1f}%",
+                         *([f"{f['lift']:.2f}"] if f["lift"] is not None else []),
+                         *([f"{carry['decline_share'] * 100:.1f}%"] if carry["majors"] else [])]
+        assert numbers(line) == expected, line
+    assert [row[2:] for row in cells(sections[title])] == [
+        [str(r["majors"]), str(r["declined"]), str(r["closed"]), str(r["recovered"]), str(r["still_flagged"]),
+         "无数据" if r["decline_share"] is None else f"{r['decline_share'] * 100:.1f}%",
+         "—" if r["lift"] is None else f"{r['lift']:.2f}"] for r in track.iter_rows(named=True)]
+
+
+def test_the_published_run_reused_the_trained_home_s_back_test(own):
+    """The sample's publishing run started from the trained home, whose back-test of past warnings is kept: the
+    same inputs, policy and scoring code reuse it instead of scoring every past year again."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(own.home / "dagster")) as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey("backtest_verdicts"))
+        assert event.asset_materialization.metadata["reused"].value is True

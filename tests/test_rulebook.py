@@ -43,7 +43,11 @@ ROW_VALUES = {"share": 0.52, "lists": "《某清单》", "where": "", "scope": "
               "industry": "软件和信息技术服务业", "openings": 1234, "growth": "，较上年同期增长 12.0%", "posting_year": 2025,
               "duplicates": 27, "units": 97, "pes_units": 55, "pes_share": 0.567, "posting_units": 50, "posting_share": 0.515,
               "occupations": 131, "occupation_units": 120, "occupation_share": 0.916, "compared": 5, "opposite": 1,
-              "caption": "某表"}
+              "caption": "某表",
+              "majors": 51, "source": "当年发布的目录",
+              "declined": 30, "closed": 2, "recovered": 5, "still": 14, "lift": 3.1, "carry": "某基线的比较。",
+              "carry_share": 0.5}
+
 
 
 @pytest.fixture(scope="module", params=list(POLICIES), ids=list(POLICIES))

@@ -129,3 +129,34 @@ CHANNEL_COVERAGE = Entry(
                        "（{pes_share:pct1}），{occupations} 个职业中覆盖 {occupation_units} 个（{occupation_share:pct1}）。",
     }))
 CHANNELS = (PES_CHANNEL, POSTINGS_CHANNEL, CHANNEL_COVERAGE)
+# 往年预警回溯 (issue 29 item 3): what counts as a decline after a flag, for the back-test and the track record alike
+DECLINE_ENROLMENT = 0.10  # citywide enrolment down by this share or more
+DECLINE_EMPLOYMENT = 0.05  # 毕业去向落实率 down by this much (5 percentage points) or more
+TRACK_YEARS = 3  # the bulletin looks back at the flags of the last three data years
+TRACK = Entry(
+    "track.record", "往年预警回溯", "往年预警回溯",
+    "回看往年列为红色或黄色预警的专业到最新年份的去向：下降（全市招生人数或毕业去向落实率下降）、撤销或停招（全市已无招生）、"
+    "恢复（未下降，且本版不再预警）、仍在预警（未下降，本版仍为红色或黄色预警）；并与两个简单基线比较：同期开设的全部专业"
+    "（基准比例）和上一年招生或落实率已经下降的专业（沿用上年变化）。往年已发布目录的，用当年实际发布的预警；没有的，"
+    "按现行规则只用当年及以前的数据回算。",
+    threshold=(f"下降：全市招生人数减少 {DECLINE_ENROLMENT * 100:g}% 及以上，或毕业去向落实率下降 "
+               f"{DECLINE_EMPLOYMENT * 100:g} 个百分点及以上（两年的毕业生都达到证据要求时才比较落实率）；"
+               f"回看最近 {TRACK_YEARS} 个数据年份"),
+    source="majorwatch 默认值（统计口径，参照美国劳工统计局公布往年预测与简单基线比较的做法）",
+    texts=Texts({
+        "flagged": "{year}年（{n}年前）列为红色或黄色预警的专业共 {majors} 个（{source}）。到{latest}年，其中 {declined} 个"
+                   "招生或毕业去向落实率下降，{closed} 个撤销或停招，{recovered} 个恢复，{still} 个仍在预警。",
+        "none_flagged": "{year}年（{n}年前）没有列为红色或黄色预警的专业（{source}）。",
+        "compare": "被预警专业随后下降或撤销、停招的比例为 {share:pct1}，是同期全部专业（{base:pct1}，基准比例）的 {lift:f2} 倍；"
+                   "{carry}",
+        "compare_no_base": "被预警专业随后下降或撤销、停招的比例为 {share:pct1}，同期全部专业为 {base:pct1}（基准比例）；{carry}",
+        "carry": "上一年已经下降的专业随后为 {carry_share:pct1}（沿用上年变化）。",
+        "carry_none": "上一年没有已经下降的专业，沿用上年变化无从比较。",
+        "beats_both": "这一年的预警好于两个简单基线。",
+        "beats_base": "这一年的预警好于基准比例，但不如沿用上年变化。",
+        "beats_none": "这一年的预警没有好于基准比例。",
+        "short": "数据年份不足，暂无法回溯往年预警（需要预警年份的前一年和后一年的数据）。",
+        "published": "当年发布的目录", "backtest": "按现行规则、只用当年及以前的数据回算",
+        "flags": "本市预警（红、黄）", "carry_forward": "基线：沿用上年变化", "base_rate": "基线：全部专业",
+        "chart": "到{latest}年的去向，占各组专业数的百分比", "share": "下降或撤销、停招比例",
+    }))
