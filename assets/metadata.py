@@ -29,6 +29,16 @@ EXTRA_LABELS = {
     "year": "年份", "demand_hat": "预测需求", "supply_hat": "预测求职", "ratio_hat": "预测求人倍率",
     "level": "层次", "usable": "可用于评分", "n_series": "序列数", "relative_mase": "相对误差（相对季节性朴素法）",
     "note": "说明", "confidence": "置信度", "proposed_industry_code": "推断行业代码",
+    # 求人倍率 by channel (issue 29)
+    "code": "代码", "name": "名称", "month": "月份", "duplicates": "去掉的重复信息条数",
+    "pes_year": "公共就业服务机构数据年份", "pes_demand": "需求人数（公共就业服务机构）",
+    "pes_supply": "求职人数（公共就业服务机构）", "pes_ratio": "求人倍率（公共就业服务机构）",
+    "pes_growth": "需求人数较上年同期（公共就业服务机构）", "posting_year": "网络招聘年份",
+    "posting_count": "招聘条数（网络招聘，去重）", "posting_duplicates": "去掉的重复信息条数",
+    "posting_growth": "招聘人数较上年同期（网络招聘）", "direction": "两个渠道的需求变化方向", "units": "总数",
+    "pes_units": "公共就业服务机构覆盖数", "pes_share": "公共就业服务机构覆盖比例", "posting_units": "网络招聘覆盖数",
+    "posting_share": "网络招聘覆盖比例", "both_units": "两个渠道都覆盖", "compared_units": "可比较变化方向",
+    "opposite_units": "变化方向相反", "channels": "各需求渠道",
 }
 
 

@@ -37,7 +37,7 @@ from scoring.counts import count_of, edition_counts
 from scoring.policy import Policy
 from scoring.uncertainty import watch_list
 
-__all__ = ["FIGURE_TABLES", "OUTCOME_TABLES", "REPORT_TABLES", "figure_tables", "outcome_tables", "SOURCE_TABLES",
+__all__ = ["CHANNEL_TABLES", "FIGURE_TABLES", "OUTCOME_TABLES", "REPORT_TABLES", "TRACK_TABLE", "figure_tables", "outcome_tables", "SOURCE_TABLES",
            "EditionFacts", "EditionInfo", "edition_label", "print_pdf", "publish_hook",
            "render_html", "report_tables", "write_catalogs", "write_edition_documents", "write_matching_report",
            "write_province_lists", "write_quarterly_bulletin"]
@@ -46,7 +46,11 @@ __all__ = ["FIGURE_TABLES", "OUTCOME_TABLES", "REPORT_TABLES", "figure_tables", 
 # matching report is read from these (and from guiding_catalog / restriction_list / school_major_scores).
 FIGURE_TABLES = ("labour_market_summary", "matching_groups", "matching_scores", "matching_majors")
 OUTCOME_TABLES = ("watch_list", "district_summary", "edition_counts")
-REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES)
+# 求人倍率 by channel (issue 29; assets/publish/channels.py): published when the run made them
+CHANNEL_TABLES = ("demand_channels", "channel_coverage", "major_channels")
+TRACK_TABLE = "warning_track_record"  # 往年预警回溯 (an asset; absent from documents made without a run)
+REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES,
+                 *CHANNEL_TABLES, TRACK_TABLE)
 # The warehouse tables they are computed from (labor_forecasts and forecast_quality may be absent).
 SOURCE_TABLES = ("industries", "majors", "major_industry_map", "school_majors", "schools", "labor_market",
                  "posting_demand", "industry_adjustments")
@@ -112,7 +116,8 @@ def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFr
                                               tables["industries"]),
         "forecast_quality": quality if quality is not None else pl.DataFrame(
             schema={"level": pl.String, "usable": pl.Boolean, "n_series": pl.Int64, "relative_mase": pl.Float64}),
-        **figures, **outcomes,
+        **figures, **outcomes, **{n: tables[n] for n in CHANNEL_TABLES if n in tables},
+        **({TRACK_TABLE: tables[TRACK_TABLE]} if TRACK_TABLE in tables else {}),
     }.items()}
 
 
@@ -139,10 +144,12 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
     sections = [b.list_section(edition, previous_tables), b.labour_section(edition),
                 b.majors_section(edition, previous_tables, list(policy.guidance_precedence)),
                 b.watch_section(edition, policy), b.district_section(edition), b.matching_section(edition)]
-    plan = actions_section(tables)  # issue 28: the action plan's section, when the edition has one
-    gaps = tables.get("data_gaps")
-    sections += [plan, b.provenance_section(package, policy, "八、数据来源与说明", gaps)] if plan else [
-        b.provenance_section(package, policy, gaps=gaps)]
+    numbers = iter("七八九")  # the sections after 六 are numbered by which the edition has
+    if TRACK_TABLE in edition:  # issue 29: how the flags of earlier years fared
+        sections.append(b.track_section(edition, policy, f"{next(numbers)}、往年预警回溯"))
+    if (plan := actions_section(tables)) is not None:  # issue 28: the action plan's section, when the edition has one
+        sections.append({**plan, "title": f"{next(numbers)}、{plan['title'].split('、', 1)[1]}"})
+    sections.append(b.provenance_section(package, policy, f"{next(numbers)}、数据来源与说明", tables.get("data_gaps")))
     with _bulletin(folder, "bulletin", info, info.title(BULLETIN), sections, summary(edition, info)) as bulletin:
         written += write_catalogs(folder, edition, policy, info)  # while Chromium prints the bulletin
         written += write_province_lists(folder, edition, policy, info)

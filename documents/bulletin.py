@@ -16,6 +16,7 @@ from documents.appendix import input_titles
 from documents.labour import CITY, forecast_words
 from documents.workbooks import over_under
 from scoring import rulebook
+from scoring.channels import GROUP, OPPOSITE, coverage_words
 from scoring.counts import NEW_MAJOR, count_of, counts_of
 from scoring.gaps import gap_sentences, years_text
 from scoring.palette import CATEGORY_COLORS, WARNING_ORDER
@@ -37,7 +38,11 @@ LISTS = "北京市产业调整清单（禁止、限制、调整转型、高精�
 LABOUR = "北京市人力资源市场供求信息（人才供需）"
 CATALOG = "本版专业指导性目录"
 OFFERINGS = "各校专业点招生与就业（最新年份）"
+HISTORY = "各校专业点招生与就业（各年）"
 MATCHING = "人才供需、招聘信息、专业点招生与就业、专业与行业对应表（最新年份）"
+POSTINGS = "网络招聘信息（同一年标题、描述和工作区域相同的只计一次）"
+CHANNEL_ROWS = 15
+CHANNEL_CAPTION = rulebook.entry("channel.coverage").text("caption")
 
 
 def table(caption: str, headers: list[str], rows: list[list[Any]], unit: str, source: str) -> dict[str, Any]:
@@ -113,10 +118,43 @@ def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需�
         text.append(f"预测（非实际数据）：{fc['period'][0]}—{fc['period'][-1]} 全市求人倍率约 "
                     f"{fc['ratio'].min():.2f}—{fc['ratio'].max():.2f}。")
     text.append(forecast_words(t.get("forecast_quality")))
-    return {"title": title, "paragraphs": text, "charts": [charts.ratio_panels(s, [CITY, *top])],
-            "tables": [table(f"{year}年各行业门类人才供需（按需求人数排序）",
-                             ["行业门类", "需求人数", "求职人数", "求人倍率", f"{prev_year}年求人倍率"], rows,
-                             "人；求人倍率为需求人数与求职人数之比", LABOUR)]}
+    tables = [table(f"{year}年各行业门类人才供需（按需求人数排序）",
+                    ["行业门类", "需求人数", "求职人数", "求人倍率", f"{prev_year}年求人倍率"], rows,
+                    "人；求人倍率为需求人数与求职人数之比", LABOUR)]
+    if t.get("channel_coverage") is not None and t.get("demand_channels") is not None:
+        text += coverage_words(t["channel_coverage"], t["demand_channels"])
+        tables += channel_table(t["demand_channels"])
+    return {"title": title, "paragraphs": text, "charts": [charts.ratio_panels(s, [CITY, *top])], "tables": tables}
+
+
+def growth(x: float | None) -> str:
+    return "无上年数据" if x is None else f"{x * 100:+.1f}%".replace("-", "−")
+
+
+def channel_rows(channels: pl.DataFrame) -> pl.DataFrame:
+    """The 行业大类 both channels cover in their latest year: opposite directions first, then those compared, each
+    by 需求人数."""
+    both = channels.filter((pl.col("level") == GROUP) & pl.col("pes_demand").is_not_null()
+                           & pl.col("posting_openings").is_not_null())
+    return both.sort((pl.col("direction") == OPPOSITE).fill_null(False), pl.col("direction").is_not_null(),
+                     "pes_demand", "code", descending=[True, True, True, False]).head(CHANNEL_ROWS)
+
+
+def channel_table(channels: pl.DataFrame) -> list[dict[str, Any]]:
+    """Both channels side by side for the 行业大类 both cover (a ratio only where there are job seekers)."""
+    shown = channel_rows(channels)
+    if shown.height == 0:
+        return []
+    pes_year, posting_year = shown["pes_year"][0], shown["posting_year"][0]
+    rows = [[r["name"], "无求职数据" if r["pes_ratio"] is None else f"{r['pes_ratio']:.2f}", growth(r["pes_growth"]),
+             num(r["posting_openings"]), growth(r["posting_growth"]), r["direction"] or "—"]
+            for r in shown.iter_rows(named=True)]
+    return [table(f"{CHANNEL_CAPTION}（{pes_year}年公共就业服务机构的求人倍率与{posting_year}年网络招聘去重后的人数；"
+                  f"变化方向相反的在前，其余按需求人数，前 {CHANNEL_ROWS} 个）",
+                  ["行业大类", "求人倍率", "需求人数增减", "网络招聘人数", "招聘人数增减", "变化方向"], rows,
+                  "人；求人倍率为公共就业服务机构登记的需求人数与求职人数之比；网络招聘没有求职人数，不计算倍率，"
+                  "其增减也受各年收集到的招聘信息多少影响；增减为较上年同期",
+                  f"{LABOUR}；{POSTINGS}")]
 
 
 def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None,
@@ -253,3 +291,49 @@ def provenance_section(package: dict, policy, title: str = "七、数据来源�
 def _counts(df: pl.DataFrame, column: str, order: list[str]) -> list[tuple[str, int]]:
     found = dict(df.group_by(column).len().iter_rows())
     return [(k, found[k]) for k in order if found.get(k)]
+
+
+TRACK_HEADERS = ["预警年份", "组别", "专业数", "下降", "撤销或停招", "恢复", "仍在预警", rulebook.TRACK.texts["share"], "提升度"]
+
+
+def track_lines(track: pl.DataFrame, policy) -> list[str]:
+    """The 往年预警回溯 sentences, one paragraph per data year, every figure read from the track-record table and
+    every word from the rulebook (scoring.rulebook.TRACK)."""
+    T = rulebook.TRACK
+    if track.height == 0:
+        return [T.text("short", policy)]
+    lines = []
+    for n in sorted(track["years_ago"].unique().to_list()):
+        part = {r["method"]: r for r in track.filter(pl.col("years_ago") == n).iter_rows(named=True)}
+        f, base, carry = part["flags"], part["base_rate"], part["carry_forward"]
+        head = {"year": f["data_year"], "n": n, "source": T.texts[f["source"]]}
+        if not f["majors"]:
+            lines.append(T.text("none_flagged", policy, **head))
+            continue
+        said = T.text("flagged", policy, **head, majors=f["majors"], latest=f["latest_year"], declined=f["declined"],
+                      closed=f["closed"], recovered=f["recovered"], still=f["still_flagged"])
+        against = (T.text("carry", policy, carry_share=carry["decline_share"]) if carry["majors"]
+                   else T.text("carry_none", policy))
+        said += T.text("compare" if f["lift"] is not None else "compare_no_base", policy, share=f["decline_share"],
+                       base=base["decline_share"], lift=f["lift"], carry=against)
+        above_base = f["decline_share"] > base["decline_share"]
+        above_carry = not carry["majors"] or f["decline_share"] > carry["decline_share"]
+        said += T.text("beats_both" if above_base and above_carry else "beats_base" if above_base else "beats_none")
+        lines.append(said)
+    return lines
+
+
+def track_section(t: dict[str, pl.DataFrame], policy, title: str) -> Section:
+    """往年预警回溯: the warning_track_record table told in sentences, a chart and a table (nothing recomputed)."""
+    T, track = rulebook.TRACK, t["warning_track_record"]
+    rows = [[f"{r['data_year']}年（{r['years_ago']}年前）", T.texts[r["method"]], r["majors"], r["declined"], r["closed"],
+             r["recovered"], r["still_flagged"], pct(r["decline_share"]), "—" if r["lift"] is None else f"{r['lift']:.2f}"]
+            for r in track.iter_rows(named=True)]
+    latest = track["latest_year"][0] if track.height else None
+    return {"title": title,
+            "paragraphs": [f"{T.meaning(policy)}{T.condition(policy)}。", *track_lines(track, policy)],
+            "charts": [charts.track_bars(track, dict(T.texts), T.text("chart", latest=latest), T.texts["share"])]
+            if track.height else [],
+            "tables": [table("往年预警专业与两个基线的去向", TRACK_HEADERS, rows,
+                             "个（专业）；比例为下降或撤销、停招的专业占该组专业数的比例；提升度为该比例 ÷ 全部专业的比例",
+                             f"{HISTORY}；往年预警见当年目录或按现行规则回算")] if rows else []}

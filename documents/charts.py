@@ -143,9 +143,9 @@ def guidance_bars(catalog: pl.DataFrame, order: list[str]) -> str:
     return _svg(fig)
 
 
-def _legend_above(ax) -> None:
+def _legend_above(ax, ncol: int = 3) -> None:
     """The legend in a row above the plot, where it can cover no bar and no value."""
-    ax.legend(fontsize=MIN_PT, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, borderaxespad=0.3)
+    ax.legend(fontsize=MIN_PT, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, borderaxespad=0.3)
 
 
 def category_bars(counts: dict[str, int]) -> str:
@@ -189,4 +189,30 @@ def district_bars(districts: pl.DataFrame) -> str:
     ax.invert_yaxis()
     ax.set_xlabel("专业点数（个）")
     _legend_above(ax)
+    return _svg(fig)
+
+
+TRACK_PARTS = (("declined", "下降", WARNING_COLORS["红"][0]), ("closed", "撤销或停招", CATEGORY_COLORS["prohibited"][1]),
+               ("still_flagged", "仍在预警", WARNING_COLORS["黄"][0]),
+               ("recovered", "恢复（未下降，本版不预警）", WARNING_COLORS["绿"][0]))
+
+
+def track_bars(track: pl.DataFrame, labels: dict[str, str], title: str, share: str) -> str:
+    """往年预警回溯: per data year, the flagged majors and both baselines as 100 % bars split by what became of
+    them (下降, 撤销或停招, 仍在预警, 恢复), the share that declined or closed written at the bar's end."""
+    plt = _setup()
+    rows = track.filter(pl.col("majors") > 0).sort("years_ago", maintain_order=True)
+    names = [f"{r['data_year']}年 {labels[r['method']]}（{r['majors']} 个）" for r in rows.iter_rows(named=True)]
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.28 * rows.height + 1.1), layout="constrained")
+    left = [0.0] * rows.height
+    for column, label, color in TRACK_PARTS:
+        values = [100 * r[column] / r["majors"] for r in rows.iter_rows(named=True)]
+        ax.barh(names, values, left=left, color=color, label=label)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for i, r in enumerate(rows.iter_rows(named=True)):
+        ax.text(101, i, f"{r['decline_share'] * 100:.1f}%", va="center", fontsize=MIN_PT)
+    ax.set_xlim(0, 112)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{title}（%）；右侧为{share}")
+    _legend_above(ax, ncol=4)
     return _svg(fig)

@@ -27,7 +27,8 @@ CATALOG_MISSING = {"employment_rate": "无毕业生数据", "demand_supply_ratio
 LEGEND_WIDTHS = {"kind": 9, "term": 12, "definition": 44, "threshold": 44, "source": 40}
 NARROW = {"major_name": 18, "category_name": 14, "school_name": 18, "group_name": 18, "section_name": 14,
           "unit_name": 18, "definition": 50, "threshold": 36, "source": 36}
-BASIS_HEADERS = {"major_code": "专业代码", "major_name": "专业名称", "level": "层次", "basis": "详细依据"}
+BASIS_HEADERS = {"major_code": "专业代码", "major_name": "专业名称", "level": "层次", "basis": "详细依据",
+                 "channels": "对应行业大类的需求渠道"}
 BASIS_NAME = "专业指导性目录详细依据"
 # The legend (page 1) defines the verdicts: warning levels first, then the guidance categories and whatever else the
 # definitions name (限制类型, 退出, 撤并, 撤销 …); the terms behind them (scopes, list categories, score parts, indicators)
@@ -112,9 +113,12 @@ def write_catalogs(folder: Path, tables: dict[str, pl.DataFrame], policy: Policy
                    info.timestamp, heading(info, "专业禁限目录"))
     if "basis" in catalog.columns:
         basis = catalog.select([c for c in BASIS_HEADERS if c in catalog.columns])
+        channels = tables.get("major_channels")
+        if channels is not None:  # issue 29: the channels behind the major's industries
+            basis = basis.join(channels, on="major_code", how="left").with_columns(pl.col("channels").fill_null("无对应行业大类"))
         paths.append(folder / "guiding_catalog_basis.xlsx")
-        write_workbook(paths[-1], [Sheet("详细依据", basis, BASIS_HEADERS, widths={**NARROW, "basis": 90},
-                                         caption="各专业的详细依据（评分各部分、数据和规则）")],
+        write_workbook(paths[-1], [Sheet("详细依据", basis, BASIS_HEADERS, widths={**NARROW, "basis": 90, "channels": 60},
+                                         caption="各专业的详细依据（评分各部分、数据和规则）及对应行业大类的需求渠道")],
                        info.timestamp, heading(info, BASIS_NAME))
     return paths
 

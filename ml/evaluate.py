@@ -17,37 +17,14 @@ from ml.postings_sample import training_sample
 MIN_MAJORS = 10  # fewer mapped majors than this: too few for 5-fold cross-validation
 
 
-_BACKTEST_INPUTS = ("majors", "industries", "major_industry_map", "industry_adjustments", "labor_market",
-                    "school_majors")
-
-
-def evaluate_flags(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
-    """The back-test of past flags (scoring.backtest) on these frames, or `skipped` with the reason."""
-    from scoring.backtest import backtest
-    from scoring.policy import load_policy
-
-    missing = [n for n in _BACKTEST_INPUTS if frames.get(n) is None or frames[n].height == 0]
-    if missing:
-        return {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
-    return backtest(frames, policy or load_policy(), seed=seed)
-
-
-def evaluate_graduation(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
-    """P(红) at graduation scored on past origins against two baselines (scoring.calibration), or `skipped`."""
-    from scoring.calibration import calibration
-    from scoring.policy import load_policy
-
-    missing = [n for n in _BACKTEST_INPUTS if frames.get(n) is None or frames[n].height == 0]
-    if missing:
-        return {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
-    return calibration(frames, policy or load_policy(), seed=seed)
-
-
 def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
     """CV metrics of the three models and the back-test of past flags; a section holds `skipped`
     (Chinese reason) when data is missing."""
-    out: dict[str, dict] = {"flags_backtest": evaluate_flags(frames, seed, policy),
-                            "graduation_calibration": evaluate_graduation(frames, seed, policy)}
+    from scoring.calibration import backtest_warnings
+    from scoring.policy import load_policy
+
+    warnings = backtest_warnings(frames, policy or load_policy(), seed)
+    out: dict[str, dict] = {k: warnings[k] for k in ("flags_backtest", "graduation_calibration")}
     majors = frames.get("majors")
     for key, pairs_name, targets_name in (("mapping_occupation", "major_occupation_map", "occupations"),
                                           ("mapping_industry", "major_industry_map", "industries")):

@@ -5,17 +5,25 @@ import dagster as dg
 from assets.checks.outputs import OUTPUT_CHECKS
 from assets.ingest.gaps import data_gaps
 from assets.ingest.inputs import build_ingest
+from assets.models.backtests import warning_backtest
 from assets.models.forecasts import labor_forecasts
 from assets.models.mapping import proposed_major_industries, proposed_major_occupations
 from assets.models.postings import posting_industry_proposals
 from assets.publish.catalogs import publish_catalogs
-from assets.publish.figures import edition_outcomes, guiding_catalog, report_figures, restriction_list
+from assets.publish.channels import channel_figures
+from assets.publish.figures import (
+    edition_outcomes,
+    guiding_catalog,
+    report_figures,
+    restriction_list,
+    warning_track_record,
+)
 from assets.resources import resources
 from assets.score.actions import action_plan, backbone_candidates, posting_districts, posting_terms
 from assets.score.edition import edition_facts
 from assets.score.majors import major_industry_exposure, major_market_signals, major_risk_scores
 from assets.score.policies import policy_comparisons
-from assets.score.postings import posting_demand
+from assets.score.postings import posting_demand, posting_openings
 from assets.score.schools import school_major_scores
 from pipelines.jobs import JOBS
 from pipelines.sensors import failure_log, inbox_sensor, yearly_schedule
@@ -24,9 +32,10 @@ defs = dg.Definitions(
     assets=[
         build_ingest(), data_gaps,
         proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
-        posting_demand, major_industry_exposure, major_market_signals, major_risk_scores, school_major_scores,
-        policy_comparisons, edition_facts, guiding_catalog, restriction_list, report_figures, edition_outcomes,
-        posting_terms, posting_districts, action_plan, backbone_candidates, publish_catalogs,
+        warning_backtest, posting_demand, posting_openings, major_industry_exposure, major_market_signals, major_risk_scores,
+        school_major_scores, policy_comparisons, edition_facts, guiding_catalog, restriction_list, report_figures,
+        edition_outcomes, channel_figures, warning_track_record, posting_terms, posting_districts, action_plan,
+        backbone_candidates, publish_catalogs,
     ],
     asset_checks=OUTPUT_CHECKS,
     jobs=JOBS,

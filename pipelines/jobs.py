@@ -22,11 +22,12 @@ score_and_publish = dg.define_asset_job(
 # Other jobs reuse a saved model whose code, parameters and training data are unchanged; this one retrains
 # and cross-validates every model on purpose.
 MODEL_OPS = ("proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
-             "posting_industry_proposals")
+             "posting_industry_proposals", "warning_backtest")
 evaluate_models = dg.define_asset_job(
     "evaluate_models", selection=dg.AssetSelection.groups("models"),
     config={"ops": {op: {"config": {"retrain": True}} for op in MODEL_OPS}},
-    description="重新训练并评估模型（专业—行业推荐、人才供需预测、招聘信息分类），不沿用已保存的模型",
+    description="重新训练并评估模型（专业—行业推荐、人才供需预测、招聘信息分类），不沿用已保存的模型；"
+                "并回测往年预警与毕业时红色预警可能性（与两个简单基线比较）",
 )
 JOBS = [majorwatch_job, refresh_inputs, score_and_publish, evaluate_models]
 

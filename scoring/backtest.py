@@ -7,6 +7,9 @@ by Y + horizon, or its 毕业去向落实率 fell by at least `employment_drop` 
 graduates). Over all (major, origin) pairs: precision = declined among flagged (红/黄), recall =
 flagged among declined, lift = precision ÷ the base rate of declines; Wilson intervals for the
 first two, a seeded bootstrap over pairs for lift. Short histories are reported as such.
+
+The thresholds of a decline are the rulebook's (``scoring.rulebook.terms.DECLINE_*``, told by the bulletin's
+往年预警回溯); ``scored_years`` scores each year once for this back-test, the calibration and the track record.
 """
 
 from __future__ import annotations
@@ -21,14 +24,17 @@ from scoring.evidence import wilson
 from scoring.exposure import industry_exposure
 from scoring.policy import Policy
 from scoring.risk import score_majors
+from scoring.rulebook.terms import DECLINE_EMPLOYMENT, DECLINE_ENROLMENT
 from scoring.signals import market_signals
 
 MIN_ORIGINS, MIN_FLAGGED, MIN_DECLINES = 2, 10, 10
 
 
-def _outcomes(sm: pl.DataFrame, year: int, horizon: int, enrol_drop: float, employment_drop: float,
-              min_graduates: int) -> pl.DataFrame:
-    """major_code, declined (bool) for majors enrolling in `year`."""
+def outcomes(sm: pl.DataFrame, year: int, horizon: int, min_graduates: int, enrol_drop: float = DECLINE_ENROLMENT,
+             employment_drop: float = DECLINE_EMPLOYMENT) -> pl.DataFrame:
+    """major_code, declined, closed (bools) for the majors enrolling in ``year``, ``horizon`` years on: closed = no
+    citywide enrolment then; declined = closed, or enrolment down by ``enrol_drop``, or 毕业去向落实率 down by
+    ``employment_drop`` (both years on at least ``min_graduates`` graduates)."""
     ok = (pl.col("graduates") > 0) & pl.col("employed").is_not_null()
 
     def at(y: int, tag: str) -> pl.DataFrame:
@@ -43,25 +49,46 @@ def _outcomes(sm: pl.DataFrame, year: int, horizon: int, enrol_drop: float, empl
     enough = (pl.col("graduates_then") >= min_graduates) & (pl.col("graduates_after") >= min_graduates)
     return df.select("major_code", declined=(
         (pl.col("enrolled_after").fill_null(0) <= (1 - enrol_drop) * pl.col("enrolled_then"))
-        | (enough & (rate("after") <= rate("then") - employment_drop)).fill_null(False)))
+        | (enough & (rate("after") <= rate("then") - employment_drop)).fill_null(False)),
+        closed=pl.col("enrolled_after").fill_null(0) <= 0)
 
 
-def flags_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, horizon: int = 1, enrol_drop: float = 0.10,
-                       employment_drop: float = 0.05) -> pl.DataFrame:
-    """One row per (origin year, major offered then): flagged (红/黄 then) and declined (after)."""
+def scored_at(frames: dict[str, pl.DataFrame], p: Policy, year: int) -> pl.DataFrame:
+    """The rules' verdicts with only the data up to ``year`` (list entries in force at its end)."""
     sm, labor = frames["school_majors"], frames["labor_market"]
-    years = sorted(sm["year"].unique().to_list())
     labor_year = labor["year"] if "year" in labor.columns else labor["period"].str.slice(0, 4).cast(pl.Int32)
+    exposure = industry_exposure(frames["majors"], frames["industries"], frames["major_industry_map"],
+                                 frames["industry_adjustments"], frames.get("proposed"), as_of=date(year, 12, 31))
+    signals = market_signals(frames["majors"], frames["major_industry_map"], frames.get("major_occupation_map"),
+                             labor.filter(labor_year <= year), sm.filter(pl.col("year") <= year),
+                             frames.get("proposed"), frames["industries"])
+    return score_majors(frames["majors"], exposure, signals, p, explain=False)
+
+
+def scored_years(frames: dict[str, pl.DataFrame], p: Policy) -> dict[int, pl.DataFrame]:
+    """``scored_at`` for every year with a year of history before it: what each past year's rules said."""
+    years = sorted(frames["school_majors"]["year"].unique().to_list())
+    return {y: scored_at(frames, p, y) for y in years if y - 1 >= years[0]}
+
+
+def past_verdicts(scored: dict[int, pl.DataFrame]) -> pl.DataFrame:
+    """One row per (data year, major): the warning level the rules gave with only the data up to that year."""
+    parts = [s.select("major_code", "warning_level").with_columns(data_year=pl.lit(y, pl.Int32))
+             for y, s in sorted(scored.items())]
+    schema = {"data_year": pl.Int32, "major_code": pl.String, "warning_level": pl.String}
+    return pl.concat(parts).select(list(schema)) if parts else pl.DataFrame(schema=schema)
+
+
+def flags_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, horizon: int = 1,
+                       scored: dict[int, pl.DataFrame] | None = None) -> pl.DataFrame:
+    """One row per (origin year, major offered then): flagged (红/黄 then) and declined (after)."""
+    sm = frames["school_majors"]
+    years = sorted(sm["year"].unique().to_list())
     rows = []
     for y in [y for y in years if y - 1 >= years[0] and y + horizon <= years[-1]]:
-        sm_y, labor_y = sm.filter(pl.col("year") <= y), labor.filter(labor_year <= y)
-        exposure = industry_exposure(frames["majors"], frames["industries"], frames["major_industry_map"],
-                                     frames["industry_adjustments"], frames.get("proposed"), as_of=date(y, 12, 31))
-        signals = market_signals(frames["majors"], frames["major_industry_map"], frames.get("major_occupation_map"),
-                                 labor_y, sm_y, frames.get("proposed"), frames["industries"])
-        scored = score_majors(frames["majors"], exposure, signals, p, explain=False)
-        out = _outcomes(sm, y, horizon, enrol_drop, employment_drop, p.evidence.min_graduates)
-        rows.append(out.join(scored.select("major_code", flagged=pl.col("warning_level") != "绿"), on="major_code")
+        verdicts = scored[y] if scored is not None and y in scored else scored_at(frames, p, y)
+        out = outcomes(sm, y, horizon, p.evidence.min_graduates).drop("closed")
+        rows.append(out.join(verdicts.select("major_code", flagged=pl.col("warning_level") != "绿"), on="major_code")
                     .with_columns(origin=pl.lit(y, pl.Int32)))
     schema = {"major_code": pl.String, "declined": pl.Boolean, "flagged": pl.Boolean, "origin": pl.Int32}
     return pl.concat(rows) if rows else pl.DataFrame(schema=schema)
@@ -110,9 +137,10 @@ def _verdict(m: dict[str, Any]) -> str:
     return f"提升度 {m['lift']:.2f} 的区间包含 1，尚不能证明预警优于随机"
 
 
-def backtest(frames: dict[str, pl.DataFrame], p: Policy, horizon: int = 1, seed: int = 0) -> dict[str, Any]:
+def backtest(frames: dict[str, pl.DataFrame], p: Policy, horizon: int = 1, seed: int = 0,
+             scored: dict[int, pl.DataFrame] | None = None) -> dict[str, Any]:
     """`flags_and_outcomes` measured; per-origin figures under `by_origin`."""
-    pairs = flags_and_outcomes(frames, p, horizon)
+    pairs = flags_and_outcomes(frames, p, horizon, scored)
     out = measure(pairs, p.evidence.interval_z, seed)
     out["horizon"] = horizon
     out["by_origin"] = [

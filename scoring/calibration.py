@@ -13,43 +13,34 @@ precision, recall and lift against 红 at graduation.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from scoring.exposure import industry_exposure
+from scoring.backtest import backtest, past_verdicts, scored_at, scored_years
 from scoring.outlook import graduation_outlook, program_years
 from scoring.policy import Policy
-from scoring.risk import score_majors
-from scoring.signals import market_signals
 
+BACKTEST_INPUTS = ("majors", "industries", "major_industry_map", "industry_adjustments", "labor_market",
+                   "school_majors")
 BINS = 10
 FLAG_AT = 0.5  # a probability flags a major when 红 is more likely than not
+METHODS = {"model": "模型（毕业时红色预警可能性）", "carry_forward": "基线：沿用当年结论", "base_rate": "基线：当年红色预警比例"}
 
 
-def _scored(frames: dict[str, pl.DataFrame], p: Policy, year: int) -> pl.DataFrame:
-    """The rules' verdicts with only the data up to ``year`` (list entries in force at its end)."""
-    sm, labor = frames["school_majors"], frames["labor_market"]
-    labor_year = labor["year"] if "year" in labor.columns else labor["period"].str.slice(0, 4).cast(pl.Int32)
-    exposure = industry_exposure(frames["majors"], frames["industries"], frames["major_industry_map"],
-                                 frames["industry_adjustments"], frames.get("proposed"), as_of=date(year, 12, 31))
-    signals = market_signals(frames["majors"], frames["major_industry_map"], frames.get("major_occupation_map"),
-                             labor.filter(labor_year <= year), sm.filter(pl.col("year") <= year),
-                             frames.get("proposed"), frames["industries"])
-    return score_majors(frames["majors"], exposure, signals, p, explain=False)
-
-
-def forecasts_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0) -> pl.DataFrame:
-    """One row per (origin, major offered then): origin, major_code, p_red (model), red_now, base_rate, red_after."""
+def forecasts_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0,
+                           scored: dict[int, pl.DataFrame] | None = None) -> pl.DataFrame:
+    """One row per (origin, major offered then): origin, major_code, p_red (model), red_now, base_rate, red_after.
+    ``scored``: the years already scored (``scoring.backtest.scored_years``), the others are scored here."""
     sm, majors = frames["school_majors"], frames["majors"]
     years = sorted(sm["year"].unique().to_list())
     length = {c: program_years(lv) for c, lv in zip(majors["major_code"], majors["level"], strict=True)}
     longest, shortest = max(length.values(), default=3), min(length.values(), default=3)
     origins = [y for y in years if y - 1 >= years[0] and y + shortest <= years[-1]]
-    scored = {y: _scored(frames, p, y) for y in sorted({*origins, *[y + h for y in origins
-                                                                       for h in range(shortest, longest + 1)]})
+    done = scored or {}
+    scored = {y: done[y] if y in done else scored_at(frames, p, y)
+              for y in sorted({*origins, *[y + h for y in origins for h in range(shortest, longest + 1)]})
               if y <= years[-1]}
     red = {y: dict(zip(s["major_code"], s["warning_level"] == "红", strict=True)) for y, s in scored.items()}
     rows = []
@@ -104,9 +95,10 @@ def measure(pairs: pl.DataFrame) -> dict[str, Any]:
     return out
 
 
-def calibration(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0) -> dict[str, Any]:
+def calibration(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0,
+                scored: dict[int, pl.DataFrame] | None = None) -> dict[str, Any]:
     """``measure`` of ``forecasts_and_outcomes``, or ``skipped`` (Chinese) when the history is too short."""
-    pairs = forecasts_and_outcomes(frames, p, seed)
+    pairs = forecasts_and_outcomes(frames, p, seed, scored)
     if pairs.height == 0:
         return {"skipped": "历史年份不足：需要起点前一年和其后一个完整学制（3 或 4 年）的数据"}
     return measure(pairs)
@@ -116,12 +108,11 @@ def format_calibration(m: dict[str, Any]) -> list[str]:
     """Chinese lines for `majorwatch evaluate`."""
     if m.get("skipped"):
         return [f"  未评估：{m['skipped']}"]
-    names = {"model": "模型（毕业时红色预警可能性）", "carry_forward": "基线：沿用当年结论", "base_rate": "基线：当年红色预警比例"}
     lines = [f"  起点年份：{'、'.join(str(y) for y in m['origins'])}；专业·年份 {m['pairs']} 个，"
              f"毕业当年为红色预警的比例 {m['observed_red_rate'] * 100:.1f}%",
              "  方法 | 布赖尔分数（越小越好） | 精确率 | 召回率 | 提升度"]
     pct = lambda v: "—" if v is None else f"{v * 100:.1f}%"  # noqa: E731
-    for key, label in names.items():
+    for key, label in METHODS.items():
         x = m["methods"][key]
         lift = "—" if x["lift"] is None else f"{x['lift']:.2f}"
         lines.append(f"  {label} | {x['brier']:.4f} | {pct(x['precision'])} | {pct(x['recall'])} | {lift}")
@@ -131,3 +122,35 @@ def format_calibration(m: dict[str, Any]) -> list[str]:
     verdict = "是" if m["model_beats_baselines"] else "否"
     lines.append(f"  模型的布赖尔分数低于两个基线：{verdict}")
     return lines
+
+
+def calibration_table(m: dict[str, Any]) -> pl.DataFrame:
+    """``measure``'s figures as a table: one row per method (model and both baselines); none when skipped."""
+    schema = {"method": pl.String, "method_name": pl.String, "pairs": pl.Int64, "brier": pl.Float64,
+              "flagged": pl.Float64, "precision": pl.Float64, "recall": pl.Float64, "lift": pl.Float64}
+    if m.get("skipped"):
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame([{"method": k, "method_name": name, "pairs": m["pairs"],
+                          **{c: m["methods"][k][c] for c in ("brier", "flagged", "precision", "recall", "lift")}}
+                         for k, name in METHODS.items()], schema=schema)
+
+
+def reliability_table(m: dict[str, Any]) -> pl.DataFrame:
+    """The reliability tables of every method, one row per (method, non-empty tenth)."""
+    schema = {"method": pl.String, "bin": pl.String, "predicted": pl.Float64, "observed": pl.Float64,
+              "count": pl.Int64}
+    rows = [] if m.get("skipped") else [{"method": k, **r} for k in METHODS for r in m["methods"][k]["reliability"]]
+    return pl.DataFrame(rows, schema=schema)
+
+
+def backtest_warnings(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0) -> dict[str, Any]:
+    """The back-test of past flags (``scoring.backtest``), P(红) at graduation against two baselines (``calibration``)
+    and the past verdicts they rest on, each past year scored once: what `majorwatch evaluate` prints and the
+    ``warning_backtest`` asset records (the same call). Each holds ``skipped`` (Chinese) when an input is missing."""
+    missing = [n for n in BACKTEST_INPUTS if frames.get(n) is None or frames[n].height == 0]
+    if missing:
+        skipped = {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
+        return {"flags_backtest": skipped, "graduation_calibration": skipped, "verdicts": past_verdicts({})}
+    scored = scored_years(frames, p)
+    return {"flags_backtest": backtest(frames, p, seed=seed, scored=scored),
+            "graduation_calibration": calibration(frames, p, seed, scored), "verdicts": past_verdicts(scored)}

@@ -79,3 +79,20 @@ def leaf_table(codes: Iterable[str], sections: dict[str, str]) -> pl.DataFrame:
             rows.append((anc, leaf, depth(anc)))
     return pl.DataFrame(rows, schema={"ancestor": pl.String, "leaf": pl.String, "depth": pl.Int32},
                         orient="row")
+
+
+def roll_up(frame: pl.DataFrame, groups: pl.DataFrame, by: list[str], values: list[str],
+            key: str = "group_code") -> pl.DataFrame:
+    """Sum ``values`` per ``key`` (group or section) and ``by`` without double counting: where a row
+    is on the group's own code, it is the group's figure; otherwise its descendants' rows are added up."""
+    joined = settled(frame.join(groups.select("industry_code", key), on="industry_code", how="inner"))
+    own = pl.col("industry_code") == pl.col(key)
+    return (joined.group_by([key, *by])
+            .agg([pl.when(own.any()).then(pl.col(v).filter(own).sum()).otherwise(pl.col(v).sum()).alias(v)
+                  for v in values]))
+
+
+def settled(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows in one fixed order, so float sums that follow add up in the same order on every run
+    (a join's row order may vary between runs, and so would the last bits of a sum)."""
+    return frame.sort(frame.columns, nulls_last=True)

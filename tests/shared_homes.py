@@ -146,7 +146,7 @@ def copy_run(shared: SharedRun, dest: Path) -> SharedRun:
 
 
 SAMPLE_MODEL_ASSETS = ["proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
-                       "forecast_quality", "posting_industry_proposals"]
+                       "forecast_quality", "posting_industry_proposals", "backtest_verdicts", "model_calibration"]
 
 
 def plain(value):

@@ -49,7 +49,8 @@ def test_every_table_an_asset_reads_is_one_of_its_declared_inputs(handmade_publi
 
 
 def test_stage_jobs_under_the_multiprocess_executor_keep_one_duckdb_writer(home, tmp_path):
-    """Four model steps could run side by side; the pool duckdb_writer (limit 1) must serialise them."""
+    """Five model steps (four models and the warnings' back-test) could run side by side; the pool duckdb_writer
+    (limit 1) must serialise them."""
     inbox = write_handmade_inbox(tmp_path / "inbox")
     import os
 
@@ -61,7 +62,7 @@ def test_stage_jobs_under_the_multiprocess_executor_keep_one_duckdb_writer(home,
                 assert result.success, job
         run_id = result.run_id
         spans = _step_spans(instance, run_id)
-    assert len(spans) == 4
+    assert len(spans) == 5
     ordered = sorted(spans.values())
     overlaps = [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b[0] < a[1]]
     assert overlaps == []                                  # never two warehouse writers at once

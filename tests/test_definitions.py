@@ -92,7 +92,7 @@ def test_jobs_sensors_schedule_and_pool():
     assert stages["refresh_inputs"] == {"ingest_inbox", "data_gaps"}  # the inputs and the years missing from them
     assert "publish_catalogs" in stages["score_and_publish"] and "ingest_inbox" not in stages["score_and_publish"]
     assert stages["evaluate_models"] == {"labor_forecasts", "proposed_major_industries", "proposed_major_occupations",
-                                         "posting_industry_proposals"}
+                                         "posting_industry_proposals", "warning_backtest"}
     assert defs.resolve_sensor_def("inbox_sensor")
     assert defs.resolve_sensor_def("failure_log").minimum_interval_seconds <= 10   # failures logged within seconds
     assert defs.resolve_schedule_def("yearly_catalog").cron_schedule == "0 6 1 3 *"

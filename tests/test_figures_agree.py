@@ -176,3 +176,103 @@ def test_every_warehouse_table_is_an_asset_or_a_record_of_ingest(own):
     assets = {key.path[-1] for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert not {t for t in tables if t.startswith("stg_")}
     assert tables - assets <= {"input_files", "contract_results", "rejected_rows"}, tables - assets
+
+
+def tables_of(section: str) -> list[tuple[list[str], list[list[str]]]]:
+    """Each table of a section: its headers and its rows of cells."""
+    return [([unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", t, re.S)], cells(t))
+            for t in re.findall(r"<table>(.*?)</table>", section, re.S)]
+
+
+def ratio(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_each_channel_the_bulletin_prints_is_the_channel_table_and_every_ratio_is_demand_over_supply(edition):
+    """Issue 29: the channels' figures and coverage in the 人才供需 section are the published channel tables; every
+    求人倍率 printed in a table is its row's 需求人数 ÷ 求职人数 (a rank or a posting count is never shown as one)."""
+    folder, sections, paragraphs, _, _ = edition
+    channels = pl.read_parquet(folder / "demand_channels.parquet")
+    coverage = {r["level"]: r for r in pl.read_parquet(folder / "channel_coverage.parquet").iter_rows(named=True)}
+    industries, jobs = coverage["行业大类"], coverage["职业"]
+    groups = channels.filter(pl.col("level") == "行业大类")
+    assert industries["units"] == groups.height and industries["pes_units"] == groups["pes_demand"].is_not_null().sum()
+    assert industries["posting_units"] == groups["posting_openings"].is_not_null().sum() > 0
+    note = next(p for p in paragraphs["二、人才供需状况"] if p.startswith("需求数据有两个渠道"))
+    assert numbers(note) == [
+        str(groups["posting_year"].max()), f"{groups['posting_openings'].sum():,}", f"{groups['posting_duplicates'].sum():,}",
+        str(industries["units"]), str(industries["pes_units"]), f"{industries['pes_share'] * 100:.1f}%",
+        str(industries["posting_units"]), f"{industries['posting_share'] * 100:.1f}%",
+        str(jobs["units"]), str(jobs["pes_units"]), f"{jobs['pes_share'] * 100:.1f}%"]
+    direction = next(p for p in paragraphs["二、人才供需状况"] if p.startswith("两个渠道都有上年同期数据"))
+    assert numbers(direction) == [str(industries["compared_units"]), str(industries["opposite_units"])]
+    assert industries["compared_units"] == groups["direction"].is_not_null().sum() >= 1
+
+    (_, section_rows), (channel_head, channel_rows) = tables_of(sections["二、人才供需状况"])
+    for row in section_rows:  # 行业门类, 需求人数, 求职人数, 求人倍率, …
+        assert row[3] == f"{ratio(row[1]) / ratio(row[2]):.2f}", row
+    assert channel_head[1] == "求人倍率"
+    by_name = {r["name"]: r for r in groups.iter_rows(named=True)}
+    assert channel_rows and [r[5] for r in channel_rows][0] == ("反向" if industries["opposite_units"] else "同向")
+    for row in channel_rows:
+        published = by_name[row[0]]
+        assert row[1] == f"{published['pes_demand'] / published['pes_supply']:.2f}", row
+        assert row[3] == f"{published['posting_openings']:,}" and row[5] == (published["direction"] or "—")
+
+
+def test_the_full_basis_names_the_channels_behind_each_majors_industries(edition):
+    """guiding_catalog_basis.xlsx prints major_channels; each 求人倍率 in it is its 大类's demand ÷ supply."""
+    import openpyxl
+
+    folder, *_ = edition
+    channels = dict(pl.read_parquet(folder / "major_channels.parquet").iter_rows())
+    groups = {r["name"]: r for r in pl.read_parquet(folder / "demand_channels.parquet").filter(
+        pl.col("level") == "行业大类").iter_rows(named=True)}
+    sheet = openpyxl.load_workbook(folder / "guiding_catalog_basis.xlsx", read_only=True)["详细依据"]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "专业代码")
+    column = rows[head].index("对应行业大类的需求渠道")
+    printed = {r[0]: r[column] for r in rows[head + 1:] if r[0]}
+    assert channels and all(printed[code] == text for code, text in channels.items())
+    checked = 0
+    for text in channels.values():
+        for name, shown in re.findall(r"(?:^|；)([^：；]+)：求人倍率 ([\d.]+)", text):
+            assert shown == f"{groups[name]['pes_demand'] / groups[name]['pes_supply']:.2f}", (name, shown)
+            checked += 1
+    assert checked > 0
+
+
+def test_the_track_record_section_is_the_track_record_table(edition):
+    """往年预警回溯 (issue 29 item 3): each year's sentence and the table carry the published table's figures."""
+    folder, sections, paragraphs, _, _ = edition
+    track = pl.read_parquet(folder / "warning_track_record.parquet")
+    title = next(t for t in sections if t.endswith("往年预警回溯"))
+    flags = track.filter(pl.col("method") == "flags").sort("years_ago")
+    assert flags.height >= 1 and flags["majors"].sum() > 0, "the sample's history must give a track record to read"
+    said = paragraphs[title][1:]  # the first paragraph defines the terms
+    assert len(said) == flags.height
+    for line, f in zip(said, flags.iter_rows(named=True), strict=True):
+        row = {r["method"]: r for r in track.filter(pl.col("years_ago") == f["years_ago"]).iter_rows(named=True)}
+        expected = [str(f["data_year"]), str(f["years_ago"])]
+        if f["majors"]:
+            carry = row["carry_forward"]
+            expected += [str(f["majors"]), str(f["latest_year"]), str(f["declined"]), str(f["closed"]),
+                         str(f["recovered"]), str(f["still_flagged"]), f"{f['decline_share'] * 100:.1f}%",
+                         f"{row['base_rate']['decline_share'] * 100:.1f}%",
+                         *([f"{f['lift']:.2f}"] if f["lift"] is not None else []),
+                         *([f"{carry['decline_share'] * 100:.1f}%"] if carry["majors"] else [])]
+        assert numbers(line) == expected, line
+    assert [row[2:] for row in cells(sections[title])] == [
+        [str(r["majors"]), str(r["declined"]), str(r["closed"]), str(r["recovered"]), str(r["still_flagged"]),
+         "无数据" if r["decline_share"] is None else f"{r['decline_share'] * 100:.1f}%",
+         "—" if r["lift"] is None else f"{r['lift']:.2f}"] for r in track.iter_rows(named=True)]
+
+
+def test_the_published_run_reused_the_trained_home_s_back_test(own):
+    """The sample's publishing run started from the trained home, whose back-test of past warnings is kept: the
+    same inputs, policy and scoring code reuse it instead of scoring every past year again."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(own.home / "dagster")) as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey("backtest_verdicts"))
+        assert event.asset_materialization.metadata["reused"].value is True

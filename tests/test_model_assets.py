@@ -68,6 +68,19 @@ def test_model_assets_on_the_sample_and_evaluate_agrees(sample_trained, tmp_path
     briers = {k: v["brier"] for k, v in calibration["methods"].items()}
     assert set(briers) == {"model", "carry_forward", "base_rate"} and calibration["model_beats_baselines"], briers
     assert all(v["reliability"] for v in calibration["methods"].values())
+    # … and the evaluate_models job's asset recorded the same back-test (one call, not a copy)
+    recorded = meta["model_calibration"]
+    assert recorded["brier"] == briers and recorded["model_beats_baselines"]
+    assert recorded["pairs"] == calibration["pairs"] and recorded["origins"] == calibration["origins"]
+    assert "布赖尔分数" in recorded["brier_table"] and "预测区间" in recorded["reliability_table"]
+    assert "data:image/svg+xml;base64," in recorded["brier_chart"]
+    flags = report["flags_backtest"]
+    assert meta["backtest_verdicts"]["flags_lift"] == flags["lift"] and flags["lift"] > 1
+    with connect(home / "warehouse.duckdb") as con:
+        table = query_frame(con, "SELECT method, brier FROM model_calibration")
+        years = query_frame(con, "SELECT DISTINCT data_year FROM backtest_verdicts ORDER BY 1")["data_year"]
+    assert dict(table.iter_rows()) == briers
+    assert set(years) >= {o for o in flags["origins"]}
     usable = meta["labor_forecasts"]["beats_seasonal_naive"]
     for level in ("industry_code", "occupation_code"):
         assert report[f"forecast_{level}"]["beats_seasonal_naive"] == usable[level]

@@ -166,6 +166,6 @@ def test_only_the_evaluate_models_job_forces_retraining(home):  # home: the reso
     forced = dg.validate_run_config(defs.resolve_job_def("evaluate_models"), {})["ops"]
     default = dg.validate_run_config(defs.resolve_job_def("majorwatch_job"), {"ops": {}})["ops"]
     ops = ("proposed_major_industries", "proposed_major_occupations", "labor_forecasts",
-           "posting_industry_proposals")
+           "posting_industry_proposals", "warning_backtest")
     assert all(forced[op]["config"]["retrain"] is True for op in ops)
     assert all(default[op]["config"]["retrain"] is False for op in ops)

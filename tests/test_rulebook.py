@@ -38,8 +38,17 @@ ROW_VALUES = {"share": 0.52, "lists": "《某清单》", "where": "", "scope": "
               "base": 2023, "drop": 0.2, "basis": "某依据", "first": 2023, "latest": 2025, "low": 0.4, "high": 0.7,
               "line_name": "红色预警线", "line": 70.0, "confidence": 0.8, "found": "某原因", "best": "绿", "worst": "红",
               "zone": "中心城区", "districts": ("东城区", "西城区"), "category": "高精尖类", "decided": "限制",
-              "other": "优先发展", "since": 2024, "graduates": 2027, "what": "人才供需", "years": "2023",
-              "before": 2022, "after": 2024, "trend": "招生趋势"}
+              "other": "优先发展", "since": 2024, "graduates": 2027,
+              # 数据缺年 (issue 27)
+              "what": "人才供需", "years": "2023", "before": 2022, "after": 2024, "trend": "招生趋势",
+              # 求人倍率 by channel (issue 29)
+              "industry": "软件和信息技术服务业", "openings": 1234, "growth": "，较上年同期增长 12.0%", "posting_year": 2025,
+              "duplicates": 27, "units": 97, "pes_units": 55, "pes_share": 0.567, "posting_units": 50, "posting_share": 0.515,
+              "occupations": 131, "occupation_units": 120, "occupation_share": 0.916, "compared": 5, "opposite": 1,
+              "caption": "某表",
+              "majors": 51, "source": "当年发布的目录",
+              "declined": 30, "closed": 2, "recovered": 5, "still": 14, "lift": 3.1, "carry": "某基线的比较。",
+              "carry_share": 0.5}
 
 
 @pytest.fixture(scope="module", params=list(POLICIES), ids=list(POLICIES))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.current import current_edition, make_current, takes_force
+from warehouse.current import current_edition, list_editions, make_current, takes_force
 from warehouse.publish import EditionExistsError, EditionResult, publish_edition
 
 MAX_REVISIONS = 99
@@ -106,3 +106,26 @@ def publication_package(input_files: pl.DataFrame, contract_results: pl.DataFram
                    if getattr(policy, "path", None) else "policy.yaml",
                    "content": json.loads(json.dumps(policy.as_dict(), ensure_ascii=False, default=str))},
     }
+
+
+def published_verdicts(published: Path, before_year: int) -> pl.DataFrame:
+    """data_year, edition, major_code, warning_level: the verdicts as published for each data year before
+    ``before_year`` (the 往年预警回溯 reads the flags people were really given). A data year published more than
+    once is told by its final edition, else its last draft or revision in natural order."""
+    chosen: dict[int, tuple[bool, str]] = {}
+    for name in list_editions(published):
+        try:
+            manifest = json.loads((published / name / "datapackage.json").read_text(encoding="utf-8"))
+            year = int(str(manifest["as_of"])[:4])
+        except (OSError, ValueError, KeyError):
+            continue
+        final = str(manifest.get("state") or FINAL_STATE) == FINAL_STATE
+        if year < before_year and (published / name / "guiding_catalog.parquet").is_file() and (
+                year not in chosen or final or not chosen[year][0]):
+            chosen[year] = (final, name)
+    schema = {"data_year": pl.Int32, "edition": pl.String, "major_code": pl.String, "warning_level": pl.String}
+    parts = [pl.read_parquet(published / name / "guiding_catalog.parquet", columns=["major_code", "warning_level"])
+             .select(data_year=pl.lit(year, pl.Int32), edition=pl.lit(name),
+                     major_code=pl.col("major_code").cast(pl.String), warning_level=pl.col("warning_level").cast(pl.String))
+             for year, (_, name) in sorted(chosen.items())]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)

@@ -12,7 +12,7 @@ from assets.charts import preview_md
 from assets.partitions import EDITIONS
 from assets.publish.facts import issuance
 from assets.resources import PolicyFile, Warehouse
-from documents import FIGURE_TABLES, OUTCOME_TABLES, EditionInfo, publish_hook
+from documents import CHANNEL_TABLES, FIGURE_TABLES, OUTCOME_TABLES, TRACK_TABLE, EditionInfo, publish_hook
 from documents.edition import DEFAULT_ISSUER
 from scoring.catalog import CHINESE_HEADERS
 from scoring.edition import DRAFT, EditionFacts
@@ -25,13 +25,13 @@ PUBLISH = {"group_name": "publish", "owners": ["team:data"]}
 PUBLISHED = "published_edition"
 DOCUMENT_OUTS = {
     "supply_demand_bulletin": ("行业产业动态调整和人才供需状况公报（bulletin.html / bulletin.pdf）：产业清单变化、人才供需、"
-                               "指导类别与预警的变化、临界专业、各区情况与数据来源。", "bulletin.pdf"),
+                               "指导类别与预警的变化、临界专业、各区情况、往年预警回溯与数据来源。", "bulletin.pdf"),
     "matching_report": ("专业设置与产业发展匹配分析（matching_report.xlsx）：各行业门类需求与招生的结构偏离度，全市、"
                         "各区、各校的匹配度。", "matching_report.xlsx"),
 }
 # the tables the documents read besides the published catalogs (the figures and outcomes are assets)
 DOCUMENT_SOURCES = ("industries", "industry_adjustments", "forecast_quality", "data_gaps", *FIGURE_TABLES,
-                    *OUTCOME_TABLES)
+                    *OUTCOME_TABLES, *CHANNEL_TABLES, TRACK_TABLE)
 
 
 class PublishConfig(dg.Config):
@@ -87,7 +87,8 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
                         ("backbone_candidates", "backbone_candidates")):
         if tables[table].width:
             published[name] = tables[table]
-    sources = {name: tables[name] for name in DOCUMENT_SOURCES}
+    # the track record is told when this run (or an earlier one) made it: a table with no columns was never made
+    sources = {name: tables[name] for name in DOCUMENT_SOURCES if name != TRACK_TABLE or tables[name].width}
     result = publish_next(
         warehouse.paths.published, facts.edition, explicit=facts.explicit,
         suffix=DRAFT_SUFFIX if facts.state == DRAFT else "",

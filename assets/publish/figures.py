@@ -10,20 +10,24 @@ import polars as pl
 
 from assets.charts import PALETTE, bar_chart_md, preview_md
 from assets.partitions import EDITIONS
-from assets.resources import PolicyFile
+from assets.resources import PolicyFile, Warehouse
 from documents import FIGURE_TABLES, figure_tables, outcome_tables
 from scoring.catalog import guiding_catalog as build_catalog
 from scoring.catalog import restriction_list as build_restrictions
 from scoring.counts import counts_of
 from scoring.palette import WARNING_ORDER
+from scoring.rulebook import TRACK
+from scoring.track_record import past_flags, track_record
 from scoring.upgrade import home_rows
 from warehouse.db import WRITER_POOL
+from warehouse.editions import published_verdicts
 from warehouse.table import WarehouseTable
 
 PUBLISH = {"group_name": "publish", "owners": ["team:data"]}
 TABLE = {**PUBLISH, "kinds": {"duckdb", "polars"}, "pool": WRITER_POOL, "partitions_def": EDITIONS}
 LATEST_COLUMNS = ("school_code", "major_code", "year", "enrolled", "graduates")
 LATEST_YEAR = "year = (SELECT max(year) FROM school_majors)"  # fixed SQL, no values
+HISTORY_COLUMNS = ("school_code", "major_code", "year", "enrolled", "graduates", "employed")
 
 
 def latest_offerings(school_majors: WarehouseTable) -> pl.DataFrame:
@@ -99,3 +103,25 @@ def edition_outcomes(policy: PolicyFile, guiding_catalog: pl.DataFrame, restrict
             PALETTE)),
         "restriction": dg.MetadataValue.md(bar_chart_md("限制类型", counts_of(counts, "restriction_list", "restriction"))),
     })
+
+
+@dg.asset(**TABLE)
+def warning_track_record(context: dg.AssetExecutionContext, warehouse: Warehouse, policy: PolicyFile,
+                         school_majors: WarehouseTable, backtest_verdicts: pl.DataFrame,
+                         guiding_catalog: pl.DataFrame) -> pl.DataFrame:
+    """往年预警回溯：近几年列为红、黄预警的专业到最新年份有多少下降、撤销或停招、恢复，与两个简单基线（全部专业、沿用上年变化）相比。"""
+    history = school_majors.read(HISTORY_COLUMNS)
+    latest = int(history["year"].max()) if history.height else 0
+    published = published_verdicts(warehouse.paths.published, latest)  # the flags people were really given
+    table = track_record(history, past_flags(backtest_verdicts, published), guiding_catalog,
+                         policy.load().evidence.min_graduates)
+    flags = table.filter(pl.col("method") == "flags")
+    context.add_output_metadata({
+        "published_years": dg.MetadataValue.json(sorted(published["data_year"].unique().to_list())),
+        "preview": dg.MetadataValue.md(preview_md(table.drop("latest_year"), rows=table.height or 1)),
+        "decline_share": dg.MetadataValue.md(bar_chart_md(f"{TRACK.texts['share']}（到{latest}年）", {
+            f"{r['data_year']} {TRACK.texts[r['method']]}": round(r["decline_share"] or 0, 3)
+            for r in table.iter_rows(named=True)})) if table.height else "_（历史太短，无回溯）_",
+        "flags_lift": dg.MetadataValue.json(dict(zip(flags["data_year"].cast(pl.String), flags["lift"], strict=True))),
+    })
+    return table

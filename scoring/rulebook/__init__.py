@@ -15,6 +15,7 @@ from scoring.rulebook.model import Clause, Entry, Facts
 from scoring.rulebook.terms import (
     CAUSES,
     CERTAINTY,
+    CHANNELS,
     CITYWIDE,
     DATA_GAP,
     DISTRICT,
@@ -25,16 +26,18 @@ from scoring.rulebook.terms import (
     NO_VOCATIONAL,
     OBJECTION,
     SCHOOL_EMPLOYMENT,
+    TRACK,
     ZONE,
 )
 from scoring.rulebook.text import fill, public_source
 from scoring.rulebook.verdicts import GUIDANCE, LEVELS, LIMIT, PRECEDENCE, RESTRICTIONS, STOP
 
 __all__ = ["Clause", "Entry", "Facts", "STOP", "LIMIT", "ENTRIES", "entry", "guidance", "level", "restriction",
-           "cause", "certainty", "definitions", "school_notes", "score_lines", "cite", "fill", "DEFINITION_HEADERS"]
+           "cause", "certainty", "definitions", "TRACK", "school_notes", "score_lines", "cite", "fill", "DEFINITION_HEADERS"]
 
-ENTRIES: tuple[Entry, ...] = (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, DATA_GAP, CITYWIDE, ZONE, DISTRICT,
-                              NO_VOCATIONAL, SCHOOL_EMPLOYMENT, *CERTAINTY, *CAUSES, *FIGURES, OBJECTION)
+ENTRIES: tuple[Entry, ...] = (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, DATA_GAP, CITYWIDE, ZONE,
+                              DISTRICT, NO_VOCATIONAL, SCHOOL_EMPLOYMENT, *CERTAINTY, *CAUSES, *FIGURES, *CHANNELS,
+                              OBJECTION, TRACK)
 _BY_ID = {e.id: e for e in ENTRIES}
 assert len(_BY_ID) == len(ENTRIES), "rulebook ids must be unique"
 _GUIDANCE = {e.term: e for e in GUIDANCE}
@@ -95,7 +98,7 @@ def definitions(p: Policy) -> list[dict[str, str]]:
                      "definition": f"对应行业在{label}类清单中的比例，按比例{sign}风险分值。",
                      "threshold": f"满分 {weight:g} 分",
                      "source": public_source(p.sources.get(f"weights.{key}") or p.sources.get(f"relief.{key}"))})
-    rows += [_row(e, p) for e in (*CERTAINTY, *CAUSES, *FIGURES, OBJECTION)]
+    rows += [_row(e, p) for e in (*CERTAINTY, *CAUSES, *FIGURES, *CHANNELS, OBJECTION, TRACK)]
     return rows
 
 

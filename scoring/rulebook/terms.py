@@ -108,3 +108,68 @@ RATIO = Entry("figure.ratio", "指标", "求人倍率", "岗位需求人数 ÷ �
 RATE = Entry("figure.employment_rate", "指标", "毕业去向落实率", "已落实去向的毕业生 ÷ 毕业生人数，全市同专业合计。",
              threshold="低于 {rules.employment_floor:pct} 触发预警")
 FIGURES = (SCORE, RATIO, RATE)
+
+# 求人倍率 by channel (issue 29): what each source of demand measures, said once for the bulletin, the full basis and
+# the 名词解释 (scoring/channels.py fills the texts).
+PES_CHANNEL = Entry(
+    "channel.pes", "指标", "求人倍率（公共就业服务机构）",
+    "公共就业服务机构（人力资源市场）登记的岗位需求人数 ÷ 登记的求职人数；只计在机构登记的岗位和求职者，不含只在网上招聘的岗位。"
+    "人力资源社会保障部“最缺工的100个职业”也来自这些机构，但它是按缺口排出的名次，不是倍率，名次不当作求人倍率使用。",
+    texts=Texts({"basis": "{industry}：求人倍率 {ratio:f2}（公共就业服务机构，{year}年）",
+                 "none": "{industry}：公共就业服务机构无数据",
+                 "no_supply": "{industry}：公共就业服务机构无求职数据，不计算求人倍率"}))
+POSTINGS_CHANNEL = Entry(
+    "channel.postings", "指标", "网络招聘人数（去重）",
+    "网络招聘信息中，同一年标题、描述和工作区域都相同的信息只计一次，按行业汇总招聘人数；未标行业的信息按模型推断的行业计入。"
+    "网络招聘没有求职人数，不计算求人倍率，只列人数和较上年同期的增减；增减也受各年收集到的招聘信息多少影响。",
+    texts=Texts({"basis": "网络招聘 {openings:,} 人（{year}年，去重）{growth}", "none": "无网络招聘数据",
+                 "up": "，较上年同期增长 {share:pct1}", "down": "，较上年同期下降 {share:pct1}",
+                 "flat": "，与上年同期持平"}))
+CHANNEL_COVERAGE = Entry(
+    "channel.coverage", "指标", "需求渠道覆盖面",
+    "各渠道有最新年份数据的行业大类（职业）占全部行业大类（职业）的比例；两个渠道都有上年同期数据的行业大类，比较需求变化的方向。",
+    texts=Texts({
+        "note": "需求数据有两个渠道，口径不同：本节的求人倍率来自公共就业服务机构登记的岗位和求职者；网络招聘信息只有岗位、"
+                "没有求职人数，只列去重后的招聘人数和增减，不计算倍率。{posting_year}年网络招聘去重后 {openings:,} 人"
+                "（去掉重复信息 {duplicates:,} 条）。覆盖面：全部 {units} 个行业大类中，公共就业服务机构数据覆盖 {pes_units} 个"
+                "（{pes_share:pct1}），网络招聘覆盖 {posting_units} 个（{posting_share:pct1}）；{occupations} 个职业中，"
+                "公共就业服务机构数据覆盖 {occupation_units} 个（{occupation_share:pct1}），网络招聘信息没有职业编码，不按职业统计。",
+        "direction": "两个渠道都有上年同期数据的行业大类 {compared} 个，其中 {opposite} 个两个渠道的需求变化方向相反"
+                     "（见“{caption}”表）。",
+        "caption": "两个渠道的行业大类需求对照",
+        "no_direction": "两个渠道都有上年同期数据的行业大类还没有，暂不比较需求变化的方向。",
+        "no_postings": "本期没有网络招聘信息，需求只有公共就业服务机构一个渠道：全部 {units} 个行业大类中覆盖 {pes_units} 个"
+                       "（{pes_share:pct1}），{occupations} 个职业中覆盖 {occupation_units} 个（{occupation_share:pct1}）。",
+    }))
+CHANNELS = (PES_CHANNEL, POSTINGS_CHANNEL, CHANNEL_COVERAGE)
+# 往年预警回溯 (issue 29 item 3): what counts as a decline after a flag, for the back-test and the track record alike
+DECLINE_ENROLMENT = 0.10  # citywide enrolment down by this share or more
+DECLINE_EMPLOYMENT = 0.05  # 毕业去向落实率 down by this much (5 percentage points) or more
+TRACK_YEARS = 3  # the bulletin looks back at the flags of the last three data years
+TRACK = Entry(
+    "track.record", "往年预警回溯", "往年预警回溯",
+    "回看往年列为红色或黄色预警的专业到最新年份的去向：下降（全市招生人数或毕业去向落实率下降）、撤销或停招（全市已无招生）、"
+    "恢复（未下降，且本版不再预警）、仍在预警（未下降，本版仍为红色或黄色预警）；并与两个简单基线比较：同期开设的全部专业"
+    "（基准比例）和上一年招生或落实率已经下降的专业（沿用上年变化）。往年已发布目录的，用当年实际发布的预警；没有的，"
+    "按现行规则只用当年及以前的数据回算。",
+    threshold=(f"下降：全市招生人数减少 {DECLINE_ENROLMENT * 100:g}% 及以上，或毕业去向落实率下降 "
+               f"{DECLINE_EMPLOYMENT * 100:g} 个百分点及以上（两年的毕业生都达到证据要求时才比较落实率）；"
+               f"回看最近 {TRACK_YEARS} 个数据年份"),
+    source="majorwatch 默认值（统计口径，参照美国劳工统计局公布往年预测与简单基线比较的做法）",
+    texts=Texts({
+        "flagged": "{year}年（{n}年前）列为红色或黄色预警的专业共 {majors} 个（{source}）。到{latest}年，其中 {declined} 个"
+                   "招生或毕业去向落实率下降，{closed} 个撤销或停招，{recovered} 个恢复，{still} 个仍在预警。",
+        "none_flagged": "{year}年（{n}年前）没有列为红色或黄色预警的专业（{source}）。",
+        "compare": "被预警专业随后下降或撤销、停招的比例为 {share:pct1}，是同期全部专业（{base:pct1}，基准比例）的 {lift:f2} 倍；"
+                   "{carry}",
+        "compare_no_base": "被预警专业随后下降或撤销、停招的比例为 {share:pct1}，同期全部专业为 {base:pct1}（基准比例）；{carry}",
+        "carry": "上一年已经下降的专业随后为 {carry_share:pct1}（沿用上年变化）。",
+        "carry_none": "上一年没有已经下降的专业，沿用上年变化无从比较。",
+        "beats_both": "这一年的预警好于两个简单基线。",
+        "beats_base": "这一年的预警好于基准比例，但不如沿用上年变化。",
+        "beats_none": "这一年的预警没有好于基准比例。",
+        "short": "数据年份不足，暂无法回溯往年预警（需要预警年份的前一年和后一年的数据）。",
+        "published": "当年发布的目录", "backtest": "按现行规则、只用当年及以前的数据回算",
+        "flags": "本市预警（红、黄）", "carry_forward": "基线：沿用上年变化", "base_rate": "基线：全部专业",
+        "chart": "到{latest}年的去向，占各组专业数的百分比", "share": "下降或撤销、停招比例",
+    }))
