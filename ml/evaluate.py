@@ -21,15 +21,17 @@ _BACKTEST_INPUTS = ("majors", "industries", "major_industry_map", "industry_adju
                     "school_majors")
 
 
-def evaluate_flags(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
-    """The back-test of past flags (scoring.backtest) on these frames, or `skipped` with the reason."""
+def evaluate_flags(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None,
+                   published: pl.DataFrame | None = None) -> dict:
+    """The back-test of past flags (scoring.backtest) on these frames, or `skipped` with the reason; `published`:
+    the flags earlier final editions issued, used for their years instead of re-scoring."""
     from scoring.backtest import backtest
     from scoring.policy import load_policy
 
     missing = [n for n in _BACKTEST_INPUTS if frames.get(n) is None or frames[n].height == 0]
     if missing:
         return {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
-    return backtest(frames, policy or load_policy(), seed=seed)
+    return backtest(frames, policy or load_policy(), seed=seed, published=published)
 
 
 def evaluate_graduation(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
@@ -43,10 +45,11 @@ def evaluate_graduation(frames: dict[str, pl.DataFrame], seed: int = 0, policy=N
     return calibration(frames, policy or load_policy(), seed=seed)
 
 
-def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
-    """CV metrics of the three models and the back-test of past flags; a section holds `skipped`
-    (Chinese reason) when data is missing."""
-    out: dict[str, dict] = {"flags_backtest": evaluate_flags(frames, seed, policy),
+def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None,
+                 published: pl.DataFrame | None = None) -> dict:
+    """CV metrics of the three models and the back-test of past flags (with the flags earlier final editions
+    issued, `published`, where there are some); a section holds `skipped` (Chinese reason) when data is missing."""
+    out: dict[str, dict] = {"flags_backtest": evaluate_flags(frames, seed, policy, published),
                             "graduation_calibration": evaluate_graduation(frames, seed, policy)}
     majors = frames.get("majors")
     for key, pairs_name, targets_name in (("mapping_occupation", "major_occupation_map", "occupations"),

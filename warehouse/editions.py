@@ -106,3 +106,27 @@ def publication_package(input_files: pl.DataFrame, contract_results: pl.DataFram
                    if getattr(policy, "path", None) else "policy.yaml",
                    "content": json.loads(json.dumps(policy.as_dict(), ensure_ascii=False, default=str))},
     }
+
+
+FLAG_COLUMNS = {"origin": pl.Int32, "major_code": pl.String, "flagged": pl.Boolean, "edition": pl.String}
+
+
+def published_flags(published: Path) -> pl.DataFrame:
+    """The warning levels the final editions under ``published`` actually issued, one row per (data year, major):
+    origin (the edition's data year), major_code, flagged (红 or 黄), edition. Of several finals of one data year
+    (2026, 2026-r2) the latest published counts; drafts never do (they were proposals, not acts)."""
+    latest: dict[int, tuple[str, Path]] = {}
+    for folder in sorted(Path(published).iterdir()) if Path(published).is_dir() else []:
+        package = folder / "datapackage.json"
+        if not (folder / "guiding_catalog.parquet").is_file() or not package.is_file():
+            continue
+        meta = json.loads(package.read_text(encoding="utf-8"))
+        if meta.get("state", FINAL_STATE) != FINAL_STATE or not str(meta.get("as_of", ""))[:4].isdigit():
+            continue
+        year = int(meta["as_of"][:4])
+        if year not in latest or str(meta.get("created", "")) > latest[year][0]:
+            latest[year] = (str(meta.get("created", "")), folder)
+    frames = [pl.read_parquet(folder / "guiding_catalog.parquet", columns=["major_code", "warning_level"]).select(
+        pl.lit(year, pl.Int32).alias("origin"), "major_code", (pl.col("warning_level") != "绿").alias("flagged"),
+        pl.lit(folder.name).alias("edition")) for year, (_, folder) in sorted(latest.items())]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=FLAG_COLUMNS)
