@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.current import current_edition, make_current, takes_force
+from warehouse.current import current_edition, edition_state, make_current, takes_force
 from warehouse.publish import EditionExistsError, EditionResult, publish_edition
 
 MAX_REVISIONS = 99
@@ -121,7 +121,7 @@ def published_flags(published: Path) -> pl.DataFrame:
         if not (folder / "guiding_catalog.parquet").is_file() or not package.is_file():
             continue
         meta = json.loads(package.read_text(encoding="utf-8"))
-        if meta.get("state", FINAL_STATE) != FINAL_STATE or not str(meta.get("as_of", ""))[:4].isdigit():
+        if edition_state(folder.parent, folder.name) != FINAL_STATE or not str(meta.get("as_of", ""))[:4].isdigit():
             continue
         year = int(meta["as_of"][:4])
         if year not in latest or str(meta.get("created", "")) > latest[year][0]:
