@@ -33,7 +33,7 @@ from documents.matching import (
 )
 from documents.render import PrintJob, print_pdf, render_html
 from documents.workbooks import write_catalogs, write_matching_report, write_province_lists
-from scoring.counts import count_of, edition_counts
+from scoring.counts import count_of, edition_counts, edition_history
 from scoring.policy import Policy
 from scoring.uncertainty import watch_list
 
@@ -46,7 +46,8 @@ __all__ = ["FIGURE_TABLES", "OUTCOME_TABLES", "REPORT_TABLES", "figure_tables", 
 # matching report is read from these (and from guiding_catalog / restriction_list / school_major_scores).
 FIGURE_TABLES = ("labour_market_summary", "matching_groups", "matching_scores", "matching_majors")
 OUTCOME_TABLES = ("watch_list", "district_summary", "edition_counts")
-REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES)
+REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES,
+                 "edition_history")
 # The warehouse tables they are computed from (labor_forecasts and forecast_quality may be absent).
 SOURCE_TABLES = ("industries", "majors", "major_industry_map", "school_majors", "schools", "labor_market",
                  "posting_demand", "industry_adjustments")
@@ -131,6 +132,9 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
     edition's Parquet files by name (None for a first edition)."""
     folder = Path(folder)
     report = report_tables(tables, previous_tables)
+    report["edition_history"] = _stable(edition_history(
+        report["edition_counts"], (previous_tables or {}).get("edition_history"), info.edition, info.issued.year,
+        info.state))
     written = []
     for name, df in report.items():
         df.write_parquet(folder / f"{name}.parquet")
