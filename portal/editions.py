@@ -76,7 +76,7 @@ def year_editions(editions: tuple[str, ...], current: str, finals: set[str]) -> 
     for e in editions:
         by_year.setdefault(e[:4], []).append(e)
     chosen = []
-    for year, group in by_year.items():
+    for group in by_year.values():
         issued = [e for e in group if e in finals]
         chosen.append(current if current in group else (issued or group)[-1])
     return tuple(chosen)
