@@ -83,7 +83,8 @@ def test_three_years_in_one_home(tmp_path, monkeypatch, capsys):
         assert (published / "CURRENT").read_text(encoding="utf-8").strip() == edition
         meta = json.loads((published / edition / "datapackage.json").read_text(encoding="utf-8"))
         assert meta["state"] == "正式" and meta["as_of"] == f"{year}-12-31"
-        assert meta["previous_edition"] == (list(finals)[-1] if finals else None)
+        # compared with the final before it; the first final, with its own draft (in force until then)
+        assert meta["previous_edition"] == (list(finals)[-1] if finals else draft)
         for earlier, files in finals.items():  # the finals before it stay readable, byte for byte
             assert digests(published / earlier) == files, earlier
         finals[edition] = digests(published / edition)
@@ -150,21 +151,22 @@ def test_three_years_in_one_home(tmp_path, monkeypatch, capsys):
     snap = EditionStore(home).snapshot()
     assert snap.editions == (first, f"{first}-draft", second, f"{second}-draft", third)
     assert snap.trend_editions == (first, second, third)
-    steady = pl.read_parquet(published / first / "guiding_catalog.parquet")["major_code"].to_list()[0]
+    offered = [set(pl.read_parquet(published / e / "school_major_scores.parquet", columns=["school_code", "major_code"])
+                   .iter_rows()) for e in finals]
+    school, steady = sorted(set.intersection(*offered))[0]  # an offering every year's final scored
     assert [e for e, v in snap.major_trend(steady) if v is not None] == [first, second, third]
-    _school_page_trend(home, published / third, steady, (first, second, third))
+    assert [e for e, _ in snap.trend(school, steady)] == [first, second, third]
+    _school_page_trend(home, school, steady, (first, second, third))
 
 
-def _school_page_trend(home, final, code: str, expected: tuple[str, ...]) -> None:
-    """A school's page of a major it offers draws one dot per year's final."""
+def _school_page_trend(home, school: str, code: str, expected: tuple[str, ...]) -> None:
+    """The school's page of a major it offers draws one dot per year's final."""
     from fastapi.testclient import TestClient
 
     from portal import tokens
     from portal.app import create_app
     from tests.portal_fixtures import session_headers
 
-    scores = pl.read_parquet(final / "school_major_scores.parquet", columns=["school_code", "major_code"])
-    school = scores.filter(pl.col("major_code") == code).sort("school_code")["school_code"][0]
     client = TestClient(create_app(home, signin_limit=10_000), follow_redirects=False)
     page = client.get(f"/school/majors/{code}", headers=session_headers(client.app, tokens.issue(home, school=school)))
     assert page.status_code == 200
