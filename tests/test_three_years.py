@@ -19,7 +19,6 @@ from tests.shared_homes import digests
 
 pytestmark = pytest.mark.slow
 POSTINGS = 600  # the fewest that keep every model trained (the classifier needs 50 labelled postings)
-DOC_NUMBER = "京教职成〔2024〕3号"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -73,8 +72,8 @@ def test_three_years_in_one_home(tmp_path, monkeypatch, capsys):
         assert main(["run", "--inbox", str(inboxes / str(year)), "--quiet", *at]) == 0
         if finals:  # a draft is published beside the final in force, never in its place
             assert (published / "CURRENT").read_text(encoding="utf-8").strip() == list(finals)[-1]
-        else:
-            assert main(["policy", "confirm", "--doc-number", DOC_NUMBER, "--by", "张三", *at]) == 0
+        # the commission confirms the policy in force each year under that year's 文号
+        assert main(["policy", "confirm", "--doc-number", f"京教职成〔{edition}〕3号", "--by", "张三", *at]) == 0
         assert main(["edition", "open-review", draft, "--until", until, *at]) == 0
         if year == years[1]:
             objected = _object_and_accept(home, draft)
@@ -83,6 +82,7 @@ def test_three_years_in_one_home(tmp_path, monkeypatch, capsys):
         assert (published / "CURRENT").read_text(encoding="utf-8").strip() == edition
         meta = json.loads((published / edition / "datapackage.json").read_text(encoding="utf-8"))
         assert meta["state"] == "正式" and meta["as_of"] == f"{year}-12-31"
+        assert meta["doc_number"] == f"京教职成〔{edition}〕3号"
         # compared with the final before it; the first final, with its own draft (in force until then)
         assert meta["previous_edition"] == (list(finals)[-1] if finals else draft)
         for earlier, files in finals.items():  # the finals before it stay readable, byte for byte
