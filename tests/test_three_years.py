@@ -132,6 +132,15 @@ def test_three_years_in_one_home(tmp_path, monkeypatch, capsys):
     redone = rescored.filter((pl.col("origin") == years[1]) & (pl.col("major_code") == objected))
     assert redone["flagged"].to_list() == [False] and redone["source"].to_list() == [RESCORED]
 
+    # the lists an edition tells are those in force on its reference date: the last year's inbox brings a list's
+    # next version, so the version it replaces (ended mid-year) is neither counted nor compared
+    lists = pl.read_parquet(published / third / "industry_adjustments.parquet")
+    assert lists.height and lists["effective_to"].null_count() == lists.height
+    moved = pl.read_parquet(published / third / "industry_list_changes.parquet")
+    assert moved["change"].to_list() == ["适用区域调整"] and moved["scope_new"].to_list() == ["全市"]
+    bulletin = (published / third / "bulletin.html").read_text(encoding="utf-8")
+    assert f"现行行业产业清单共 {lists.height} 条" in bulletin
+
     # the bulletin's history: one bar per year's final, each the counts that final issued
     from documents.bulletin import history_sentence
 
@@ -143,7 +152,7 @@ def test_three_years_in_one_home(tmp_path, monkeypatch, capsys):
         assert dict(issued.iter_rows()) == dict(told.iter_rows()), edition
     sentence = history_sentence(history)
     assert sentence.startswith(f"历版对比：{first[:4]}年版红色预警") and f"；{second[:4]}年版红色预警" in sentence
-    assert sentence in (published / third / "bulletin.html").read_text(encoding="utf-8")
+    assert sentence in bulletin
     draft_history = pl.read_parquet(published / f"{second}-draft" / "edition_history.parquet")
     assert draft_history["edition"].unique(maintain_order=True).to_list() == [first, f"{second}-draft"]
 
