@@ -143,7 +143,8 @@ def reliability_table(m: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def backtest_warnings(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0) -> dict[str, Any]:
+def backtest_warnings(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0,
+                      published: pl.DataFrame | None = None) -> dict[str, Any]:
     """The back-test of past flags (``scoring.backtest``), P(红) at graduation against two baselines (``calibration``)
     and the past verdicts they rest on, each past year scored once: what `majorwatch evaluate` prints and the
     ``warning_backtest`` asset records (the same call). Each holds ``skipped`` (Chinese) when an input is missing."""
@@ -152,5 +153,5 @@ def backtest_warnings(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0)
         skipped = {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
         return {"flags_backtest": skipped, "graduation_calibration": skipped, "verdicts": past_verdicts({})}
     scored = scored_years(frames, p)
-    return {"flags_backtest": backtest(frames, p, seed=seed, scored=scored),
+    return {"flags_backtest": backtest(frames, p, seed=seed, scored=scored, published=published),
             "graduation_calibration": calibration(frames, p, seed, scored), "verdicts": past_verdicts(scored)}

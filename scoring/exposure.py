@@ -135,9 +135,14 @@ def mapping_weights(majors: pl.DataFrame, major_industry_map: pl.DataFrame,
 def normalize_adjustments(adjustments: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """(list_name, category, industry_code, scope) of the entries in force on `as_of`: English
     categories, blank scope → 全市."""
+    return _normalize(in_force(adjustments, as_of))
+
+
+def in_force(adjustments: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The list entries in force on `as_of` (from ``effective_from``, to ``effective_to``), as they are."""
     dated = _dated(adjustments)
-    return _normalize(dated.filter(
-        (pl.col("_from").is_null() | (pl.col("_from") <= as_of)) & (pl.col("_to").is_null() | (pl.col("_to") >= as_of))))
+    return dated.filter((pl.col("_from").is_null() | (pl.col("_from") <= as_of))
+                        & (pl.col("_to").is_null() | (pl.col("_to") >= as_of))).drop("_from", "_to")
 
 
 def upcoming_entries(adjustments: pl.DataFrame, as_of: date, years: int = UPCOMING_YEARS) -> pl.DataFrame:
