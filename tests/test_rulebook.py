@@ -38,7 +38,8 @@ ROW_VALUES = {"share": 0.52, "lists": "《某清单》", "where": "", "scope": "
               "base": 2023, "drop": 0.2, "basis": "某依据", "first": 2023, "latest": 2025, "low": 0.4, "high": 0.7,
               "line_name": "红色预警线", "line": 70.0, "confidence": 0.8, "found": "某原因", "best": "绿", "worst": "红",
               "zone": "中心城区", "districts": ("东城区", "西城区"), "category": "高精尖类", "decided": "限制",
-              "other": "优先发展", "since": 2024, "graduates": 2027}
+              "other": "优先发展", "since": 2024, "graduates": 2027, "old": "560101", "guidance": "合作办学",
+              "district": "东城区"}
 
 
 @pytest.fixture(scope="module", params=list(POLICIES), ids=list(POLICIES))
