@@ -201,7 +201,7 @@ def column_checks(col: ColumnSpec, reference_title: str | None, former: str | No
     if col.references and reference_title:
         ref_input, ref_col = col.references
         skip = col.missing_reference == "skip"
-        also = f" AND {c} NOT IN (SELECT * FROM ({former}) f WHERE f.* IS NOT NULL)" if former else ""  # noqa: S608
+        also = f" AND {c} NOT IN (SELECT f.code FROM ({former}) f(code) WHERE f.code IS NOT NULL)" if former else ""  # noqa: S608
         checks.append(_fixed(
             SKIPPED if skip else "reference",
             f"{c} IS NOT NULL AND {c} NOT IN (SELECT {ident(ref_col)} FROM {ident(ref_input)} "  # noqa: S608
