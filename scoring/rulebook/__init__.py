@@ -21,9 +21,9 @@ from scoring.rulebook.terms import (
     FIGURES,
     MERGE,
     NEW_MAJOR,
-    RENUMBERED,
     NO_VOCATIONAL,
     OBJECTION,
+    RENUMBERED,
     SCHOOL_EMPLOYMENT,
     ZONE,
 )
