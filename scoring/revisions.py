@@ -72,7 +72,9 @@ def major_revisions(majors: pl.DataFrame, code_changes: pl.DataFrame | None = No
 def follow_current_codes(rows: pl.DataFrame, revisions: pl.DataFrame) -> pl.DataFrame:
     """school_majors rows with every earlier code's rows counted for the current code(s): a split's counts times
     its share (rounded to whole people), merged codes (and an old and a new code in the same year) added up.
-    Rows under no earlier code are returned as they are, in their order."""
+    A school that offers only some of a split's new majors gives its history to those (their shares scaled to add
+    up to 1): its students did not study a major it does not offer. Rows under no earlier code are returned as
+    they are, in their order."""
     if revisions.height == 0 or rows.height == 0 or "major_code" not in rows.columns:
         return rows
     old = revisions["old_code"].unique().implode()
@@ -80,8 +82,11 @@ def follow_current_codes(rows: pl.DataFrame, revisions: pl.DataFrame) -> pl.Data
     if moved.height == 0:
         return rows
     counts = [c for c in COUNTS if c in rows.columns]
-    mapped = (moved.join(revisions.select("old_code", "new_code", "share"), left_on="major_code",
-                         right_on="old_code")
+    pairs = revisions.select("old_code", "new_code", "share")
+    by = ["school_code"] if "school_code" in rows.columns else []
+    if by:
+        pairs = _school_shares(rows, moved, pairs)
+    mapped = (moved.join(pairs, left_on=[*by, "major_code"], right_on=[*by, "old_code"])
               .with_columns(pl.col("new_code").alias("major_code"),
                             *[(pl.col(c) * pl.col("share")).round(0).cast(rows.schema[c]) for c in counts])
               .select(rows.columns))
@@ -97,6 +102,18 @@ def follow_current_codes(rows: pl.DataFrame, revisions: pl.DataFrame) -> pl.Data
         *[pl.when(pl.col(c).is_null().all()).then(None).otherwise(pl.col(c).sum()).alias(c) for c in counts],
         *[pl.col(c).drop_nulls().first().alias(c) for c in others]).select(rows.columns).cast(rows.schema)
     return pl.concat([single, merged])
+
+
+def _school_shares(rows: pl.DataFrame, moved: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """school_code, old_code, new_code, share: each school's split of each old code it has rows under. Where the
+    school offers (has rows under) some of the new codes, only those, shares rescaled; otherwise every new code."""
+    offers = rows.select("school_code", pl.col("major_code").alias("new_code")).unique()
+    schools = moved.select("school_code", pl.col("major_code").alias("old_code")).unique()
+    every = schools.join(pairs, on="old_code")
+    offered = every.join(offers, on=["school_code", "new_code"], how="semi")
+    some = offered.select("school_code", "old_code").unique()
+    chosen = pl.concat([offered, every.join(some, on=["school_code", "old_code"], how="anti")])
+    return chosen.with_columns(share=pl.col("share") / pl.col("share").sum().over("school_code", "old_code"))
 
 
 def revision_notes(revisions: pl.DataFrame) -> pl.DataFrame:

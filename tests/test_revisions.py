@@ -52,7 +52,11 @@ def _plant(inbox: Path, sample: SharedRun) -> dict:
     full = (sm.group_by("major_code").agg(pl.col("year").n_unique().alias("years"),
                                          pl.col("school_code").n_unique().alias("schools"))
             .filter((pl.col("years") == latest - first + 1) & (pl.col("schools") >= 3)).sort("major_code"))
-    renumbered, split_a, split_b = full["major_code"][0], full["major_code"][1], full["major_code"][2]
+    renumbered = full["major_code"][0]
+    offered_by = {code: set(group["school_code"]) for (code,), group in sm.group_by("major_code")}
+    # a split of A's old code into A and B, where some schools offer both and some only A
+    split_a, split_b = next((a, b) for a in full["major_code"][1:] for b in full["major_code"][1:]
+                            if a != b and a[0] == b[0] and offered_by[a] & offered_by[b] and offered_by[a] - offered_by[b])
     old = _unused(renumbered, taken)
     split_old = _unused(split_a, taken | {old})
     cutoff = latest - 2  # the enrolment trend's base year and every year before it move to the old codes
@@ -155,13 +159,21 @@ def test_a_split_major_shares_the_old_history_by_its_share_and_says_so(planted, 
     signals, sample = _signals(run), _signals(sample_published)
     base = int(_row(signals, a)["enrolment_base_year"])
     assert base <= p["cutoff"]
+    offers_b = p["rows"].filter(pl.col("major_code") == b)["school_code"].unique().implode()
     rows = p["rows"].filter(pl.col("year") == base).with_columns(pl.col("enrolled").cast(pl.Float64))
-    moved = rows.filter(pl.col("major_code") == p["split_old"])["enrolled"]
-    assert moved.len() > 0
-    assert _row(signals, a)["enrolled_base"] == int((moved * SPLIT[0]).round(0).sum())
+    moved = rows.filter(pl.col("major_code") == p["split_old"])
+    both, only_a = moved.filter(pl.col("school_code").is_in(offers_b)), moved.filter(~pl.col("school_code").is_in(offers_b))
+    assert both.height > 0 and only_a.height > 0  # schools offering both new majors, and schools offering only one
+    # a school offering both shares its old rows by the split's shares; one offering only A gives them all to A
+    assert _row(signals, a)["enrolled_base"] == int((both["enrolled"] * SPLIT[0]).round(0).sum()
+                                                    + only_a["enrolled"].sum())
     own_b = rows.filter(pl.col("major_code") == b)["enrolled"].sum()
     assert own_b == _row(sample, b)["enrolled_base"]
-    assert _row(signals, b)["enrolled_base"] == own_b + int((moved * SPLIT[1]).round(0).sum())
+    assert _row(signals, b)["enrolled_base"] == own_b + int((both["enrolled"] * SPLIT[1]).round(0).sum())
+    # no school gets an offering of B it never had
+    scores = _published(run, "school_major_scores").filter(pl.col("major_code") == b)
+    assert set(scores["school_code"]) == set(_published(sample_published, "school_major_scores")
+                                             .filter(pl.col("major_code") == b)["school_code"])
     catalog = _published(run, "guiding_catalog")
     assert f"原专业代码 {p['split_old']} 按 60% 比例拆分" in _row(catalog, a)["reasons"]
     assert f"原专业代码 {p['split_old']} 按 40% 比例拆分" in _row(catalog, b)["reasons"]
@@ -172,8 +184,13 @@ def test_an_industry_code_of_a_newer_revision_keeps_the_older_codes_list_entries
     now, before = _row(_published(run, "guiding_catalog"), p["industry_major"]), \
         _row(_published(sample_published, "guiding_catalog"), p["industry_major"])
     assert before["exposure_prohibited"] + before["exposure_restricted"] > 0
-    for column in ("exposure_prohibited", "exposure_restricted", "guidance", "warning_level", "risk_score"):
+    # the list entries on the old code still count (its labour-market series stays on the old code, so the demand
+    # figures may move; the lists, the guidance and the restriction do not)
+    for column in ("exposure_prohibited", "exposure_restricted", "guidance", "warning_level"):
         assert now[column] == before[column], column
+    restrictions = [_published(r, "restriction_list").filter(pl.col("major_code") == p["industry_major"])
+                    .select("restriction", "scope").sort("scope").rows() for r in (run, sample_published)]
+    assert restrictions[0] == restrictions[1]
 
 
 def test_a_school_that_moved_is_counted_where_it_was_in_the_data_year(planted, sample_published):
