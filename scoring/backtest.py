@@ -20,6 +20,7 @@ import polars as pl
 from scoring.evidence import wilson
 from scoring.exposure import industry_exposure
 from scoring.policy import Policy
+from scoring.revisions import with_revisions
 from scoring.risk import score_majors
 from scoring.signals import market_signals
 
@@ -49,6 +50,7 @@ def _outcomes(sm: pl.DataFrame, year: int, horizon: int, enrol_drop: float, empl
 def flags_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, horizon: int = 1, enrol_drop: float = 0.10,
                        employment_drop: float = 0.05) -> pl.DataFrame:
     """One row per (origin year, major offered then): flagged (红/黄 then) and declined (after)."""
+    frames = with_revisions(frames)
     sm, labor = frames["school_majors"], frames["labor_market"]
     years = sorted(sm["year"].unique().to_list())
     labor_year = labor["year"] if "year" in labor.columns else labor["period"].str.slice(0, 4).cast(pl.Int32)
@@ -56,7 +58,8 @@ def flags_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, horizon: int 
     for y in [y for y in years if y - 1 >= years[0] and y + horizon <= years[-1]]:
         sm_y, labor_y = sm.filter(pl.col("year") <= y), labor.filter(labor_year <= y)
         exposure = industry_exposure(frames["majors"], frames["industries"], frames["major_industry_map"],
-                                     frames["industry_adjustments"], frames.get("proposed"), as_of=date(y, 12, 31))
+                                     frames["industry_adjustments"], frames.get("proposed"), as_of=date(y, 12, 31),
+                                     crosswalk=frames.get("crosswalk"))
         signals = market_signals(frames["majors"], frames["major_industry_map"], frames.get("major_occupation_map"),
                                  labor_y, sm_y, frames.get("proposed"), frames["industries"])
         scored = score_majors(frames["majors"], exposure, signals, p, explain=False)

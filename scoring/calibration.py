@@ -22,6 +22,7 @@ import polars as pl
 from scoring.exposure import industry_exposure
 from scoring.outlook import graduation_outlook, program_years
 from scoring.policy import Policy
+from scoring.revisions import with_revisions
 from scoring.risk import score_majors
 from scoring.signals import market_signals
 
@@ -34,7 +35,8 @@ def _scored(frames: dict[str, pl.DataFrame], p: Policy, year: int) -> pl.DataFra
     sm, labor = frames["school_majors"], frames["labor_market"]
     labor_year = labor["year"] if "year" in labor.columns else labor["period"].str.slice(0, 4).cast(pl.Int32)
     exposure = industry_exposure(frames["majors"], frames["industries"], frames["major_industry_map"],
-                                 frames["industry_adjustments"], frames.get("proposed"), as_of=date(year, 12, 31))
+                                 frames["industry_adjustments"], frames.get("proposed"), as_of=date(year, 12, 31),
+                                 crosswalk=frames.get("crosswalk"))
     signals = market_signals(frames["majors"], frames["major_industry_map"], frames.get("major_occupation_map"),
                              labor.filter(labor_year <= year), sm.filter(pl.col("year") <= year),
                              frames.get("proposed"), frames["industries"])
@@ -43,6 +45,7 @@ def _scored(frames: dict[str, pl.DataFrame], p: Policy, year: int) -> pl.DataFra
 
 def forecasts_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0) -> pl.DataFrame:
     """One row per (origin, major offered then): origin, major_code, p_red (model), red_now, base_rate, red_after."""
+    frames = with_revisions(frames)
     sm, majors = frames["school_majors"], frames["majors"]
     years = sorted(sm["year"].unique().to_list())
     length = {c: program_years(lv) for c, lv in zip(majors["major_code"], majors["level"], strict=True)}

@@ -164,3 +164,14 @@ def schools_in_year(schools: pl.DataFrame, school_districts: pl.DataFrame | None
             .group_by("school_code").agg(pl.col("district").last().alias("_then")))
     return (schools.join(then, on="school_code", how="left")
             .with_columns(pl.coalesce("_then", "district").alias("district")).drop("_then"))
+
+
+def with_revisions(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Warehouse frames as scoring reads them (the back-test and the calibration): ``school_majors`` under the
+    current codes and ``crosswalk`` (old → new industry codes) for the exposure, from ``code_changes``."""
+    changes = frames.get("code_changes")
+    out = dict(frames)
+    if frames.get("school_majors") is not None and frames.get("majors") is not None:
+        out["school_majors"] = follow_current_codes(frames["school_majors"], major_revisions(frames["majors"], changes))
+    out["crosswalk"] = industry_crosswalk(changes)
+    return out
