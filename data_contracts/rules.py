@@ -53,6 +53,12 @@ ROW_RULES: dict[str, tuple[str, str]] = {
     ),
     "salary_min_le_max": (
         "TRY_CAST(salary_min AS DOUBLE) > TRY_CAST(salary_max AS DOUBLE)", "salary_min"),
+    # majors: a former code that is still a current code would be history of two majors at once
+    "former_code_not_current": (
+        "former_codes IS NOT NULL AND list_has_any(regexp_split_to_array(former_codes, '\\s*[、;；]\\s*'), "
+        "(SELECT list(major_code) FROM {view} WHERE major_code IS NOT NULL))",
+        "former_codes",
+    ),
     # code_changes ({view}: the input's own normalised rows, for rules over several rows)
     "change_codes_match_kind": (
         "old_code IS NOT NULL AND new_code IS NOT NULL AND ("

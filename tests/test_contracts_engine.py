@@ -410,3 +410,15 @@ def test_school_districts_latest_row_must_be_the_schools_district(con):
     ], file="school_districts.csv")
     assert [(f["row"], f["column"]) for f in outcome.first] == [(3, "district（所在区）")]
     assert "学校表" in outcome.first[0]["reason"]
+
+
+def test_a_former_code_that_is_still_current_is_refused(con):
+    outcome = check(con, "majors", [
+        {"major_code": "510201", "major_name": "计算机应用技术", "level": "高职专科", "category_name": "电子与信息大类",
+         "former_codes": "590101、510202"},
+        {"major_code": "510202", "major_name": "计算机网络技术", "level": "高职专科", "category_name": "电子与信息大类"},
+        {"major_code": "510203", "major_name": "软件技术", "level": "高职专科", "category_name": "电子与信息大类",
+         "former_codes": "590102;590103"},
+    ], file="majors.csv")
+    assert [(f["row"], f["column"]) for f in outcome.first] == [(2, "former_codes（原专业代码）")]
+    assert "原专业代码仍是现行目录中的专业代码" in outcome.first[0]["reason"]

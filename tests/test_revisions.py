@@ -212,3 +212,6 @@ def test_a_scoped_relocation_entry_makes_cooperation_in_its_scope_only(planted, 
     assert inside.height > 0 and set(inside["guidance"]) == {"合作办学"}
     assert all(f"适用{SCOPE}的指导类别「合作办学」" in r for r in inside["reasons"])
     assert set(offerings.filter(pl.col("district") != SCOPE)["guidance"]) <= {"正常"}
+    # the action plan asks those schools (and only those) to cooperate
+    actions = _published(run, "actions").filter((pl.col("major_code") == code) & pl.col("school_code").is_not_null())
+    assert set(actions.filter(pl.col("action") == "合作办学")["school_code"]) == set(inside["school_code"])
