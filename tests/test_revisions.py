@@ -215,3 +215,33 @@ def test_a_scoped_relocation_entry_makes_cooperation_in_its_scope_only(planted, 
     # the action plan asks those schools (and only those) to cooperate
     actions = _published(run, "actions").filter((pl.col("major_code") == code) & pl.col("school_code").is_not_null())
     assert set(actions.filter(pl.col("action") == "合作办学")["school_code"]) == set(inside["school_code"])
+
+
+def test_history_rules_on_small_frames():
+    """Renumbered rows add to the current code's same year, merged codes add up, a school offering one of a split's
+    new majors keeps its whole history there, a school offering none splits it by the shares, an old code named by
+    two majors' former codes without a share is split equally and says so."""
+    from scoring.revisions import follow_current_codes, major_revisions, revision_notes
+
+    majors = pl.DataFrame({"major_code": ["510201", "510202", "510203", "510204"],
+                           "former_codes": ["560101", None, "560105、560106", "560107"],
+                           "level": ["高职专科"] * 4})
+    majors = majors.with_columns(pl.when(pl.col("major_code") == "510203").then(pl.lit("560105、560106;560107"))
+                                 .otherwise(pl.col("former_codes")).alias("former_codes"))
+    changes = pl.DataFrame({"kind": ["major", "major"], "old_code": ["560102", "560102"],
+                            "new_code": ["510201", "510202"], "year": [2024, 2024], "share": [0.6, 0.4]})
+    revisions = major_revisions(majors, changes)
+    rows = pl.DataFrame({"school_code": ["s1", "s1", "s1", "s2", "s2", "s3", "s3", "s4", "s4"],
+                         "major_code": ["560101", "510201", "560102", "560102", "510202", "560105", "560106",
+                                        "560102", "560107"],
+                         "year": [2020, 2020, 2021, 2021, 2022, 2021, 2021, 2021, 2021],
+                         "enrolled": [10, 5, 50, 50, 7, 3, 4, 25, 9]})
+    got = {(s, m, y): e for s, m, y, e in follow_current_codes(rows, revisions).iter_rows()}
+    assert got == {("s1", "510201", 2020): 15, ("s1", "510201", 2021): 50, ("s2", "510202", 2021): 50,
+                   ("s2", "510202", 2022): 7, ("s3", "510203", 2021): 7, ("s4", "510201", 2021): 15,
+                   ("s4", "510202", 2021): 10, ("s4", "510203", 2021): 4, ("s4", "510204", 2021): 4}
+    notes = dict(revision_notes(revisions).iter_rows())
+    assert notes["510203"].startswith("原专业代码 560105、560106 合并为本专业，历史数据已并入")
+    assert "原专业代码 560107 拆分为多个专业，未给出本专业的拆分比例，历史数据按 50% 并入" in notes["510204"]
+    assert "2024年起原专业代码 560102 按 40% 比例拆分" in notes["510202"]
+    assert follow_current_codes(rows, revisions.clear()).equals(rows)  # no revisions: the rows as they are
