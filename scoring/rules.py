@@ -170,7 +170,7 @@ def _scoped_guidance(r: dict[str, Any], p: Policy, f: rb.Facts, guidance: str) -
         category = rs.CATEGORY_CN.get(shown[0]["category"], "") if shown else ""
         text = rb.entry("scope.district").text("guidance", p, scope=scope, guidance=there, lists=lists,
                                                category=category, share=share)
-        out.append({"scope": scope, "guidance": there, "rule_id": rule_id, "basis": f"适用区域{scope}：{why}",
+        out.append({"scope": scope, "guidance": there, "rule_id": rule_id, "basis": f"适用于{scope}的学校的{why}",
                     "text": text})
     return out
 
