@@ -28,6 +28,7 @@ import polars as pl
 from scoring.evidence import wilson
 from scoring.exposure import industry_exposure
 from scoring.policy import Policy
+from scoring.revisions import with_revisions
 from scoring.risk import score_majors
 from scoring.rulebook.terms import DECLINE_EMPLOYMENT, DECLINE_ENROLMENT
 from scoring.signals import market_signals
@@ -75,7 +76,8 @@ def scored_at(frames: dict[str, pl.DataFrame], p: Policy, year: int) -> pl.DataF
     sm, labor = frames["school_majors"], frames["labor_market"]
     labor_year = labor["year"] if "year" in labor.columns else labor["period"].str.slice(0, 4).cast(pl.Int32)
     exposure = industry_exposure(frames["majors"], frames["industries"], frames["major_industry_map"],
-                                 frames["industry_adjustments"], frames.get("proposed"), as_of=date(year, 12, 31))
+                                 frames["industry_adjustments"], frames.get("proposed"), as_of=date(year, 12, 31),
+                                 crosswalk=frames.get("crosswalk"))
     signals = market_signals(frames["majors"], frames["major_industry_map"], frames.get("major_occupation_map"),
                              labor.filter(labor_year <= year), sm.filter(pl.col("year") <= year),
                              frames.get("proposed"), frames["industries"])
@@ -83,7 +85,9 @@ def scored_at(frames: dict[str, pl.DataFrame], p: Policy, year: int) -> pl.DataF
 
 
 def scored_years(frames: dict[str, pl.DataFrame], p: Policy) -> dict[int, pl.DataFrame]:
-    """``scored_at`` for every year with a year of history before it: what each past year's rules said."""
+    """``scored_at`` for every year with a year of history before it: what each past year's rules said (history
+    under former codes followed to the current ones, ``scoring.revisions.with_revisions``)."""
+    frames = with_revisions(frames)
     years = sorted(frames["school_majors"]["year"].unique().to_list())
     return {y: scored_at(frames, p, y) for y in years if y - 1 >= years[0]}
 
@@ -101,6 +105,7 @@ def flags_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, horizon: int 
                        published: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per (origin year, major offered then): flagged (红/黄 then), declined (after) and source: 已发布
     (the flag the year's edition issued, from ``published``) or 回算 (re-scored from the data up to then)."""
+    frames = with_revisions(frames)
     sm = frames["school_majors"]
     years = sorted(sm["year"].unique().to_list())
     issued = _followed(published, frames["majors"]) if published is not None else None

@@ -21,6 +21,7 @@ import polars as pl
 from scoring.backtest import backtest, past_verdicts, scored_at, scored_years
 from scoring.outlook import graduation_outlook, program_years
 from scoring.policy import Policy
+from scoring.revisions import with_revisions
 
 BACKTEST_INPUTS = ("majors", "industries", "major_industry_map", "industry_adjustments", "labor_market",
                    "school_majors")
@@ -33,6 +34,7 @@ def forecasts_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, seed: int
                            scored: dict[int, pl.DataFrame] | None = None) -> pl.DataFrame:
     """One row per (origin, major offered then): origin, major_code, p_red (model), red_now, base_rate, red_after.
     ``scored``: the years already scored (``scoring.backtest.scored_years``), the others are scored here."""
+    frames = with_revisions(frames)
     sm, majors = frames["school_majors"], frames["majors"]
     years = sorted(sm["year"].unique().to_list())
     length = {c: program_years(lv) for c, lv in zip(majors["major_code"], majors["level"], strict=True)}
