@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import duckdb
 
 from data_contracts.normalize import visible
-from data_contracts.rules import DATE_END_SQL, DATE_SQL, SKIPPED, violations_sql
-from data_contracts.spec import Contract, load_contracts
+from data_contracts.rules import DATE_END_SQL, DATE_SQL, FORMER_SQL, SKIPPED, violations_sql
+from data_contracts.spec import REVISIONS, Contract, load_contracts
 from warehouse.db import ident, quote_any, sort_unless_ordered, table_exists
 from warehouse.errors import InputError
 
@@ -89,6 +89,18 @@ def reference_available(con, ref_input: str) -> bool:
     return row is None or bool(row[0])
 
 
+def former_codes_sql(con, contract: Contract) -> dict[str, str]:
+    """{kind: SQL listing the earlier revision's codes} for the kinds the contract's columns accept, when
+    code_changes is there to read (majors' own former_codes are read too, for majors)."""
+    kinds = {c.former_codes for c in contract.columns.values() if c.former_codes}
+    if not kinds or not table_exists(con, REVISIONS):
+        return {}
+    has_former = "former_codes" in {r[0] for r in con.execute("DESCRIBE majors").fetchall()} \
+        if table_exists(con, "majors") else False
+    return {kind: FORMER_SQL[kind] if kind != "major" or has_former else FORMER_SQL[kind].split(" UNION ALL ")[0]
+            for kind in kinds}
+
+
 def reference_values(con, contract: Contract) -> dict[str, list[str]]:
     """{column: the codes it may hold} for great-expectations, for exactly the references the engine checks:
     an absent optional input (an empty table) is no list of allowed codes, it is an unchecked reference."""
@@ -99,6 +111,9 @@ def reference_values(con, contract: Contract) -> dict[str, list[str]]:
             rows = con.execute(f"SELECT DISTINCT {ident(ref_col)} FROM {ident(ref_input)} "  # noqa: S608
                                f"WHERE {ident(ref_col)} IS NOT NULL").fetchall()
             out[col.name] = [r[0] for r in rows]
+            former = former_codes_sql(con, contract).get(col.former_codes or "")
+            if former:  # the earlier revision's codes the engine accepts too
+                out[col.name] = sorted(set(out[col.name]) | {r[0] for r in con.execute(former).fetchall() if r[0]})
     return out
 
 
@@ -220,7 +235,7 @@ def run_contract(
     extras = sorted(present - set(contract.columns) - {"_row", "_problem"})
     view = _normalised_view(con, contract, stg, present, extras, stripped)
     checked, unchecked = _checked_references(con, contract, stg)
-    sql, params = violations_sql(contract, view, present, checked)
+    sql, params = violations_sql(contract, view, present, checked, former_codes_sql(con, contract))
     con.execute("CREATE OR REPLACE TEMP TABLE _violations AS " + sql, params)
     rows_in = con.execute(f"SELECT count(*) FROM {ident(stg)}").fetchone()[0]  # noqa: S608
     left_out = con.execute("SELECT count(DISTINCT row) FROM _violations").fetchone()[0]

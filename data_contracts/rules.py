@@ -53,7 +53,59 @@ ROW_RULES: dict[str, tuple[str, str]] = {
     ),
     "salary_min_le_max": (
         "TRY_CAST(salary_min AS DOUBLE) > TRY_CAST(salary_max AS DOUBLE)", "salary_min"),
+    # majors: a former code that is still a current code would be history of two majors at once
+    "former_code_not_current": (
+        "former_codes IS NOT NULL AND list_has_any(regexp_split_to_array(former_codes, '\\s*[、;；]\\s*'), "
+        "(SELECT list(major_code) FROM {view} WHERE major_code IS NOT NULL))",
+        "former_codes",
+    ),
+    # code_changes ({view}: the input's own normalised rows, for rules over several rows)
+    "change_codes_match_kind": (
+        "old_code IS NOT NULL AND new_code IS NOT NULL AND ("
+        "(kind IN ('专业', 'major') AND NOT (regexp_full_match(old_code, '[2-7][0-9]{5}K?') "
+        "AND regexp_full_match(new_code, '[2-7][0-9]{5}K?'))) OR "
+        "(kind IN ('行业', 'industry') AND NOT (regexp_full_match(old_code, '[A-T]|[0-9]{2,4}') "
+        "AND regexp_full_match(new_code, '[A-T]|[0-9]{2,4}'))))",
+        "old_code",
+    ),
+    "change_new_code_known": (
+        "new_code IS NOT NULL AND ("
+        "(kind IN ('专业', 'major') AND new_code NOT IN (SELECT major_code FROM majors WHERE major_code IS NOT NULL)) OR "
+        "(kind IN ('行业', 'industry') AND new_code NOT IN "
+        "(SELECT industry_code FROM industries WHERE industry_code IS NOT NULL)))",
+        "new_code",
+    ),
+    "change_old_code_current": (
+        "kind IN ('专业', 'major') AND old_code IN (SELECT major_code FROM majors WHERE major_code IS NOT NULL)",
+        "old_code",
+    ),
+    "change_split_shares": (
+        "old_code IS NOT NULL AND (CASE WHEN kind IN ('专业', 'major') THEN 'major' ELSE 'industry' END || '|' || old_code) "
+        "IN (SELECT CASE WHEN kind IN ('专业', 'major') THEN 'major' ELSE 'industry' END || '|' || old_code FROM {view} "
+        "WHERE old_code IS NOT NULL GROUP BY ALL HAVING count(*) > 1 AND (count(share) < count(*) "
+        "OR abs(sum(TRY_CAST(share AS DOUBLE)) - 1) > 0.001))",
+        "share",
+    ),
+    # school_districts: the latest row of a school agrees with schools.district
+    "latest_district_matches_school": (
+        "school_code IS NOT NULL AND district IS NOT NULL AND (school_code || '|' || from_year || '|' || district) IN ("
+        "SELECT l.school_code || '|' || l.from_year || '|' || l.district FROM (SELECT school_code, "
+        "max_by(from_year, TRY_CAST(from_year AS DOUBLE)) AS from_year, max_by(district, TRY_CAST(from_year AS DOUBLE)) "
+        "AS district FROM {view} WHERE school_code IS NOT NULL AND TRY_CAST(from_year AS DOUBLE) IS NOT NULL "
+        "GROUP BY school_code) l JOIN schools s ON s.school_code = l.school_code WHERE s.district <> l.district)",
+        "district",
+    ),
 }
+# Codes of an earlier revision a column with ``former_codes`` accepts besides its reference (fixed SQL per kind):
+# code_changes' old codes of the kind, and for majors the codes listed in majors.former_codes.
+FORMER_SQL = {
+    "major": ("SELECT old_code FROM code_changes WHERE kind = 'major' UNION ALL "
+              "SELECT trim(unnest(regexp_split_to_array(former_codes, '[、;；]'))) FROM majors "
+              "WHERE former_codes IS NOT NULL"),
+    "industry": "SELECT old_code FROM code_changes WHERE kind = 'industry'",
+}
+FORMER_NOTE = {"major": "，也不是原专业代码（majors 的“原专业代码”或 code_changes 中的专业原代码）",
+               "industry": "，也不是代码变更（code_changes）中的行业原代码"}
 
 SKIPPED = "reference_skipped"  # a row left out (with a warning) because a code it refers to has gone
 # (rule id, predicate TRUE = bad cell, predicate params, reason SQL, reason params)
@@ -124,8 +176,9 @@ def shown_exactly(col: ColumnSpec) -> bool:
     return col.type != "text" or bool(col.allowed) or col.required
 
 
-def column_checks(col: ColumnSpec, reference_title: str | None) -> list[Check]:
-    """Every check of one column; ``reference_title`` is the referenced input's title when it is checked."""
+def column_checks(col: ColumnSpec, reference_title: str | None, former: str | None = None) -> list[Check]:
+    """Every check of one column; ``reference_title`` is the referenced input's title when it is checked;
+    ``former`` the SQL listing the earlier revision's codes the column also accepts (FORMER_SQL), when available."""
     c = ident(col.name)
     checks: list[Check] = []
     if col.required:
@@ -154,11 +207,13 @@ def column_checks(col: ColumnSpec, reference_title: str | None) -> list[Check]:
     if col.references and reference_title:
         ref_input, ref_col = col.references
         skip = col.missing_reference == "skip"
+        also = f" AND {c} NOT IN (SELECT f.code FROM ({former}) f(code) WHERE f.code IS NOT NULL)" if former else ""  # noqa: S608
         checks.append(_fixed(
             SKIPPED if skip else "reference",
             f"{c} IS NOT NULL AND {c} NOT IN (SELECT {ident(ref_col)} FROM {ident(ref_input)} "  # noqa: S608
-            f"WHERE {ident(ref_col)} IS NOT NULL)",
-            [], f"在{reference_title}（{ref_input}）中找不到该代码" + ("（已不在目录中），本行已跳过，未使用" if skip else ""),
+            f"WHERE {ident(ref_col)} IS NOT NULL){also}",
+            [], f"在{reference_title}（{ref_input}）中找不到该代码" + ("（已不在目录中），本行已跳过，未使用" if skip else "")
+            + (FORMER_NOTE[col.former_codes] if former and col.former_codes else ""),
         ))
     return checks
 
@@ -168,17 +223,19 @@ def date_value_sql(col: ColumnSpec) -> str:
     return (DATE_END_SQL if col.period_end else DATE_SQL).format(c=ident(col.name))
 
 
-def row_rule_check(contract: Contract, rule: RowRule) -> tuple[str, str, str, list]:
-    """(predicate TRUE for a violating row, column reported, reason SQL, its params) of one row rule."""
+def row_rule_check(contract: Contract, rule: RowRule, view: str = "") -> tuple[str, str, str, list]:
+    """(predicate TRUE for a violating row, column reported, reason SQL, its params) of one row rule; ``view``
+    is the input's normalised rows, for a rule over several rows."""
     if rule.kind == "date_order":
         early, late = (contract.columns[c] for c in rule.columns)
         pred = f"{date_value_sql(early)} > {date_value_sql(late)}"
         return pred, late.name, f"? || ? || {ident(early.name)} || '）'", [rule.reason, f"（{header(early)} 为 "]
     pred, column = ROW_RULES[rule.name]
-    return pred, column, "?", [rule.reason]
+    return pred.replace("{view}", ident(view)), column, "?", [rule.reason]
 
 
-def violations_sql(contract: Contract, view: str, present: set[str], checked: dict[str, str]) -> tuple[str, list]:
+def violations_sql(contract: Contract, view: str, present: set[str], checked: dict[str, str],
+                   former: dict[str, str] | None = None) -> tuple[str, list]:
     """One query listing (row, col, value, rule, reason) for every bad cell; ``checked`` maps each referenced
     input that is checked to its title.
 
@@ -188,11 +245,12 @@ def violations_sql(contract: Contract, view: str, present: set[str], checked: di
     rules: list[tuple[str, list, str, list]] = []  # (predicate, its params, select list, its params)
     for col in contract.columns.values():
         title = checked.get(col.references[0]) if col.references else None
-        for rule, pred, pred_params, reason_sql, reason_params in column_checks(col, title):
+        also = (former or {}).get(col.former_codes or "")
+        for rule, pred, pred_params, reason_sql, reason_params in column_checks(col, title, also):
             rules.append((pred, pred_params, f"_row AS row, ? AS col, {ident(col.name)} AS value, ? AS rule, "
                           f"{reason_sql} AS reason", [header(col), f"{col.name}.{rule}", *reason_params]))
     for row_rule in contract.row_rules:
-        pred, column, reason_sql, reason_params = row_rule_check(contract, row_rule)
+        pred, column, reason_sql, reason_params = row_rule_check(contract, row_rule, view)
         rules.append((pred, [], f"_row AS row, ? AS col, {ident(column)} AS value, ? AS rule, {reason_sql} AS reason",
                       [header(contract.columns[column]), row_rule.name, *reason_params]))
     if "_problem" in present:

@@ -36,6 +36,13 @@ class ColumnSpec:
     period_end: bool = False  # a date column naming the LAST day of a year/month ("2030-06" → 2030-06-30)
     # (pattern, reason): the first sub-pattern a bad code does NOT match (regexp search) says what is wrong
     explain: tuple[tuple[str, str], ...] = ()
+    # 'major' | 'industry': a code of an earlier revision (code_changes of that kind; for majors also
+    # majors.former_codes) is accepted besides the referenced codes: history or list entries that follow a new code
+    former_codes: str | None = None
+
+
+FORMER_KINDS = {"major", "industry"}
+REVISIONS = "code_changes"  # the input naming old → new codes
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,7 @@ class Contract:
     columns: dict[str, ColumnSpec]
     row_rules: tuple[RowRule, ...] = field(default_factory=tuple)
     limits: Limits = field(default_factory=Limits)
+    needs: tuple[str, ...] = ()  # inputs its row rules read (ingested before it)
 
     def aliases(self) -> dict[str, str]:
         """Every accepted header (English name, Chinese alias) → contract column name."""
@@ -102,7 +110,8 @@ class Contract:
 
     @property
     def references(self) -> set[str]:
-        return {c.references[0] for c in self.columns.values() if c.references}
+        refs = {c.references[0] for c in self.columns.values() if c.references} | set(self.needs)
+        return refs | ({REVISIONS} if any(c.former_codes for c in self.columns.values()) else set())
 
 
 def _column(name: str, raw: dict) -> ColumnSpec:
@@ -119,6 +128,9 @@ def _column(name: str, raw: dict) -> ColumnSpec:
     missing = raw.get("missing_reference", "reject")
     if missing not in ("reject", "skip") or (missing == "skip" and ref is None):
         raise ContractSpecError(f"column {name}: missing_reference must be reject or skip, on a reference")
+    former = raw.get("former_codes")
+    if former is not None and (former not in FORMER_KINDS or ref is None):
+        raise ContractSpecError(f"column {name}: former_codes must be one of {sorted(FORMER_KINDS)}, on a reference")
     return ColumnSpec(
         name=name,
         type=ctype,
@@ -135,6 +147,7 @@ def _column(name: str, raw: dict) -> ColumnSpec:
         missing_reference=missing,
         period_end=bool(raw.get("period_end", False)),
         explain=tuple((str(e["pattern"]), str(e["reason"])) for e in raw.get("explain", ())),
+        former_codes=former,
     )
 
 
@@ -176,6 +189,7 @@ def parse_contracts(data: dict) -> dict[str, Contract]:
                 columns=columns,
                 row_rules=rules,
                 limits=Limits.parse(raw.get("limits"), limits),
+                needs=tuple(raw.get("needs", ())),
             )
         except KeyError as exc:
             raise ContractSpecError(f"contract {name}: missing key {exc}") from exc
@@ -183,6 +197,11 @@ def parse_contracts(data: dict) -> dict[str, Contract]:
         for col in contract.columns.values():
             if col.references and col.references[0] not in contracts:
                 raise ContractSpecError(f"{contract.name}.{col.name} references unknown input {col.references[0]}")
+            if col.former_codes and REVISIONS not in contracts:
+                raise ContractSpecError(f"{contract.name}.{col.name} accepts former codes but {REVISIONS} is no input")
+        unknown = set(contract.needs) - set(contracts)
+        if unknown:
+            raise ContractSpecError(f"{contract.name} needs unknown inputs {sorted(unknown)}")
     return contracts
 
 

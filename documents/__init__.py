@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -33,7 +34,8 @@ from documents.matching import (
 )
 from documents.render import PrintJob, print_pdf, render_html
 from documents.workbooks import write_catalogs, write_matching_report, write_province_lists
-from scoring.counts import count_of, edition_counts
+from scoring.counts import count_of, edition_counts, edition_history
+from scoring.exposure import in_force
 from scoring.policy import Policy
 from scoring.uncertainty import watch_list
 
@@ -50,7 +52,7 @@ OUTCOME_TABLES = ("watch_list", "district_summary", "edition_counts")
 CHANNEL_TABLES = ("demand_channels", "channel_coverage", "major_channels")
 TRACK_TABLE = "warning_track_record"  # 往年预警回溯 (an asset; absent from documents made without a run)
 REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES,
-                 *CHANNEL_TABLES, TRACK_TABLE)
+                 *CHANNEL_TABLES, TRACK_TABLE, "edition_history")
 # The warehouse tables they are computed from (labor_forecasts and forecast_quality may be absent).
 SOURCE_TABLES = ("industries", "majors", "major_industry_map", "school_majors", "schools", "labor_market",
                  "posting_demand", "industry_adjustments")
@@ -100,15 +102,19 @@ def outcome_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
                                              tables["school_major_scores"])}
 
 
-def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None = None
-                  ) -> dict[str, pl.DataFrame]:
+def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None = None,
+                  as_of: date | None = None) -> dict[str, pl.DataFrame]:
     """The derived tables an edition publishes for its documents: the figures passed in (the assets' own
-    tables) or, when absent, computed by the same functions; the list changes against ``previous``."""
+    tables) or, when absent, computed by the same functions; the list changes against ``previous``. With
+    ``as_of`` (the edition's reference date), the lists are the entries in force that day (现行: not a version
+    that expired before it, nor one that takes effect after it), so the next edition compares with those."""
     figures = {n: tables[n] for n in FIGURE_TABLES} if all(n in tables for n in FIGURE_TABLES) \
         else figure_tables(tables)
     outcomes = {n: tables[n] for n in OUTCOME_TABLES} if all(n in tables for n in OUTCOME_TABLES) \
         else outcome_tables(tables) if "guiding_catalog" in tables else {}
     adjustments = tables["industry_adjustments"].drop("source_row", strict=False)
+    if as_of is not None:
+        adjustments = in_force(adjustments, as_of)
     quality = tables.get("forecast_quality")
     return {name: _stable(df) for name, df in {
         "industry_adjustments": adjustments,
@@ -135,7 +141,10 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
     frames (guiding_catalog, restriction_list, school_major_scores); ``previous_tables``: the previous
     edition's Parquet files by name (None for a first edition)."""
     folder = Path(folder)
-    report = report_tables(tables, previous_tables)
+    report = report_tables(tables, previous_tables, info.issued)
+    report["edition_history"] = _stable(edition_history(
+        report["edition_counts"], (previous_tables or {}).get("edition_history"), info.edition, info.issued.year,
+        info.state))
     written = []
     for name, df in report.items():
         df.write_parquet(folder / f"{name}.parquet")

@@ -13,6 +13,7 @@ import polars as pl
 
 from documents import charts
 from documents.appendix import input_titles
+from documents.edition import edition_label
 from documents.labour import CITY, forecast_words
 from documents.workbooks import over_under
 from scoring import rulebook
@@ -184,12 +185,28 @@ def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame]
                               f"{r['warning_level_old'] or '—'} → {r['warning_level_new'] or '—'}", r["reasons"]]
                              for r in moved.head(60).iter_rows(named=True)], "—（类别与等级的变化）",
                             f"{CATALOG}与上一版专业指导性目录"))
+    history = t.get("edition_history")
+    chart = [charts.history_bars(history)] if history is not None and history["edition"].n_unique() > 1 else []
+    if chart:
+        text.append(history_sentence(history))
     red = cat.filter(pl.col("warning_level") == "红").sort("risk_score", descending=True).head(10)
     tables.append(table("红色预警专业（按风险分值，前 10 个；全部见专业指导性目录）", ["专业代码", "专业名称", "指导类别", "风险分值", "依据"],
                         [[r["major_code"], r["major_name"], r["guidance"], f"{r['risk_score']:.1f}", r["reasons"]]
                          for r in red.iter_rows(named=True)], "风险分值为分（0—100）", CATALOG))
-    return {"title": "三、专业预警与指导类别", "paragraphs": text, "charts": [charts.guidance_bars(cat, order)],
+    return {"title": "三、专业预警与指导类别", "paragraphs": text, "charts": [charts.guidance_bars(cat, order), *chart],
             "tables": tables}
+
+
+def history_sentence(history: pl.DataFrame) -> str:
+    """历版对比: the majors by warning level in each year's edition (the edition_history table), oldest first."""
+    editions = history.select("edition", "state").unique(maintain_order=True).rows()
+    parts = []
+    for i, (edition, state) in enumerate(editions):
+        levels = dict(history.filter(pl.col("edition") == edition).select("warning_level", "count").iter_rows())
+        name = edition_label({"id": edition, "state": state})
+        parts.append(("本版" if i == len(editions) - 1 else name) + "、".join(
+            f"{lv}色预警 {levels.get(lv, 0)} 个" for lv in WARNING_ORDER if lv != "绿"))
+    return "历版对比：" + "；".join(parts) + "。"
 
 
 def watch_section(t: dict[str, pl.DataFrame], policy) -> Section:

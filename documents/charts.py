@@ -9,6 +9,7 @@ from functools import cache
 
 import polars as pl
 
+from documents.edition import edition_label
 from documents.fonts import FAMILY, font_path
 from scoring.palette import CATEGORY_COLORS, NEUTRAL, WARNING_COLORS, WARNING_ORDER
 
@@ -137,6 +138,29 @@ def guidance_bars(catalog: pl.DataFrame, order: list[str]) -> str:
     for i, total in enumerate(left):
         ax.text(total, i, f" {total}", va="center", fontsize=MIN_PT)
     ax.set_xlim(0, max(left, default=1) * 1.12)
+    ax.invert_yaxis()
+    ax.set_xlabel("专业数（个）")
+    _legend_above(ax)
+    return _svg(fig)
+
+
+def history_bars(history: pl.DataFrame) -> str:
+    """Majors per edition, one bar per year's edition (oldest first), stacked by warning level (the
+    edition_history table)."""
+    plt = _setup()
+    editions = history.select("edition", "state").unique(maintain_order=True).rows()
+    labels = [edition_label({"id": e, "state": s}) for e, s in editions]
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(editions) + 0.9), layout="constrained")
+    left = [0] * len(editions)
+    for level in WARNING_ORDER:
+        values = [int(history.filter((pl.col("edition") == e) & (pl.col("warning_level") == level))["count"].sum())
+                  for e, _ in editions]
+        ax.barh(labels, values, left=left, color=WARNING_COLORS[level][0], label=f"{level}色预警")
+        for i, (start, v) in enumerate(zip(left, values, strict=True)):
+            if v and level != "绿":
+                ax.text(start + v / 2, i, str(v), va="center", ha="center", fontsize=MIN_PT)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_xlim(0, max(left, default=1) * 1.05)
     ax.invert_yaxis()
     ax.set_xlabel("专业数（个）")
     _legend_above(ax)

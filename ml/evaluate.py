@@ -17,13 +17,14 @@ from ml.postings_sample import training_sample
 MIN_MAJORS = 10  # fewer mapped majors than this: too few for 5-fold cross-validation
 
 
-def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None) -> dict:
-    """CV metrics of the three models and the back-test of past flags; a section holds `skipped`
-    (Chinese reason) when data is missing."""
+def evaluate_all(frames: dict[str, pl.DataFrame], seed: int = 0, policy=None,
+                 published: pl.DataFrame | None = None) -> dict:
+    """CV metrics of the three models and the back-test of past flags (with the flags earlier editions issued,
+    `published`, where there are some); a section holds `skipped` (Chinese reason) when data is missing."""
     from scoring.calibration import backtest_warnings
     from scoring.policy import load_policy
 
-    warnings = backtest_warnings(frames, policy or load_policy(), seed)
+    warnings = backtest_warnings(frames, policy or load_policy(), seed, published)
     out: dict[str, dict] = {k: warnings[k] for k in ("flags_backtest", "graduation_calibration")}
     majors = frames.get("majors")
     for key, pairs_name, targets_name in (("mapping_occupation", "major_occupation_map", "occupations"),

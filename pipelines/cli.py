@@ -48,6 +48,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     from sample_data.generator import write_sample_inbox
 
     out = Path(args.out)
+    if args.years is not None:
+        return _sample_years(out, args)
     counts = write_sample_inbox(out, scale=args.scale, seed=args.seed, postings=args.postings)
     print(f"示例收件箱已写入 {out.resolve()}：")
     for name, rows in counts.items():
@@ -55,10 +57,25 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sample_years(out: Path, args: argparse.Namespace) -> int:
+    from sample_data.years import MAX_YEARS, write_sample_years
+    from scoring.edition import edition_facts
+
+    if not 1 <= args.years <= MAX_YEARS:
+        print(f"错误：--years 应为 1 到 {MAX_YEARS} 之间的整数，收到 {args.years}", file=sys.stderr)
+        return 2
+    written = write_sample_years(out, args.years, scale=args.scale, seed=args.seed, postings=args.postings)
+    print(f"{len(written)} 个数据年份的示例收件箱已写入 {out.resolve()}（每年一个子文件夹，按年份依次运行）：")
+    for year, counts in written.items():
+        print(f"  {year}/（数据年份 {year}，默认生成 {edition_facts(year).edition} 年版）：" + "，".join(f"{k} {v} 行" for k, v in counts.items()))
+    return 0
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from pipelines.evaluate import evaluate_inbox
 
-    return evaluate_inbox(Path(args.inbox), as_json=args.json, seed=args.seed)
+    home = getattr(args, "home", None)
+    return evaluate_inbox(Path(args.inbox), as_json=args.json, seed=args.seed, home=Path(home) if home else None)
 
 
 def _cmd_portal(args: argparse.Namespace) -> int:
@@ -108,12 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=20261128)
     sample.add_argument("--postings", type=int, default=None,
                         help="招聘信息条数（默认 20000 × 规模；分批生成写入，千万条也不会占满内存）")
+    sample.add_argument("--years", type=int, default=None,
+                        help="连续几个数据年份（截至默认数据年份），写入 OUT/<年份>/；后续年份含专业代码调整和增补专业")
     sample.set_defaults(func=_cmd_sample)
 
-    evaluate = sub.add_parser("evaluate", help="交叉验证各模型并打印指标")
+    evaluate = sub.add_parser("evaluate", help="交叉验证各模型并打印指标（给出 --home 时，过往预警回测取该主目录已发布正式版的预警结论）")
     evaluate.add_argument("--inbox", required=True)
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--home", default=None, help="主目录：过往预警回测取其中已发布正式版的实际预警结论")
     evaluate.set_defaults(func=_cmd_evaluate)
 
     portal = sub.add_parser("portal", help="启动网上门户（学校与市教委）", parents=[home_option])

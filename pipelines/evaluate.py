@@ -37,8 +37,11 @@ def ingest_frames(inbox: Path, home: Path) -> tuple[dict, list[str]]:
         con.close()
 
 
-def evaluate_inbox(inbox: Path, as_json: bool = False, seed: int = 0) -> int:
+def evaluate_inbox(inbox: Path, as_json: bool = False, seed: int = 0, home: Path | None = None) -> int:
+    """Print the models' measures on ``inbox``; with ``home``, the back-test takes the flags of the final editions
+    published there for their years."""
     from ml.evaluate import evaluate_all, format_report
+    from warehouse.editions import published_flags
 
     if not inbox.is_dir():
         print(f"错误：收件箱文件夹不存在：{inbox}", file=sys.stderr)
@@ -48,7 +51,8 @@ def evaluate_inbox(inbox: Path, as_json: bool = False, seed: int = 0) -> int:
     if problems:
         print("数据契约未通过，无法评估：\n" + "\n".join(problems), file=sys.stderr)
         return 1
-    metrics = evaluate_all(frames, seed=seed)
+    published = published_flags(Path(home) / "published") if home is not None else None
+    metrics = evaluate_all(frames, seed=seed, published=published)
     if as_json:
         print(json.dumps(metrics, ensure_ascii=False, indent=2, default=str))
     else:

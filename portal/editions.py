@@ -26,7 +26,7 @@ from portal.edition_files import (
     offering_index,
     past_history,
 )
-from warehouse.current import EDITION_RE
+from warehouse.current import EDITION_RE, FINAL_STATE, edition_state
 
 log = logging.getLogger("majorwatch.portal.editions")
 
@@ -50,16 +50,36 @@ class Snapshot:
     files: dict[str, tuple[EditionFile, ...]]
     history: dict[str, History]
     cache: dict = field(default_factory=dict)
+    years: tuple[str, ...] = ()
+    """The editions a trend shows, one per year (``year_editions``); every edition when not given."""
+
+    @property
+    def trend_editions(self) -> tuple[str, ...]:
+        return self.years or self.editions
 
     def trend(self, school_code: str, major_code: str) -> list[tuple[str, float]]:
-        """The offering's own score (专业点风险分值; the major's score where an edition has none) in every
+        """The offering's own score (专业点风险分值; the major's score where an edition has none) in each year's
         edition that has the offering, oldest first."""
         key = (school_code, major_code)
-        return [(e, self.history[e].offerings[key]) for e in self.editions if key in self.history[e].offerings]
+        return [(e, self.history[e].offerings[key]) for e in self.trend_editions if key in self.history[e].offerings]
 
     def major_trend(self, major_code: str) -> list[tuple[str, float | None]]:
-        """The major's risk score in every edition (None where the edition does not list it), oldest first."""
-        return [(e, self.history[e].majors.get(major_code)) for e in self.editions]
+        """The major's risk score in each year's edition (None where it does not list it), oldest first."""
+        return [(e, self.history[e].majors.get(major_code)) for e in self.trend_editions]
+
+
+def year_editions(editions: tuple[str, ...], current: str, finals: set[str]) -> tuple[str, ...]:
+    """One edition per year of ``editions`` (oldest first, up to ``current``), the one a trend shows for it: the
+    current edition in its own year; before, the year's last final (a draft it finalized, or one a re-run left
+    behind, was a proposal, not the year's act), or the year's last edition when none was finalized."""
+    by_year: dict[str, list[str]] = {}
+    for e in editions:
+        by_year.setdefault(e[:4], []).append(e)
+    chosen = []
+    for group in by_year.values():
+        issued = [e for e in group if e in finals]
+        chosen.append(current if current in group else (issued or group)[-1])
+    return tuple(chosen)
 
 
 class EditionStore:
@@ -161,4 +181,6 @@ class EditionStore:
                     self._history_cache[e] = past_history(self.published / e)
                 history[e] = self._history_cache[e]
         files = {e: edition_files(self.published / e) for e in editions}
-        return Snapshot(current=current, editions=editions, files=files, history=history)
+        return Snapshot(current=current, editions=editions, files=files, history=history,
+                        years=year_editions(editions, edition_id,
+                                            {e for e in editions if edition_state(self.published, e) == FINAL_STATE}))

@@ -83,7 +83,7 @@ def school_page(request: Request, snap: Snapshot, school_code: str, commission: 
     return render(request, "school.html", {
         "school": views.school_header(snap, school_code), "rows": rows, "summary": views.summary(rows),
         "notes": notes_for(rows, views.rules_policy(snap)), "commission": commission,
-        "lines": rulebook.score_lines(views.rules_policy(snap)), "editions": snap.editions,
+        "lines": rulebook.score_lines(views.rules_policy(snap)), "editions": snap.trend_editions,
         "shown_codes": shown, "shown": len(shown), "choices": views.filter_choices(rows),
         "form": {"certainty": certainty, "cause": cause},
         "downloads": views.editions_info(snap, request.state.principal)[:1], "meta": snap.current.meta,
@@ -103,7 +103,7 @@ async def school_major_page(request: Request, major_code: str, principal: School
     if detail is None:
         raise not_found()
     return render(request, "major.html", {"school": views.school_header(snap, principal.school_code),
-                                          "major": detail["major"], "editions": snap.editions,
+                                          "major": detail["major"], "editions": snap.trend_editions,
                                           "notes": notes_for([detail["major"]], views.rules_policy(snap)),
                                           "lines": rulebook.score_lines(views.rules_policy(snap))})
 

@@ -10,7 +10,6 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from review.audit import Actor, ReviewError
@@ -165,7 +164,7 @@ def _override_list(args: argparse.Namespace) -> int:
         return 0
     print("编号  专业代码  学校代码     调整项    调整为      有效期至     状态    决定人 / 理由")
     for o in rows:
-        state = "已停用" if o.retired else "已过期" if o.expires and o.expires < date.today() else "有效"
+        state = o.state
         print(f"{o.id:<5} {o.major_code:<9} {o.school_code or '（整个专业）':<12} {FIELD_CN[o.field]:<8} "
               f"{o.value:<10} {o.expires.isoformat() if o.expires else '长期':<12} {state:<6} {o.decided_by}：{o.reason}")
     return 0

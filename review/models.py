@@ -73,6 +73,13 @@ class Override(Base):
     source_edition: Mapped[str | None] = mapped_column(String(64))
     objection_id: Mapped[int | None] = mapped_column(ForeignKey("objections.id"))
 
+    @property
+    def state(self) -> str:
+        """已停用, 已过期 (its 有效期至 has passed: no edition applies it any more) or 有效: how every telling names it."""
+        if self.retired:
+            return "已停用"
+        return "已过期" if self.expires is not None and self.expires < date.today() else "有效"
+
 
 class Decision(Base):
     """The commission's answer to one objection: accept (with an override) or reject, with a reason."""

@@ -8,6 +8,7 @@ The numbers carry the signals scoring must find (see `vocab_domains` for the pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
 
@@ -48,13 +49,24 @@ def write_sample_inbox(out: Path, scale: int = 1, seed: int = DEFAULT_SEED,
                        postings_per_scale: int = 20000, postings: int | None = None) -> dict[str, int]:
     """Write a deterministic, realistic Beijing inbox into `out`; return {input_name: rows}.
     `postings` (default `postings_per_scale` × `scale`) is the number of job postings."""
+    postings = posting_count(scale, postings_per_scale, postings)
+    counts = write_frames(inbox_frames(scale, seed), Path(out))
+    counts["job_postings"] = write_postings(Path(out), postings, seed)
+    return counts
+
+
+def posting_count(scale: int, postings_per_scale: int = 20000, postings: int | None = None) -> int:
+    """The number of job postings of an inbox at `scale` (`postings` when given), checked."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
     postings = postings_per_scale * scale if postings is None else postings
     if postings < 1:
         raise ValueError("postings must be at least 1")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    return postings
+
+
+def inbox_frames(scale: int, seed: int) -> dict[str, pl.DataFrame]:
+    """Every input of the inbox but the postings, as the files carry them, by input name."""
     frames = {
         "majors": catalog.majors_frame(seed, scale),
         "industries": catalog.industries_frame(),
@@ -67,7 +79,13 @@ def write_sample_inbox(out: Path, scale: int = 1, seed: int = DEFAULT_SEED,
     frames["schools"] = schools.frame
     frames["school_majors"] = school_majors_frame(schools, seed, scale)
     frames["labor_market"] = pl.concat([labor_market_frame(scale, seed), partner_region_frame(scale, seed)])
+    return frames
 
+
+def write_frames(frames: dict[str, pl.DataFrame], out: Path) -> dict[str, int]:
+    """Write each frame as its file of the inbox (each in the encoding or format its reader path expects);
+    return {input_name: rows}."""
+    out.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
         path = out / FILES[name]
         if name == "majors":
@@ -78,9 +96,13 @@ def write_sample_inbox(out: Path, scale: int = 1, seed: int = DEFAULT_SEED,
             write_text_xlsx(frame, path, "产业调整清单")
         else:
             write_csv(frame, path)
-    counts = {name: frame.height for name, frame in frames.items()}
+    return {name: frame.height for name, frame in frames.items()}
+
+
+def write_postings(out: Path, postings: int, seed: int,
+                   shift: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> int:
+    """Write `postings` job postings (each batch through `shift` when given) into `out`; return the rows."""
     earlier = earlier_count(postings)  # the 2023/2024 postings whose wording the 2025 ones shift from
-    counts["job_postings"] = write_text_parquet_batches(chain(job_postings_batches(postings - earlier, seed),
-                                                              [earlier_postings_frame(postings, seed)] if earlier else []),
-                                                        out / FILES["job_postings"])
-    return counts
+    batches = chain(job_postings_batches(postings - earlier, seed),
+                    [earlier_postings_frame(postings, seed)] if earlier else [])
+    return write_text_parquet_batches(map(shift, batches) if shift else batches, out / FILES["job_postings"])

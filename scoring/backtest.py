@@ -10,6 +10,11 @@ first two, a seeded bootstrap over pairs for lift. Short histories are reported 
 
 The thresholds of a decline are the rulebook's (``scoring.rulebook.terms.DECLINE_*``, told by the bulletin's
 往年预警回溯); ``scored_years`` scores each year once for this back-test, the calibration and the track record.
+
+Where the home holds the final editions of earlier years (``published``: the flags they issued, read by
+``warehouse.editions.published_flags``), an origin year with one takes its flags from that edition, as the
+commission really issued them (overrides included), instead of re-scoring; the others are re-scored. A code a
+revision renumbered since (``majors.former_codes``) is followed to its new code.
 """
 
 from __future__ import annotations
@@ -23,11 +28,13 @@ import polars as pl
 from scoring.evidence import wilson
 from scoring.exposure import industry_exposure
 from scoring.policy import Policy
+from scoring.revisions import with_revisions
 from scoring.risk import score_majors
 from scoring.rulebook.terms import DECLINE_EMPLOYMENT, DECLINE_ENROLMENT
 from scoring.signals import market_signals
 
 MIN_ORIGINS, MIN_FLAGGED, MIN_DECLINES = 2, 10, 10
+PUBLISHED, RESCORED = "已发布", "回算"  # where an origin year's flags come from
 
 
 def outcomes(sm: pl.DataFrame, year: int, horizon: int, min_graduates: int, enrol_drop: float = DECLINE_ENROLMENT,
@@ -53,12 +60,24 @@ def outcomes(sm: pl.DataFrame, year: int, horizon: int, min_graduates: int, enro
         closed=pl.col("enrolled_after").fill_null(0) <= 0)
 
 
+def _followed(flags: pl.DataFrame, majors: pl.DataFrame) -> pl.DataFrame:
+    """Published flags with each former code replaced by the major's code now (``majors.former_codes``)."""
+    if "former_codes" not in majors.columns:
+        return flags
+    pairs = majors.select("major_code", old=pl.col("former_codes").cast(pl.String).str.split("、")).explode(
+        "old").with_columns(pl.col("old").str.split(";")).explode("old").with_columns(
+        pl.col("old").str.strip_chars()).filter(pl.col("old").is_not_null() & (pl.col("old") != ""))
+    renamed = dict(zip(pairs["old"], pairs["major_code"], strict=True))
+    return flags.with_columns(pl.col("major_code").replace(renamed)) if renamed else flags
+
+
 def scored_at(frames: dict[str, pl.DataFrame], p: Policy, year: int) -> pl.DataFrame:
     """The rules' verdicts with only the data up to ``year`` (list entries in force at its end)."""
     sm, labor = frames["school_majors"], frames["labor_market"]
     labor_year = labor["year"] if "year" in labor.columns else labor["period"].str.slice(0, 4).cast(pl.Int32)
     exposure = industry_exposure(frames["majors"], frames["industries"], frames["major_industry_map"],
-                                 frames["industry_adjustments"], frames.get("proposed"), as_of=date(year, 12, 31))
+                                 frames["industry_adjustments"], frames.get("proposed"), as_of=date(year, 12, 31),
+                                 crosswalk=frames.get("crosswalk"))
     signals = market_signals(frames["majors"], frames["major_industry_map"], frames.get("major_occupation_map"),
                              labor.filter(labor_year <= year), sm.filter(pl.col("year") <= year),
                              frames.get("proposed"), frames["industries"])
@@ -66,7 +85,9 @@ def scored_at(frames: dict[str, pl.DataFrame], p: Policy, year: int) -> pl.DataF
 
 
 def scored_years(frames: dict[str, pl.DataFrame], p: Policy) -> dict[int, pl.DataFrame]:
-    """``scored_at`` for every year with a year of history before it: what each past year's rules said."""
+    """``scored_at`` for every year with a year of history before it: what each past year's rules said (history
+    under former codes followed to the current ones, ``scoring.revisions.with_revisions``)."""
+    frames = with_revisions(frames)
     years = sorted(frames["school_majors"]["year"].unique().to_list())
     return {y: scored_at(frames, p, y) for y in years if y - 1 >= years[0]}
 
@@ -80,17 +101,27 @@ def past_verdicts(scored: dict[int, pl.DataFrame]) -> pl.DataFrame:
 
 
 def flags_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, horizon: int = 1,
-                       scored: dict[int, pl.DataFrame] | None = None) -> pl.DataFrame:
-    """One row per (origin year, major offered then): flagged (红/黄 then) and declined (after)."""
+                       scored: dict[int, pl.DataFrame] | None = None,
+                       published: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One row per (origin year, major offered then): flagged (红/黄 then), declined (after) and source: 已发布
+    (the flag the year's edition issued, from ``published``) or 回算 (re-scored from the data up to then)."""
+    frames = with_revisions(frames)
     sm = frames["school_majors"]
     years = sorted(sm["year"].unique().to_list())
+    issued = _followed(published, frames["majors"]) if published is not None else None
+    issued_years = set() if issued is None else set(issued["origin"].to_list())
     rows = []
-    for y in [y for y in years if y - 1 >= years[0] and y + horizon <= years[-1]]:
-        verdicts = scored[y] if scored is not None and y in scored else scored_at(frames, p, y)
+    for y in [y for y in years if (y - 1 >= years[0] or y in issued_years) and y + horizon <= years[-1]]:
         out = outcomes(sm, y, horizon, p.evidence.min_graduates).drop("closed")
-        rows.append(out.join(verdicts.select("major_code", flagged=pl.col("warning_level") != "绿"), on="major_code")
-                    .with_columns(origin=pl.lit(y, pl.Int32)))
-    schema = {"major_code": pl.String, "declined": pl.Boolean, "flagged": pl.Boolean, "origin": pl.Int32}
+        if y in issued_years:
+            flags = issued.filter(pl.col("origin") == y).select("major_code", "flagged").unique("major_code")
+            source = PUBLISHED
+        else:
+            verdicts = scored[y] if scored is not None and y in scored else scored_at(frames, p, y)
+            flags, source = verdicts.select("major_code", flagged=pl.col("warning_level") != "绿"), RESCORED
+        rows.append(out.join(flags, on="major_code").with_columns(origin=pl.lit(y, pl.Int32), source=pl.lit(source)))
+    schema = {"major_code": pl.String, "declined": pl.Boolean, "flagged": pl.Boolean, "origin": pl.Int32,
+              "source": pl.String}
     return pl.concat(rows) if rows else pl.DataFrame(schema=schema)
 
 
@@ -102,6 +133,8 @@ def measure(pairs: pl.DataFrame, z: float = 1.96, seed: int = 0, reps: int = 100
     tp, flagged, declined = int((f & d).sum()), int(f.sum()), int(d.sum())
     out: dict[str, Any] = {"pairs": n, "origins": sorted(pairs["origin"].unique().to_list()) if n else [],
                            "flagged": flagged, "declined": declined, "true_positives": tp}
+    out["published_origins"] = sorted(pairs.filter(pl.col("source") == PUBLISHED)["origin"].unique().to_list()) if (
+        n and "source" in pairs.columns) else []
     out["precision"] = tp / flagged if flagged else None
     out["precision_interval"] = wilson(tp, flagged, z) if flagged else None
     out["recall"] = tp / declined if declined else None
@@ -138,15 +171,17 @@ def _verdict(m: dict[str, Any]) -> str:
 
 
 def backtest(frames: dict[str, pl.DataFrame], p: Policy, horizon: int = 1, seed: int = 0,
-             scored: dict[int, pl.DataFrame] | None = None) -> dict[str, Any]:
-    """`flags_and_outcomes` measured; per-origin figures under `by_origin`."""
-    pairs = flags_and_outcomes(frames, p, horizon, scored)
+             scored: dict[int, pl.DataFrame] | None = None,
+             published: pl.DataFrame | None = None) -> dict[str, Any]:
+    """`flags_and_outcomes` measured; per-origin figures (and where their flags came from) under `by_origin`."""
+    pairs = flags_and_outcomes(frames, p, horizon, scored, published)
     out = measure(pairs, p.evidence.interval_z, seed)
     out["horizon"] = horizon
     out["by_origin"] = [
         {"origin": y, **{k: v for k, v in measure(pairs.filter(pl.col("origin") == y), p.evidence.interval_z,
                                                      seed, 200).items() if k in ("pairs", "flagged", "declined",
-                                                                                 "precision", "lift")}}
+                                                                                 "precision", "lift")},
+         "source": PUBLISHED if y in out["published_origins"] else RESCORED}
         for y in out["origins"]]
     return out
 
@@ -158,6 +193,11 @@ def format_backtest(m: dict[str, Any]) -> list[str]:
     years = "、".join(str(y) for y in m["origins"]) or "无"
     lines = [f"  回测起点年份：{years}（每年只用当年及以前的数据评分，看其后 {m['horizon']} 年）",
              f"  专业·年份 {m['pairs']} 个，被预警（红/黄）{m['flagged']} 个，随后招生或落实率下降 {m['declined']} 个"]
+    issued = m.get("published_origins") or []
+    rescored = [y for y in m["origins"] if y not in issued]
+    if issued:
+        lines.append(f"  预警结论来源：{'、'.join(map(str, issued))} 年取当年正式版实际发布的预警等级"
+                     + (f"，{'、'.join(map(str, rescored))} 年按当时可得数据回算" if rescored else ""))
 
     def show(name: str, key: str, pct: bool = True) -> None:
         v, ci = m[key], m.get(f"{key}_interval")

@@ -21,6 +21,7 @@ import polars as pl
 from scoring.backtest import backtest, past_verdicts, scored_at, scored_years
 from scoring.outlook import graduation_outlook, program_years
 from scoring.policy import Policy
+from scoring.revisions import with_revisions
 
 BACKTEST_INPUTS = ("majors", "industries", "major_industry_map", "industry_adjustments", "labor_market",
                    "school_majors")
@@ -33,6 +34,7 @@ def forecasts_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, seed: int
                            scored: dict[int, pl.DataFrame] | None = None) -> pl.DataFrame:
     """One row per (origin, major offered then): origin, major_code, p_red (model), red_now, base_rate, red_after.
     ``scored``: the years already scored (``scoring.backtest.scored_years``), the others are scored here."""
+    frames = with_revisions(frames)
     sm, majors = frames["school_majors"], frames["majors"]
     years = sorted(sm["year"].unique().to_list())
     length = {c: program_years(lv) for c, lv in zip(majors["major_code"], majors["level"], strict=True)}
@@ -143,7 +145,8 @@ def reliability_table(m: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def backtest_warnings(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0) -> dict[str, Any]:
+def backtest_warnings(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0,
+                      published: pl.DataFrame | None = None) -> dict[str, Any]:
     """The back-test of past flags (``scoring.backtest``), P(红) at graduation against two baselines (``calibration``)
     and the past verdicts they rest on, each past year scored once: what `majorwatch evaluate` prints and the
     ``warning_backtest`` asset records (the same call). Each holds ``skipped`` (Chinese) when an input is missing."""
@@ -152,5 +155,5 @@ def backtest_warnings(frames: dict[str, pl.DataFrame], p: Policy, seed: int = 0)
         skipped = {"skipped": f"缺少 {'、'.join(missing)} 表，无法回测"}
         return {"flags_backtest": skipped, "graduation_calibration": skipped, "verdicts": past_verdicts({})}
     scored = scored_years(frames, p)
-    return {"flags_backtest": backtest(frames, p, seed=seed, scored=scored),
+    return {"flags_backtest": backtest(frames, p, seed=seed, scored=scored, published=published),
             "graduation_calibration": calibration(frames, p, seed, scored), "verdicts": past_verdicts(scored)}

@@ -58,3 +58,21 @@ def counts_of(counts: pl.DataFrame, table: str, dimension: str) -> dict[str, int
     """Value → count of one dimension of ``edition_counts``."""
     hit = counts.filter((pl.col("table") == table) & (pl.col("dimension") == dimension))
     return dict(hit.select("value", "count").iter_rows())
+
+
+HISTORY_SCHEMA = {"edition": pl.String, "data_year": pl.Int64, "state": pl.String, "warning_level": pl.String,
+                  "count": pl.Int64}
+
+
+def edition_history(counts: pl.DataFrame, previous: pl.DataFrame | None, edition: str, data_year: int,
+                    state: str) -> pl.DataFrame:
+    """Majors by warning level in this edition and in each earlier year's edition before it, oldest first: the
+    previous edition's own history (without its rows of this data year: the draft a final replaces, an earlier
+    issue of the year) and this edition's ``edition_counts``. One edition per data year."""
+    own = counts.filter((pl.col("table") == "guiding_catalog") & (pl.col("dimension") == "warning_level")).select(
+        edition=pl.lit(edition), data_year=pl.lit(data_year, pl.Int64), state=pl.lit(state),
+        warning_level="value", count="count")
+    earlier = previous.cast(HISTORY_SCHEMA).filter(pl.col("data_year") != data_year) if (
+        previous is not None and previous.height) else pl.DataFrame(schema=HISTORY_SCHEMA)
+    return pl.concat([earlier.select(list(HISTORY_SCHEMA)), own.cast(HISTORY_SCHEMA)]).sort(
+        "data_year", "warning_level", maintain_order=True)

@@ -11,7 +11,9 @@ restricted, transforming, 高精尖, 城市服务紧缺 or to be relocated. Reso
 * citywide entries (scope 全市) give the `exposure_*` columns; district/zone entries are resolved the
   same way per scope and reported apart in `scoped_restrictions`, whose share for a scope counts the
   小类 prohibited (or restricted) there by the scope's own entries or citywide ones (their union), so
-  it says how much of the major is banned in that place.
+  it says how much of the major is banned in that place; district/zone entries of the other categories
+  (调整转型, 疏解转移, 高精尖, 城市服务紧缺) are resolved the same way into `scoped_lists`, which give the
+  guidance in that place (a scoped 疏解转移 entry makes 合作办学 there: scoring.rules).
 
 Dates: an entry applies from ``effective_from`` (year, month or day; none → always) to ``effective_to``
 (none → no end) as seen on the edition's reference date ``as_of``. Entries taking effect within
@@ -28,11 +30,14 @@ import polars as pl
 
 from scoring.dates import horizon_end, period_end, period_start
 from scoring.hierarchy import leaf_table, section_map
+from scoring.revisions import crosswalk_tree
 
 CATEGORIES = ("prohibited", "restricted", "transforming", "high_end", "urban_service", "relocated")
 CATEGORY_ALIASES = {"禁止": "prohibited", "限制": "restricted", "调整转型": "transforming",
                     "高精尖": "high_end", "城市服务紧缺": "urban_service", "疏解转移": "relocated"}
 CITYWIDE = "全市"
+BANNED = ("prohibited", "restricted")  # scoped entries of these restrict offerings there (scoped_restrictions)
+GUIDING = ("transforming", "relocated", "high_end", "urban_service")  # scoped: the guidance there (scoped_lists)
 SCOPED_DTYPE = pl.List(pl.Struct({"category": pl.String, "scope": pl.String, "share": pl.Float64,
                                   "list_names": pl.List(pl.String)}))
 HITS_DTYPE = pl.List(pl.Struct({"category": pl.String, "list_name": pl.String, "share": pl.Float64}))
@@ -43,18 +48,23 @@ UPCOMING_YEARS = 2
 
 def industry_exposure(majors: pl.DataFrame, industries: pl.DataFrame, major_industry_map: pl.DataFrame,
                       industry_adjustments: pl.DataFrame, proposed: pl.DataFrame | None = None, *,
-                      as_of: date, upcoming_years: int = UPCOMING_YEARS) -> pl.DataFrame:
+                      as_of: date, upcoming_years: int = UPCOMING_YEARS,
+                      crosswalk: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per major: exposure shares, scoped restrictions, mapping source, the lists hit and the
     entries coming into force within `upcoming_years` (column `upcoming`, never scored).
 
     `proposed` (major_code, industry_code, score) is used only for majors with no row in the map;
-    `as_of` is the edition's reference date (see the module doc).
+    `as_of` is the edition's reference date (see the module doc); `crosswalk` (old_code, new_code: GB/T 4754
+    codes of an older revision and the newer ones they became, scoring.revisions.industry_crosswalk) lets the
+    entries on an older code cover the newer one.
     """
     # Every sum below adds its values sorted: polars' joins leave rows in no fixed order, and a float sum's last bit
     # depends on the order it is taken in, which let a share at a threshold (0.5) fall either side of it by run.
     weights = mapping_weights(majors, major_industry_map, proposed)
     sections = section_map(industries)
     tree = leaf_table(industries["industry_code"].to_list() + weights["industry_code"].to_list(), sections)
+    if crosswalk is not None:
+        tree = crosswalk_tree(tree, crosswalk, sections)
     leaf_w = (weights.join(tree, left_on="industry_code", right_on="ancestor")
               .with_columns(w=pl.col("w") / pl.len().over("major_code", "industry_code"))
               .group_by("major_code", "leaf").agg(pl.col("w").sort().sum()))
@@ -74,33 +84,42 @@ def industry_exposure(majors: pl.DataFrame, industries: pl.DataFrame, major_indu
                  .sort("major_code", "category", "list_name")
                  .group_by("major_code", maintain_order=True)
                  .agg(pl.struct("category", "list_name", "share").alias("list_hits")))
-    banned = hits.filter(pl.col("category").is_in(["prohibited", "restricted"]))
-    local = banned.filter(pl.col("scope") != CITYWIDE)
-    also_city = (banned.filter(pl.col("scope") == CITYWIDE).drop("scope")
-                 .join(local.select("major_code", "scope").unique(), on="major_code").select(local.columns))
-    scoped = (pl.concat([local, also_city])
-              .group_by("major_code", "scope", "category")
-              .agg(pl.col("w").filter(pl.col("leaf").is_first_distinct()).sort().sum().clip(0, 1).alias("share"),
-                   pl.col("list_name").unique().sort().alias("list_names"))
-              .sort("major_code", "scope", "category")
-              .group_by("major_code", maintain_order=True)
-              .agg(pl.struct("category", "scope", "share", "list_names").alias("scoped_restrictions")))
+    scoped = _scoped(hits, BANNED, "scoped_restrictions")
+    scoped_lists = _scoped(hits, GUIDING, "scoped_lists")
     wide = majors.select("major_code").unique().sort("major_code")
     for cat in CATEGORIES:
         part = shares.filter(pl.col("category") == cat).select("major_code", pl.col("share").alias(f"exposure_{cat}"))
         wide = wide.join(part, on="major_code", how="left")
     source = weights.group_by("major_code").agg(pl.col("mapping_source").first(),
                                                 pl.col("confidence").max().alias("mapping_confidence"))
-    return (wide.join(scoped, on="major_code", how="left").join(source, on="major_code", how="left")
+    return (wide.join(scoped, on="major_code", how="left").join(scoped_lists, on="major_code", how="left")
+            .join(source, on="major_code", how="left")
             .join(list_hits, on="major_code", how="left").join(upcoming, on="major_code", how="left")
             .with_columns(pl.col("upcoming").fill_null(pl.lit([], UPCOMING_DTYPE)),
                           *[pl.col(f"exposure_{c}").fill_null(0.0) for c in CATEGORIES],
                           pl.col("scoped_restrictions").fill_null(pl.lit([], SCOPED_DTYPE)),
+                          pl.col("scoped_lists").fill_null(pl.lit([], SCOPED_DTYPE)),
                           pl.col("mapping_source").fill_null("none"),
                           pl.col("list_hits").fill_null(pl.lit([], HITS_DTYPE)))
-            .select("major_code", *[f"exposure_{c}" for c in CATEGORIES], "scoped_restrictions",
+            .select("major_code", *[f"exposure_{c}" for c in CATEGORIES], "scoped_restrictions", "scoped_lists",
                     "mapping_source", "mapping_confidence", "list_hits", "upcoming")
             .sort("major_code"))
+
+
+def _scoped(hits: pl.DataFrame, categories: tuple[str, ...], name: str) -> pl.DataFrame:
+    """major_code, ``name``: per district/zone scope with an entry of ``categories``, each category's share of the
+    major there: the 小类 its scope's own entries or citywide ones cover (their union)."""
+    chosen = hits.filter(pl.col("category").is_in(list(categories)))
+    local = chosen.filter(pl.col("scope") != CITYWIDE)
+    also_city = (chosen.filter(pl.col("scope") == CITYWIDE).drop("scope")
+                 .join(local.select("major_code", "scope").unique(), on="major_code").select(local.columns))
+    return (pl.concat([local, also_city])
+            .group_by("major_code", "scope", "category")
+            .agg(pl.col("w").filter(pl.col("leaf").is_first_distinct()).sort().sum().clip(0, 1).alias("share"),
+                 pl.col("list_name").unique().sort().alias("list_names"))
+            .sort("major_code", "scope", "category")
+            .group_by("major_code", maintain_order=True)
+            .agg(pl.struct("category", "scope", "share", "list_names").alias(name)))
 
 
 def mapping_weights(majors: pl.DataFrame, major_industry_map: pl.DataFrame,
@@ -135,9 +154,14 @@ def mapping_weights(majors: pl.DataFrame, major_industry_map: pl.DataFrame,
 def normalize_adjustments(adjustments: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """(list_name, category, industry_code, scope) of the entries in force on `as_of`: English
     categories, blank scope → 全市."""
+    return _normalize(in_force(adjustments, as_of))
+
+
+def in_force(adjustments: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The list entries in force on `as_of` (from ``effective_from``, to ``effective_to``), as they are."""
     dated = _dated(adjustments)
-    return _normalize(dated.filter(
-        (pl.col("_from").is_null() | (pl.col("_from") <= as_of)) & (pl.col("_to").is_null() | (pl.col("_to") >= as_of))))
+    return dated.filter((pl.col("_from").is_null() | (pl.col("_from") <= as_of))
+                        & (pl.col("_to").is_null() | (pl.col("_to") >= as_of))).drop("_from", "_to")
 
 
 def upcoming_entries(adjustments: pl.DataFrame, as_of: date, years: int = UPCOMING_YEARS) -> pl.DataFrame:

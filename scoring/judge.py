@@ -33,14 +33,19 @@ _OPTIONAL = {
     # job postings: evidence in the reasons only, never points
     "posting_year": pl.Int32, "posting_openings": pl.Int64, "posting_openings_proposed": pl.Int64,
     "first_enrolled_year": pl.Int32, "first_data_year": pl.Int32,
+    # a renumbered, merged or split major's history (scoring.revisions): said in its reasons
+    "code_history": pl.String,
     # 数据缺年 (scoring.gaps): the base year of 求人倍率's trend and the missing years a trend or a run crosses
     "labor_prev_year": pl.Int32, "labor_gap_years": pl.String, "enrolment_gap_years": pl.String,
     "outcome_gap_years": pl.String}
 RESTRICTIONS_DTYPE = pl.List(pl.Struct({"restriction": pl.String, "scope": pl.String, "basis": pl.String,
                                         "cause": pl.String, "rule_id": pl.String}))
+SCOPED_GUIDANCE_DTYPE = pl.List(pl.Struct({"scope": pl.String, "guidance": pl.String, "rule_id": pl.String,
+                                           "basis": pl.String, "text": pl.String}))
 VERDICT_SCHEMA = {"major_code": pl.String, "warning_level": pl.String, "guidance": pl.String,
                   "restriction": pl.String, "restriction_scope": pl.String, "restrictions": RESTRICTIONS_DTYPE,
-                  "cause": pl.String, "rule_id": pl.String, "guidance_rule": pl.String, "basis": pl.String}
+                  "cause": pl.String, "rule_id": pl.String, "guidance_rule": pl.String, "basis": pl.String,
+                  "scoped_guidance": SCOPED_GUIDANCE_DTYPE}
 
 
 def _ramp(x: pl.Expr, zero_at: float, full_at: float) -> pl.Expr:
@@ -96,7 +101,7 @@ def prepare(majors: pl.DataFrame, exposure: pl.DataFrame, signals: pl.DataFrame)
     base = majors.select("major_code").unique()
     df = base.join(exposure, on="major_code", how="left").join(signals, on="major_code", how="left")
     df = set_history_aside(df.join(newness(majors, signals), on="major_code", how="left"))
-    for name, dtype in (("scoped_restrictions", SCOPED_DTYPE), ("list_hits", HITS_DTYPE),
+    for name, dtype in (("scoped_restrictions", SCOPED_DTYPE), ("scoped_lists", SCOPED_DTYPE), ("list_hits", HITS_DTYPE),
                         ("upcoming", UPCOMING_DTYPE)):
         df = df.with_columns(pl.col(name).fill_null(pl.lit([], dtype)) if name in df.columns
                              else pl.lit([], dtype).alias(name))

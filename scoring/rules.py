@@ -52,6 +52,7 @@ def evaluate(r: dict[str, Any], p: Policy, basis: bool = True) -> dict[str, Any]
     f = replace(f, city=city["restriction"] if city else None, restricted=bool(restrictions))
     guidance, why, guidance_rule = _guidance(r, p, f)
     f = replace(f, guidance=guidance)
+    scoped_guidance = _scoped_guidance(r, p, f, guidance)
     red, yellow = rb.level("红").fired(r, f, p), rb.level("黄").fired(r, f, p)
     level = "红" if red else "黄" if yellow else "绿"
     primary = city or (max(restrictions, key=lambda x: STRENGTH[x["restriction"]]) if restrictions else None)
@@ -63,7 +64,7 @@ def evaluate(r: dict[str, Any], p: Policy, basis: bool = True) -> dict[str, Any]
                "restriction": primary["restriction"] if primary else None,
                "restriction_scope": primary["scope"] if primary else None,
                "restrictions": restrictions, "cause": cause, "rule_id": rule_id,
-               "guidance_rule": guidance_rule, "basis": None}
+               "guidance_rule": guidance_rule, "basis": None, "scoped_guidance": scoped_guidance}
     if not basis:
         return verdict
     notes = []
@@ -76,7 +77,8 @@ def evaluate(r: dict[str, Any], p: Policy, basis: bool = True) -> dict[str, Any]
     text += [rs.demand_note(r), rs.employment_note(r, p, f), rs.enrolment_note(r), *rs.gap_notes(r)]
     if r["schools_offering"]:
         text.append(f"{r['latest_year']}年全市 {r['schools_offering']} 所学校招生")
-    text += [x["basis"] for x in restrictions] + notes + ([why] if why else []) + [rs.score_note(r)]
+    text += [x["basis"] for x in restrictions] + notes + ([why] if why else [])
+    text += [x["basis"] for x in scoped_guidance] + [r.get("code_history")] + [rs.score_note(r)]
     return verdict | {"basis": rs.SEP.join(t for t in text if t)}
 
 
@@ -144,6 +146,36 @@ def _restrictions(r: dict[str, Any], p: Policy, f: rb.Facts) -> list[dict[str, s
             share = e["prohibited"] if kind == STOP else min(1.0, e["prohibited"] + e["restricted"])
             out.append(_restriction(kind, scope, e["lists"], share, p, rule.id))
     return out
+
+
+def _scoped_guidance(r: dict[str, Any], p: Policy, f: rb.Facts, guidance: str) -> list[dict[str, str]]:
+    """Per district or zone with its own entries of a guiding category (``scoped_lists``: 调整转型, 疏解转移,
+    高精尖, 城市服务紧缺), the guidance there when it differs from the citywide one: the guidance rules asked
+    again with that place's shares (its own entries and the citywide ones). A scoped 疏解转移 entry thus makes
+    合作办学 in its scope; a restriction or a rule ranked higher in the precedence still comes first."""
+    by_scope: dict[str, list[dict[str, Any]]] = {}
+    for s in r.get("scoped_lists") or []:
+        by_scope.setdefault(s["scope"], []).append(s)
+    out = []
+    for scope in sorted(by_scope):
+        row = dict(r)
+        for s in by_scope[scope]:
+            row[f"exposure_{s['category']}"] = max(row[f"exposure_{s['category']}"], s["share"])
+        there, why, rule_id = _guidance(row, p, f)
+        if there == guidance or why is None:
+            continue
+        shown = [s for s in by_scope[scope] if rs.CATEGORY_CN.get(s["category"]) and there == _GUIDANCE_OF.get(s["category"])]
+        lists = rs.titles([n for s in shown for n in s["list_names"]])
+        share = max((s["share"] for s in shown), default=0.0)
+        category = rs.CATEGORY_CN.get(shown[0]["category"], "") if shown else ""
+        text = rb.entry("scope.district").text("guidance", p, scope=scope, guidance=there, lists=lists,
+                                               category=category, share=share)
+        out.append({"scope": scope, "guidance": there, "rule_id": rule_id, "basis": f"适用于{scope}的学校的{why}",
+                    "text": text})
+    return out
+
+
+_GUIDANCE_OF = {"transforming": "改造升级", "relocated": "合作办学", "high_end": "优先发展", "urban_service": "重点建设"}
 
 
 def _guidance(r: dict[str, Any], p: Policy, f: rb.Facts) -> tuple[str, str | None, str | None]:

@@ -16,7 +16,7 @@ import polars as pl
 from scoring import reasons as rs
 from scoring import rulebook as rb
 from scoring.exposure import CITYWIDE
-from scoring.judge import PARTS
+from scoring.judge import PARTS, SCOPED_GUIDANCE_DTYPE
 from scoring.policy import Policy
 from scoring.rules import DISTRICT, ENROLMENT, LISTS, STRENGTH
 from scoring.signals import data_years
@@ -67,7 +67,9 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
           .join(majors.select("major_code", "major_name", "level", "category_name").unique("major_code"),
                 on="major_code", how="left")
           .join(scored.with_columns(pl.lit(None, pl.Float64).alias(c) for c in OUTLOOK if c not in scored.columns)
-                .select("major_code", "risk_score", "warning_level", "guidance", "reasons", "restrictions",
+                .with_columns(*([] if "scoped_guidance" in scored.columns else
+                                [pl.lit(None, SCOPED_GUIDANCE_DTYPE).alias("scoped_guidance")]))
+                .select("major_code", "risk_score", "warning_level", "guidance", "reasons", "restrictions", "scoped_guidance",
                         "certainty", "cause", "what_would_change", "basis", *PARTS, *[pl.col(c).round(3) for c in OUTLOOK],
                               pl.col("employment_rate").alias("city_employment_rate"),
                               pl.col("in_field_rate").alias("city_in_field_rate"),
@@ -131,6 +133,8 @@ def _with_verdicts(df: pl.DataFrame, p: Policy, n: int, first: int, latest: int,
     df = df.with_columns(_banned=district.is_in(list(p.no_vocational_districts)),
                          _thin=pl.col("employment_rate").is_not_null() & (pooled < ev.min_graduates))
     df = _strongest(df.with_columns(_rate=pl.when(~thin).then(pl.col("employment_rate"))), p)
+    df = _local_guidance(df, p)
+    local = pl.col("_local_text")
     df = _per_distinct(_per_distinct(df, ["_rate"], _pct, "_rate_pct"), ["city_employment_rate"], _pct, "_city_pct")
     df = df.with_columns(_scoped=pl.col("_restriction").is_not_null() & (pl.col("_scope") != CITYWIDE))
     thin_note = pl.concat_str([pl.lit(f"本校{years}毕业生共 "), pooled.cast(pl.String), pl.lit(" 人")])
@@ -152,12 +156,13 @@ def _with_verdicts(df: pl.DataFrame, p: Policy, n: int, first: int, latest: int,
             pl.when(compared).then(pl.concat_str([pl.lit(f"{emp_year}年本校毕业去向落实率 "), pl.col("_rate_pct"),
                                                   pl.lit("，"), word.otherwise(pl.lit("持平于")),
                                                   pl.lit("全市同专业 "), pl.col("_city_pct")])),
-            pl.when(scoped).then(where)], sep),
+            pl.when(scoped).then(where), local], sep),
         school_risk_score=score.clip(0.0, 100.0),
         school_short=or_none(joined([pl.when(exit_).then(pl.lit(ruled_out + "。")),
                                      pl.when(banned).then(pl.concat_str([pl.lit("学校位于"), district, pl.lit(
                                          "，该区不再举办职业教育，该专业点需疏解转移或停办。")])),
-                                     pl.when(scoped).then(where + pl.lit("。"))])),
+                                     pl.when(scoped).then(where + pl.lit("。")),
+                                     pl.when(local.is_not_null() & ~scoped).then(local + pl.lit("。"))])),
         school_cause=pl.coalesce(pl.when(exit_).then(pl.lit(ENROLMENT)), pl.when(banned).then(pl.lit(DISTRICT)),
                                  pl.when(scoped).then(pl.lit(LISTS))),
         school_change=or_none(joined([pl.when(exit_).then(pl.lit(exit_entry.text("lift", p))),
@@ -181,6 +186,28 @@ def _per_distinct(frame: pl.DataFrame, columns: list[str], fn, name: str) -> pl.
     return frame.join(distinct.with_columns(texts), on=columns, how="left", nulls_equal=True, maintain_order="left")
 
 
+def _local_guidance(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
+    """An offering in a district that a major's scoped guidance covers (``scoped_guidance``: e.g. 合作办学 where a
+    疏解转移 entry applies) takes that guidance, and ``_local_text`` says so; the first listed scope that applies
+    wins. Other offerings keep the major's guidance (``_local_text`` null)."""
+    listed = (df.select(pl.int_range(pl.len()).alias("_row"), "_district", "scoped_guidance")
+              .explode("scoped_guidance").filter(pl.col("scoped_guidance").is_not_null())
+              .select("_row", "_district", _lscope=pl.col("scoped_guidance").struct.field("scope"),
+                      _lguidance=pl.col("scoped_guidance").struct.field("guidance")))
+    pairs = listed.select("_lscope", "_district").unique()
+    pairs = pairs.with_columns(_applies=pl.Series([district in p.districts_in(scope) for scope, district
+                                                   in pairs.iter_rows()], dtype=pl.Boolean))
+    entry = rb.entry("scope.district")
+    best = (listed.join(pairs, on=["_lscope", "_district"], how="left").filter(pl.col("_applies"))
+            .group_by("_row", maintain_order=True).first()
+            .with_columns(_local_text=pl.struct("_district", "_lscope", "_lguidance").map_elements(
+                lambda x: entry.text("school", p, district=x["_district"], scope=x["_lscope"],
+                                     guidance=x["_lguidance"]), return_dtype=pl.String))
+            .select("_row", "_lguidance", "_local_text"))
+    return (df.with_columns(pl.int_range(pl.len()).alias("_row")).join(best, on="_row", how="left", maintain_order="left")
+            .with_columns(guidance=pl.coalesce("_lguidance", "guidance")).drop("_row", "_lguidance"))
+
+
 def _strongest(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
     """Adds _restriction and _scope: the strongest of the major's restrictions that applies in the school's
     district (citywide, its district or a zone holding it); between equally strong ones, the first listed."""
@@ -197,5 +224,5 @@ def _strongest(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
             .with_columns(_strength=pl.col("_restriction").replace_strict(STRENGTH, return_dtype=pl.Int64))
             .sort(["_row", "_strength", "_pos"], descending=[False, True, False])
             .group_by("_row", maintain_order=True).first().select("_row", "_restriction", "_scope"))
-    return (df.with_columns(pl.int_range(pl.len()).alias("_row")).join(best, on="_row", how="left")
+    return (df.with_columns(pl.int_range(pl.len()).alias("_row")).join(best, on="_row", how="left", maintain_order="left")
             .sort("_row").drop("_row"))

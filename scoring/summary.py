@@ -83,6 +83,8 @@ def _evidence(r: dict[str, Any], p: Policy) -> str | None:
     new = rb.new_major_note(r)
     if new:
         parts.append(f"{new}，{rb.entry('major.new').text('no_employment')}")
+    if r.get("code_history"):
+        parts.append(r["code_history"])
     parts += rs.gap_notes(r)
     if r.get("employment_evidence") == "insufficient":
         parts.append(rs.employment_sample(r, pool))
@@ -153,6 +155,9 @@ def short_text(r: dict[str, Any], p: Policy) -> str:
     overlaps = _overlaps(r, decided, p)
     if overlaps:
         decided = f"{decided}；{overlaps}"
+    scoped = "；".join(g["text"] for g in r.get("scoped_guidance") or [])
+    if scoped:
+        decided = f"{decided}；{scoped}"
     if upcoming and not evidence:
         evidence = upcoming
     elif upcoming:

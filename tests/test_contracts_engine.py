@@ -367,3 +367,58 @@ def test_a_malformed_override_code_still_blocks(con):
         {"override_id": "1", "major_code": "64 0103", "field": "指导类别", "value": "正常", "reason": "复核",
          "decided_by": "教委甲", "decided_at": "2026-06-01T10:00:00+00:00"}])
     assert not outcome.passed and outcome.first[0]["column"] == "major_code（专业代码）"
+
+
+def test_code_changes_refuse_what_history_cannot_follow_naming_row_and_column(con):
+    """code_changes (issue 27): a new code not in the catalog, an old code still current, a split whose shares do
+    not add up to 1 and a code of the wrong kind are each refused at their row and column."""
+    base(con)
+    outcome = check(con, "code_changes", [
+        {"kind": "专业", "old_code": "560101", "new_code": "510201", "year": "2022", "share": None},
+        {"kind": "专业", "old_code": "560102", "new_code": "510299", "year": "2022", "share": None},
+        {"kind": "专业", "old_code": "610105", "new_code": "510201", "year": "2022", "share": None},
+        {"kind": "专业", "old_code": "560103", "new_code": "510201", "year": "2022", "share": "0.5"},
+        {"kind": "专业", "old_code": "560103", "new_code": "610105", "year": "2022", "share": "0.3"},
+        {"kind": "行业", "old_code": "560104", "new_code": "3110", "year": "2022", "share": None},
+    ], file="code_changes.csv")
+    found = {(f["row"], f["column"]) for f in outcome.first}
+    assert (3, "new_code（新代码）") in found  # 510299 is not in the catalog
+    assert (4, "old_code（原代码）") in found  # 610105 is a current major
+    assert {(5, "share（拆分比例）"), (6, "share（拆分比例）")} <= found  # 0.5 + 0.3 ≠ 1
+    assert (7, "old_code（原代码）") in found  # a major's code as an industry code
+    assert 2 not in {f["row"] for f in outcome.first} and outcome.rows_rejected == 5 and not outcome.passed
+    assert "code_changes.csv" in outcome.message() and "拆分比例" in outcome.message()
+
+
+def test_school_majors_accept_a_former_code_and_nothing_else(con):
+    base(con)
+    check(con, "code_changes", [{"kind": "专业", "old_code": "560101", "new_code": "510201", "year": "2022",
+                                 "share": None}])
+    outcome = check(con, "school_majors", [
+        {"school_code": "4111010001", "major_code": "560101", "year": "2020", "enrolled": "40"},
+        {"school_code": "4111010001", "major_code": "560109", "year": "2020", "enrolled": "40"},
+    ])
+    assert [(f["row"], f["column"]) for f in outcome.first] == [(3, "major_code（专业代码）")]
+    assert "也不是原专业代码" in outcome.first[0]["reason"]
+
+
+def test_school_districts_latest_row_must_be_the_schools_district(con):
+    base(con)
+    outcome = check(con, "school_districts", [
+        {"school_code": "4111010001", "district": "海淀区", "from_year": "2000"},
+        {"school_code": "4111010001", "district": "昌平区", "from_year": "2024"},
+    ], file="school_districts.csv")
+    assert [(f["row"], f["column"]) for f in outcome.first] == [(3, "district（所在区）")]
+    assert "学校表" in outcome.first[0]["reason"]
+
+
+def test_a_former_code_that_is_still_current_is_refused(con):
+    outcome = check(con, "majors", [
+        {"major_code": "510201", "major_name": "计算机应用技术", "level": "高职专科", "category_name": "电子与信息大类",
+         "former_codes": "590101、510202"},
+        {"major_code": "510202", "major_name": "计算机网络技术", "level": "高职专科", "category_name": "电子与信息大类"},
+        {"major_code": "510203", "major_name": "软件技术", "level": "高职专科", "category_name": "电子与信息大类",
+         "former_codes": "590102;590103"},
+    ], file="majors.csv")
+    assert [(f["row"], f["column"]) for f in outcome.first] == [(2, "former_codes（原专业代码）")]
+    assert "原专业代码仍是现行目录中的专业代码" in outcome.first[0]["reason"]

@@ -53,7 +53,8 @@ def test_signatures_carry_the_lineage():
                for key in graph.get_all_asset_keys()}
     assert parents["major_market_signals"] == {
         "majors", "industries", "major_industry_map", "major_occupation_map", "labor_market", "school_majors",
-        "proposed_major_industries", "labor_forecasts", "forecast_quality", "posting_demand", "data_gaps"}
+        "proposed_major_industries", "labor_forecasts", "forecast_quality", "posting_demand", "code_changes",
+        "data_gaps"}
     assert parents["data_gaps"] == {"school_majors", "labor_market", "job_postings"}  # every input with a time axis
     assert parents["posting_demand"] == {"job_postings", "posting_industry_proposals"}
     assert parents["guiding_catalog"] == {"majors", "major_risk_scores"}

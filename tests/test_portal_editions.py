@@ -161,3 +161,14 @@ def test_no_edition_yet_answers_503_in_chinese(tmp_path):
     response = client.get("/api/commission", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 503
     assert response.json()["detail"] == "尚无已发布的目录版本，请稍后再试。"
+
+
+def test_a_trend_shows_one_edition_per_year():
+    """The year's last final (not the draft it finalized, nor a re-run's draft left beside it), the current edition
+    in its own year, and a year's last edition when none of its editions was finalized."""
+    from portal.editions import year_editions
+
+    editions = ("2023-draft", "2024", "2024-draft", "2025", "2025-draft", "2025-r2-draft", "2026-draft")
+    assert year_editions(editions, "2026-draft", {"2024", "2025"}) == ("2023-draft", "2024", "2025", "2026-draft")
+    assert year_editions(("2025", "2025-draft", "2025-r2"), "2025-r2", {"2025", "2025-r2"}) == ("2025-r2",)
+    assert year_editions(("2024", "2025-draft"), "2025-draft", set()) == ("2024", "2025-draft")

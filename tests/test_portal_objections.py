@@ -120,6 +120,13 @@ def test_commission_lists_filters_and_decides_with_a_reason(portal):
     [o] = list_overrides(open_store(home))
     assert (o.major_code, o.school_code, o.field, o.value, o.expires) == (A_ONLY, SCHOOL_A, "guidance", "正常",
                                                                           date(2028, 12, 31))
+    assert "自正式版起生效" in a_view and "已过期" not in a_view
+    with open_store(home).session() as s:  # its 有效期至 passes (issue 27): the page says so, as `override list` does
+        from review.models import Override
+
+        s.get(Override, o.id).expires = date.today() - timedelta(days=1)
+    expired = client.get(f"/school/objections/{a_id}", headers=as_(creds, "a")).text
+    assert "（已过期，不再适用）" in expired and "自正式版起生效" not in expired
     log = audit.entries(open_store(home))
     decided = [e for e in log if e.action in ("override.add", "objection.decide")]
     assert {e.actor for e in decided} == {"教委审核员"} and all(e.token_id for e in decided)

@@ -48,7 +48,8 @@ ROW_VALUES = {"share": 0.52, "lists": "《某清单》", "where": "", "scope": "
               "caption": "某表",
               "majors": 51, "source": "当年发布的目录",
               "declined": 30, "closed": 2, "recovered": 5, "still": 14, "lift": 3.1, "carry": "某基线的比较。",
-              "carry_share": 0.5}
+              "carry_share": 0.5,
+              "old": "560101", "guidance": "合作办学", "district": "东城区"}
 
 
 @pytest.fixture(scope="module", params=list(POLICIES), ids=list(POLICIES))

@@ -55,3 +55,29 @@ def test_no_better_than_chance_is_said_plainly():
                          schema_overrides={"origin": pl.Int32})
     m = measure(pairs)
     assert m["lift"] == 1.0 and "尚不能证明预警优于随机" in m["verdict"]
+
+
+def test_published_flags_replace_the_rescored_ones_for_their_years():
+    """An origin year a final edition covers takes the flags that edition issued (a commission override
+    included), the others are re-scored; a renumbered major's issued flag follows it to its new code."""
+    frames = _frames()
+    policy = load_policy()
+    rescored = backtest(frames, policy)
+    # the 2023 final flagged the two surprise majors too (say, on objections) and none of the bad ones but 700000,
+    # which has since been renumbered 790000 (its history is under the new code now)
+    issued = pl.DataFrame({"origin": [2023] * N, "major_code": [f"7000{i:02d}" for i in range(N)],
+                           "flagged": [i == 0 or f"7000{i:02d}" in SURPRISE for i in range(N)],
+                           "edition": ["2024"] * N}, schema_overrides={"origin": pl.Int32})
+    renamed = pl.col("major_code").replace("700000", "790000")
+    frames = {**frames, "majors": frames["majors"].with_columns(
+                  renamed, former_codes=pl.when(renamed == "790000").then(pl.lit("700000"))),
+              "school_majors": frames["school_majors"].with_columns(renamed)}
+    m = backtest(frames, policy, published=issued)
+    assert m["origins"] == rescored["origins"] == [2022, 2023, 2024] and m["published_origins"] == [2023]
+    assert [o["source"] for o in m["by_origin"]] == ["回算", "已发布", "回算"]
+    at = {o["origin"]: o for o in m["by_origin"]}
+    assert at[2023]["flagged"] == 1 + len(SURPRISE) and at[2023]["pairs"] == N  # 790000 kept its issued flag
+    assert at[2022] == {**{k: v for k, v in rescored["by_origin"][0].items()}, "source": "回算"}
+    assert m["flagged"] == rescored["flagged"] - BAD + 1 + len(SURPRISE)
+    lines = "\n".join(format_backtest(m))
+    assert "2023 年取当年正式版实际发布的预警等级，2022、2024 年按当时可得数据回算" in lines

@@ -129,3 +129,14 @@ def published_verdicts(published: Path, before_year: int) -> pl.DataFrame:
                      major_code=pl.col("major_code").cast(pl.String), warning_level=pl.col("warning_level").cast(pl.String))
              for year, (_, name) in sorted(chosen.items())]
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
+FLAG_COLUMNS = {"origin": pl.Int32, "major_code": pl.String, "flagged": pl.Boolean, "edition": pl.String}
+
+
+def published_flags(published: Path, before_year: int | None = None) -> pl.DataFrame:
+    """``published_verdicts`` as the back-test's flags: origin (the edition's data year), major_code, flagged (红 or
+    黄), edition: what the commission issued for each earlier year (its final, else its last draft)."""
+    verdicts = published_verdicts(published, 10**4 if before_year is None else before_year)
+    return verdicts.select(origin="data_year", major_code="major_code", flagged=pl.col("warning_level") != "绿",
+                           edition="edition").cast(FLAG_COLUMNS)

@@ -18,6 +18,7 @@ from assets.charts import bar_chart_md, preview_md
 from assets.resources import PolicyFile, Warehouse
 from scoring.calibration import backtest_warnings, calibration_table, reliability_table
 from warehouse.db import WRITER_POOL
+from warehouse.editions import published_flags
 
 MODELS = {"group_name": "models", "kinds": {"polars", "duckdb"}, "owners": ["team:data"]}
 BRIER_COLUMNS = {"method_name": "方法", "brier": "布赖尔分数（越小越好）", "precision": "精确率", "recall": "召回率",
@@ -61,10 +62,12 @@ def warning_backtest(context: dg.AssetExecutionContext, config: BacktestConfig, 
     from ml.registry import train_or_reuse
 
     rules = policy.load()
+    published = published_flags(warehouse.paths.published)  # the flags earlier editions issued, as `evaluate --home`
     code = [m.name for m in pkgutil.walk_packages(scoring.__path__, "scoring.")]  # any scoring change recomputes
     kept = train_or_reuse(warehouse.paths.models / "warning_backtest", "warning_backtest", code,
-                          {k: v for k, v in frames.items() if v.width}, {"policy": rules.sha256, "seed": config.seed},
-                          config.seed, lambda: (backtest_warnings(frames, rules, config.seed), {}),
+                          {k: v for k, v in {**frames, "published_flags": published}.items() if v.width},
+                          {"policy": rules.sha256, "seed": config.seed},
+                          config.seed, lambda: (backtest_warnings(frames, rules, config.seed, published), {}),
                           retrain=config.retrain)
     context.log.info(f"warning_backtest: {kept.reason}")
     result = kept.model

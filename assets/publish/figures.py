@@ -16,6 +16,7 @@ from scoring.catalog import guiding_catalog as build_catalog
 from scoring.catalog import restriction_list as build_restrictions
 from scoring.counts import counts_of
 from scoring.palette import WARNING_ORDER
+from scoring.revisions import follow_current_codes, major_revisions, schools_in_year
 from scoring.rulebook import TRACK
 from scoring.track_record import past_flags, track_record
 from scoring.upgrade import home_rows
@@ -60,11 +61,16 @@ def restriction_list(majors: pl.DataFrame, major_risk_scores: pl.DataFrame) -> p
 )
 def report_figures(industries: pl.DataFrame, majors: pl.DataFrame, major_industry_map: pl.DataFrame,
                    school_majors: WarehouseTable, schools: pl.DataFrame, labor_market: pl.DataFrame,
-                   posting_demand: pl.DataFrame, industry_adjustments: pl.DataFrame, labor_forecasts: pl.DataFrame):
-    """The bulletin's and the matching report's figures, from the warehouse's inputs."""
+                   posting_demand: pl.DataFrame, industry_adjustments: pl.DataFrame, labor_forecasts: pl.DataFrame,
+                   code_changes: pl.DataFrame, school_districts: pl.DataFrame):
+    """The bulletin's and the matching report's figures, from the warehouse's inputs (the latest year's offerings
+    under their current major codes, each school in the district it was in that year)."""
+    latest = follow_current_codes(latest_offerings(school_majors), major_revisions(majors, code_changes))
+    year = int(latest["year"].max()) if latest.height else None
     figures = figure_tables({
         "industries": industries, "majors": majors, "major_industry_map": major_industry_map,
-        "school_majors": latest_offerings(school_majors), "schools": schools, "labor_market": home_rows(labor_market),
+        "school_majors": latest, "schools": schools_in_year(schools, school_districts, year),
+        "labor_market": home_rows(labor_market),
         "posting_demand": posting_demand, "industry_adjustments": industry_adjustments,
         **({"labor_forecasts": home_rows(labor_forecasts)} if labor_forecasts.height else {})})
     for name in FIGURE_TABLES:

@@ -25,6 +25,7 @@ from scoring.rulebook.terms import (
     NEW_MAJOR,
     NO_VOCATIONAL,
     OBJECTION,
+    RENUMBERED,
     SCHOOL_EMPLOYMENT,
     TRACK,
     ZONE,
@@ -35,9 +36,9 @@ from scoring.rulebook.verdicts import GUIDANCE, LEVELS, LIMIT, PRECEDENCE, RESTR
 __all__ = ["Clause", "Entry", "Facts", "STOP", "LIMIT", "ENTRIES", "entry", "guidance", "level", "restriction",
            "cause", "certainty", "definitions", "TRACK", "school_notes", "score_lines", "cite", "fill", "DEFINITION_HEADERS"]
 
-ENTRIES: tuple[Entry, ...] = (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, DATA_GAP, CITYWIDE, ZONE,
-                              DISTRICT, NO_VOCATIONAL, SCHOOL_EMPLOYMENT, *CERTAINTY, *CAUSES, *FIGURES, *CHANNELS,
-                              OBJECTION, TRACK)
+ENTRIES: tuple[Entry, ...] = (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, RENUMBERED, DATA_GAP,
+                              CITYWIDE, ZONE, DISTRICT, NO_VOCATIONAL, SCHOOL_EMPLOYMENT,
+                              *CERTAINTY, *CAUSES, *FIGURES, *CHANNELS, OBJECTION, TRACK)
 _BY_ID = {e.id: e for e in ENTRIES}
 assert len(_BY_ID) == len(ENTRIES), "rulebook ids must be unique"
 _GUIDANCE = {e.term: e for e in GUIDANCE}
@@ -88,7 +89,8 @@ def _row(e: Entry, p: Policy, term: str | None = None, definition: str | None = 
 
 def definitions(p: Policy) -> list[dict[str, str]]:
     """kind, term, definition, threshold, source: one row per term, with the thresholds in force under ``p``."""
-    rows = [_row(e, p) for e in (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, DATA_GAP, CITYWIDE)]
+    rows = [_row(e, p) for e in (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, RENUMBERED,
+                                  DATA_GAP, CITYWIDE)]
     rows += [_row(ZONE, p, zone, fill(ZONE.definition, p, districts=districts)) for zone, districts in p.zones.items()]
     rows += [_row(e, p) for e in (DISTRICT, NO_VOCATIONAL, SCHOOL_EMPLOYMENT)]
     weights, relief = p.weights.model_dump(), p.relief.model_dump()

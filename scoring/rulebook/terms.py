@@ -54,9 +54,20 @@ DATA_GAP = Entry(
                  "bulletin": "下列数据缺少整年：{found}。缺失年份不按零计；跨越缺年的趋势按缺年前后最近的年份计算，"
                              "并在所涉专业的依据中注明。",
                  "none": "各项按年报送的数据在其首末年份之间均无缺年。"}))
+RENUMBERED = Entry(
+    "major.renumbered", "专业状态", "专业代码变更",
+    "专业目录修订后代码变更、合并或拆分的专业：各校在原专业代码下的招生、毕业和就业数据随现专业代码计算；合并的相加，"
+    "拆分的按拆分比例分摊（四舍五入到人；学校只开设其中部分新专业的，按比例并入所开设的专业），依据中注明原专业代码。",
+    threshold="专业目录的“原专业代码”或代码变更表中的专业代码变更",
+    texts=Texts({"renumbered": "原专业代码 {old}，历史数据已并入",
+                 "merged": "原专业代码 {old} 合并为本专业，历史数据已并入",
+                 "split": "{since}原专业代码 {old} 按 {share:pct} 比例拆分，历史数据已按比例并入",
+                 "split_equal": "原专业代码 {old} 拆分为多个专业，未给出本专业的拆分比例，历史数据按 {share:pct} 并入"}))
 CITYWIDE = Entry("scope.city", "适用区域", "全市", "在本市所有区的学校适用。")
 ZONE = Entry("scope.zone", "适用区域", "{zone}", "功能区，仅对位于 {districts:list} 的学校适用。", policy_keys=("zones",))
-DISTRICT = Entry("scope.district", "适用区域", "区名（如 朝阳区）", "仅对位于该区的学校适用。")
+DISTRICT = Entry("scope.district", "适用区域", "区名（如 朝阳区）", "仅对位于该区的学校适用。",
+                 texts=Texts({"guidance": "{scope}的学校适用「{guidance}」（{lists}{category}占比 {share:pct}）",
+                              "school": "本校位于{district}，适用{scope}的指导类别「{guidance}」"}))
 
 SURE = Entry("certainty.sure", "结论确定性", "确定",
              "各项数据在其误差范围内变动时，预警等级和限制都不会改变，且各项证据充分。")
