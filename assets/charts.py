@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 from html import escape
 
 import polars as pl
@@ -25,13 +26,22 @@ def preview_md(frame: pl.DataFrame, rows: int = 8, width: int = 40) -> str:
     return "\n".join(lines)
 
 
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _shown(value: float | None) -> str:
+    """A bar's number, or 无数据 (a backtest over a missing year has no MASE: never drawn as 0)."""
+    return f"{value:g}" if _finite(value) else "无数据"
+
+
 def bar_chart_md(title: str, counts: dict[str, float], colors: dict[str, str] | None = None) -> str:
     """A horizontal bar chart as an inline SVG image, with the numbers also written as text."""
     colors = colors or {}
     items = list(counts.items())
     bar_h, gap, label_w, chart_w = 18, 6, 120, 260
     height = 28 + len(items) * (bar_h + gap)
-    top = max((v for _, v in items), default=0) or 1
+    top = max((v for _, v in items if _finite(v)), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + chart_w + 60}" height="{height}" '
         'font-family="Noto Sans CJK SC, sans-serif" font-size="12">',
@@ -39,16 +49,16 @@ def bar_chart_md(title: str, counts: dict[str, float], colors: dict[str, str] | 
     ]
     for i, (label, value) in enumerate(items):
         y = 26 + i * (bar_h + gap)
-        w = max(1, int(chart_w * value / top)) if value else 0
+        w = max(1, int(chart_w * value / top)) if _finite(value) and value else 0  # no value: no bar, never 0
         color = colors.get(label, DEFAULT_COLOR)
         parts += [
             f'<text x="4" y="{y + 13}">{escape(str(label))}</text>',
             f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{color}"/>',
-            f'<text x="{label_w + w + 4}" y="{y + 13}">{value:g}</text>',
+            f'<text x="{label_w + w + 4}" y="{y + 13}">{_shown(value)}</text>',
         ]
     parts.append("</svg>")
     data = base64.b64encode("".join(parts).encode("utf-8")).decode("ascii")
-    listing = " · ".join(f"{k} {v:g}" for k, v in items)
+    listing = " · ".join(f"{k} {_shown(v)}" for k, v in items)
     return f"![{escape(title)}](data:image/svg+xml;base64,{data})\n\n{listing}"
 
 

@@ -158,7 +158,7 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
         sections.append(b.track_section(edition, policy, f"{next(numbers)}、往年预警回溯"))
     if (plan := actions_section(tables)) is not None:  # issue 28: the action plan's section, when the edition has one
         sections.append({**plan, "title": f"{next(numbers)}、{plan['title'].split('、', 1)[1]}"})
-    sections.append(b.provenance_section(package, policy, f"{next(numbers)}、数据来源与说明"))
+    sections.append(b.provenance_section(package, policy, f"{next(numbers)}、数据来源与说明", tables.get("data_gaps")))
     with _bulletin(folder, "bulletin", info, info.title(BULLETIN), sections, summary(edition, info)) as bulletin:
         written += write_catalogs(folder, edition, policy, info)  # while Chromium prints the bulletin
         written += write_province_lists(folder, edition, policy, info)

@@ -18,7 +18,8 @@ from documents.labour import CITY, forecast_words
 from documents.workbooks import over_under
 from scoring import rulebook
 from scoring.channels import GROUP, OPPOSITE, coverage_words
-from scoring.counts import count_of, counts_of
+from scoring.counts import NEW_MAJOR, count_of, counts_of
+from scoring.gaps import gap_sentences, years_text
 from scoring.palette import CATEGORY_COLORS, WARNING_ORDER
 from warehouse.changes import compute_changes
 
@@ -77,13 +78,27 @@ def list_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] |
             "tables": tables}
 
 
+def _gap_words(prev_year: str, year: str) -> str:
+    """'；人才供需2024年数据缺失，趋势按2023→2025年计算' when the comparison crosses a missing year."""
+    missing = range(int(prev_year) + 1, int(year))
+    if not missing:
+        return ""
+    return "；" + rulebook.entry("data.gap").text("trend", what="人才供需", years=years_text(missing), before=prev_year,
+                                                  after=year)
+
+
+def _ratio_text(ratio: float | None) -> str:
+    return "无数据" if ratio is None else f"{ratio:.2f}"
+
+
 def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需状况") -> Section:
     s = t["labour_market_summary"]
     actual = s.filter(~pl.col("is_forecast"))
     periods = actual["period"].unique().sort().to_list()
     last = periods[-1]
     year = last[:4]
-    prev_year = str(int(year) - 1)
+    earlier = sorted({p[:4] for p in periods if p[:4] < year})
+    prev_year = earlier[-1] if earlier else str(int(year) - 1)  # over a missing year: the nearest year present
     yearly = actual.with_columns(year=pl.col("period").str.slice(0, 4)).filter(
         pl.col("year").is_in([year, prev_year])).group_by("section_code", "section_name", "year").agg(
         pl.col("demand", "supply").sum()).with_columns(ratio=pl.col("demand") / pl.col("supply"))
@@ -94,11 +109,12 @@ def labour_section(t: dict[str, pl.DataFrame], title: str = "二、人才供需�
     for r in now.filter(pl.col("section_code") != CITY).sort("demand", descending=True).iter_rows(named=True):
         old = before.get(r["section_code"])
         rows.append([r["section_name"], num(r["demand"]), num(r["supply"]), f"{r['ratio']:.2f}",
-                     f"{old:.2f}" if old else "无数据"])
+                     _ratio_text(old)])
     top = [c for c in now.filter(pl.col("section_code") != CITY).sort("demand", descending=True)["section_code"]][:8]
     fc = s.filter(pl.col("is_forecast") & (pl.col("section_code") == CITY))
     text = [f"{year}年全市岗位需求人数 {num(city['demand'])}，求职人数 {num(city['supply'])}，"
-            f"求人倍率 {city['ratio']:.2f}（{prev_year}年 {before.get(CITY, 0):.2f}）。数据截至 {last}（起于 {periods[0]}）。"]
+            f"求人倍率 {city['ratio']:.2f}（{prev_year}年 {_ratio_text(before.get(CITY))}{_gap_words(prev_year, year)}）。"
+            f"数据截至 {last}（起于 {periods[0]}）。"]
     if fc.height:
         text.append(f"预测（非实际数据）：{fc['period'][0]}—{fc['period'][-1]} 全市求人倍率约 "
                     f"{fc['ratio'].min():.2f}—{fc['ratio'].max():.2f}。")
@@ -150,6 +166,12 @@ def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame]
     text = [f"本版目录共 {count_of(counted, 'guiding_catalog', 'total')} 个专业："
             + "、".join(f"{lv}色预警 {levels.get(lv, 0)} 个" for lv in WARNING_ORDER)
             + "；" + "、".join(f"{g} {guidance[g]} 个" for g in order if guidance.get(g)) + "。"]
+    new = count_of(counted, "guiding_catalog", "new_major", NEW_MAJOR)
+    if new:
+        new_levels = counts_of(counted, "guiding_catalog", "new_major_level")
+        text.append(f"其中{NEW_MAJOR} {new} 个（" + "、".join(f"{lv}色 {new_levels[lv]} 个" for lv in WARNING_ORDER
+                                                      if new_levels.get(lv)) + "），"
+                    + rulebook.entry("major.new").text("counted") + "。")
     tables = []
     if previous is None or "guiding_catalog" not in previous:
         text.append("本版为首版，没有上一版可比较，专业变化从下一版起列出。")
@@ -247,9 +269,18 @@ def matching_section(t: dict[str, pl.DataFrame]) -> Section:
                          "人、%", MATCHING)]}
 
 
-def provenance_section(package: dict, policy, title: str = "七、数据来源与说明") -> Section:
-    """Where the figures came from, in words: the data, the checks, the policy; identifiers, hashes and model
-    figures are in the 技术附录 (for the data team)."""
+def gaps_paragraph(gaps: pl.DataFrame | None) -> str:
+    """数据缺年 in the data notes: the inputs' missing years (the data_gaps table), in the rulebook's words."""
+    gap = rulebook.entry("data.gap")
+    if gaps is None or gaps.height == 0:
+        return gap.text("none")
+    return gap.text("bulletin", found="；".join(gap_sentences(gaps, input_titles())))
+
+
+def provenance_section(package: dict, policy, title: str = "七、数据来源与说明",
+                       gaps: pl.DataFrame | None = None) -> Section:
+    """Where the figures came from, in words: the data, the checks, the policy, the missing years (``gaps``);
+    identifiers, hashes and model figures are in the 技术附录 (for the data team)."""
     contracts = package.get("contracts", [])
     passed = sum(1 for c in contracts if c.get("passed"))
     rejected = sum(int(c.get("rows_rejected") or 0) for c in contracts)
@@ -268,6 +299,7 @@ def provenance_section(package: dict, policy, title: str = "七、数据来源�
         f"本公报所用数据共 {len(rows)} 项，见下表。",
         f"每项数据入库前均经数据质量检查（{len(contracts)} 项，通过 {passed} 项），共剔除 {num(rejected)} 行不合格数据。"
         + (f"评分规则中尚有 {pending} 项取值待市教委确认。" if pending else "评分规则的各项取值均已经市教委确认。"),
+        *([gaps_paragraph(gaps)] if gaps is not None else []),
         "本公报的每个数字都来自本版目录同时发布的数据表，可据此复核；数据文件的校验值、检查明细和预测模型的检验结果见本版技术附录。"],
         "tables": [table("所用数据", ["数据", "条数", "入库日期", "剔除条数", "质量检查"], rows, "条",
                          "各数据提供单位报送的原始文件")] if rows else []}

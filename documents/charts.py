@@ -66,6 +66,34 @@ def wrap_title(name: str, width: int = 10) -> str:
     return name[:cut] + "\n" + wrap_title(name[cut:], width)
 
 
+def period_positions(periods: list[str]) -> dict[str, int]:
+    """Each period's place on the time axis ('2023-Q4' → 11 when the first year is 2021): a missing year keeps its
+    room, so the line breaks there instead of joining its neighbours."""
+    if not periods:
+        return {}
+    step = 4 if any("-Q" in p for p in periods) else 1
+    first = min(int(p[:4]) for p in periods)
+    return {p: (int(p[:4]) - first) * step + (int(p.split("-Q")[1]) - 1 if "-Q" in p else 0) for p in periods}
+
+
+def _step(x: dict[str, int]) -> int:
+    return 4 if any("-Q" in p for p in x) else 1
+
+
+def with_breaks(xs: list[int], ys: list[float], step: int) -> tuple[list[float], list[float]]:
+    """The points with a gap (NaN: matplotlib lifts the pen) wherever a whole year is missing between two of them;
+    a missing year is a break in the line, never a value."""
+    out_x: list[float] = []
+    out_y: list[float] = []
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        if i and x - xs[i - 1] > step:
+            out_x.append((x + xs[i - 1]) / 2)
+            out_y.append(float("nan"))
+        out_x.append(x)
+        out_y.append(y)
+    return out_x, out_y
+
+
 def ratio_panels(series: pl.DataFrame, sections: list[str]) -> str:
     """求人倍率 over time, one small panel per 门类 (and 全市): solid = actual, dashed = forecast."""
     plt = _setup()
@@ -76,8 +104,9 @@ def ratio_panels(series: pl.DataFrame, sections: list[str]) -> str:
         part = series.filter(pl.col("section_code") == code).sort("period")
         name = part["section_name"][0] if part.height else code
         actual, fc = part.filter(~pl.col("is_forecast")), part.filter(pl.col("is_forecast"))
-        x = {p: i for i, p in enumerate(part["period"].unique(maintain_order=True).to_list())}
-        ax.plot([x[p] for p in actual["period"]], actual["ratio"], color=NEUTRAL, lw=1.6, label="实际")
+        x = period_positions(part["period"].unique(maintain_order=True).to_list())
+        ax.plot(*with_breaks([x[p] for p in actual["period"]], actual["ratio"].to_list(), _step(x)),
+                color=NEUTRAL, lw=1.6, label="实际")
         if fc.height and actual.height:
             px = [x[actual["period"][-1]]] + [x[p] for p in fc["period"]]
             ax.plot(px, [actual["ratio"][-1], *fc["ratio"]], color=NEUTRAL, lw=1.6, ls="--", label="预测")

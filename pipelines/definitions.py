@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.checks.outputs import OUTPUT_CHECKS
+from assets.ingest.gaps import data_gaps
 from assets.ingest.inputs import build_ingest
 from assets.models.backtests import warning_backtest
 from assets.models.forecasts import labor_forecasts
@@ -29,7 +30,7 @@ from pipelines.sensors import failure_log, inbox_sensor, yearly_schedule
 
 defs = dg.Definitions(
     assets=[
-        build_ingest(),
+        build_ingest(), data_gaps,
         proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
         warning_backtest, posting_demand, posting_openings, major_industry_exposure, major_market_signals, major_risk_scores,
         school_major_scores, policy_comparisons, edition_facts, guiding_catalog, restriction_list, report_figures,

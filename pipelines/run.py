@@ -74,6 +74,16 @@ def model_summary(result) -> list[str]:
     return sorted(lines, key=lambda line: line[4:])
 
 
+def gap_summary(result) -> list[str]:
+    """The 数据缺年 line: the missing years the run's data_gaps check named (nothing when there are none)."""
+    from assets.ingest.gaps import GAPS_CHECK
+
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.check_name == GAPS_CHECK and not evaluation.passed:
+            return [f"  ! {evaluation.metadata['gaps'].value}"]
+    return []
+
+
 def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = False, final: bool = False) -> int:
     import dagster as dg
 
@@ -106,6 +116,10 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
         for message in messages or ["未知原因，请在 Dagster 界面查看运行日志"]:
             print("  " + message.replace("\n", "\n  "), file=sys.stderr)
         return 1
+    gaps = gap_summary(result)
+    if gaps:
+        print("\n数据缺年：")
+        print("\n".join(gaps))
     models = model_summary(result)
     if models:
         print("\n模型：")

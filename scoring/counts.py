@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import polars as pl
 
-# (published table, column counted); "total" counts the table's rows
+NEW_MAJOR = "新设专业"
+# (published table, column counted); "total" counts the table's rows. 新设专业 are kept apart: ``new_major`` counts
+# them (value 新设专业; "" the others) and ``new_major_level`` their warning levels, so a reader of the level
+# counts can tell how many of the 绿 have no employment verdict yet.
 DIMENSIONS = (
-    ("guiding_catalog", ("total", "warning_level", "guidance", "cause", "certainty", "level")),
+    ("guiding_catalog", ("total", "warning_level", "guidance", "cause", "certainty", "level", "new_major",
+                         "new_major_level")),
     ("restriction_list", ("total", "restriction", "scope")),
     ("school_major_scores", ("total", "warning_level", "guidance", "restriction", "cause", "certainty", "district")),
 )
@@ -27,8 +31,19 @@ def count_by(frame: pl.DataFrame, table: str, dimension: str) -> pl.DataFrame:
                           count=pl.col("count").cast(pl.Int64))
 
 
+def with_new_majors(catalog: pl.DataFrame) -> pl.DataFrame:
+    """The catalog with its 新设专业 marked for counting (``new_major``: 新设专业 or null; ``new_major_level``: a
+    new major's warning level or null); the catalog's ``new_major`` is the note ('2024年增补专业，…') or 否."""
+    if "new_major" not in catalog.columns:
+        return catalog
+    is_new = pl.col("new_major").is_not_null() & (pl.col("new_major") != "否")
+    return catalog.with_columns(new_major=pl.when(is_new).then(pl.lit(NEW_MAJOR)),
+                                new_major_level=pl.when(is_new).then(pl.col("warning_level")))
+
+
 def edition_counts(catalog: pl.DataFrame, restrictions: pl.DataFrame, school_scores: pl.DataFrame) -> pl.DataFrame:
-    frames = {"guiding_catalog": catalog, "restriction_list": restrictions, "school_major_scores": school_scores}
+    frames = {"guiding_catalog": with_new_majors(catalog), "restriction_list": restrictions,
+              "school_major_scores": school_scores}
     parts = [count_by(frames[table], table, d) for table, dims in DIMENSIONS for d in dims]
     return pl.concat(parts).sort("table", "dimension", "value")
 

@@ -34,7 +34,10 @@ _OPTIONAL = {
     "posting_year": pl.Int32, "posting_openings": pl.Int64, "posting_openings_proposed": pl.Int64,
     "first_enrolled_year": pl.Int32, "first_data_year": pl.Int32,
     # a renumbered, merged or split major's history (scoring.revisions): said in its reasons
-    "code_history": pl.String}
+    "code_history": pl.String,
+    # 数据缺年 (scoring.gaps): the base year of 求人倍率's trend and the missing years a trend or a run crosses
+    "labor_prev_year": pl.Int32, "labor_gap_years": pl.String, "enrolment_gap_years": pl.String,
+    "outcome_gap_years": pl.String}
 RESTRICTIONS_DTYPE = pl.List(pl.Struct({"restriction": pl.String, "scope": pl.String, "basis": pl.String,
                                         "cause": pl.String, "rule_id": pl.String}))
 SCOPED_GUIDANCE_DTYPE = pl.List(pl.Struct({"scope": pl.String, "guidance": pl.String, "rule_id": pl.String,

@@ -14,7 +14,7 @@ PROGRAM_YEARS = {"职业本科": 4}  # 中职 and 高职专科: 3 years
 DEFAULT_YEARS = 3
 _HISTORY = ("employment_rate", "employment_rate_prev", "employment_rate_prev2", "graduates", "graduates_prev",
             "graduates_prev2", "employed", "employed_prev", "employed_prev2", "in_field_rate", "enrolment_trend",
-            "enrolled_base")
+            "enrolled_base", "enrolment_gap_years", "outcome_gap_years")
 NEW_COLUMNS = {"is_new": pl.Boolean, "new_since": pl.Int32, "new_kind": pl.String, "first_graduates_year": pl.Int32}
 
 

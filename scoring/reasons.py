@@ -107,6 +107,29 @@ def interval(low: float | None, high: float | None, fmt: str = "pct") -> str:
     return f"（95%区间 {show(low)}–{show(high)}）"
 
 
+def since(r: dict[str, Any]) -> str:
+    """'较上年', or '较2022年' when 求人倍率's trend is measured over a missing year."""
+    prev, year = r.get("labor_prev_year"), r.get("labor_year")
+    return "较上年" if prev is None or year is None or prev == year - 1 else f"较{prev}年"
+
+
+def gap_notes(r: dict[str, Any]) -> list[str]:
+    """数据缺年 in this major's signals: a trend measured over a missing year, one not measured because of it,
+    a run of employment rates broken by it (the rulebook's ``data.gap`` words)."""
+    gap, out = rb.entry("data.gap"), []
+    if r.get("labor_gap_years") and r.get("ratio_trend") is not None:
+        out.append(gap.text("trend", what="人才供需", years=r["labor_gap_years"], before=r["labor_prev_year"],
+                            after=r["labor_year"]))
+    if r.get("enrolment_gap_years") and r.get("enrolment_trend") is not None:
+        out.append(gap.text("trend", what="招生", years=r["enrolment_gap_years"], before=r["enrolment_base_year"],
+                            after=r["latest_year"]))
+    elif r.get("enrolment_gap_years") and str(r.get("enrolment_base_year")) in r["enrolment_gap_years"].split("、"):
+        out.append(gap.text("no_trend", what="招生", years=r["enrolment_gap_years"], trend="招生趋势"))
+    if r.get("outcome_gap_years") and r.get("employment_rate") is not None:
+        out.append(gap.text("rates", years=r["outcome_gap_years"]))
+    return out
+
+
 def demand_note(r: dict[str, Any], pool_years: int = 2) -> str:
     ratio = r.get("demand_supply_ratio")
     if r.get("demand_evidence") == "insufficient":
@@ -119,7 +142,7 @@ def demand_note(r: dict[str, Any], pool_years: int = 2) -> str:
     text += interval(r.get("demand_supply_ratio_low"), r.get("demand_supply_ratio_high"), "ratio")
     trend = r.get("ratio_trend")
     if trend is not None:
-        text += "，" + change(trend, "较上年")
+        text += "，" + change(trend, since(r))
     if r.get("ratio_trend_forecast") is not None and r.get("forecast_ratio") is not None:
         # plain words for a school (MASE figures are in the edition's 技术附录)
         mase = (f"，用过去的数据检验，误差约为“与去年同季相同”简单推算的 {r['forecast_mase'] * 100:.0f}%"

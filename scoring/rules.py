@@ -74,7 +74,7 @@ def evaluate(r: dict[str, Any], p: Policy, basis: bool = True) -> dict[str, Any]
     text = [rs.mapping_note(r["mapping_source"], r.get("mapping_confidence"))]
     text += rs.list_hit_notes(r["list_hits"]) + rs.scoped_notes(r["scoped_restrictions"])
     text += rs.upcoming_notes(r.get("upcoming"))
-    text += [rs.demand_note(r), rs.employment_note(r, p, f), rs.enrolment_note(r)]
+    text += [rs.demand_note(r), rs.employment_note(r, p, f), rs.enrolment_note(r), *rs.gap_notes(r)]
     if r["schools_offering"]:
         text.append(f"{r['latest_year']}年全市 {r['schools_offering']} 所学校招生")
     text += [x["basis"] for x in restrictions] + notes + ([why] if why else [])

@@ -6,7 +6,8 @@
   it (a 大类 series serves its 小类). Quarterly rows are summed into their year; a yearly row for the
   same code and year takes precedence. When no industry series serves the major, its occupations
   (专业—职业对应) are used the same way. `ratio_trend` = latest ÷ previous year − 1, over the codes
-  that have both years.
+  that have both years; when the previous year is missing from the whole table (数据缺年, scoring/gaps.py), the
+  previous year is the nearest one present (`labor_prev_year`) and `labor_gap_years` names the gap crossed.
 * `employment_rate` = Σ就业 ÷ Σ毕业 across Beijing schools in the latest year with outcome data
   (`employment_year`), `_prev` and `_prev2` the two years before; `graduates*`/`employed*` are the
   counts behind each rate (the sample for evidence minimums and Wilson intervals); `in_field_rate` =
@@ -14,6 +15,8 @@
 * `enrolled_latest`, `enrolment_trend` (latest vs. two years before), `schools_offering` (schools
   enrolling > 0 in `latest_year`, the latest year of enrolment data); `first_enrolled_year` (the first year
   any school enrolled in the major) and `first_data_year` (the table's first year), for 新设专业.
+* `enrolment_gap_years` / `outcome_gap_years`: the missing years inside the enrolment trend's span and the
+  employment rates' run (never read as zero: a rate of a missing year is null, a trend over it says so).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from scoring.exposure import mapping_weights
+from scoring.gaps import find_gaps, missing, previous_present, years_text
 from scoring.hierarchy import ancestors, section_map
 
 BEIJING = "北京市"
@@ -33,29 +37,56 @@ Series = dict[str, dict[int, tuple[float, float]]]
 def market_signals(majors: pl.DataFrame, major_industry_map: pl.DataFrame,
                    major_occupation_map: pl.DataFrame | None, labor_market: pl.DataFrame,
                    school_majors: pl.DataFrame | SupplyTotals, proposed: pl.DataFrame | None = None,
-                   industries: pl.DataFrame | None = None, trend_years: int = 3) -> pl.DataFrame:
+                   industries: pl.DataFrame | None = None, trend_years: int = 3,
+                   gaps: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per major with its demand, employment and enrolment signals (see module doc); ``school_majors``
-    as rows, or as their ``SupplyTotals`` when the table is summed a group of schools at a time."""
-    demand = _demand(majors, major_industry_map, major_occupation_map, labor_market, proposed, industries)
+    as rows, or as their ``SupplyTotals`` when the table is summed a group of schools at a time. ``gaps``: the
+    inputs' missing years (``scoring.gaps``; found from these rows when None): 求人倍率's trend is measured
+    from the nearest year present (``labor_prev_year``), and the gaps a trend or a run of rates crosses are
+    named (``labor_gap_years``, ``enrolment_gap_years``, ``outcome_gap_years``) for the reasons."""
+    if gaps is None:
+        gaps = find_gaps({"labor_market": labor_market,
+                          **({"school_majors": school_majors} if isinstance(school_majors, pl.DataFrame) else {})})
+    labor_gaps = missing(gaps, "labor_market", "供需")
+    demand = _demand(majors, major_industry_map, major_occupation_map, labor_market, proposed, industries,
+                     labor_gaps)
     if isinstance(school_majors, pl.DataFrame):
         years = data_years(school_majors)
         school_majors = SupplyTotals(supply_totals(school_majors, years, trend_years), years, trend_years)
     elif school_majors.trend_years != trend_years:
         raise ValueError(f"supply totals were summed for {school_majors.trend_years} trend years, not {trend_years}")
     supply = _school_signals(school_majors)
+    latest, emp_year = school_majors.years
+    base = _base_year(latest, trend_years)
+    crossed = {
+        "labor_gap_years": pl.when(pl.col("ratio_trend").is_not_null()).then(pl.col("labor_gap_years")),
+        "enrolment_gap_years": _within(missing(gaps, "school_majors", "招生"), base, latest),
+        "outcome_gap_years": _within(missing(gaps, "school_majors", "毕业去向"),
+                                     emp_year - 2 if emp_year else None, emp_year)}
     return (majors.select("major_code").unique().join(demand, on="major_code", how="left")
             .join(supply, on="major_code", how="left")
             .with_columns(pl.col("enrolled_latest").fill_null(0), pl.col("schools_offering").fill_null(0),
                           pl.col("demand_source").fill_null("none"),
-                          latest_year=pl.lit(school_majors.years[0], pl.Int32),
-                          employment_year=pl.lit(school_majors.years[1], pl.Int32))
+                          latest_year=pl.lit(latest, pl.Int32),
+                          employment_year=pl.lit(emp_year, pl.Int32))
+            .with_columns(**crossed)
             .sort("major_code"))
 
 
+def _within(gap_years: list[int], first: int | None, last: int | None) -> pl.Expr:
+    """The gap years from ``first`` to ``last`` (inclusive) as text ('2023'), or null when none."""
+    inside = [y for y in gap_years if first is not None and last is not None and first <= y <= last]
+    return pl.lit(years_text(inside) if inside else None, pl.String)
+
+
 def _demand(majors: pl.DataFrame, imap: pl.DataFrame, omap: pl.DataFrame | None, labor: pl.DataFrame,
-            proposed: pl.DataFrame | None, industries: pl.DataFrame | None) -> pl.DataFrame:
+            proposed: pl.DataFrame | None, industries: pl.DataFrame | None,
+            gap_years: Iterable[int] = ()) -> pl.DataFrame:
+    """求人倍率 per major; the trend's base is the nearest year before the latest that is not a gap."""
     sections = section_map(industries) if industries is not None else {}
     ind, occ, year = _series(labor, "industry_code"), _series(labor, "occupation_code"), _latest_labor_year(labor)
+    prev = previous_present(year, gap_years) if year is not None else None
+    crossed = years_text(y for y in gap_years if prev is not None and prev < y < year) or None
     iw = _weights(mapping_weights(majors, imap, proposed), "industry_code")
     ow: dict[str, list[tuple[str, float]]] = {}
     if omap is not None and omap.height:
@@ -63,27 +94,28 @@ def _demand(majors: pl.DataFrame, imap: pl.DataFrame, omap: pl.DataFrame | None,
     below = {"industry": _below(ind, sections), "occupation": _below(occ, sections)}
     rows = []
     for major in sorted(majors["major_code"].unique().to_list()):
-        ratio, prev, trend, source, counts = None, None, None, "none", (None,) * 4
+        ratio, ratio_prev, trend, source, counts = None, None, None, "none", (None,) * 4
         if year is not None:
             for kind, table, weights in (("industry", ind, iw), ("occupation", occ, ow)):
-                ratio, prev, trend = _major_ratio(weights.get(major, []), table, below[kind], year, sections)
+                ratio, ratio_prev, trend = _major_ratio(weights.get(major, []), table, below[kind], year, sections,
+                                                        prev)
                 if ratio is not None:
-                    source, counts = kind, _counts(weights.get(major, []), table, below[kind], year, sections)
+                    source, counts = kind, _counts(weights.get(major, []), table, below[kind], year, sections, prev)
                     break
-        rows.append((major, ratio, prev, trend, source, year, *counts))
+        rows.append((major, ratio, ratio_prev, trend, source, year, prev, crossed, *counts))
     return pl.DataFrame(rows, orient="row", schema={
         "major_code": pl.String, "demand_supply_ratio": pl.Float64, "ratio_prev": pl.Float64,
-        "ratio_trend": pl.Float64, "demand_source": pl.String, "labor_year": pl.Int32,
-        "demand_count": pl.Float64, "supply_count": pl.Float64, "demand_count_prev": pl.Float64,
-        "supply_count_prev": pl.Float64})
+        "ratio_trend": pl.Float64, "demand_source": pl.String, "labor_year": pl.Int32, "labor_prev_year": pl.Int32,
+        "labor_gap_years": pl.String, "demand_count": pl.Float64, "supply_count": pl.Float64,
+        "demand_count_prev": pl.Float64, "supply_count_prev": pl.Float64})
 
 
 def _counts(weights: list[tuple[str, float]], table: Series, below: dict[str, list[str]], year: int,
-            sections: dict[str, str]) -> tuple[float | None, ...]:
+            sections: dict[str, str], prev: int) -> tuple[float | None, ...]:
     """需求人数 and 求职人数 behind the ratio (latest and previous year): the sample sizes of the signal."""
     used = sorted({c for code, _ in weights for c in _serving(code, table, below, sections)})
     out: list[float | None] = []
-    for y in (year, year - 1):
+    for y in (year, prev):
         pairs = [table[c][y] for c in used if y in table[c]]
         out += [sum(d for d, _ in pairs), sum(s for _, s in pairs)] if pairs else [None, None]
     return tuple(out)
@@ -125,14 +157,14 @@ def _below(table: Series, sections: dict[str, str]) -> dict[str, list[str]]:
 
 
 def _major_ratio(weights: list[tuple[str, float]], table: Series, below: dict[str, list[str]], year: int,
-                 sections: dict[str, str]) -> tuple[float | None, float | None, float | None]:
+                 sections: dict[str, str], prev_year: int) -> tuple[float | None, float | None, float | None]:
     """Weighted latest and previous-year ratios, and the trend measured over codes with both years."""
     if not weights or not table:
         return None, None, None
     num = den = p_num = p_den = n_common = d_common = 0.0
     for code, w in weights:
         used = _serving(code, table, below, sections)
-        latest, prev = _ratio(table, used, year), _ratio(table, used, year - 1)
+        latest, prev = _ratio(table, used, year), _ratio(table, used, prev_year)
         if prev is not None:
             p_num, p_den = p_num + w * prev, p_den + w
         if latest is None:

@@ -54,7 +54,7 @@ def _decided(r: dict[str, Any], p: Policy) -> str:
         return rb.cause(EMPLOYMENT).text("decided", p, year=r["employment_year"], rate=r["employment_rate"])
     if cause == DEMAND:
         trend = r.get("ratio_trend")
-        change = f"，{rs.change(trend, '较上年')}" if trend is not None else ""
+        change = f"，{rs.change(trend, rs.since(r))}" if trend is not None else ""
         return rb.cause(DEMAND).text("decided", p, ratio=r["demand_supply_ratio"], change=change)
     if cause == ENROLMENT:
         return rb.cause(ENROLMENT).text("decided", p, change=rs.change(r["enrolment_trend"], ""))
@@ -85,6 +85,7 @@ def _evidence(r: dict[str, Any], p: Policy) -> str | None:
         parts.append(f"{new}，{rb.entry('major.new').text('no_employment')}")
     if r.get("code_history"):
         parts.append(r["code_history"])
+    parts += rs.gap_notes(r)
     if r.get("employment_evidence") == "insufficient":
         parts.append(rs.employment_sample(r, pool))
     if r.get("demand_evidence") == "insufficient":

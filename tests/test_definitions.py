@@ -53,7 +53,9 @@ def test_signatures_carry_the_lineage():
                for key in graph.get_all_asset_keys()}
     assert parents["major_market_signals"] == {
         "majors", "industries", "major_industry_map", "major_occupation_map", "labor_market", "school_majors",
-        "proposed_major_industries", "labor_forecasts", "forecast_quality", "posting_demand", "code_changes"}
+        "proposed_major_industries", "labor_forecasts", "forecast_quality", "posting_demand", "code_changes",
+        "data_gaps"}
+    assert parents["data_gaps"] == {"school_majors", "labor_market", "job_postings"}  # every input with a time axis
     assert parents["posting_demand"] == {"job_postings", "posting_industry_proposals"}
     assert parents["guiding_catalog"] == {"majors", "major_risk_scores"}
     # publishing reads the tables it writes out, the edition's facts and the provenance; it computes none of them
@@ -88,7 +90,7 @@ def test_jobs_sensors_schedule_and_pool():
     assert {"ingest_inbox", "publish_catalogs", "major_risk_scores"} <= {n.name for n in job.graph.nodes}
     stages = {name: {n.name for n in defs.resolve_job_def(name).graph.nodes}
               for name in ("refresh_inputs", "score_and_publish", "evaluate_models")}
-    assert stages["refresh_inputs"] == {"ingest_inbox"}
+    assert stages["refresh_inputs"] == {"ingest_inbox", "data_gaps"}  # the inputs and the years missing from them
     assert "publish_catalogs" in stages["score_and_publish"] and "ingest_inbox" not in stages["score_and_publish"]
     assert stages["evaluate_models"] == {"labor_forecasts", "proposed_major_industries", "proposed_major_occupations",
                                          "posting_industry_proposals", "warning_backtest"}

@@ -39,6 +39,8 @@ ROW_VALUES = {"share": 0.52, "lists": "《某清单》", "where": "", "scope": "
               "line_name": "红色预警线", "line": 70.0, "confidence": 0.8, "found": "某原因", "best": "绿", "worst": "红",
               "zone": "中心城区", "districts": ("东城区", "西城区"), "category": "高精尖类", "decided": "限制",
               "other": "优先发展", "since": 2024, "graduates": 2027,
+              # 数据缺年 (issue 27)
+              "what": "人才供需", "years": "2023", "before": 2022, "after": 2024, "trend": "招生趋势",
               # 求人倍率 by channel (issue 29)
               "industry": "软件和信息技术服务业", "openings": 1234, "growth": "，较上年同期增长 12.0%", "posting_year": 2025,
               "duplicates": 27, "units": 97, "pes_units": 55, "pes_share": 0.567, "posting_units": 50, "posting_share": 0.515,
@@ -48,7 +50,6 @@ ROW_VALUES = {"share": 0.52, "lists": "《某清单》", "where": "", "scope": "
               "declined": 30, "closed": 2, "recovered": 5, "still": 14, "lift": 3.1, "carry": "某基线的比较。",
               "carry_share": 0.5,
               "old": "560101", "guidance": "合作办学", "district": "东城区"}
-
 
 
 @pytest.fixture(scope="module", params=list(POLICIES), ids=list(POLICIES))

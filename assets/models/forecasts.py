@@ -4,6 +4,8 @@ The backtest and the forecasts are computed only when labor_market, the paramete
 code changed; otherwise the saved result (the backtest per level and the fitted forecasts) is reused.
 """
 
+import math
+
 import dagster as dg
 import polars as pl
 
@@ -27,6 +29,16 @@ class ForecastConfig(dg.Config):
     retrain: bool = False
 
 
+def _mean(values) -> float | None:
+    """The mean MASE over the horizons; None when any horizon has none (a backtest over a missing year)."""
+    found = list(values)
+    return None if not found or any(v is None or not math.isfinite(v) for v in found) else sum(found) / len(found)
+
+
+def _round(value: float | None) -> float | None:
+    return round(value, 3) if value is not None and math.isfinite(value) else None
+
+
 def quality_and_charts(results: dict) -> tuple[list[dict], list[str]]:
     quality_rows, charts = [], []
     for key, label in LEVELS.items():
@@ -37,15 +49,14 @@ def quality_and_charts(results: dict) -> tuple[list[dict], list[str]]:
             continue
         usable = bool(result["beats_seasonal_naive"])
         mase = result["mase"]
-        model_mean = sum(mase["model"].values()) / len(mase["model"])
-        snaive_mean = sum(mase["seasonal_naive"].values()) / len(mase["seasonal_naive"])
+        model_mean, snaive_mean = _mean(mase["model"].values()), _mean(mase["seasonal_naive"].values())
         quality_rows.append({"level": key, "usable": usable, "n_series": result["n_series"],
                              "mase_model": model_mean, "mase_seasonal_naive": snaive_mean,
-                             "relative_mase": model_mean / snaive_mean if snaive_mean else None,
+                             "relative_mase": model_mean / snaive_mean if model_mean is not None and snaive_mean else None,
                              "note": "回测优于季节性朴素预测，用于需求趋势" if usable else "回测未优于季节性朴素预测，不用于评分"})
         charts.append(bar_chart_md(f"{label} MASE（越低越好）", {
-            f"h={h} 模型": round(mase["model"][h], 3) for h in mase["model"]} | {
-            f"h={h} 季节性朴素": round(mase["seasonal_naive"][h], 3) for h in mase["seasonal_naive"]}))
+            f"h={h} 模型": _round(mase["model"][h]) for h in mase["model"]} | {
+            f"h={h} 季节性朴素": _round(mase["seasonal_naive"][h]) for h in mase["seasonal_naive"]}))
     return quality_rows, charts
 
 

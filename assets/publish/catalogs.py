@@ -30,8 +30,8 @@ DOCUMENT_OUTS = {
                         "各区、各校的匹配度。", "matching_report.xlsx"),
 }
 # the tables the documents read besides the published catalogs (the figures and outcomes are assets)
-DOCUMENT_SOURCES = ("industries", "industry_adjustments", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES,
-                     *CHANNEL_TABLES, TRACK_TABLE)
+DOCUMENT_SOURCES = ("industries", "industry_adjustments", "forecast_quality", "data_gaps", *FIGURE_TABLES,
+                    *OUTCOME_TABLES, *CHANNEL_TABLES, TRACK_TABLE)
 
 
 class PublishConfig(dg.Config):

@@ -52,6 +52,7 @@ def major_market_signals(
     major_industry_map: pl.DataFrame, major_occupation_map: pl.DataFrame, labor_market: pl.DataFrame,
     school_majors: WarehouseTable, proposed_major_industries: pl.DataFrame, labor_forecasts: pl.DataFrame,
     forecast_quality: pl.DataFrame, posting_demand: pl.DataFrame, code_changes: pl.DataFrame,
+    data_gaps: pl.DataFrame,
 ) -> pl.DataFrame:
     """每个专业的人才供需信号：求人倍率及趋势（含经回测验证的模型预测）、毕业去向落实率、对口率、招生趋势、开设学校数；原专业代码的历史数据随现专业代码计算。"""
     proposed = _or_none(proposed_major_industries)
@@ -59,7 +60,7 @@ def major_market_signals(
     sums, years = by_school_groups(  # never the whole table in one frame
         school_majors, lambda rows, years: supply_totals(follow_current_codes(rows, revisions), years))
     signals = market_signals(majors, major_industry_map, major_occupation_map, labor_market,
-                             SupplyTotals(sums, years), proposed=proposed, industries=industries)
+                             SupplyTotals(sums, years), proposed=proposed, industries=industries, gaps=data_gaps)
     if labor_forecasts.height:
         trend = forecast_trend(majors, major_industry_map, major_occupation_map, labor_market, labor_forecasts,
                                forecast_quality, proposed, industries)
@@ -75,6 +76,7 @@ def major_market_signals(
         "with_demand_ratio": present("demand_supply_ratio"), "with_employment_rate": present("employment_rate"),
         "with_forecast_trend": present("ratio_trend_forecast"), "with_posting_evidence": present("posting_openings"),
         "with_code_history": present("code_history"),
+        "trend_over_gap": present("labor_gap_years") + present("enrolment_gap_years") + present("outcome_gap_years"),
     })
     return signals
 

@@ -17,6 +17,7 @@ from scoring.rulebook.terms import (
     CERTAINTY,
     CHANNELS,
     CITYWIDE,
+    DATA_GAP,
     DISTRICT,
     EXIT,
     FIGURES,
@@ -35,8 +36,8 @@ from scoring.rulebook.verdicts import GUIDANCE, LEVELS, LIMIT, PRECEDENCE, RESTR
 __all__ = ["Clause", "Entry", "Facts", "STOP", "LIMIT", "ENTRIES", "entry", "guidance", "level", "restriction",
            "cause", "certainty", "definitions", "TRACK", "school_notes", "score_lines", "cite", "fill", "DEFINITION_HEADERS"]
 
-ENTRIES: tuple[Entry, ...] = (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, RENUMBERED, CITYWIDE, ZONE, DISTRICT,
-                              NO_VOCATIONAL, SCHOOL_EMPLOYMENT,
+ENTRIES: tuple[Entry, ...] = (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, RENUMBERED, DATA_GAP,
+                              CITYWIDE, ZONE, DISTRICT, NO_VOCATIONAL, SCHOOL_EMPLOYMENT,
                               *CERTAINTY, *CAUSES, *FIGURES, *CHANNELS, OBJECTION, TRACK)
 _BY_ID = {e.id: e for e in ENTRIES}
 assert len(_BY_ID) == len(ENTRIES), "rulebook ids must be unique"
@@ -89,7 +90,7 @@ def _row(e: Entry, p: Policy, term: str | None = None, definition: str | None = 
 def definitions(p: Policy) -> list[dict[str, str]]:
     """kind, term, definition, threshold, source: one row per term, with the thresholds in force under ``p``."""
     rows = [_row(e, p) for e in (*GUIDANCE, PRECEDENCE, *LEVELS, *RESTRICTIONS, MERGE, EXIT, NEW_MAJOR, RENUMBERED,
-                                  CITYWIDE)]
+                                  DATA_GAP, CITYWIDE)]
     rows += [_row(ZONE, p, zone, fill(ZONE.definition, p, districts=districts)) for zone, districts in p.zones.items()]
     rows += [_row(e, p) for e in (DISTRICT, NO_VOCATIONAL, SCHOOL_EMPLOYMENT)]
     weights, relief = p.weights.model_dump(), p.relief.model_dump()
