@@ -83,6 +83,13 @@ def test_three_years_in_one_home(tmp_path, monkeypatch, capsys):
         meta = json.loads((published / edition / "datapackage.json").read_text(encoding="utf-8"))
         assert meta["state"] == "正式" and meta["as_of"] == f"{year}-12-31"
         assert meta["doc_number"] == f"京教职成〔{edition}〕3号"
+        # issue 27: the later years' revision (former codes, code_changes, a school's move) and supplement are read,
+        # not refused: every input of the year passed with no row rejected
+        contracts = {c["input"]: c for c in meta["contracts"]}
+        assert {c["input"]: c["rows_rejected"] for c in contracts.values() if c["rows_rejected"]} == {}, edition
+        assert all(c["passed"] for c in contracts.values()), edition
+        assert ("code_changes" in contracts) == (year != years[0]) and ("school_districts" in contracts) == (
+            year == years[-1]), sorted(contracts)
         # compared with the final before it; the first final, with its own draft (in force until then)
         assert meta["previous_edition"] == (list(finals)[-1] if finals else draft)
         for earlier, files in finals.items():  # the finals before it stay readable, byte for byte
