@@ -17,12 +17,15 @@ from tests.postgres_server import (  # noqa: F401 - the PostgreSQL fixtures and 
     review_url,
 )
 from tests.shared_homes import (
+    Command,
     SharedRun,
     assert_unchanged,
     build_once,
+    evaluate_sample,
     ingest_and_train_sample,
     publish_handmade,
     publish_sample,
+    read_command,
     session_root,
 )
 
@@ -74,10 +77,21 @@ def sample_trained(tmp_path_factory, pytestconfig, sample_inbox) -> Iterator[Sha
 @pytest.fixture(scope="session")
 def sample_published(tmp_path_factory, pytestconfig, sample_trained) -> Iterator[SharedRun]:
     """The sample inbox published (`majorwatch run`, 2026-draft in force) in a copy of ``sample_trained``, once
-    for the whole session and every worker. Read-only: copy it with tests.shared_homes.copy_run first."""
+    for the whole session and every worker (the command and its output: tests.shared_homes.read_command of
+    ``home.parent``). Read-only: copy it with tests.shared_homes.copy_run first."""
     folder = build_once(session_root(tmp_path_factory, pytestconfig), "sample-published",
                         lambda target: publish_sample(target, sample_trained))
     yield SharedRun(folder / "inbox", folder / "home")
+    assert_unchanged(folder)
+
+
+@pytest.fixture(scope="session")
+def sample_evaluated(tmp_path_factory, pytestconfig, sample_trained) -> Iterator[Command]:
+    """`majorwatch evaluate --inbox <sample_trained's inbox> --json` run once for the whole session and every
+    worker (the README's command, and the figures the model assets' metadata must match)."""
+    folder = build_once(session_root(tmp_path_factory, pytestconfig), "sample-evaluated",
+                        lambda target: evaluate_sample(target, sample_trained))
+    yield read_command(folder)
     assert_unchanged(folder)
 
 
