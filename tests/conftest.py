@@ -17,12 +17,15 @@ from tests.postgres_server import (  # noqa: F401 - the PostgreSQL fixtures and 
     review_url,
 )
 from tests.shared_homes import (
+    Command,
     SharedRun,
     assert_unchanged,
     build_once,
+    evaluate_sample,
     ingest_and_train_sample,
     publish_handmade,
     publish_sample,
+    read_command,
     session_root,
 )
 
@@ -74,10 +77,21 @@ def sample_trained(tmp_path_factory, pytestconfig, sample_inbox) -> Iterator[Sha
 @pytest.fixture(scope="session")
 def sample_published(tmp_path_factory, pytestconfig, sample_trained) -> Iterator[SharedRun]:
     """The sample inbox published (`majorwatch run`, 2026-draft in force) in a copy of ``sample_trained``, once
-    for the whole session and every worker. Read-only: copy it with tests.shared_homes.copy_run first."""
+    for the whole session and every worker (the command and its output: tests.shared_homes.read_command of
+    ``home.parent``). Read-only: copy it with tests.shared_homes.copy_run first."""
     folder = build_once(session_root(tmp_path_factory, pytestconfig), "sample-published",
                         lambda target: publish_sample(target, sample_trained))
     yield SharedRun(folder / "inbox", folder / "home")
+    assert_unchanged(folder)
+
+
+@pytest.fixture(scope="session")
+def sample_evaluated(tmp_path_factory, pytestconfig, sample_trained) -> Iterator[Command]:
+    """`majorwatch evaluate --inbox <sample_trained's inbox> --json` run once for the whole session and every
+    worker (the README's command, and the figures the model assets' metadata must match)."""
+    folder = build_once(session_root(tmp_path_factory, pytestconfig), "sample-evaluated",
+                        lambda target: evaluate_sample(target, sample_trained))
+    yield read_command(folder)
     assert_unchanged(folder)
 
 
@@ -92,11 +106,15 @@ def require_reference(*parts: str) -> Path:
 # test, then the rest in collection order. With `--dist loadfile --no-loadscope-reorder` (Makefile) xdist hands
 # out whole files in this order, so the short files fill the end of the run instead of one worker finishing
 # a long end-to-end file alone. (xdist's default reorder puts files with the most tests first, which leaves
-# the one-test end-to-end files for last.)
-LONGEST_FIRST = ("test_dagster_ui.py", "test_run_safety.py", "test_portal_browser.py", "test_national.py",
-                 "test_asset_graph.py", "test_readme_commands.py", "test_model_assets.py", "test_deploy_layout.py",
-                 "test_home_backup.py", "test_lifecycle.py", "test_portal_live_publish.py", "test_pipeline_e2e.py",
-                 "test_cycle_e2e.py", "test_figures_agree.py", "test_model_reuse.py", "test_home_check.py")
+# the one-test end-to-end files for last.) The first file needs no shared home, so the other worker builds the
+# hand-made one (test_run_safety) without anyone waiting for it; the browser file builds the published sample
+# next, before the files that copy it; the README file and the model-asset file, which share one `evaluate` of
+# the sample (sample_evaluated), stand apart so that one worker rarely waits on the other's build.
+LONGEST_FIRST = ("test_dagster_ui.py", "test_run_safety.py", "test_portal_browser.py", "test_asset_graph.py",
+                 "test_lifecycle.py", "test_national.py", "test_deploy_layout.py", "test_home_backup.py",
+                 "test_readme_commands.py", "test_portal_live_publish.py", "test_model_assets.py",
+                 "test_pipeline_e2e.py", "test_cycle_e2e.py", "test_figures_agree.py", "test_model_reuse.py",
+                 "test_home_check.py")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -126,9 +126,10 @@ def publish_handmade(folder: Path) -> None:
 
 def publish_sample(folder: Path, trained: SharedRun) -> None:
     """`majorwatch run` on the sample inbox in a copy of the trained sample home (its models reused): the
-    sample's 2026-draft in force, with every document."""
+    sample's 2026-draft in force, with every document. The command and what it printed: ``read_command``."""
     run = copy_run(trained, folder)
-    assert isolated_run(["run", "--inbox", str(run.inbox), "--home", str(run.home), "--quiet"]) == 0
+    record = recorded_run(folder, ["run", "--inbox", str(run.inbox), "--home", str(run.home), "--quiet"])
+    assert record.code == 0, record.err[-2000:]
 
 
 def read_reads(shared: SharedRun) -> list[tuple[str, str]]:
@@ -197,3 +198,38 @@ def train_here(folder: str) -> None:
 
 def read_record(shared: SharedRun) -> dict:
     return json.loads((shared.home.parent / "record.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Command:
+    """A `majorwatch <argv>` a shared home ran: its exit code and what it printed."""
+
+    argv: list[str]
+    code: int
+    out: str
+    err: str
+
+
+def recorded_run(folder: Path, argv: list[str]) -> Command:
+    """`majorwatch <argv>` in this process from the repository (as a user runs it), kept in command.json."""
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(REPO), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = isolated_run(argv)
+    command = Command(argv, code, out.getvalue(), err.getvalue())
+    (folder / "command.json").write_text(json.dumps(command.__dict__, ensure_ascii=False), encoding="utf-8")
+    return command
+
+
+def read_command(folder: Path) -> Command:
+    """The command a shared home's build ran (``folder``: the shared run's folder, ``home.parent``)."""
+    return Command(**json.loads((folder / "command.json").read_text(encoding="utf-8")))
+
+
+def evaluate_sample(folder: Path, trained: SharedRun) -> None:
+    """`majorwatch evaluate --inbox <the trained sample's inbox> --json` once: it ingests the inbox into a
+    throw-away home and cross-validates every model (the README's command, whose figures the model assets'
+    metadata must match)."""
+    recorded_run(folder, ["evaluate", "--inbox", str(trained.inbox), "--json"])

@@ -23,7 +23,7 @@ def test_the_run_fits_and_applies_every_model_in_workers_never_importing_scikit_
     assert "sklearn" not in record["imported"]
 
 
-def test_model_assets_on_the_sample_and_evaluate_agrees(sample_trained, tmp_path, capsys):
+def test_model_assets_on_the_sample_and_evaluate_agrees(sample_trained, sample_evaluated, tmp_path):
     # the session's run of the inputs and the model assets on the sample (dg.materialize, fresh home), in a copy
     record = read_record(sample_trained)
     assert record["success"]
@@ -53,12 +53,11 @@ def test_model_assets_on_the_sample_and_evaluate_agrees(sample_trained, tmp_path
     record = json.loads((home / "models" / "mapping_industry" / "mapping_industry.json").read_text("utf-8"))
     assert record["version"].startswith(proposed["model_version"][0]) and record["metrics"]["recall_at_10"] > 0.5
 
-    # `majorwatch evaluate` on the same inbox reports the numbers the assets recorded
-    from pipelines.cli import main
-
-    capsys.readouterr()
-    assert main(["evaluate", "--inbox", str(sample_trained.inbox), "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
+    # `majorwatch evaluate` on the same inbox (run once per session: tests/shared_homes.py) reports the numbers
+    # the assets recorded
+    assert sample_evaluated.argv == ["evaluate", "--inbox", str(sample_trained.inbox), "--json"]
+    assert sample_evaluated.code == 0, sample_evaluated.err[-2000:]
+    report = json.loads(sample_evaluated.out)
     assert round(report["mapping_industry"]["recall_at_10"], 4) == meta["proposed_major_industries"]["recall_at_10"]
     assert round(report["mapping_industry"]["mrr"], 4) == meta["proposed_major_industries"]["mrr"]
     assert round(report["mapping_occupation"]["recall_at_10"], 4) == \

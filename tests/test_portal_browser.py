@@ -1,7 +1,7 @@
 """The portal in a real Chromium (Playwright, Debian's /usr/bin/chromium) on the sample edition.
 
-The current edition is the pipeline's output for the bundled sample inbox (or, to save the run, the current
-edition of the home named by MAJORWATCH_PORTAL_SAMPLE_HOME); two earlier editions are derived from it so
+The current edition is the pipeline's output for the bundled sample inbox (the session's shared published
+sample, or the current edition of the home named by MAJORWATCH_PORTAL_SAMPLE_HOME); two earlier editions are derived from it so
 that every trend has three points. The published parquet file is the oracle: every figure a school sees
 must be its own offering's. Screenshots at 1366 and 390 px go to test-artifacts/.
 """
@@ -35,7 +35,7 @@ pytestmark = [
 ]
 
 
-def _sample_edition(home: Path, tmp: Path, request) -> None:
+def _sample_edition(home: Path, request) -> None:
     """Put the sample edition at ``home/published/2026``."""
     given = os.environ.get("MAJORWATCH_PORTAL_SAMPLE_HOME")
     if given:
@@ -43,14 +43,11 @@ def _sample_edition(home: Path, tmp: Path, request) -> None:
         source = published / (published / "CURRENT").read_text(encoding="utf-8").strip()
         shutil.copytree(source, home / "published" / "2026")
         return
-    from pipelines.cli import main
-    from tests.shared_homes import copy_run
-
-    # the run on a copy of the session's sample home, where the inputs were ingested and the models trained
-    # once (tests/shared_homes.py): it takes them as they are and scores and publishes
-    run = copy_run(request.getfixturevalue("sample_trained"), tmp / "run")
-    assert main(["run", "--inbox", str(run.inbox), "--home", str(run.home), "--edition", "2026", "--quiet"]) == 0
-    shutil.copytree(run.home / "published" / "2026-draft", home / "published" / "2026")
+    # the session's run of the sample (tests/shared_homes.py: `majorwatch run` on the trained sample home, built
+    # once for every test that reads the published sample) published 2026-draft; a copy is served as 2026
+    shared = request.getfixturevalue("sample_published").published
+    assert (shared / "CURRENT").read_text(encoding="utf-8").strip() == "2026-draft"
+    shutil.copytree(shared / "2026-draft", home / "published" / "2026")
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +55,7 @@ def site(tmp_path_factory, request):
     tmp = tmp_path_factory.mktemp("sample")
     home = tmp / "home"
     (home / "published").mkdir(parents=True)
-    _sample_edition(home, tmp, request)
+    _sample_edition(home, request)
     derive_earlier_edition(home, "2026", "2024", 1.5)
     derive_earlier_edition(home, "2026", "2025", 0.8)
     set_current(home, "2026")

@@ -1,6 +1,8 @@
 """Every command the README's table shows works as written on the sample: the table's commands are read from
 README.md and each must have its runnable form below (a new README command fails this test until it is added);
-they run in order on a copy of the trained sample home, ending with the final edition in force."""
+they run in order on the sample, ending with the final edition in force. Two of them ran once for the whole
+session (tests/shared_homes.py) and are read from there: the first `run` (the published sample is that command
+run on a copy of the trained sample home; the other commands go on in a copy of its result) and `evaluate`."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import re
 import pytest
 
 from pipelines.cli import main
-from tests.shared_homes import REPO, copy_run
+from tests.shared_homes import REPO, copy_run, read_command
 
 pytestmark = pytest.mark.slow
 SERVERS = {"make ui", "make portal"}  # long-running servers: their Makefile targets are checked, not started
@@ -57,7 +59,8 @@ def test_the_readme_table_and_this_list_name_the_same_commands():
     assert all(re.search(rf"^{s.split()[1]}:", makefile, re.M) for s in SERVERS)
 
 
-def test_every_readme_command_works_on_the_sample(sample_trained, tmp_path, monkeypatch, capsys):
+def test_every_readme_command_works_on_the_sample(sample_trained, sample_published, sample_evaluated, tmp_path,
+                                                  monkeypatch, capsys):
     import polars as pl
 
     from pipelines import tables_doc
@@ -67,8 +70,12 @@ def test_every_readme_command_works_on_the_sample(sample_trained, tmp_path, monk
     monkeypatch.chdir(REPO)
     write = tables_doc.write
     monkeypatch.setattr(tables_doc, "write", lambda defs, path=tmp_path / "tables.md": write(defs, path))
-    run = copy_run(sample_trained, tmp_path / "sample")
+    run = copy_run(sample_published, tmp_path / "sample")
     values = {"inbox": str(run.inbox), "home": str(run.home), "out": str(tmp_path / "sample-out")}
+    # the commands run once per session, each on the shared sample (run.inbox and run.home are its copies)
+    shared = {"run": (read_command(sample_published.home.parent),
+                      {"inbox": str(sample_published.inbox), "home": str(sample_published.home)}),
+              "evaluate": (sample_evaluated, {"inbox": str(sample_trained.inbox)})}
     for snippet, template in COMMANDS.items():
         if snippet == "majorwatch precheck --school CODE --major CODE":
             scores = pl.read_parquet(run.published / "2026-draft" / "school_major_scores.parquet")
@@ -76,8 +83,13 @@ def test_every_readme_command_works_on_the_sample(sample_trained, tmp_path, monk
         argv = [part.format(**values) for part in template]
         if argv[0] not in HOMELESS and "--home" not in argv:
             argv += ["--home", values["home"]]
-        code = main(argv)
-        out, err = capsys.readouterr()
+        if argv[0] in shared:
+            command, paths = shared[argv[0]]
+            assert command.argv == [part.format(**{**values, **paths}) for part in template]
+            code, out, err = command.code, command.out, command.err
+        else:
+            code = main(argv)
+            out, err = capsys.readouterr()
         assert code == 0, f"`{snippet}` as {argv} exited {code}: {err[-2000:]}"
         assert "Traceback" not in err, snippet
         if argv[:2] == ["token", "list"]:
