@@ -25,6 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from sample_data.generator import DEFAULT_SEED, inbox_frames, posting_count, write_frames, write_postings
+from sample_data.postings import UNKNOWN_INDUSTRY
 from sample_data.profiles import YEARS
 from sample_data.vocab_adjustments import LIST_URBAN
 from sample_data.vocab_majors import CLASS_NAMES
@@ -81,7 +82,7 @@ def write_sample_years(out: Path, years: int, scale: int = 1, seed: int = DEFAUL
         for name, frame in extra.items():
             write_csv(frame, folder / f"{name}.csv", "utf-8-sig")
             counts[name] = frame.height
-        counts["job_postings"] = write_postings(folder, postings, seed + year - LAST_YEAR, _shifted(year - LAST_YEAR))
+        counts["job_postings"] = write_postings(folder, postings, seed + year - LAST_YEAR, _clean(_shifted(year - LAST_YEAR)))
         written[year] = counts
     return written
 
@@ -188,6 +189,19 @@ def _next_list_version(frames: dict[str, pl.DataFrame], version: tuple[str, str,
                                                 失效日期=pl.lit(None, pl.String), 适用区域=pl.lit("全市"))
     lists = lists.with_columns(pl.when(old).then(pl.lit(ends)).otherwise(pl.col("失效日期")).alias("失效日期"))
     frames["industry_adjustments"] = pl.concat([lists, following])
+
+
+def _clean(shift):
+    """`shift` followed by dropping the rows the one-year sample plants to show a rejection (openings 0, a minimum
+    salary above the maximum, an industry code GB/T 4754 lacks): a run on the years' inboxes rejects no row."""
+    def clean(batch: pl.DataFrame) -> pl.DataFrame:
+        batch = shift(batch) if shift else batch
+        number = lambda c: pl.col(c).cast(pl.Float64, strict=False)  # noqa: E731
+        return batch.filter((number("openings").is_null() | (number("openings") >= 1))
+                            & (number("salary_min").is_null() | number("salary_max").is_null()
+                               | (number("salary_min") <= number("salary_max")))
+                            & (pl.col("industry_code").is_null() | (pl.col("industry_code") != UNKNOWN_INDUSTRY)))
+    return clean
 
 
 def _shifted(years: int):
