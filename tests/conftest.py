@@ -110,11 +110,11 @@ def require_reference(*parts: str) -> Path:
 # hand-made one (test_run_safety) without anyone waiting for it; the browser file builds the published sample
 # next, before the files that copy it; the README file and the model-asset file, which share one `evaluate` of
 # the sample (sample_evaluated), stand apart so that one worker rarely waits on the other's build.
-LONGEST_FIRST = ("test_dagster_ui.py", "test_run_safety.py", "test_portal_browser.py", "test_asset_graph.py",
-                 "test_lifecycle.py", "test_national.py", "test_deploy_layout.py", "test_home_backup.py",
-                 "test_readme_commands.py", "test_portal_live_publish.py", "test_model_assets.py",
-                 "test_pipeline_e2e.py", "test_cycle_e2e.py", "test_figures_agree.py", "test_model_reuse.py",
-                 "test_home_check.py")
+LONGEST_FIRST = ("test_three_years.py", "test_revisions.py", "test_dagster_ui.py", "test_run_safety.py",
+                 "test_portal_browser.py", "test_asset_graph.py", "test_lifecycle.py", "test_national.py",
+                 "test_deploy_layout.py", "test_home_backup.py", "test_gaps_run.py", "test_readme_commands.py",
+                 "test_portal_live_publish.py", "test_model_assets.py", "test_pipeline_e2e.py", "test_cycle_e2e.py",
+                 "test_figures_agree.py", "test_model_reuse.py", "test_home_check.py")
 
 
 def pytest_collection_modifyitems(config, items):
