@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets.checks.outputs import OUTPUT_CHECKS
 from assets.ingest.inputs import build_ingest
+from assets.ingest.sources import build_sources
 from assets.models.forecasts import labor_forecasts
 from assets.models.mapping import proposed_major_industries, proposed_major_occupations
 from assets.models.postings import posting_industry_proposals
@@ -16,17 +17,18 @@ from assets.score.majors import major_industry_exposure, major_market_signals, m
 from assets.score.policies import policy_comparisons
 from assets.score.postings import posting_demand
 from assets.score.schools import school_major_scores
+from assets.versions import with_code_versions
 from pipelines.jobs import JOBS
 from pipelines.sensors import failure_log, inbox_sensor, yearly_schedule
 
 defs = dg.Definitions(
-    assets=[
+    assets=[build_sources(), *with_code_versions([
         build_ingest(),
         proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
         posting_demand, major_industry_exposure, major_market_signals, major_risk_scores, school_major_scores,
         policy_comparisons, edition_facts, guiding_catalog, restriction_list, report_figures, edition_outcomes,
         posting_terms, posting_districts, action_plan, backbone_candidates, publish_catalogs,
-    ],
+    ])],
     asset_checks=OUTPUT_CHECKS,
     jobs=JOBS,
     sensors=[inbox_sensor, failure_log],
