@@ -31,7 +31,7 @@ evaluate_models = dg.define_asset_job(
 # Observing reads no row: it hashes each inbox file (assets/ingest/sources.py), so the UI and `majorwatch run`
 # can tell which inputs changed before anything is staged.
 observe_inbox = dg.define_asset_job(
-    "observe_inbox", selection=dg.AssetSelection.groups("inbox"),
+    "observe_inbox", selection=dg.AssetSelection.groups("inbox", include_sources=True),
     description="查看收件箱：计算每个输入文件的 SHA-256（不入库），标出哪些输入有了新版本、哪些资产因此过期",
 )
 JOBS = [majorwatch_job, refresh_inputs, score_and_publish, evaluate_models, observe_inbox]

@@ -82,6 +82,8 @@ def recover_warehouse(home: Home, *, full: bool = False) -> list[str]:
     if state.status == "damaged":
         kept = set_aside(home)
         notes.append(f"仓库文件已损坏（{state.detail}），已改名保留为 {kept.name}；本次运行从收件箱重建仓库")
+    elif state.status == "missing" and home.raw.is_dir() and any(home.raw.iterdir()):  # it held a run's inputs
+        notes.append("仓库文件不存在：本次运行从收件箱重建仓库")
     return notes
 
 

@@ -1,0 +1,71 @@
+"""Incremental runs: `majorwatch run` materializes the assets Dagster's versions say are stale, and nothing else.
+
+The sample's published home is copied, one input (labor_market) gets new bytes, and the rerun's own event log
+says which assets were materialized: exactly those whose upstream closure in the asset graph holds labor_market.
+A second rerun with nothing changed launches nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from data_contracts.spec import load_contracts
+from inbox.readers import find_input
+from pipelines.instance import open_instance
+from tests.shared_homes import copy_run, isolated_run
+
+CHANGED = dg.AssetKey("labor_market")
+
+
+def _new_bytes(inbox: Path) -> Path:
+    """labor_market with one demand figure raised by one: new bytes, the same rows and columns otherwise."""
+    path = find_input(inbox, load_contracts()["labor_market"])
+    assert path is not None and path.suffix == ".csv", path
+    frame = pl.read_csv(path, infer_schema=False)
+    column = next(c for c in ("demand", "job_openings", "openings") if c in frame.columns)
+    frame = frame.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(
+        (pl.col(column).cast(pl.Int64) + 1).cast(pl.String)).otherwise(pl.col(column)).alias(column))
+    before = path.read_bytes()
+    frame.write_csv(path)
+    assert path.read_bytes() != before
+    return path
+
+
+def _runs_and_materialized(home: Path) -> tuple[list[str], dict[str, set[str]]]:
+    """The main job's run ids, oldest first, and what each materialized (read from the event log)."""
+    with open_instance(home / "dagster") as instance:
+        runs = list(reversed(instance.get_runs(filters=dg.RunsFilter(job_name="majorwatch_job"))))
+        done = {}
+        for run in runs:
+            records = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+            done[run.run_id] = {r.event_log_entry.dagster_event.asset_key.to_user_string() for r in records}
+    return [r.run_id for r in runs], done
+
+
+def test_a_rerun_with_only_labor_market_changed_materializes_its_downstream_alone(sample_published, tmp_path, capsys):
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    every = dg.AssetSelection.all().resolve(graph)
+    depends = {key.to_user_string() for key in every if CHANGED in dg.AssetSelection.assets(key).upstream().resolve(graph)}
+    independent = {key.to_user_string() for key in every} - depends
+    run = copy_run(sample_published, tmp_path)
+    before, _ = _runs_and_materialized(run.home)
+    _new_bytes(run.inbox)
+
+    assert isolated_run(["run", "--inbox", str(run.inbox), "--home", str(run.home)]) == 0
+    runs, done = _runs_and_materialized(run.home)
+    assert len(runs) == len(before) + 1
+    rerun = done[runs[-1]]
+    assert sorted(rerun & independent) == []       # nothing that does not depend on labor_market
+    assert sorted(depends - rerun) == []           # everything that does
+    out = capsys.readouterr().out
+    assert f"只重新生成过期的 {len(depends)} 个资产" in out and "inbox/labor_market 有新的数据版本" in out
+    assert (run.home / "published" / "CURRENT").exists()
+
+    assert isolated_run(["run", "--inbox", str(run.inbox), "--home", str(run.home)]) == 0
+    assert _runs_and_materialized(run.home)[0] == runs  # nothing changed: no run launched, nothing materialized
+    assert "没有过期的资产，未启动运行" in capsys.readouterr().out
