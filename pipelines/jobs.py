@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from assets.ingest.sources import source_keys
+
 MAIN_JOB = "majorwatch_job"
 
 # In-process: every step shares one process, so great-expectations and the models load once and the DuckDB
@@ -31,7 +33,7 @@ evaluate_models = dg.define_asset_job(
 # Observing reads no row: it hashes each inbox file (assets/ingest/sources.py), so the UI and `majorwatch run`
 # can tell which inputs changed before anything is staged.
 observe_inbox = dg.define_asset_job(
-    "observe_inbox", selection=dg.AssetSelection.groups("inbox", include_sources=True),
+    "observe_inbox", selection=dg.AssetSelection.assets(*source_keys()),
     description="查看收件箱：计算每个输入文件的 SHA-256（不入库），标出哪些输入有了新版本、哪些资产因此过期",
 )
 JOBS = [majorwatch_job, refresh_inputs, score_and_publish, evaluate_models, observe_inbox]

@@ -81,6 +81,23 @@ def test_editions_are_partitions_of_the_score_and_publish_assets():
         assert defs.resolve_job_def(job).partitions_def == EDITIONS
 
 
+def test_every_asset_has_its_stage_code_version_and_every_input_its_inbox_file():
+    """What Dagster needs to tell a stale asset: a code version on every asset (one per stage, from its code) and
+    each input downstream of its file's observable source asset (data version: the file's SHA-256)."""
+    from assets.versions import STAGES, code_version
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    for key in dg.AssetSelection.all().resolve(graph):
+        node = graph.get(key)
+        assert node.code_version == code_version(node.group_name) and node.group_name in STAGES, key
+    assert len({code_version(stage) for stage in STAGES}) == len(STAGES)
+    for name in load_contracts():
+        source = graph.get(dg.AssetKey(["inbox", name]))
+        assert source.is_observable and not source.is_materializable
+        assert dg.AssetKey(["inbox", name]) in graph.get(dg.AssetKey(name)).parent_keys
+
+
 def test_jobs_sensors_schedule_and_pool():
     from pipelines.definitions import defs
 

@@ -31,6 +31,10 @@ def source_key(name: str) -> dg.AssetKey:
     return dg.AssetKey([SOURCE_PREFIX, name])
 
 
+def source_keys() -> list[dg.AssetKey]:
+    return [source_key(name) for name in load_contracts()]
+
+
 def input_folder(name: str, home, inbox_folder: Path) -> Path:
     """Where an input's file is read from: the review store's export for the overrides, else the inbox."""
     return home.review_exports if name == "overrides" else inbox_folder
@@ -60,8 +64,9 @@ def file_version(folder: Path, contract: Contract) -> str:
 def build_sources() -> dg.AssetsDefinition:
     """One step observes every input (or the selected ones): a file is hashed in chunks, never parsed."""
     contracts = load_contracts()
-    specs = [dg.AssetSpec(source_key(name), group_name=SOURCE_PREFIX, owners=["team:data"],
-                          description=f"收件箱中的「{c.title}」文件（未入库）：数据版本为文件字节的 SHA-256，变化时其入库资产过期。")
+    specs = [dg.AssetSpec(source_key(name), group_name=SOURCE_PREFIX, owners=["team:data"], kinds={"file"},
+                          description=f"{'复核库导出' if name == 'overrides' else '收件箱中'}的「{c.title}」文件（未入库）："
+                          "数据版本为文件字节的 SHA-256，变化时其入库资产过期。")
              for name, c in contracts.items()]
     with warnings.catch_warnings():  # multi_observable_source_asset is marked beta in Dagster 1.13: said once, here
         warnings.simplefilter("ignore", dg.BetaWarning)
