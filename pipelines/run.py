@@ -77,18 +77,24 @@ def edition_asked(instance, partition: str, year: int | None, edition: str, fina
     return {} if asked == held else {"edition_facts": f"所要的版次 {'/'.join(asked)} 不是上次的 {'/'.join(map(str, held))}"}
 
 
+def observe(instance) -> bool:
+    """Observe the inbox's files (the observe_inbox job): each input's data version is its file's SHA-256 now."""
+    from pipelines.definitions import defs
+    from pipelines.home_lock import run_tags
+
+    return defs.resolve_job_def("observe_inbox").execute_in_process(
+        instance=instance, run_config=_run_config(True), tags=run_tags(), raise_on_error=False).success
+
+
 def stale_selection(instance, home: Home, partition: str, forced: dict[str, str]) -> tuple[list, dict, int]:
     """Observe the inbox's files (the observe_inbox job), then the assets to materialize: the stale ones (and the
     outputs their steps cannot leave out), each stale asset's reason, and how many assets the job has."""
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.home_lock import run_tags
     from pipelines.stale import run_selection, stale_assets
 
-    observed = defs.resolve_job_def("observe_inbox").execute_in_process(
-        instance=instance, run_config=_run_config(True), tags=run_tags(), raise_on_error=False)
-    if not observed.success:  # e.g. an unreadable folder: every input is taken as changed, ingest says why
+    if not observe(instance):  # e.g. an unreadable folder: every input is taken as changed, ingest says why
         forced = {**forced, **{key.path[-1]: "收件箱无法查看" for key in
                                defs.resolve_asset_graph().get_all_asset_keys() if key.path[0] != "inbox"}}
     stale = stale_assets(defs, instance, partition, tables=warehouse_tables(home), forced=forced)
@@ -232,6 +238,7 @@ def publish_final(home: Home, draft: str) -> str:
                       "publish_catalogs": {"config": {"put_in_force": False}}}}
     with exclusive_run(home, str(home.review_exports), final), dg.DagsterInstance.get() as instance:
         recover_dead_runs(instance, home)
+        observe(instance)  # the overrides' export as this run reads it: what the next run compares with
         partition = edition_partition(instance, int(manifest["as_of"][:4]))  # the draft's data year
         result = execute(finalize_job, instance, {**_run_config(True), **config}, {PARTITION_TAG: partition, **run_tags()})
         if not result.success:
