@@ -97,8 +97,9 @@ def stale_selection(instance, home: Home, partition: str, forced: dict[str, str]
     if not observe(instance):  # e.g. an unreadable folder: every input is taken as changed, ingest says why
         forced = {**forced, **{key.path[-1]: "收件箱无法查看" for key in
                                defs.resolve_asset_graph().get_all_asset_keys() if key.path[0] != "inbox"}}
-    stale = stale_assets(defs, instance, partition, tables=warehouse_tables(home), forced=forced)
-    return run_selection(defs, stale), stale, len(dg.AssetSelection.all().resolve(defs.resolve_asset_graph()))
+    graph = defs.resolve_asset_graph()
+    stale = stale_assets(graph, instance, partition, tables=warehouse_tables(home), forced=forced)
+    return run_selection(graph, stale), stale, len(dg.AssetSelection.all().resolve(graph))
 
 
 def print_selection(selection: list, stale: dict, total: int) -> None:

@@ -10,8 +10,11 @@ read (its provenance). An asset of the run's edition partition is stale when:
 - its last materialization failed a blocking check (what is downstream must not be built on it);
 - its table holds another edition's rows (the warehouse keeps one edition's scores at a time), or the run asks
   for what it was not materialized with (``forced``: another edition id or state).
-This is the rule the UI shows as "stale" with its causes; it is computed here from the public
-``DagsterInstance`` records so that ``majorwatch run`` can launch the stale assets alone.
+This is the rule the UI shows as "unsynced" with its causes; it is computed here from the public
+``DagsterInstance`` records so that ``majorwatch run`` and the inbox sensor can launch the stale assets alone.
+Dagster's own ``RunRequest(stale_assets_only=True)`` cannot serve: it asks for the stale status of an asset
+without a partition, which Dagster 1.13 reports as fresh for every partitioned asset (the edition's scores and
+publication would never run).
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ DUCKDB_KIND = "dagster/kind/duckdb"
 class _Records:
     """The instance's latest records, read once per (asset, partition) and per run."""
 
-    def __init__(self, instance: dg.DagsterInstance) -> None:
+    def __init__(self, instance: dg.DagsterInstance, observed: Mapping[dg.AssetKey, str] | None = None) -> None:
         self.instance = instance
+        self.observed = dict(observed or {})
         self._latest: dict[tuple, dg.EventLogRecord | None] = {}
         self._failed: dict[str, set[dg.AssetKey]] = {}
 
@@ -55,15 +59,17 @@ def _version(record) -> str | None:
     return (record.event_log_entry.tags or {}).get(DATA_VERSION_TAG) if record is not None else None
 
 
-def stale_assets(defs: dg.Definitions, instance: dg.DagsterInstance, partition: str | None, *,
-                 tables: Iterable[str] | None = None, forced: Mapping[str, str] | None = None) -> dict[dg.AssetKey, str]:
-    """Every materializable asset that is stale for ``partition`` (the run's edition), with its reason in Chinese.
+def stale_assets(graph, instance: dg.DagsterInstance, partition: str | None, *, tables: Iterable[str] | None = None,
+                 forced: Mapping[str, str] | None = None, observed: Mapping[dg.AssetKey, str] | None = None,
+                 ) -> dict[dg.AssetKey, str]:
+    """Every materializable asset of ``graph`` (``Definitions.resolve_asset_graph()``) that is stale for
+    ``partition`` (the run's edition), with its reason in Chinese.
 
     ``tables``: the warehouse's tables (None: not checked); ``forced``: asset name → reason, stale whatever the
-    records say. The inbox files must have been observed first (the ``observe_inbox`` job)."""
-    graph = defs.resolve_asset_graph()
+    records say; ``observed``: the inbox files' data versions as just observed (else the instance's latest
+    observations: the ``observe_inbox`` job must have run first)."""
     wanted = dg.AssetSelection.all().resolve(graph)
-    records, forced, tables = _Records(instance), dict(forced or {}), None if tables is None else set(tables)
+    records, forced, tables = _Records(instance, observed), dict(forced or {}), None if tables is None else set(tables)
     stale: dict[dg.AssetKey, str] = {}
     order = TopologicalSorter({key: set(graph.get(key).parent_keys) & wanted for key in wanted}).static_order()
     for key in order:
@@ -98,6 +104,10 @@ def _reason(graph, records: _Records, key: dg.AssetKey, part: str | None, partit
             return f"上游 {name} 将重新生成"
         parent_node = graph.get(parent)
         parent_part = partition if parent_node.partitions_def is not None else None
+        if parent in records.observed:  # a file just observed, not yet recorded
+            if provenance.input_data_versions.get(parent) != dg.DataVersion(records.observed[parent]):
+                return f"{name} 有新的数据版本"
+            continue
         latest = records.latest(parent, parent_part, source=not parent_node.is_materializable)
         if latest is None:
             continue  # a file never observed: its version is unknown, nothing to compare with
@@ -118,12 +128,11 @@ def _read_as_is(provenance: dg.DataProvenance, parent: dg.AssetKey, latest, *, p
     return recorded.value == (hashlib.sha256(current.encode()).hexdigest() if partitioned else current)
 
 
-def run_selection(defs: dg.Definitions, stale: Iterable[dg.AssetKey]) -> list[dg.AssetKey]:
+def run_selection(graph, stale: Iterable[dg.AssetKey]) -> list[dg.AssetKey]:
     """The stale assets with the outputs their steps cannot leave out (a multi-asset that cannot subset)."""
     keys = list(stale)
     if not keys:
         return []
-    graph = defs.resolve_asset_graph()
     return sorted(dg.AssetSelection.assets(*keys).required_multi_asset_neighbors().resolve(graph),
                   key=lambda k: k.to_user_string())
 

@@ -69,3 +69,29 @@ def test_a_rerun_with_only_labor_market_changed_materializes_its_downstream_alon
     assert isolated_run(["run", "--inbox", str(run.inbox), "--home", str(run.home)]) == 0
     assert _runs_and_materialized(run.home)[0] == runs  # nothing changed: no run launched, nothing materialized
     assert "没有过期的资产，未启动运行" in capsys.readouterr().out
+
+
+def test_a_missing_table_or_another_edition_makes_an_asset_and_its_downstream_stale(sample_published, tmp_path):
+    """What the published home's records say is stale, without running anything (on a copy: opening an
+    instance may write its files)."""
+    from pipelines.definitions import defs
+    from pipelines.run import edition_asked, warehouse_tables
+    from pipelines.stale import stale_assets
+    from warehouse.home import Home
+
+    graph = defs.resolve_asset_graph()
+    home = Home(copy_run(sample_published, tmp_path).home)
+    tables = warehouse_tables(home)
+    with open_instance(home.dagster_home) as instance:
+        partition = next(iter(instance.get_dynamic_partitions("edition")))
+        before = stale_assets(graph, instance, partition, tables=tables)
+        gone = stale_assets(graph, instance, partition, tables=tables - {"majors"})
+        asked = edition_asked(instance, partition, int(partition), "2099", final=False)
+        same = edition_asked(instance, partition, int(partition), "", final=False)
+        other = stale_assets(graph, instance, partition, tables=tables, forced=asked)
+    # the inbox was observed by the run that published it, nothing changed since
+    assert before == {}
+    downstream = dg.AssetSelection.assets("majors").downstream().resolve(graph)
+    assert set(gone) == downstream and gone[dg.AssetKey("majors")] == "仓库中没有这张表（仓库已重建）"
+    assert same == {} and "2099" in asked["edition_facts"]
+    assert set(other) == dg.AssetSelection.assets("edition_facts").downstream().resolve(graph)

@@ -61,6 +61,12 @@ def file_version(folder: Path, contract: Contract) -> str:
     return sha
 
 
+def inbox_versions(home, inbox_folder: Path) -> dict[dg.AssetKey, str]:
+    """Every input's data version now (what observing the inbox records), by source asset key."""
+    return {source_key(name): file_version(input_folder(name, home, inbox_folder), contract)
+            for name, contract in load_contracts().items()}
+
+
 def build_sources() -> dg.AssetsDefinition:
     """One step observes every input (or the selected ones): a file is hashed in chunks, never parsed."""
     contracts = load_contracts()
