@@ -1,5 +1,8 @@
 """Score: the edition's facts (data year, id, as_of, state), derived once for every later step."""
 
+import hashlib
+from dataclasses import asdict
+
 import dagster as dg
 import polars as pl
 
@@ -39,6 +42,7 @@ def edition_facts(context: dg.AssetExecutionContext, config: EditionConfig, scho
         facts = derive(year if year is not None else data_year, config.edition, config.state, config.draft_edition)
     except ValueError as exc:
         raise dg.Failure(str(exc)) from exc
-    context.add_output_metadata({"data_year": facts.data_year, "edition": facts.edition, "as_of": facts.as_of.isoformat(),
-                                 "state": facts.state})
-    return facts.frame()
+    # the facts' own version: another edition id or state (run config, not code or data) makes every step after stale
+    version = hashlib.sha256(repr(sorted(asdict(facts).items())).encode()).hexdigest()
+    return dg.Output(facts.frame(), data_version=dg.DataVersion(version), metadata={
+        "data_year": facts.data_year, "edition": facts.edition, "as_of": facts.as_of.isoformat(), "state": facts.state})
