@@ -31,7 +31,8 @@ def partition_year(context: dg.AssetExecutionContext) -> int | None:
 
 @dg.asset(group_name="score", kinds={"duckdb", "polars"}, pool=WRITER_POOL, owners=["team:data"],
           partitions_def=EDITIONS, ins={"school_majors": dg.AssetIn(metadata={"columns": ["year"]})})
-def edition_facts(context: dg.AssetExecutionContext, config: EditionConfig, school_majors: pl.DataFrame) -> pl.DataFrame:
+def edition_facts(context: dg.AssetExecutionContext, config: EditionConfig,
+                  school_majors: pl.DataFrame) -> dg.Output[pl.DataFrame]:
     """本版次的基本事实（一行）：数据年份、版本号、基准日（数据年份最后一天）与状态；之后每一步都读这一行，不再各自推算。"""
     data_year = latest_year(school_majors)
     year = partition_year(context)
