@@ -1,6 +1,7 @@
 """Score: the edition's facts (data year, id, as_of, state), derived once for every later step."""
 
 import hashlib
+import warnings
 from dataclasses import asdict
 
 import dagster as dg
@@ -45,5 +46,8 @@ def edition_facts(context: dg.AssetExecutionContext, config: EditionConfig,
         raise dg.Failure(str(exc)) from exc
     # the facts' own version: another edition id or state (run config, not code or data) makes every step after stale
     version = hashlib.sha256(repr(sorted(asdict(facts).items())).encode()).hexdigest()
-    return dg.Output(facts.frame(), data_version=dg.DataVersion(version), metadata={
-        "data_year": facts.data_year, "edition": facts.edition, "as_of": facts.as_of.isoformat(), "state": facts.state})
+    with warnings.catch_warnings():  # Output's data_version is marked beta in Dagster 1.13
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return dg.Output(facts.frame(), data_version=dg.DataVersion(version), metadata={
+            "data_year": facts.data_year, "edition": facts.edition, "as_of": facts.as_of.isoformat(),
+            "state": facts.state})
