@@ -7,6 +7,7 @@ A second rerun with nothing changed launches nothing.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import dagster as dg
@@ -95,3 +96,29 @@ def test_a_missing_table_or_another_edition_makes_an_asset_and_its_downstream_st
     assert set(gone) == downstream and gone[dg.AssetKey("majors")] == "仓库中没有这张表（仓库已重建）"
     assert same == {} and "2099" in asked["edition_facts"]
     assert set(other) == dg.AssetSelection.assets("edition_facts").downstream().resolve(graph)
+
+
+def test_an_input_its_contract_refused_stays_stale_with_everything_after_it(sample_published, tmp_path):
+    """The refused labor_market was materialized (its failed check travels with it) from the very bytes now in
+    the inbox: only the failed blocking check keeps it, and what depends on it, from being taken as done."""
+    from pipelines.definitions import defs
+    from pipelines.run import warehouse_tables
+    from pipelines.stale import stale_assets
+    from warehouse.home import Home
+
+    run = copy_run(sample_published, tmp_path)
+    path = find_input(run.inbox, load_contracts()["labor_market"])
+    frame = pl.read_csv(path, infer_schema=False)
+    frame.with_columns(demand=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("-1")).otherwise("demand")).write_csv(path)
+    assert isolated_run(["run", "--inbox", str(run.inbox), "--home", str(run.home), "--quiet"]) == 1
+    graph = defs.resolve_asset_graph()
+    home = Home(run.home)
+    with open_instance(home.dagster_home) as instance:
+        partition = next(iter(instance.get_dynamic_partitions("edition")))
+        stale = stale_assets(graph, instance, partition, tables=warehouse_tables(home))
+        record = instance.get_latest_data_version_record(CHANGED, is_source=False)
+        read = dg.DataProvenance.from_tags(record.event_log_entry.tags).input_data_versions
+    # it read the bytes now in the inbox: by its versions alone it would be up to date
+    assert read[dg.AssetKey(["inbox", "labor_market"])] == dg.DataVersion(hashlib.sha256(path.read_bytes()).hexdigest())
+    assert stale[CHANGED] == "上次生成时未通过阻断性检查"
+    assert set(stale) == dg.AssetSelection.assets(CHANGED).downstream().resolve(graph)
