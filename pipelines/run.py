@@ -161,7 +161,6 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
         with exclusive_run(home, str(inbox), edition), dg.DagsterInstance.get() as instance:
             for run_id in recover_dead_runs(instance, home):
                 print(f"已清理被中断的运行 {run_id}（其进程已不存在）", flush=True)
-            print(f"运行 majorwatch_job：收件箱 {inbox}，主目录 {home.root}", flush=True)
             config = _run_config(quiet)
             facts = {"edition": edition or "", **({"state": "正式"} if final else {})}  # final: without the review
             config["ops"] = {"edition_facts": {"config": facts}}
@@ -173,6 +172,7 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
                 print("输入文件与代码均未变化，没有过期的资产，未启动运行" +
                       (f"；现行版本 {current} 保持不变" if current else ""), flush=True)
                 return 0
+            print(f"运行 majorwatch_job：收件箱 {inbox}，主目录 {home.root}", flush=True)
             if not quiet:
                 print_selection(selection, stale, total)
             result = execute(main_job, instance, config, tags, selection)
