@@ -114,7 +114,9 @@ def measure_scale(scale: int, root: Path, postings: int | None = None, keep: Pat
     return {"scale": scale, "rows": counts, "sample_generated_s": round(generated, 1), "floor": floor,
             "first_run": {**run_figures(first), "repeats_wall_s": [round(p[0].wall, 2) for p in pairs],
                           "repeats_data_path_x_floor": [run_figures(p[0])["data_path_x_floor"] for p in pairs]},
-            "second_run": {**run_figures(second), "models_reused": len(reused), "models_summary": reused,
+            # an unchanged inbox: the command observes the files and launches no run (nothing is stale)
+            "second_run": {**run_figures(second), "launched": bool(second.timeline), "models_reused": len(reused),
+                           "models_summary": reused,
                            "x_first_run": round(second.wall / first.wall, 2),
                            "repeats_wall_s": [round(p[1].wall, 2) for p in pairs]},
             **({"fail_fast": {**run_figures(failing), "returncode": failing.returncode}} if failing else {})}
@@ -159,7 +161,8 @@ def markdown(report: dict) -> str:
             f"| {r['scale']} | {r['rows'].get('job_postings', 0):,} | {r['rows'].get('school_majors', 0):,} | "
             f"{r['floor']['floor_s']:.2f} | {f['wall_s']:.1f} ({f['x_floor']}×) | {f['to_first_step_s']:.1f} | "
             f"{x['ingest']} | {x['models']} | {x['score']} | {x['publish']} | {f['peak_rss_mb']:,} | "
-            f"{s['wall_s']:.1f} ({s['x_floor']}×, {s['x_first_run']}×) | {s['models_reused']} / 4 |")
+            f"{s['wall_s']:.1f} ({s['x_floor']}×, {s['x_first_run']}×) | "
+            f"{str(s['models_reused']) + ' / 4' if s.get('launched', True) else 'no run: nothing stale'} |")
     repeated = [f"scale {r['scale']}: first runs {', '.join(f'{w:.1f}' for w in r['first_run']['repeats_wall_s'])} s"
                 + (f" (ingest → publication {', '.join(f'{x}×' for x in r['first_run']['repeats_data_path_x_floor'])} "
                    "the floor)" if r["first_run"].get("repeats_data_path_x_floor") else "")
@@ -202,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
             f, s = result["first_run"], result["second_run"]
             print(f"scale {scale:>3}: floor {result['floor']['floor_s']:.2f} s; first run {f['wall_s']:.1f} s "
                   f"({f['x_floor']}× floor, peak {f['peak_rss_mb']} MB); second run {s['wall_s']:.1f} s "
-                  f"({s['x_first_run']}× the first, {s['models_reused']}/4 models reused)", flush=True)
+                  f"({s['x_first_run']}× the first, " + (f"{s['models_reused']}/4 models reused)" if s["launched"]
+                                                           else "no run launched: nothing stale)"), flush=True)
     report["growth"] = growth.growth(report["scales"])
     args.results.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     text = markdown(report)

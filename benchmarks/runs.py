@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,13 +64,16 @@ def run_cli(inbox: Path, home: Path, *, source: Path = REPO, extra: tuple[str, .
 
 
 def timeline(dagster_home: Path, launched: float) -> dict:
-    """Seconds from launch to the run's start, to the first step, per step and per stage, and after the last."""
+    """Seconds from launch to the run's start, to the first step, per step and per stage, and after the last
+    ({} when the command launched no run: nothing was stale)."""
     import dagster as dg
 
     from pipelines.instance import open_instance
 
     with open_instance(dagster_home) as instance:
-        runs = instance.get_runs(limit=1)
+        # the command's main run (it observes the inbox in a run of its own first; nothing stale: no main run)
+        runs = instance.get_runs(filters=dg.RunsFilter(job_name="majorwatch_job",
+                                                       created_after=datetime.fromtimestamp(launched, UTC)), limit=1)
         if not runs:
             return {}
         run_id = runs[0].run_id

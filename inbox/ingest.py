@@ -15,7 +15,6 @@ from data_contracts.ge_runner import GE_MAX_ROWS
 from data_contracts.normalize import normalise
 from inbox.http_source import fetch
 from inbox.limits import check_file_size
-from inbox.memo import IngestMemo
 from inbox.raw_store import RawRecord, TooLarge, store_raw
 from inbox.readers import FORMATS, ReadResult, find_input, read_input, refuse_link
 from inbox.sources import SourceConfig, load_sources
@@ -180,9 +179,6 @@ class Ingested:
     file: str
     file_meta: dict
     rows: int = -1  # rows staged
-    fingerprint: str | None = None  # what the rows and the verdict are a function of (inbox/memo.py)
-    memo_ge: dict | None = None  # the great-expectations report recorded with a reused memo
-    reused: bool = False  # taken from the memo: nothing was read, staged or checked on this run
 
     def __post_init__(self) -> None:
         if self.rows < 0:
@@ -208,25 +204,12 @@ def _check_row_count(con, contract, loaded: LoadedInput, folder: Path) -> None:
 
 
 def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str, *,
-                 stream_bytes: int | None = None, memo: IngestMemo | None = None,
-                 upstream: dict[str, str | None] | None = None) -> Ingested:
+                 stream_bytes: int | None = None) -> Ingested:
     """Inbox → raw store → staging table → contract → clean table, rejected_rows and input_files.
     A large Parquet or CSV file is staged by DuckDB without its rows passing through Python; its
     ``Ingested.stage`` is then empty unless it is small enough for great-expectations (GE_MAX_ROWS).
-
-    With a ``memo``, an input whose fingerprint (bytes, contract, reading rules, code and the
-    ``upstream`` fingerprints of the inputs it refers to) matches the recorded one is taken as it is in
-    the warehouse (``reused``); otherwise its memo is forgotten before anything is written."""
+    Whether an input needs ingesting at all is Dagster's to say (its file's data version, assets/ingest/sources.py)."""
     located = locate_input(folder, contract, raw_dir)
-    fingerprint = None
-    if memo is not None and located is not None:
-        sources = repr(sorted(located.sources.items()))
-        fingerprint = memo.fingerprint(contract, located.raw.sha256, sources, upstream or {})
-        prior = memo.recall(con, contract, fingerprint, located.raw.sha256)
-        if prior is not None:
-            return Ingested(empty_stage(contract), ContractOutcome(**prior["outcome"]), prior["file"],
-                            prior["file_meta"], prior["rows"], fingerprint, prior["ge"], reused=True)
-        memo.forget(contract.name)
     loaded = None if located is None else load_input(folder, contract, raw_dir, con, stream_bytes, located=located)
     stg = f"stg_{contract.name}"
     if loaded is None:
@@ -265,4 +248,4 @@ def ingest_input(con, folder: Path, contract, raw_dir: Path, run_id: str, *,
         [contract.name, file_name, file_meta.get("sha256"), file_meta.get("bytes"), file_meta.get("encoding"),
          file_meta.get("format"), rows, file_meta.get("raw_path"), file_meta.get("source"), run_id],
     )
-    return Ingested(stage, outcome, file_name, file_meta, rows, fingerprint)
+    return Ingested(stage, outcome, file_name, file_meta, rows)

@@ -3,9 +3,15 @@
 Business meaning: every proposal or forecast the commission sees must be traceable to one model
 version. The version is the SHA-256 of the model code (its modules' source and the versions of the
 libraries it runs on), the training data hash and the parameters, so the same code, data and settings
-always give the same version. A run whose version matches the saved model loads it instead of training
-and cross-validating again; any change (one row of one training input, a parameter, a line of code)
-trains a new one.
+always give the same version.
+
+Whether a model asset runs at all is Dagster's to say: `majorwatch run` materializes only the stale assets
+(pipelines/stale.py), and a model asset is stale only when its code version or a training input's data version
+changed, the very cases in which this record's version changes too. The record stays for what Dagster's
+versions do not give: the fitted model itself, kept between runs, so that an asset Dagster does rebuild with
+the same code and training data (after a rebuilt warehouse, a "materialize all" in the UI, a finalize) loads
+it instead of fitting and cross-validating again; and the version each proposal and forecast carries. Any
+change (one row of one training input, a parameter, a line of code) trains a new one.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ import dagster as dg
 from assets.checks.outputs import OUTPUT_CHECKS
 from assets.ingest.gaps import data_gaps
 from assets.ingest.inputs import build_ingest
+from assets.ingest.sources import build_sources
 from assets.models.backtests import warning_backtest
 from assets.models.forecasts import labor_forecasts
 from assets.models.mapping import proposed_major_industries, proposed_major_occupations
@@ -25,21 +26,24 @@ from assets.score.majors import major_industry_exposure, major_market_signals, m
 from assets.score.policies import policy_comparisons
 from assets.score.postings import posting_demand, posting_openings
 from assets.score.schools import school_major_scores
+from assets.versions import with_code_versions
 from pipelines.jobs import JOBS
-from pipelines.sensors import failure_log, inbox_sensor, yearly_schedule
+from pipelines.sensors import build_inbox_sensor, failure_log, yearly_schedule
 
+# the inbox's files (observable sources), then every asset with its stage's code version
+ASSETS = [build_sources(), *with_code_versions([
+    build_ingest(), data_gaps,
+    proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
+    warning_backtest, posting_demand, posting_openings, major_industry_exposure, major_market_signals,
+    major_risk_scores, school_major_scores, policy_comparisons, edition_facts, guiding_catalog, restriction_list,
+    report_figures, edition_outcomes, channel_figures, warning_track_record, posting_terms, posting_districts,
+    action_plan, backbone_candidates, publish_catalogs,
+])]
 defs = dg.Definitions(
-    assets=[
-        build_ingest(), data_gaps,
-        proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
-        warning_backtest, posting_demand, posting_openings, major_industry_exposure, major_market_signals, major_risk_scores,
-        school_major_scores, policy_comparisons, edition_facts, guiding_catalog, restriction_list, report_figures,
-        edition_outcomes, channel_figures, warning_track_record, posting_terms, posting_districts, action_plan,
-        backbone_candidates, publish_catalogs,
-    ],
+    assets=ASSETS,
     asset_checks=OUTPUT_CHECKS,
     jobs=JOBS,
-    sensors=[inbox_sensor, failure_log],
+    sensors=[build_inbox_sensor(ASSETS), failure_log],
     schedules=[yearly_schedule],
     resources=resources(),
 )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from warehouse.current import current_edition, list_editions, make_current
 from warehouse.home import Home
-from warehouse.recovery import drop_caches, recover_warehouse, stale_memos, warehouse_state
+from warehouse.recovery import recover_warehouse, warehouse_state
 
 
 @dataclass
@@ -69,19 +69,7 @@ def _warehouse(home: Home, repair: bool) -> list[Finding]:
     else:
         notes = recover_warehouse(home, full=True) if repair else []
         return [Finding("仓库", False, f"{home.warehouse.name} 已损坏（{state.detail}）；仓库只是收件箱与原始存储的缓存，"
-                        "用 --repair 把它改名保留并清除依赖它的缓存，下一次运行会重建", "；".join(notes))]
-    stale = stale_memos(home) if state.status == "ok" else sorted((home.root / "cache" / "ingest").glob("*.json"))
-    if not stale:
-        found.append(Finding("入库缓存", True, "与仓库一致"))
-    else:
-        if repair:
-            if state.status == "missing":
-                drop_caches(home)
-            else:
-                for path in stale:
-                    path.unlink(missing_ok=True)
-        found.append(Finding("入库缓存", False, f"{len(stale)} 条记录与仓库不一致（{'、'.join(p.stem for p in stale)}）",
-                             "已删除（下一次运行重新入库这些输入）" if repair else ""))
+                        "用 --repair 把它改名保留，下一次运行会重建", "；".join(notes))]
     return found
 
 

@@ -4,6 +4,12 @@ A run holds an exclusive lock on ``<home>/run.lock`` (released by the kernel whe
 SIGKILL) and writes who it is into the file, so a second run is refused with a message naming the first.
 Holding the lock also proves that no other run of this home is alive, so the run can fail the runs that a
 dead process left STARTED, free the DuckDB writer slots they held and remove their half-written editions.
+
+Dagster's run monitoring (dagster.yaml, pipelines/instance.py) does not make this redundant: with the default
+run launcher it cannot check a started run's worker (``supports_check_run_worker_health`` is false), so it only
+fails runs stuck starting or cancelling, and it runs in the daemon, which `majorwatch run` does not start. The
+lock itself stays: a command's run is executed in its own process, past the daemon's run queue
+(max_concurrent_runs), so the lock is what keeps a second command off the one DuckDB file and inbox.
 """
 
 from __future__ import annotations

@@ -21,6 +21,18 @@ from warehouse.home import Home
 PG_URL_ENV = "MAJORWATCH_DAGSTER_PG_URL"
 PG_SCHEME = "postgresql+psycopg2://"
 
+RUN_MONITORING = """\
+# Dagster's run monitoring (in the daemon that `dg dev` and the deployment run): a run stuck starting or
+# cancelling is failed, and the DuckDB writer slot of a run that ended is freed. A `majorwatch run` whose
+# process was killed is failed by the next run instead (pipelines/home_lock.py: the default run launcher
+# cannot tell whether a started run's process is alive, and the command runs without the daemon).
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  cancel_timeout_seconds: 180
+  poll_interval_seconds: 60
+  free_slots_after_run_end_seconds: 60
+"""
 DAGSTER_YAML = """\
 # Written by majorwatch. DuckDB allows one writer: every writer asset is in the pool duckdb_writer.
 # One run at a time per home (two runs would mix their inboxes in one warehouse).
@@ -34,7 +46,7 @@ concurrency:
     default_limit: 1
   runs:
     max_concurrent_runs: 1
-"""
+""" + RUN_MONITORING
 
 _BEGIN = "# majorwatch storage: PostgreSQL (MAJORWATCH_DAGSTER_PG_URL); written and removed by pipelines/instance.py\n"
 _END = "# end of majorwatch storage\n"
@@ -51,8 +63,11 @@ _LEGACY_EVENT_LOG = re.compile(r"^# Dagster's SQLite event log in its usual file
 
 def instance_yaml(text: str | None) -> str:
     """dagster.yaml as it should be: `text` (the data team's file, or None for a new one) without what older
-    releases wrote, with the PostgreSQL storage block exactly when MAJORWATCH_DAGSTER_PG_URL is set."""
+    releases wrote, with run monitoring unless the file configures it already, and with the PostgreSQL storage
+    block exactly when MAJORWATCH_DAGSTER_PG_URL is set."""
     text = DAGSTER_YAML if text is None else _LEGACY_EVENT_LOG.sub("", text)
+    if not re.search(r"^run_monitoring:", text, re.MULTILINE):  # a home from before run monitoring was written
+        text = text.rstrip("\n") + "\n" + RUN_MONITORING
     text = _MANAGED.sub("", text)
     url = os.environ.get(PG_URL_ENV)
     if url:

@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from assets.ingest.sources import source_keys
+
 MAIN_JOB = "majorwatch_job"
 
 # In-process: every step shares one process, so great-expectations and the models load once and the DuckDB
@@ -29,7 +31,13 @@ evaluate_models = dg.define_asset_job(
     description="重新训练并评估模型（专业—行业推荐、人才供需预测、招聘信息分类），不沿用已保存的模型；"
                 "并回测往年预警与毕业时红色预警可能性（与两个简单基线比较）",
 )
-JOBS = [majorwatch_job, refresh_inputs, score_and_publish, evaluate_models]
+# Observing reads no row: it hashes each inbox file (assets/ingest/sources.py), so the UI and `majorwatch run`
+# can tell which inputs changed before anything is staged.
+observe_inbox = dg.define_asset_job(
+    "observe_inbox", selection=dg.AssetSelection.assets(*source_keys()),
+    description="查看收件箱：计算每个输入文件的 SHA-256（不入库），标出哪些输入有了新版本、哪些资产因此过期",
+)
+JOBS = [majorwatch_job, refresh_inputs, score_and_publish, evaluate_models, observe_inbox]
 
 # Re-score the draft's inputs with the overrides the commission decided, and publish the final edition.
 finalize_edition = dg.define_asset_job(

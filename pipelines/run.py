@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assets.partitions import PARTITION_TAG, edition_partition, inbox_data_year
 from assets.publish.catalogs import PUBLISHED
+from warehouse.current import current_edition
 from warehouse.home import Home
 
 INBOX_TAG = "majorwatch/inbox"
@@ -26,7 +27,7 @@ def finalize_job():
     return defs.resolve_job_def("finalize_edition")
 
 
-def execute(job_fn, instance, run_config: dict, tags: dict):
+def execute(job_fn, instance, run_config: dict, tags: dict, asset_selection=None):
     """Run a job on its own executor (in-process for these two) without keeping what its steps return.
 
     ``JobDefinition.execute_in_process`` holds every step's output object in memory until the run ends (for
@@ -35,7 +36,80 @@ def execute(job_fn, instance, run_config: dict, tags: dict):
     import dagster as dg
 
     return dg.execute_job(dg.reconstructable(job_fn), instance, run_config=run_config, tags=tags,
-                          raise_on_error=False)
+                          raise_on_error=False, asset_selection=asset_selection)
+
+
+def warehouse_tables(home: Home) -> set[str] | None:
+    """The warehouse's tables (empty when there is no warehouse yet; None when another process holds it)."""
+    import duckdb
+
+    from warehouse.db import connect
+
+    if not home.warehouse.exists():
+        return set()
+    try:
+        con = connect(home.warehouse, read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    finally:
+        con.close()
+
+
+def edition_asked(instance, partition: str, year: int | None, edition: str, final: bool) -> dict[str, str]:
+    """``edition_facts`` forced stale when the run asks for another edition id or state than the partition holds."""
+    import dagster as dg
+
+    from scoring.edition import DRAFT, FINAL, edition_facts
+
+    record = instance.get_latest_data_version_record(dg.AssetKey("edition_facts"), is_source=False,
+                                                     partition_key=partition)
+    if record is None or record.asset_materialization is None:
+        return {}
+    meta = record.asset_materialization.metadata
+    held = tuple(meta[k].value if k in meta else None for k in ("edition", "state"))
+    try:
+        facts = edition_facts(year, edition, FINAL if final else DRAFT)
+    except ValueError:
+        return {"edition_facts": "所要的版次无效（运行将说明原因）"}
+    asked = (facts.edition, facts.state)
+    return {} if asked == held else {"edition_facts": f"所要的版次 {'/'.join(asked)} 不是上次的 {'/'.join(map(str, held))}"}
+
+
+def observe(instance) -> bool:
+    """Observe the inbox's files (the observe_inbox job): each input's data version is its file's SHA-256 now."""
+    from pipelines.definitions import defs
+    from pipelines.home_lock import run_tags
+
+    return defs.resolve_job_def("observe_inbox").execute_in_process(
+        instance=instance, run_config=_run_config(True), tags=run_tags(), raise_on_error=False).success
+
+
+def stale_selection(instance, home: Home, partition: str, forced: dict[str, str]) -> tuple[list, dict, int]:
+    """Observe the inbox's files (the observe_inbox job), then the assets to materialize: the stale ones (and the
+    outputs their steps cannot leave out), each stale asset's reason, and how many assets the job has."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.stale import run_selection, stale_assets
+
+    if not observe(instance):  # e.g. an unreadable folder: every input is taken as changed, ingest says why
+        forced = {**forced, **{key.path[-1]: "收件箱无法查看" for key in
+                               defs.resolve_asset_graph().get_all_asset_keys() if key.path[0] != "inbox"}}
+    graph = defs.resolve_asset_graph()
+    stale = stale_assets(graph, instance, partition, tables=warehouse_tables(home), forced=forced)
+    return run_selection(graph, stale), stale, len(dg.AssetSelection.all().resolve(graph))
+
+
+def print_selection(selection: list, stale: dict, total: int) -> None:
+    """Which assets this run materializes and why, when it is not all of them (a first run says nothing)."""
+    if len(selection) == total:
+        return
+    print(f"只重新生成过期的 {len(selection)} 个资产（其余 {total - len(selection)} 个的输入与代码均未变化，沿用上次的结果）：",
+          flush=True)
+    for key in selection:
+        print(f"  {key.to_user_string():<28} {stale.get(key, '与过期资产同一步骤生成')}", flush=True)
 
 
 def _run_config(quiet: bool) -> dict:
@@ -97,12 +171,21 @@ def run_job(home: Home, inbox: Path, edition: str | None = None, quiet: bool = F
         with exclusive_run(home, str(inbox), edition), dg.DagsterInstance.get() as instance:
             for run_id in recover_dead_runs(instance, home):
                 print(f"已清理被中断的运行 {run_id}（其进程已不存在）", flush=True)
-            print(f"运行 majorwatch_job：收件箱 {inbox}，主目录 {home.root}", flush=True)
             config = _run_config(quiet)
             facts = {"edition": edition or "", **({"state": "正式"} if final else {})}  # final: without the review
             config["ops"] = {"edition_facts": {"config": facts}}
             tags[PARTITION_TAG] = edition_partition(instance, year if year is not None else date.today().year - 1)
-            result = execute(main_job, instance, config, tags)
+            forced = edition_asked(instance, tags[PARTITION_TAG], int(tags[PARTITION_TAG]), edition or "", final)
+            selection, stale, total = stale_selection(instance, home, tags[PARTITION_TAG], forced)
+            if not selection:
+                current = current_edition(home.published)
+                print("输入文件与代码均未变化，没有过期的资产，未启动运行" +
+                      (f"；现行版本 {current} 保持不变" if current else ""), flush=True)
+                return 0
+            print(f"运行 majorwatch_job：收件箱 {inbox}，主目录 {home.root}", flush=True)
+            if not quiet:
+                print_selection(selection, stale, total)
+            result = execute(main_job, instance, config, tags, selection)
             messages = [] if result.success else failure_messages(instance, result.run_id)
     except HomeBusyError as exc:
         print(f"错误：{exc}", file=sys.stderr)
@@ -170,6 +253,7 @@ def publish_final(home: Home, draft: str) -> str:
                       "publish_catalogs": {"config": {"put_in_force": False}}}}
     with exclusive_run(home, str(home.review_exports), final), dg.DagsterInstance.get() as instance:
         recover_dead_runs(instance, home)
+        observe(instance)  # the overrides' export as this run reads it: what the next run compares with
         partition = edition_partition(instance, int(manifest["as_of"][:4]))  # the draft's data year
         result = execute(finalize_job, instance, {**_run_config(True), **config}, {PARTITION_TAG: partition, **run_tags()})
         if not result.success:

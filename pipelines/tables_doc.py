@@ -15,7 +15,7 @@ from scoring.catalog import CHINESE_HEADERS
 from scoring.policy import load_policy
 from scoring.rulebook import markdown as rulebook_markdown
 
-GROUPS = [("ingest", "读取与数据契约"), ("models", "模型"), ("score", "评分"), ("publish", "发布")]
+GROUPS = [("inbox", "收件箱文件（可观测的源资产，不是表）"), ("ingest", "读取与数据契约"), ("models", "模型"), ("score", "评分"), ("publish", "发布")]
 DOC = Path(__file__).resolve().parents[1] / "docs" / "tables.md"
 RULES_DOC = DOC.with_name("rules.md")
 HEADER = """# Warehouse tables (generated from the asset graph: `majorwatch docs`; do not edit by hand)
@@ -23,11 +23,15 @@ HEADER = """# Warehouse tables (generated from the asset graph: `majorwatch docs
 Every table in `MAJORWATCH_HOME/warehouse.duckdb` is an asset of the same name. What an asset reads is
 its declared inputs (polars frames through the warehouse IO manager, or DuckDB SQL checked against its
 inputs). Codes are always `VARCHAR`. Clean input tables hold only the rows that passed their contract;
-the others are in `rejected_rows`.
+the others are in `rejected_rows`. An input's `inbox/<input>` is its file in the inbox, an observable source
+asset whose data version is the file's SHA-256. A table is stale when an input's data version or its stage's
+code version changed since it was materialized; `majorwatch run` materializes the stale tables alone.
 """
 
 
 def _columns(name: str) -> str:
+    if name.startswith("inbox/"):
+        return "the file's bytes as received (data version: their SHA-256)"
     contracts = load_contracts()
     labels = column_labels()
     if name in contracts:

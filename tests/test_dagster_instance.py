@@ -123,3 +123,19 @@ def test_a_home_from_the_previous_release_drops_the_private_event_log_class(tmp_
     with open_instance(config.parent) as instance:  # Dagster's own storage, in the home's own folder
         assert instance.get_runs() == []
         assert type(instance.event_log_storage).__module__.startswith("dagster.")
+
+
+def test_run_monitoring_is_on_in_a_new_home_and_added_to_an_older_one(home, monkeypatch):
+    """Dagster's run monitoring fails runs stuck starting or cancelling and frees a finished run's writer slot;
+    a dagster.yaml written before it gets the block, one that configures it itself is left as it is."""
+    from pipelines.instance import instance_yaml
+
+    monkeypatch.delenv(PG_URL_ENV, raising=False)
+    with open_instance(home / "dagster") as instance:
+        assert instance.run_monitoring_enabled
+        assert instance.run_monitoring_settings["free_slots_after_run_end_seconds"] == 60
+        assert instance.run_monitoring_start_timeout_seconds == 180
+    older = "telemetry:\n  enabled: false\n"
+    assert instance_yaml(older).startswith(older) and "\nrun_monitoring:\n  enabled: true\n" in instance_yaml(older)
+    own = older + "run_monitoring:\n  enabled: false\n"
+    assert instance_yaml(own) == own

@@ -121,7 +121,7 @@ def test_the_ui_shows_jobs_sensors_groups_and_blocking_checks(dagster_dev):
     assert {"majorwatch_job", "refresh_inputs", "score_and_publish", "evaluate_models"} <= {j["name"] for j in node["jobs"]}
     assert {s["name"] for s in node["sensors"]} == {"inbox_sensor", "failure_log"}
     assert [s["name"] for s in node["schedules"]] == ["yearly_catalog"]
-    assert {g["groupName"] for g in node["assetGroups"]} == {"ingest", "models", "score", "publish"}
+    assert {g["groupName"] for g in node["assetGroups"]} == {"inbox", "ingest", "models", "score", "publish"}
     nodes = client.query("{ assetNodes { assetKey { path } assetChecksOrError { ... on AssetChecks { checks { "
                          "name blocking } } } } }")["assetNodes"]
     checks = {c["name"]: c["blocking"] for n in nodes for c in n["assetChecksOrError"]["checks"]}

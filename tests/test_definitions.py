@@ -83,6 +83,23 @@ def test_editions_are_partitions_of_the_score_and_publish_assets():
         assert defs.resolve_job_def(job).partitions_def == EDITIONS
 
 
+def test_every_asset_has_its_stage_code_version_and_every_input_its_inbox_file():
+    """What Dagster needs to tell a stale asset: a code version on every asset (one per stage, from its code) and
+    each input downstream of its file's observable source asset (data version: the file's SHA-256)."""
+    from assets.versions import STAGES, code_version
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    for key in dg.AssetSelection.all().resolve(graph):
+        node = graph.get(key)
+        assert node.code_version == code_version(node.group_name) and node.group_name in STAGES, key
+    assert len({code_version(stage) for stage in STAGES}) == len(STAGES)
+    for name in load_contracts():
+        source = graph.get(dg.AssetKey(["inbox", name]))
+        assert source.is_observable and not source.is_materializable
+        assert dg.AssetKey(["inbox", name]) in graph.get(dg.AssetKey(name)).parent_keys
+
+
 def test_jobs_sensors_schedule_and_pool():
     from pipelines.definitions import defs
 
@@ -113,26 +130,38 @@ def test_no_io_at_import(tmp_path, monkeypatch):
     assert not (tmp_path / "h").exists()
 
 
-def test_inbox_sensor_requests_a_run_once_per_change(tmp_path):
-    from assets.resources import Inbox
-    from pipelines.sensors import inbox_sensor
+def test_inbox_sensor_observes_the_files_and_requests_the_stale_assets_once_per_change(tmp_path):
+    """On a change of the inbox's listing the sensor records each file's SHA-256 as its source asset's data
+    version and requests the stale assets of the inbox's edition (all of them on an instance with no run yet)."""
+    import hashlib
 
+    from assets.resources import Inbox, Warehouse
+    from pipelines.definitions import defs
+
+    sensor = defs.resolve_sensor_def("inbox_sensor")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    resource = Inbox(path=str(inbox))
+    resources = {"inbox": Inbox(path=str(inbox)), "warehouse": Warehouse(home=str(tmp_path / "home"))}
     instance = dg.DagsterInstance.ephemeral()
-    ctx = dg.build_sensor_context(resources={"inbox": resource}, instance=instance)
-    assert isinstance(inbox_sensor(ctx), dg.SkipReason)
+    with dg.build_sensor_context(resources=resources, instance=instance) as ctx:
+        assert isinstance(sensor(ctx), dg.SkipReason)
     (inbox / "majors.csv").write_text("专业代码\n510201\n", encoding="utf-8")
     (inbox / "school_majors.csv").write_text("学校代码,专业代码,年份,招生人数\n4111010001,510201,2023,30\n4111010001,510201,2024,31\n",
                                             encoding="utf-8")
-    first = inbox_sensor(ctx)
-    assert isinstance(first, dg.RunRequest)
+    with dg.build_sensor_context(resources=resources, instance=instance) as ctx:
+        result = sensor(ctx)
+    assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
+    first = result.run_requests[0]
     assert first.tags["majorwatch/inbox"] == first.run_key
     # the edition partition is the inbox's data year, added to the instance's editions
     assert first.partition_key == "2024" and instance.get_dynamic_partitions("edition") == ["2024"]
-    ctx = dg.build_sensor_context(cursor=first.run_key, resources={"inbox": resource}, instance=instance)
-    assert isinstance(inbox_sensor(ctx), dg.SkipReason)
+    graph = defs.resolve_asset_graph()
+    assert set(first.asset_selection) == dg.AssetSelection.all().resolve(graph)   # nothing materialized yet
+    versions = {e.asset_key.to_user_string(): e.tags["dagster/data_version"] for e in result.asset_events}
+    assert versions["inbox/majors"] == hashlib.sha256((inbox / "majors.csv").read_bytes()).hexdigest()
+    assert versions["inbox/labor_market"] == "absent" and len(versions) == len(load_contracts())
+    with dg.build_sensor_context(cursor=first.run_key, resources=resources, instance=instance) as ctx:
+        assert isinstance(sensor(ctx), dg.SkipReason)
 
 
 def test_docs_tables_md_is_generated_from_the_definitions():

@@ -1,17 +1,15 @@
 """The warehouse is a cache of the inbox and the raw store: a missing or damaged DuckDB file is set aside and
-rebuilt by the next run, and the caches keyed on it are dropped with it.
+rebuilt by the next run.
 
 Business meaning: a deleted (``rm var/warehouse.duckdb*``) or truncated warehouse used to block every run until
 someone removed ``var/cache/ingest`` by hand. Now the run (and ``majorwatch home check --repair``) notices it,
-keeps the damaged file under another name (nothing is deleted), drops the ingest memo that described it, and
-the run ingests every input again from the inbox, publishing the same rows. Only the process that holds the
+keeps the damaged file under another name (nothing is deleted), and the run ingests every input again from the
+inbox, publishing the same rows: an asset whose table the warehouse does not hold is stale (pipelines/stale.py). Only the process that holds the
 home's run lock calls ``recover_warehouse`` (no other run can be using the file).
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,21 +60,6 @@ def warehouse_state(home: Home, *, full: bool = False) -> WarehouseState:
     return WarehouseState("ok")
 
 
-def warehouse_caches(home: Home) -> list[Path]:
-    """The caches that describe what the warehouse holds (the ingest memo); great-expectations' reports and the
-    models are keyed on content, not on the warehouse, and stay."""
-    return [home.root / "cache" / "ingest"]
-
-
-def drop_caches(home: Home) -> list[Path]:
-    dropped = []
-    for folder in warehouse_caches(home):
-        if folder.exists() and any(folder.iterdir()):
-            shutil.rmtree(folder)
-            dropped.append(folder)
-    return dropped
-
-
 def set_aside(home: Home) -> Path:
     """Keep the damaged file (and its write-ahead log) under a dated name beside it; nothing is deleted."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -99,41 +82,9 @@ def recover_warehouse(home: Home, *, full: bool = False) -> list[str]:
     if state.status == "damaged":
         kept = set_aside(home)
         notes.append(f"仓库文件已损坏（{state.detail}），已改名保留为 {kept.name}；本次运行从收件箱重建仓库")
-    if state.status in ("missing", "damaged"):
-        dropped = drop_caches(home)
-        if state.status == "missing" and dropped:
-            notes.append("仓库文件不存在：本次运行从收件箱重建仓库")
-        if dropped:
-            notes.append("已清除依赖仓库的缓存：" + "、".join(str(p.relative_to(home.root)) for p in dropped))
+    elif state.status == "missing" and home.raw.is_dir() and any(home.raw.iterdir()):  # it held a run's inputs
+        notes.append("仓库文件不存在：本次运行从收件箱重建仓库")
     return notes
 
 
-def stale_memos(home: Home) -> list[Path]:
-    """Ingest memos that describe an input the warehouse no longer holds as recorded (unreadable, or another
-    file's SHA-256): harmless (a memo is checked before use) but misleading; ``home check --repair`` drops them."""
-    folder = home.root / "cache" / "ingest"
-    memos = sorted(folder.glob("*.json")) if folder.is_dir() else []
-    if not memos or not home.warehouse.exists():
-        return memos
-    try:
-        con = duckdb.connect(str(home.warehouse), read_only=True)
-        try:
-            held = dict(con.execute("SELECT input, sha256 FROM input_files").fetchall())
-        finally:
-            con.close()
-    except duckdb.Error:
-        return memos
-    stale = []
-    for path in memos:
-        try:
-            sha = json.loads(path.read_text(encoding="utf-8"))["file_meta"].get("sha256")
-        except (OSError, ValueError, KeyError, AttributeError):
-            stale.append(path)
-            continue
-        if held.get(path.stem) != sha:
-            stale.append(path)
-    return stale
-
-
-__all__ = ["WarehouseDamaged", "WarehouseState", "drop_caches", "recover_warehouse", "set_aside", "stale_memos",
-           "warehouse_caches", "warehouse_state"]
+__all__ = ["WarehouseDamaged", "WarehouseState", "recover_warehouse", "set_aside", "warehouse_state"]

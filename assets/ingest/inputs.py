@@ -10,15 +10,15 @@ from graphlib import TopologicalSorter
 
 import dagster as dg
 
+from assets.ingest.sources import input_folder, source_key
 from assets.metadata import frame_metadata
 from assets.resources import Inbox, Warehouse
 from data_contracts.engine import reference_values
-from data_contracts.ge_runner import GE_MAX_ROWS, GeReport, left_to_duckdb, not_run_after_failure
+from data_contracts.ge_runner import GE_MAX_ROWS, left_to_duckdb, not_run_after_failure
 from data_contracts.second_opinions import SecondOpinions
 from data_contracts.spec import Contract, load_contracts
 from data_contracts.verdict import Verdict, contract_verdict
 from inbox.ingest import ingest_input
-from inbox.memo import IngestMemo
 from warehouse.db import WRITER_POOL, ident, query_frame, read_frame
 from warehouse.pause_points import pause_point
 
@@ -51,7 +51,7 @@ def _specs(contracts: dict[str, Contract]) -> list[dg.AssetSpec]:
     specs = [
         dg.AssetSpec(
             name, group_name="ingest", kinds={"duckdb", "polars"}, owners=OWNERS, skippable=True,
-            deps=sorted(c.references - {name}), freshness_policy=_freshness(name),
+            deps=[source_key(name), *sorted(c.references - {name})], freshness_policy=_freshness(name),
             description=f"{c.title}：从收件箱读取，保存原始字节，按数据契约入库。"
             + ("" if c.required else "（可选输入：未提供时为空表）"),
             metadata={"contract": name, "stems": ", ".join(c.stems)},
@@ -103,26 +103,21 @@ def build_ingest() -> dg.AssetsDefinition:
         When the engine refused any input, the worker is stopped and the refusal reported at once."""
         selected = {key.path[-1] for key in context.selected_asset_keys}
         home = warehouse.paths.ensure()
-        memo = IngestMemo(home.root / "cache" / "ingest")
-        staged, fingerprints = {}, {}
+        staged = {}
         with SecondOpinions(home.second_opinions) as opinions:
             for name in ingest_order(contracts):
                 if name not in selected:
                     continue
                 contract = contracts[name]
                 with warehouse.writer() as con:
-                    # the commission's overrides come from the review store's export, every other input from the inbox
-                    folder = home.review_exports if name == "overrides" else inbox.folder()
-                    done = ingest_input(con, folder, contract, home.raw, context.run.run_id, memo=memo,
-                                        upstream=fingerprints)
-                    fingerprints[name] = done.fingerprint
+                    done = ingest_input(con, input_folder(name, home, inbox.folder()), contract, home.raw,
+                                        context.run.run_id)
                     pause_point("ingest")
-                    references = reference_values(con, contract) if 0 < done.rows <= GE_MAX_ROWS \
-                        and not done.reused else {}
+                    references = reference_values(con, contract) if 0 < done.rows <= GE_MAX_ROWS else {}
                     head = query_frame(con, f"SELECT * FROM {ident(name)} LIMIT 10")  # noqa: S608
                 # an input too large for pandas is counted by DuckDB alone: its rows need not stay in memory
                 large = left_to_duckdb(done.rows) if done.rows > GE_MAX_ROWS else None
-                if not (done.reused or large) and done.outcome.passed:  # validated on the other core meanwhile
+                if not large and done.outcome.passed:  # validated on the other core meanwhile
                     opinions.submit(name, done.stage, contract, references)
                 staged[name] = (replace(done, stage=done.stage.clear()) if large else done, large, head)
             refused = [name for name, (done, *_) in staged.items() if not done.outcome.passed]
@@ -130,19 +125,14 @@ def build_ingest() -> dg.AssetsDefinition:
         blocked: list[Verdict] = []
         for name, (done, large, head) in staged.items():
             contract = contracts[name]
-            if done.reused:
-                ge = GeReport(**done.memo_ge) if done.memo_ge else None
-            elif large or name in reports:
+            if large or name in reports:
                 ge = large or reports[name]
             else:  # refused by the engine itself
                 ge = not_run_after_failure(refused) if done.stage.height else None
             verdict = contract_verdict(contract, done.outcome, done.file, ge)
-            context.log.info(f"{name}: {verdict.message}" + ("（文件与规则均未变化，沿用上次入库结果）" if done.reused else ""))
+            context.log.info(f"{name}: {verdict.message}")
             if verdict.blocking:
                 blocked.append(verdict)
-            elif done.fingerprint and not done.reused and (ge is None or ge.ran or not refused):
-                memo.remember(name, done.fingerprint, outcome=done.outcome, file=done.file,
-                              file_meta=done.file_meta, rows=done.rows, ge=ge)
             meta = frame_metadata(head, name) | {"dagster/row_count": done.outcome.rows_clean}
             yield dg.MaterializeResult(asset_key=name, check_results=[check_result(contract, verdict)], metadata={
                 **meta, "rows_read": done.outcome.rows_in, "rows_rejected": done.outcome.rows_rejected,
@@ -151,7 +141,6 @@ def build_ingest() -> dg.AssetsDefinition:
                    if k in ("sha256", "encoding", "format", "bytes", "sheet") and v is not None},
                 "status": done.outcome.status,
                 "notes": "；".join(done.outcome.warnings) or "无",
-                "reused_unchanged": done.reused,
             })
         with warehouse.writer() as con:
             for table in RECORD_TABLES:

@@ -1,5 +1,9 @@
 """Score: the edition's facts (data year, id, as_of, state), derived once for every later step."""
 
+import hashlib
+import warnings
+from dataclasses import asdict
+
 import dagster as dg
 import polars as pl
 
@@ -28,7 +32,8 @@ def partition_year(context: dg.AssetExecutionContext) -> int | None:
 
 @dg.asset(group_name="score", kinds={"duckdb", "polars"}, pool=WRITER_POOL, owners=["team:data"],
           partitions_def=EDITIONS, ins={"school_majors": dg.AssetIn(metadata={"columns": ["year"]})})
-def edition_facts(context: dg.AssetExecutionContext, config: EditionConfig, school_majors: pl.DataFrame) -> pl.DataFrame:
+def edition_facts(context: dg.AssetExecutionContext, config: EditionConfig,
+                  school_majors: pl.DataFrame) -> dg.Output[pl.DataFrame]:
     """本版次的基本事实（一行）：数据年份、版本号、基准日（数据年份最后一天）与状态；之后每一步都读这一行，不再各自推算。"""
     data_year = latest_year(school_majors)
     year = partition_year(context)
@@ -39,6 +44,10 @@ def edition_facts(context: dg.AssetExecutionContext, config: EditionConfig, scho
         facts = derive(year if year is not None else data_year, config.edition, config.state, config.draft_edition)
     except ValueError as exc:
         raise dg.Failure(str(exc)) from exc
-    context.add_output_metadata({"data_year": facts.data_year, "edition": facts.edition, "as_of": facts.as_of.isoformat(),
-                                 "state": facts.state})
-    return facts.frame()
+    # the facts' own version: another edition id or state (run config, not code or data) makes every step after stale
+    version = hashlib.sha256(repr(sorted(asdict(facts).items())).encode()).hexdigest()
+    with warnings.catch_warnings():  # Output's data_version is marked beta in Dagster 1.13
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return dg.Output(facts.frame(), data_version=dg.DataVersion(version), metadata={
+            "data_year": facts.data_year, "edition": facts.edition, "as_of": facts.as_of.isoformat(),
+            "state": facts.state})
