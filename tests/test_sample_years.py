@@ -46,7 +46,7 @@ def test_three_data_years_end_at_the_default_one_each_history_one_year_longer(ye
         postings = t["job_postings"]
         assert posted.max() == y and posted.min() >= y - 2 and POSTINGS - 3 <= postings.height < POSTINGS
         # the one-year sample's planted bad rows are left out: a run on the years' inboxes rejects no row
-        number = lambda c: postings[c].cast(pl.Float64, strict=False)  # noqa: E731
+        number = lambda c, p=postings: p[c].cast(pl.Float64, strict=False)  # noqa: E731
         assert not (number("openings") < 1).any() and not (number("salary_min") > number("salary_max")).any()
         assert "9999" not in postings["industry_code"].to_list()
         assert t["job_postings"]["posting_id"].str.slice(2, 2).cast(pl.Int64).max() == y % 100
