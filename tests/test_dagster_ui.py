@@ -125,7 +125,9 @@ def test_the_ui_shows_jobs_sensors_groups_and_blocking_checks(dagster_dev):
     nodes = client.query("{ assetNodes { assetKey { path } assetChecksOrError { ... on AssetChecks { checks { "
                          "name blocking } } } } }")["assetNodes"]
     checks = {c["name"]: c["blocking"] for n in nodes for c in n["assetChecksOrError"]["checks"]}
-    assert checks["school_majors_contract"] is True and len(checks) >= 10 and all(checks.values())
+    assert checks["school_majors_contract"] is True and len(checks) >= 10
+    # every check blocks, but the one that names missing years (a warning: a gap is told, never a reason to stop)
+    assert {name for name, blocking in checks.items() if not blocking} == {"gaps_named"}
 
 
 def test_a_ui_launched_run_publishes_and_a_failed_contract_is_named_and_logged(dagster_dev):
