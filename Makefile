@@ -54,7 +54,7 @@ TEST_TMPDIR ?= $(shell [ -w /dev/shm ] && [ "$$(df -Pk /dev/shm | awk 'NR==2 {pr
 test: $(STAMP) browser-deps postgres-deps lint
 	@export TMPDIR=$(TEST_TMPDIR); fuzz_log=$$(mktemp); keep="-o tmp_path_retention_count=2"; \
 	$(BIN)/pytest $$keep -p no:xdist tests/test_portal_fuzz.py > $$fuzz_log 2>&1 & fuzz=$$!; \
-	$(BIN)/pytest $$keep -n 2 --dist loadfile --no-loadscope-reorder --ignore=tests/test_portal_fuzz.py -p no:schemathesis; \
+	$(BIN)/pytest $$keep -n 2 --dist loadfile --no-loadscope-reorder --durations=12 --ignore=tests/test_portal_fuzz.py -p no:schemathesis; \
 	suite=$$?; wait $$fuzz; fuzzed=$$?; \
 	echo "== tests/test_portal_fuzz.py (schemathesis, one process) =="; cat $$fuzz_log; rm -f $$fuzz_log; \
 	test $$suite -eq 0 && test $$fuzzed -eq 0
