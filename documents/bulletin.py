@@ -22,6 +22,7 @@ from scoring.channels import GROUP, OPPOSITE, coverage_words
 from scoring.counts import NEW_MAJOR, count_of, counts_of
 from scoring.gaps import gap_sentences, years_text
 from scoring.palette import CATEGORY_COLORS, WARNING_ORDER
+from scoring.rulebook.terms import TRACK_YEARS
 from warehouse.changes import compute_changes
 
 Section = dict[str, Any]
@@ -344,7 +345,11 @@ def track_lines(track: pl.DataFrame, policy) -> list[str]:
     if track.height == 0:
         return [T.text("short", policy)]
     lines = []
-    for n in sorted(track["years_ago"].unique().to_list()):
+    latest, present = track["latest_year"][0], set(track["years_ago"].to_list())
+    for n in range(1, TRACK_YEARS + 1):
+        if n not in present:  # a year the table could not look back at (数据缺年, or the data start after it)
+            lines.append(T.text("missing", policy, year=latest - n, n=n))
+            continue
         part = {r["method"]: r for r in track.filter(pl.col("years_ago") == n).iter_rows(named=True)}
         f, base, carry = part["flags"], part["base_rate"], part["carry_forward"]
         head = {"year": f["data_year"], "n": n, "source": T.texts[f["source"]]}
