@@ -7,6 +7,7 @@ in the edition's 技术附录.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import polars as pl
@@ -21,6 +22,7 @@ from scoring.channels import GROUP, OPPOSITE, coverage_words
 from scoring.counts import NEW_MAJOR, count_of, counts_of
 from scoring.gaps import gap_sentences, years_text
 from scoring.palette import CATEGORY_COLORS, WARNING_ORDER
+from scoring.rulebook.terms import TRACK_YEARS
 from warehouse.changes import compute_changes
 
 Section = dict[str, Any]
@@ -46,13 +48,36 @@ CHANNEL_ROWS = 15
 CHANNEL_CAPTION = rulebook.entry("channel.coverage").text("caption")
 
 
+def sentences(text: str) -> list[str]:
+    """A reason's sentences, each with its 。."""
+    return re.findall(r"[^。]+。?", text)
+
+
+def told_once(cells: list[list[str]], column: int) -> tuple[list[list[str]], list[str]]:
+    """The sentences of ``column`` that every row (two or more) repeats, taken out of the rows to be told once
+    under the table; a row left with no sentence of its own keeps its text."""
+    if len(cells) < 2:
+        return cells, []
+    each = [sentences(r[column]) for r in cells]
+    shared = [x for x in each[0] if all(x in s for s in each[1:])]
+    if not shared or any(not [x for x in s if x not in shared] for s in each):
+        return cells, []
+    out = [[*r[:column], "".join(x for x in s if x not in shared), *r[column + 1:]] for r, s in zip(cells, each,
+                                                                                                      strict=True)]
+    return out, shared
+
+
 def table(caption: str, headers: list[str], rows: list[list[Any]], unit: str, source: str) -> dict[str, Any]:
     """A table of text with its units and 数据来源 under it; columns with long text wrap, the others stay on
-    one line."""
+    one line. A sentence every row's 依据 repeats is told once, under the table."""
     cells = [[str(v) for v in r] for r in rows]
+    shared: list[str] = []
+    if "依据" in headers:
+        cells, shared = told_once(cells, headers.index("依据"))
     wrap = [max((len(r[i]) for r in cells), default=0) > 10 for i in range(len(headers))]
+    common = f"表中各专业的依据均含：{''.join(shared)}" if shared else ""
     return {"caption": caption, "headers": headers, "rows": cells, "wrap": wrap,
-            "note": f"单位：{unit}。数据来源：{source}。"}
+            "note": f"{common}单位：{unit}。数据来源：{source}。"}
 
 
 def list_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None) -> Section:
@@ -320,7 +345,11 @@ def track_lines(track: pl.DataFrame, policy) -> list[str]:
     if track.height == 0:
         return [T.text("short", policy)]
     lines = []
-    for n in sorted(track["years_ago"].unique().to_list()):
+    latest, present = track["latest_year"][0], set(track["years_ago"].to_list())
+    for n in range(1, TRACK_YEARS + 1):
+        if n not in present:  # a year the table could not look back at (数据缺年, or the data start after it)
+            lines.append(T.text("missing", policy, year=latest - n, n=n))
+            continue
         part = {r["method"]: r for r in track.filter(pl.col("years_ago") == n).iter_rows(named=True)}
         f, base, carry = part["flags"], part["base_rate"], part["carry_forward"]
         head = {"year": f["data_year"], "n": n, "source": T.texts[f["source"]]}

@@ -20,9 +20,10 @@ from portal.views import (
     memo,
     school_header,
 )
+from warehouse.changes import CHANGE_HEADERS, FIRST_EDITION
 
 BROWSE_GUIDANCE = ("优先发展", "重点建设")
-CHANGE_TYPE = "变化类型"
+CHANGE_TYPE, REASON = CHANGE_HEADERS["change"], CHANGE_HEADERS["reasons"]
 
 
 def _exits(flags: list[str | None]) -> int:
@@ -81,7 +82,9 @@ def changes(snap: Snapshot) -> dict:
         return {"present": False, "columns": [], "rows": [], "by_type": []}
     rows = frame.to_dicts()
     by_type = counts([r.get(CHANGE_TYPE) for r in rows], ()) if CHANGE_TYPE in frame.columns else []
-    return {"present": True, "columns": frame.columns, "rows": rows, "by_type": by_type}
+    # a first edition's file holds one row saying so (no major): told as a sentence, not as a table and a chart
+    first = next((r.get(REASON) for r in rows if r.get(CHANGE_TYPE) == FIRST_EDITION), None) if len(rows) == 1 else None
+    return {"present": True, "columns": frame.columns, "rows": rows, "by_type": by_type, "first": first}
 
 
 def commission_summary(snap: Snapshot, principal: Principal) -> dict:

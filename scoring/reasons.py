@@ -113,19 +113,26 @@ def since(r: dict[str, Any]) -> str:
     return "较上年" if prev is None or year is None or prev == year - 1 else f"较{prev}年"
 
 
-def gap_notes(r: dict[str, Any]) -> list[str]:
+GAP_SIGNALS = ("labor", "enrolment", "outcome")
+
+
+def gap_notes(r: dict[str, Any], signals: tuple[str, ...] = GAP_SIGNALS) -> list[str]:
     """数据缺年 in this major's signals: a trend measured over a missing year, one not measured because of it,
-    a run of employment rates broken by it (the rulebook's ``data.gap`` words)."""
+    a run of employment rates broken by it (the rulebook's ``data.gap`` words). ``signals``: which of 人才供需
+    (labor), 招生 (enrolment), 毕业去向 (outcome) to tell, so a short reason names a gap only beside the figure it
+    rests on (the gap itself is told once, in the bulletin's data notes)."""
     gap, out = rb.entry("data.gap"), []
-    if r.get("labor_gap_years") and r.get("ratio_trend") is not None:
+    if "labor" in signals and r.get("labor_gap_years") and r.get("ratio_trend") is not None:
         out.append(gap.text("trend", what="人才供需", years=r["labor_gap_years"], before=r["labor_prev_year"],
                             after=r["labor_year"]))
-    if r.get("enrolment_gap_years") and r.get("enrolment_trend") is not None:
-        out.append(gap.text("trend", what="招生", years=r["enrolment_gap_years"], before=r["enrolment_base_year"],
+    enrolment_gaps = r.get("enrolment_gap_years")
+    if "enrolment" in signals and enrolment_gaps and r.get("enrolment_trend") is not None:
+        out.append(gap.text("trend", what="招生", years=enrolment_gaps, before=r["enrolment_base_year"],
                             after=r["latest_year"]))
-    elif r.get("enrolment_gap_years") and str(r.get("enrolment_base_year")) in r["enrolment_gap_years"].split("、"):
-        out.append(gap.text("no_trend", what="招生", years=r["enrolment_gap_years"], trend="招生趋势"))
-    if r.get("outcome_gap_years") and r.get("employment_rate") is not None:
+    elif ("enrolment" in signals and enrolment_gaps
+          and str(r.get("enrolment_base_year")) in enrolment_gaps.split("、")):
+        out.append(gap.text("no_trend", what="招生", years=enrolment_gaps, trend="招生趋势"))
+    if "outcome" in signals and r.get("outcome_gap_years") and r.get("employment_rate") is not None:
         out.append(gap.text("rates", years=r["outcome_gap_years"]))
     return out
 

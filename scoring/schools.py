@@ -81,8 +81,8 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
     joined = _with_verdicts(df, policy, n, first, latest, emp_year)
     change = pl.concat_str([pl.col("school_change"), pl.col("what_would_change")], separator=rs.SEP,
                            ignore_nulls=True)
-    return (_per_distinct(joined.rename({"reasons": "_major_reasons"}), ["school_short", "_major_reasons"], _short,
-                          "reasons")
+    return (_per_distinct(joined.rename({"reasons": "_major_reasons"}), ["school_short", "_major_reasons", "_lclause"],
+                          _short, "reasons")
             .with_columns(
                 basis=pl.concat_str([pl.col("basis").fill_null(""), pl.col("school_reasons")], separator=rs.SEP)
                 .str.strip_chars(rs.SEP),
@@ -94,12 +94,17 @@ def school_major_scores(schools: pl.DataFrame, majors: pl.DataFrame, school_majo
             .select(SCHOOL_COLUMNS).sort(key))
 
 
-def _short(school: str | None, major: str | None) -> str:
-    """依据 of an offering: the school's own sentence (which replaces the major's advice), three at most."""
-    major_s = [s + "。" for s in (major or "").split("。") if s]
+def _short(school: str | None, major: str | None, clause: str | None = None) -> str:
+    """依据 of an offering: the school's own sentence (which replaces the major's advice), three at most.
+    ``clause``: the major's clause naming the scoped guidance the school's own sentence already states (left out)."""
+    parts = [s for s in (major or "").split("。") if s]
+    if clause:  # a sentence left empty keeps its place (the first one is the city-wide verdict)
+        parts = [next((s.replace(x, "", 1) for x in (f"；{clause}", f"{clause}；", clause) if x in s), s)
+                 for s in parts]
+    major_s = [s + "。" if s else "" for s in parts]
     if school:
         own = [s + "。" for s in school.split("。") if s]
-        citywide = [("就全市该专业而言，" + major_s[0]) if major_s else "", *major_s[1:-1]]
+        citywide = [("就全市该专业而言，" + major_s[0]) if major_s and major_s[0] else "", *major_s[1:-1]]
         return "".join((own + [s for s in citywide if s])[:3])
     return "".join(major_s)
 
@@ -137,6 +142,10 @@ def _with_verdicts(df: pl.DataFrame, p: Policy, n: int, first: int, latest: int,
     local = pl.col("_local_text")
     df = _per_distinct(_per_distinct(df, ["_rate"], _pct, "_rate_pct"), ["city_employment_rate"], _pct, "_city_pct")
     df = df.with_columns(_scoped=pl.col("_restriction").is_not_null() & (pl.col("_scope") != CITYWIDE))
+    # the school takes its district's scoped guidance: said once, in its own sentence, with the list and share
+    # the major's reason gave for it ("（《…目录》城市服务紧缺类占比 100%）")
+    own_local = local.is_not_null() & ~scoped
+    evidence = pl.col("_ltext").str.extract(r"」(（[^」]*）)$", 1).fill_null("")
     thin_note = pl.concat_str([pl.lit(f"本校{years}毕业生共 "), pooled.cast(pl.String), pl.lit(" 人")])
     gap = pl.when(compared).then(((city - rate) / s.employment_gap_full).clip(-1.0, 1.0)).otherwise(0.0)
     score = (pl.col("risk_score").fill_null(0.0) + s.employment_gap_points * gap
@@ -162,7 +171,9 @@ def _with_verdicts(df: pl.DataFrame, p: Policy, n: int, first: int, latest: int,
                                      pl.when(banned).then(pl.concat_str([pl.lit("学校位于"), district, pl.lit(
                                          "，该区不再举办职业教育，该专业点需疏解转移或停办。")])),
                                      pl.when(scoped).then(where + pl.lit("。")),
-                                     pl.when(local.is_not_null() & ~scoped).then(local + pl.lit("。"))])),
+                                     pl.when(own_local).then(local + evidence + pl.lit("。"))])),
+        # the major's clause saying the same scoped guidance, left out of the school's short reason (``_short``)
+        _lclause=pl.when(own_local).then(pl.col("_ltext")),
         school_cause=pl.coalesce(pl.when(exit_).then(pl.lit(ENROLMENT)), pl.when(banned).then(pl.lit(DISTRICT)),
                                  pl.when(scoped).then(pl.lit(LISTS))),
         school_change=or_none(joined([pl.when(exit_).then(pl.lit(exit_entry.text("lift", p))),
@@ -193,7 +204,8 @@ def _local_guidance(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
     listed = (df.select(pl.int_range(pl.len()).alias("_row"), "_district", "scoped_guidance")
               .explode("scoped_guidance").filter(pl.col("scoped_guidance").is_not_null())
               .select("_row", "_district", _lscope=pl.col("scoped_guidance").struct.field("scope"),
-                      _lguidance=pl.col("scoped_guidance").struct.field("guidance")))
+                      _lguidance=pl.col("scoped_guidance").struct.field("guidance"),
+                      _ltext=pl.col("scoped_guidance").struct.field("text")))
     pairs = listed.select("_lscope", "_district").unique()
     pairs = pairs.with_columns(_applies=pl.Series([district in p.districts_in(scope) for scope, district
                                                    in pairs.iter_rows()], dtype=pl.Boolean))
@@ -203,7 +215,7 @@ def _local_guidance(df: pl.DataFrame, p: Policy) -> pl.DataFrame:
             .with_columns(_local_text=pl.struct("_district", "_lscope", "_lguidance").map_elements(
                 lambda x: entry.text("school", p, district=x["_district"], scope=x["_lscope"],
                                      guidance=x["_lguidance"]), return_dtype=pl.String))
-            .select("_row", "_lguidance", "_local_text"))
+            .select("_row", "_lguidance", "_local_text", "_ltext"))
     return (df.with_columns(pl.int_range(pl.len()).alias("_row")).join(best, on="_row", how="left", maintain_order="left")
             .with_columns(guidance=pl.coalesce("_lguidance", "guidance")).drop("_row", "_lguidance"))
 

@@ -85,7 +85,7 @@ def _evidence(r: dict[str, Any], p: Policy) -> str | None:
         parts.append(f"{new}，{rb.entry('major.new').text('no_employment')}")
     if r.get("code_history"):
         parts.append(r["code_history"])
-    parts += rs.gap_notes(r)
+    parts += rs.gap_notes(r, _gap_signals(r, p))
     if r.get("employment_evidence") == "insufficient":
         parts.append(rs.employment_sample(r, pool))
     if r.get("demand_evidence") == "insufficient":
@@ -93,6 +93,18 @@ def _evidence(r: dict[str, Any], p: Policy) -> str | None:
     if r.get("certainty") == WATCH:
         parts.append(rb.certainty(WATCH).text("short", p))
     return "；".join(parts) or None
+
+
+def _gap_signals(r: dict[str, Any], p: Policy) -> tuple[str, ...]:
+    """The signals whose 数据缺年 changes what the short reason says: the figure that decided it (sentence 1), and
+    the run of 毕业去向落实率 of a major not already red whose rate this year is under the floor (a gap breaks the
+    run of years the red rule counts, so the gap may be why it is not red)."""
+    signals = {DEMAND: ("labor",), ENROLMENT: ("enrolment",), EMPLOYMENT: ("outcome",)}.get(r.get("cause"), ())
+    rate = r.get("employment_rate")
+    if (rate is not None and rate < p.rules.employment_floor and r.get("warning_level") != "红"
+            and "outcome" not in signals):
+        signals += ("outcome",)
+    return signals
 
 
 def _action(r: dict[str, Any], p: Policy) -> str:

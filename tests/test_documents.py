@@ -379,3 +379,18 @@ def test_edition_facts_make_a_confirmed_final_official_and_leave_a_draft_a_draft
     draft = EditionInfo.build("2026-draft", day, policy, confirmed=True, doc_number="京教职成〔2026〕5号",
                               issued_on=issued)
     assert draft.is_draft and not draft.doc_number and "文号" not in draft.subtitle()
+
+
+def test_a_sentence_every_row_repeats_is_told_once_under_the_table() -> None:
+    from documents.bulletin import table
+
+    action = "全市不得新设该专业；对依据有异议的，可在征求意见期内提出异议。"
+    rows = [["430403", "甲", f"对应行业属禁止类。{action}"], ["430402", "乙", f"对应行业属禁止类，超过 50%。{action}"]]
+    shown = table("红色预警专业", ["专业代码", "专业名称", "依据"], rows, "—", "本版专业指导性目录")
+    assert [r[2] for r in shown["rows"]] == ["对应行业属禁止类。", "对应行业属禁止类，超过 50%。"]
+    assert shown["note"].startswith(f"表中各专业的依据均含：{action}") and shown["note"].count(action) == 1
+    # a row with nothing of its own keeps its text; one row is never shortened; other columns are left alone
+    kept = [["1", "甲", action], ["2", "乙", f"另有原因。{action}"]]
+    assert table("t", ["代码", "名称", "依据"], kept, "—", "x")["rows"] == kept
+    assert table("t", ["代码", "名称", "依据"], rows[:1], "—", "x")["rows"] == rows[:1]
+    assert table("t", ["代码", "名称", "说明"], rows, "—", "x")["rows"] == rows

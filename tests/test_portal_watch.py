@@ -135,3 +135,27 @@ def test_each_text_filter_of_the_commission_pages_is_its_own_parameter(site):
     assert total("/commission/majors?q=化工&category=旅游大类") == 0
     page = client.get("/commission/schools?district=海淀区", headers=staff).text
     assert re.findall(r'href="/commission/schools/(\d+)"', page) == [HAIDIAN]
+
+
+def test_commission_pages_name_a_first_draft_as_people_read_it(tmp_path):
+    """A first draft: every commission page names it 2026年版（征求意见稿）, never its id, and the changes section says
+    there is no earlier edition in a sentence (no one-bar chart, no table row with an empty major code)."""
+    from warehouse import spreadsheet
+    from warehouse.changes import CHANGE_HEADERS, FIRST_EDITION_REASON, first_edition_changes
+
+    folder = write_scored_edition(tmp_path, "2026-draft")
+    spreadsheet.write_csv(folder / "changes.csv", first_edition_changes(), CHANGE_HEADERS)
+    client = TestClient(create_app(tmp_path, secure_cookies=False))
+    who = {"Authorization": f"Bearer {tokens.issue(tmp_path, commission=True)}"}
+    major = pl.read_parquet(folder / "guiding_catalog.parquet")["major_code"][0]
+    for path in ("/commission", "/commission/schools", "/commission/actions", "/commission/backbone",
+                 f"/commission/majors/{major}"):
+        page = client.get(path, headers=who)
+        assert page.status_code == 200, path
+        text = re.sub(r"<[^>]+>", " ", page.text)
+        assert "2026-draft" not in text, path
+        assert "2026年版（征求意见稿）" in text, path
+    page = client.get("/commission", headers=who).text
+    changes = page.split("与上一版相比的变化")[1].split("</section>")[0]
+    assert f'<p id="changes-first">{FIRST_EDITION_REASON}。</p>' in changes
+    assert "<table" not in changes and "<svg" not in changes and "None" not in changes

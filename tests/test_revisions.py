@@ -210,7 +210,9 @@ def test_a_scoped_relocation_entry_makes_cooperation_in_its_scope_only(planted, 
     offerings = _published(run, "school_major_scores").filter(pl.col("major_code") == code)
     inside = offerings.filter(pl.col("district") == SCOPE)
     assert inside.height > 0 and set(inside["guidance"]) == {"合作办学"}
-    assert all(f"适用{SCOPE}的指导类别「合作办学」" in r for r in inside["reasons"])
+    assert all(f"适用{SCOPE}的指导类别「合作办学」（" in r for r in inside["reasons"])  # with its list and share
+    # said once: the major's clause for the same scope is not repeated after the school's own sentence
+    assert not any(f"{SCOPE}的学校适用「合作办学」" in r for r in inside["reasons"])
     assert set(offerings.filter(pl.col("district") != SCOPE)["guidance"]) <= {"正常"}
     # the action plan asks those schools (and only those) to cooperate
     actions = _published(run, "actions").filter((pl.col("major_code") == code) & pl.col("school_code").is_not_null())
@@ -245,3 +247,15 @@ def test_history_rules_on_small_frames():
     assert "原专业代码 560107 拆分为多个专业，未给出本专业的拆分比例，历史数据按 50% 并入" in notes["510204"]
     assert "2024年起原专业代码 560102 按 40% 比例拆分" in notes["510202"]
     assert follow_current_codes(rows, revisions.clear()).equals(rows)  # no revisions: the rows as they are
+
+
+def test_a_school_short_reason_states_its_scoped_guidance_once():
+    from scoring.schools import _short
+
+    clause = "城市副中心的学校适用「重点建设」（《目录》城市服务紧缺类占比 100%）"
+    own = "本校位于通州区，适用城市副中心的指导类别「重点建设」（《目录》城市服务紧缺类占比 100%）。"
+    major = f"未触及预警和禁限规则；{clause}。学校可正常招生。"
+    assert _short(own, major, clause) == own + "就全市该专业而言，未触及预警和禁限规则。"
+    assert _short(own, f"{clause}。另有说明。学校可正常招生。", clause) == own + "另有说明。"
+    assert _short(None, major) == major  # a school outside the scope reads the major's reason whole
+    assert _short(own, major) == own + f"就全市该专业而言，未触及预警和禁限规则；{clause}。"

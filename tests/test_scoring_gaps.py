@@ -11,6 +11,8 @@ import polars as pl
 from scoring import rulebook as rb
 from scoring.counts import count_of, counts_of, edition_counts
 from scoring.gaps import find_gaps, gap_sentences, previous_present
+from scoring.policy import load_policy
+from scoring.rules import DEMAND, EMPLOYMENT
 from tests.scoring_fixtures import build, run
 
 TITLES = {"school_majors": "专业点招生就业", "labor_market": "人才供需", "job_postings": "招聘信息"}
@@ -71,9 +73,11 @@ def test_a_labour_trend_over_a_missing_year_is_measured_from_the_year_before_it_
     assert gap["labor_prev_year"].unique().to_list() == [latest - 2]
     with_trend = gap.filter(pl.col("ratio_trend").is_not_null())
     assert with_trend.height > 0  # without the bridge every trend was null: the year-on-year text vanished
-    r = with_trend.to_dicts()[0]
     note = f"人才供需{latest - 1}年数据缺失，趋势按{latest - 2}→{latest}年计算"
-    assert note in r["reasons"] and note in r["basis"] and f"较{latest - 2}年" in r["basis"]
+    for r in with_trend.to_dicts():
+        assert note in r["basis"] and f"较{latest - 2}年" in r["basis"]
+        # the short reason tells the gap only beside the 求人倍率 it rests on (told once in the data notes)
+        assert (note in r["reasons"]) == (r["cause"] == DEMAND), (r["cause"], r["reasons"])
     assert whole.filter(pl.col("reasons").str.contains("数据缺失")).height == 0  # no gap, nothing told
 
 
@@ -82,11 +86,20 @@ def test_an_outcome_gap_breaks_the_run_of_rates_and_an_enrolment_gap_inside_the_
     latest = f.school_majors["year"].max()
     sm = f.school_majors.filter(pl.col("year") != latest - 1)
     scored = run(f.with_(school_majors=sm))[2]
-    rated = scored.filter(pl.col("employment_rate").is_not_null()).to_dicts()[0]
-    assert rated["employment_rate_prev"] is None  # the missing year is not read as 0%
-    assert f"毕业去向{latest - 1}年数据缺失，不作连续年份判断" in rated["reasons"]
-    trended = scored.filter(pl.col("enrolment_trend").is_not_null()).to_dicts()[0]
-    assert f"招生{latest - 1}年数据缺失，趋势按{latest - 2}→{latest}年计算" in trended["basis"]
+    rated = scored.filter(pl.col("employment_rate").is_not_null()).to_dicts()
+    floor = load_policy().rules.employment_floor
+    broken = f"毕业去向{latest - 1}年数据缺失，不作连续年份判断"
+    told = [broken in r["reasons"] for r in rated]
+    for r, said in zip(rated, told, strict=True):
+        assert r["employment_rate_prev"] is None  # the missing year is not read as 0%
+        assert broken in r["basis"]
+        # the short reason names the broken run only where it could change the verdict: the employment rule
+        # decided it, or this year's rate is under the floor (the red rule counts the years under it)
+        assert said == (r["cause"] == EMPLOYMENT or (r["employment_rate"] < floor and r["warning_level"] != "红")), \
+            (r["cause"], r["reasons"])
+    assert any(told) and not all(told)
+    trended = scored.filter(pl.col("enrolment_trend").is_not_null()).to_dicts()
+    assert trended and all(f"招生{latest - 1}年数据缺失，趋势按{latest - 2}→{latest}年计算" in r["basis"] for r in trended)
 
 
 def test_new_majors_are_counted_apart_with_their_levels():
@@ -126,3 +139,18 @@ def test_the_bulletin_overview_tells_new_majors_apart_from_the_published_counts(
     t["guiding_catalog"] = catalog.with_columns(new_major=pl.lit("否"))
     t["edition_counts"] = edition_counts(t["guiding_catalog"], empty, empty)
     assert not any("新设专业" in p for p in majors_section(t, None, ["停止新设", "正常"])["paragraphs"])
+
+
+def test_a_short_reason_names_the_gap_of_the_figure_it_rests_on():
+    from scoring.rules import ENROLMENT, LISTS
+    from scoring.summary import _gap_signals
+
+    p = load_policy()
+    floor = p.rules.employment_floor
+    assert _gap_signals({"cause": DEMAND, "employment_rate": floor + 0.1}, p) == ("labor",)
+    assert _gap_signals({"cause": ENROLMENT, "employment_rate": None}, p) == ("enrolment",)
+    assert _gap_signals({"cause": EMPLOYMENT, "employment_rate": floor - 0.1}, p) == ("outcome",)
+    assert _gap_signals({"cause": LISTS, "employment_rate": floor - 0.1, "warning_level": "黄"}, p) == ("outcome",)
+    assert _gap_signals({"cause": LISTS, "employment_rate": floor - 0.1, "warning_level": "红"}, p) == ()
+    assert _gap_signals({"cause": LISTS, "employment_rate": floor + 0.1, "warning_level": "黄"}, p) == ()
+    assert _gap_signals({"cause": None, "employment_rate": None}, p) == ()

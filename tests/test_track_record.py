@@ -108,3 +108,17 @@ def test_a_year_with_no_decline_at_all_gives_no_lift_and_says_so():
     assert (f["majors"], f["recovered"], f["decline_share"], f["lift"], f["recall"]) == (1, 1, 0.0, None, None)
     line = track_lines(t, load_policy())[0]
     assert "同期全部专业为 0.0%" in line and "倍" not in line and line.endswith("这一年的预警没有好于基准比例。")
+
+
+def test_a_year_the_table_cannot_look_back_at_is_named_not_skipped():
+    """数据缺年: 2024 taken out of the history (so no verdicts can be rebuilt for it); the bulletin says 2024 was not
+    looked back at, in its place, instead of telling two years after saying it looks back at three."""
+    gap = planted_history().filter(pl.col("year") != 2024)
+    flags = past_flags(pl.concat([verdicts(2023, {"E"}), verdicts(2022, {"F"})]))
+    current = pl.DataFrame({"major_code": list(ENROLLED), "warning_level": ["绿"] * len(ENROLLED)})
+    t = track_record(gap, flags, current, min_graduates=30)
+    assert 1 not in t["years_ago"].to_list() and 2 in t["years_ago"].to_list()
+    lines = track_lines(t, load_policy())
+    assert len(lines) == 3
+    assert lines[0] == "2024年（1年前）缺少回溯所需的数据（预警年份及其前一年的招生就业），未回溯。"
+    assert lines[1].startswith("2023年（2年前）") and lines[2].startswith("2022年（3年前）")
