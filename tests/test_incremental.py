@@ -8,6 +8,7 @@ A second rerun with nothing changed launches nothing.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -122,3 +123,39 @@ def test_an_input_its_contract_refused_stays_stale_with_everything_after_it(samp
     assert read[dg.AssetKey(["inbox", "labor_market"])] == dg.DataVersion(hashlib.sha256(path.read_bytes()).hexdigest())
     assert stale[CHANGED] == "上次生成时未通过阻断性检查"
     assert set(stale) == dg.AssetSelection.assets(CHANGED).downstream().resolve(graph)
+
+
+def test_a_published_edition_makes_what_reads_the_editions_stale(sample_published, tmp_path):
+    """The run observed the editions before it published its own (none: ``absent``); the edition it published is a
+    new data version of published_editions, so what reads the editions (the back-test, the track record) is stale.
+    Another edition, or CURRENT moved, is a new version again."""
+    from assets.ingest.sources import ABSENT, PUBLISHED_EDITIONS, inbox_versions, published_version
+    from pipelines.definitions import defs
+    from pipelines.stale import stale_assets
+    from warehouse.current import current_edition, make_current
+    from warehouse.home import Home
+
+    graph = defs.resolve_asset_graph()
+    home = Home(copy_run(sample_published, tmp_path).home)
+    with open_instance(home.dagster_home) as instance:
+        partition = next(iter(instance.get_dynamic_partitions("edition")))
+        recorded = instance.get_latest_data_version_record(PUBLISHED_EDITIONS, is_source=True)
+        observed = inbox_versions(home, tmp_path / "inbox")
+        stale = stale_assets(graph, instance, partition, observed=observed)
+    assert _version_tag(recorded) == ABSENT and observed[PUBLISHED_EDITIONS] not in (ABSENT, None)
+    readers = dg.AssetSelection.assets(PUBLISHED_EDITIONS).downstream().resolve(graph) - {PUBLISHED_EDITIONS}
+    assert {dg.AssetKey("warning_track_record"), dg.AssetKey("backtest_verdicts")} <= readers
+    assert set(stale) == readers
+    assert stale[dg.AssetKey("warning_track_record")] == "published_editions 有新的数据版本"
+
+    first = published_version(home)
+    edition = current_edition(home.published)
+    shutil.copytree(home.published / edition, home.published / f"{edition}-r2")  # a revision published beside it
+    second = published_version(home)
+    make_current(home.published, f"{edition}-r2")  # and put in force
+    assert len({first, second, published_version(home)}) == 3
+    assert published_version(home) == published_version(home)  # the same folders, the same version
+
+
+def _version_tag(record) -> str | None:
+    return (record.event_log_entry.tags or {}).get("dagster/data_version") if record is not None else None

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 
-from warehouse.current import current_edition, list_editions, make_current, takes_force
+from warehouse.current import (
+    CURRENT,
+    current_edition,
+    edition_state,
+    list_editions,
+    make_current,
+    takes_force,
+)
 from warehouse.publish import EditionExistsError, EditionResult, publish_edition
 
 MAX_REVISIONS = 99
@@ -26,6 +34,31 @@ def final_edition_id(draft: str) -> str:
     if not draft.endswith(DRAFT_SUFFIX) or len(draft) == len(DRAFT_SUFFIX):
         raise ValueError(f"版次 {draft} 不是征求意见稿（应以 {DRAFT_SUFFIX} 结尾）")
     return draft[: -len(DRAFT_SUFFIX)]
+
+
+VERSIONED_FILES = ("guiding_catalog.parquet", "restriction_list.parquet")  # what later editions and back-tests read
+
+
+def editions_version(published: Path) -> str | None:
+    """The published editions' data version (None before the first edition): SHA-256 over each complete edition
+    folder's name, state and its catalog's and restriction list's SHA-256 (as its SHA256SUMS lists them), and
+    the edition CURRENT names. An edition folder is never changed, so this changes exactly when an edition is
+    published, put in force or removed; no table is read."""
+    entries = []
+    for name in list_editions(published):
+        sums = dict(reversed(line.split("  ", 1)) for line in _lines(published / name / "SHA256SUMS"))
+        entries.append("\t".join([name, edition_state(published, name) or "", *(sums.get(f, "") for f in VERSIONED_FILES)]))
+    if not entries:
+        return None
+    entries.append(f"{CURRENT}\t{current_edition(published) or ''}")
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return [line for line in path.read_text(encoding="utf-8").splitlines() if "  " in line]
+    except FileNotFoundError:
+        return []
 
 
 class OlderEditionError(RuntimeError):
