@@ -70,6 +70,12 @@ def _year(edition: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
+def publication_id(edition: str, suffix: str = "") -> str:
+    """The id ``publish_next`` publishes an edition under first (2026 → 2026-draft for a draft); it moves on to
+    ``-rN`` only when that id holds other content."""
+    return edition if edition.endswith(suffix) else edition + suffix
+
+
 def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str = "", **kwargs) -> EditionResult:
     """Publish `edition` and make it the edition in force (a draft only while no final is in force: see
     ``current.takes_force``; a draft beside a final is published and CURRENT stays on the final).
@@ -81,7 +87,7 @@ def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str =
     content, put back in force (a roll-back); different content under it is refused.
     """
     if explicit:
-        result = publish_edition(published, edition + suffix if not edition.endswith(suffix) else edition, **kwargs)
+        result = publish_edition(published, publication_id(edition, suffix), **kwargs)
         if (current_edition(published) != result.edition and kwargs.get("put_in_force", True)
                 and takes_force(published, kwargs["package"].get("state"))):
             make_current(published, result.edition)
@@ -92,7 +98,7 @@ def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str =
         raise OlderEditionError(
             f"收件箱的数据只到 {int(edition) - 1 if edition.isdigit() else edition} 年，对应版本 {edition}，"
             f"早于现行版本 {current}：未发布，现行版本保持不变。如确需发布旧版，请用 --edition 明确指定版本号")
-    for candidate in [f"{edition}{suffix}", *(f"{edition}-r{n}{suffix}" for n in range(2, MAX_REVISIONS + 1))]:
+    for candidate in [publication_id(edition, suffix), *(f"{edition}-r{n}{suffix}" for n in range(2, MAX_REVISIONS + 1))]:
         if (published / candidate).exists() and candidate != current and not _never_in_force(published, candidate):
             continue
         try:
