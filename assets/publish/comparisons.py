@@ -10,7 +10,6 @@ put in force since) computes them itself with the same functions (warehouse.publ
 import dagster as dg
 import polars as pl
 
-from assets.charts import preview_md
 from assets.ingest.sources import PUBLISHED_EDITIONS
 from assets.partitions import EDITIONS
 from assets.resources import Warehouse
@@ -28,6 +27,9 @@ COMPARED = {
     "edition_history": "历年各版的预警专业数：本版与此前每个数据年份的版次中各预警等级的专业数（公报与门户的历年对比）。",
     "edition_changes": "与上一版相比的专业变化（changes.csv 的各行）：新增、移除，指导类别、预警等级或限制变化，以及复核调整。",
 }
+# what each reads besides edition_facts and the edition it compares with
+READS = {"industry_list_changes": ("industries", "industry_adjustments"), "edition_history": ("edition_counts",),
+         "edition_changes": ("guiding_catalog", "restriction_list", "major_risk_scores", "school_major_scores")}
 # what the publication reads of the previous edition for them
 PREVIOUS_TABLES = ("guiding_catalog", "restriction_list", "industry_adjustments", "edition_history")
 
@@ -51,6 +53,8 @@ def comparison_basis(instance: dg.DagsterInstance, partition: str) -> tuple[str,
 @dg.multi_asset(
     outs={name: dg.AssetOut(**PUBLISH, kinds={"duckdb", "polars"}, description=text) for name, text in COMPARED.items()},
     deps=[PUBLISHED_EDITIONS],  # the edition in force, compared with
+    internal_asset_deps={name: {dg.AssetKey(n) for n in ("edition_facts", *reads)} | {PUBLISHED_EDITIONS}
+                         for name, reads in READS.items()},
     pool=WRITER_POOL,
     partitions_def=EDITIONS,
 )
@@ -69,10 +73,8 @@ def edition_comparisons(warehouse: Warehouse, edition_facts: pl.DataFrame, indus
               "edition_changes": compute_changes(prior, {"guiding_catalog": guiding_catalog,
                                                          "restriction_list": restriction_list},
                                                  overridden_notes(major_risk_scores, school_major_scores))}
-    basis = {"edition": edition, "previous_edition": previous or ""}
-    for name in COMPARED:
-        yield dg.Output(tables[name], output_name=name, metadata={
-            **basis, "preview": dg.MetadataValue.md(preview_md(tables[name], rows=10, width=50))})
+    for name in COMPARED:  # the basis the publication checks (comparison_basis); the warehouse adds the preview
+        yield dg.Output(tables[name], output_name=name, metadata={"edition": edition, "previous_edition": previous or ""})
 
 
 def comparison(instance: dg.DagsterInstance, partition: str, tables: dict[str, pl.DataFrame]) -> Comparison | None:
