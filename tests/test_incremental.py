@@ -159,3 +159,30 @@ def test_a_published_edition_makes_what_reads_the_editions_stale(sample_publishe
 
 def _version_tag(record) -> str | None:
     return (record.event_log_entry.tags or {}).get("dagster/data_version") if record is not None else None
+
+
+def test_the_edition_publishes_the_comparison_assets_it_was_computed_with(sample_published):
+    """industry_list_changes, edition_history and edition_changes are warehouse tables computed against the edition
+    in force (none for the sample's first edition); the publication writes those very rows out."""
+    import json
+
+    from assets.publish.comparisons import COMPARED, comparison_basis
+    from warehouse.current import current_edition
+    from warehouse.hashing import rows_hash
+    from warehouse.home import Home
+    from warehouse.table import WarehouseTable
+
+    home = Home(sample_published.home)
+    edition = current_edition(home.published)
+    folder = home.published / edition
+    tables = {name: WarehouseTable(home.warehouse, name).read() for name in COMPARED}
+    with open_instance(home.dagster_home) as instance:
+        partition = next(iter(instance.get_dynamic_partitions("edition")))
+        assert comparison_basis(instance, partition) == (edition, None)
+    for name in ("industry_list_changes", "edition_history"):
+        assert pl.read_parquet(folder / f"{name}.parquet").equals(tables[name]), name
+    assert tables["edition_history"]["edition"].unique().to_list() == [edition]
+    manifest = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    listed = next(r for r in manifest["resources"] if r["path"] == "changes.csv")
+    assert listed["rows"] == tables["edition_changes"].height == 0  # a first edition: nothing moved
+    assert listed["rows_hash"] == rows_hash(tables["edition_changes"])
