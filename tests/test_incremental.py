@@ -18,6 +18,7 @@ from data_contracts.spec import load_contracts
 from inbox.readers import find_input
 from pipelines.instance import open_instance
 from tests.shared_homes import copy_run, isolated_run
+from warehouse.current import list_editions
 
 CHANGED = dg.AssetKey("labor_market")
 
@@ -36,6 +37,13 @@ def _new_bytes(inbox: Path) -> Path:
     return path
 
 
+def _readers(graph) -> set[dg.AssetKey]:
+    """What reads the published editions, and what is built on it."""
+    from assets.ingest.sources import PUBLISHED_EDITIONS
+
+    return dg.AssetSelection.assets(PUBLISHED_EDITIONS).downstream().resolve(graph) - {PUBLISHED_EDITIONS}
+
+
 def _runs_and_materialized(home: Path) -> tuple[list[str], dict[str, set[str]]]:
     """The main job's run ids, oldest first, and what each materialized (read from the event log)."""
     with open_instance(home / "dagster") as instance:
@@ -52,10 +60,14 @@ def test_a_rerun_with_only_labor_market_changed_materializes_its_downstream_alon
 
     graph = defs.resolve_asset_graph()
     every = dg.AssetSelection.all().resolve(graph)
-    depends = {key.to_user_string() for key in every if CHANGED in dg.AssetSelection.assets(key).upstream().resolve(graph)}
+    # what reads the published editions is stale too: the sample's run published its edition after observing none
+    readers = {key.to_user_string() for key in _readers(graph)}
+    depends = {key.to_user_string() for key in every
+               if CHANGED in dg.AssetSelection.assets(key).upstream().resolve(graph)} | readers
     independent = {key.to_user_string() for key in every} - depends
     run = copy_run(sample_published, tmp_path)
     before, _ = _runs_and_materialized(run.home)
+    editions = list_editions(run.home / "published")
     _new_bytes(run.inbox)
 
     assert isolated_run(["run", "--inbox", str(run.inbox), "--home", str(run.home)]) == 0
@@ -67,6 +79,8 @@ def test_a_rerun_with_only_labor_market_changed_materializes_its_downstream_alon
     out = capsys.readouterr().out
     assert f"只重新生成过期的 {len(depends)} 个资产" in out and "inbox/labor_market 有新的数据版本" in out
     assert (run.home / "published" / "CURRENT").exists()
+    # the same catalogs: nothing newly published, so the editions' version stays the one the readers just read
+    assert list_editions(run.home / "published") == editions
 
     assert isolated_run(["run", "--inbox", str(run.inbox), "--home", str(run.home)]) == 0
     assert _runs_and_materialized(run.home)[0] == runs  # nothing changed: no run launched, nothing materialized
@@ -122,7 +136,7 @@ def test_an_input_its_contract_refused_stays_stale_with_everything_after_it(samp
     # it read the bytes now in the inbox: by its versions alone it would be up to date
     assert read[dg.AssetKey(["inbox", "labor_market"])] == dg.DataVersion(hashlib.sha256(path.read_bytes()).hexdigest())
     assert stale[CHANGED] == "上次生成时未通过阻断性检查"
-    assert set(stale) == dg.AssetSelection.assets(CHANGED).downstream().resolve(graph)
+    assert set(stale) == dg.AssetSelection.assets(CHANGED).downstream().resolve(graph) | _readers(graph)
 
 
 def test_a_published_edition_makes_what_reads_the_editions_stale(sample_published, tmp_path):
@@ -143,10 +157,11 @@ def test_a_published_edition_makes_what_reads_the_editions_stale(sample_publishe
         observed = inbox_versions(home, tmp_path / "inbox")
         stale = stale_assets(graph, instance, partition, observed=observed)
     assert _version_tag(recorded) == ABSENT and observed[PUBLISHED_EDITIONS] not in (ABSENT, None)
-    readers = dg.AssetSelection.assets(PUBLISHED_EDITIONS).downstream().resolve(graph) - {PUBLISHED_EDITIONS}
+    readers = _readers(graph)
     assert {dg.AssetKey("warning_track_record"), dg.AssetKey("backtest_verdicts")} <= readers
     assert set(stale) == readers
-    assert stale[dg.AssetKey("warning_track_record")] == "published_editions 有新的数据版本"
+    for name in ("backtest_verdicts", "industry_list_changes"):  # the others: their upstream is stale first
+        assert stale[dg.AssetKey(name)] == "published_editions 有新的数据版本"
 
     first = published_version(home)
     edition = current_edition(home.published)

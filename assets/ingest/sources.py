@@ -27,7 +27,9 @@ from warehouse.errors import InputError
 SOURCE_PREFIX = "inbox"
 ABSENT = "absent"
 # The editions published so far: what a new edition compares with and what the back-tests take as issued. Observed
-# with the inbox's files, so a newly published (or finalized) edition makes the assets that read them stale.
+# with the inbox's files, so a newly published (or finalized) edition makes the assets that read them stale; that
+# includes the edition a run publishes itself: the next run recomputes those readers once (publishing the same
+# catalogs again is a no-op, which leaves the version as it is) and the run after it launches nothing.
 PUBLISHED_EDITIONS = dg.AssetKey("published_editions")
 
 
