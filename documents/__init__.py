@@ -39,7 +39,7 @@ from scoring.exposure import in_force
 from scoring.policy import Policy
 from scoring.uncertainty import watch_list
 
-__all__ = ["CHANNEL_TABLES", "FIGURE_TABLES", "OUTCOME_TABLES", "REPORT_TABLES", "TRACK_TABLE", "figure_tables", "outcome_tables", "SOURCE_TABLES",
+__all__ = ["CHANNEL_TABLES", "COMPARISON_TABLES", "FIGURE_TABLES", "comparison_tables", "OUTCOME_TABLES", "REPORT_TABLES", "TRACK_TABLE", "figure_tables", "outcome_tables", "SOURCE_TABLES",
            "EditionFacts", "EditionInfo", "edition_label", "print_pdf", "publish_hook",
            "render_html", "report_tables", "write_catalogs", "write_edition_documents", "write_matching_report",
            "write_province_lists", "write_quarterly_bulletin"]
@@ -50,6 +50,9 @@ FIGURE_TABLES = ("labour_market_summary", "matching_groups", "matching_scores", 
 OUTCOME_TABLES = ("watch_list", "district_summary", "edition_counts")
 # 求人倍率 by channel (issue 29; assets/publish/channels.py): published when the run made them
 CHANNEL_TABLES = ("demand_channels", "channel_coverage", "major_channels")
+# What the edition tells against the edition before it (assets: assets/publish/comparisons.py); computed here only
+# for documents made without a run, or when the publication compares with another edition than they did.
+COMPARISON_TABLES = ("industry_list_changes", "edition_history")
 TRACK_TABLE = "warning_track_record"  # 往年预警回溯 (an asset; absent from documents made without a run)
 REPORT_TABLES = ("industry_adjustments", "industry_list_changes", "forecast_quality", *FIGURE_TABLES, *OUTCOME_TABLES,
                  *CHANNEL_TABLES, TRACK_TABLE, "edition_history")
@@ -112,19 +115,35 @@ def report_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFr
         else figure_tables(tables)
     outcomes = {n: tables[n] for n in OUTCOME_TABLES} if all(n in tables for n in OUTCOME_TABLES) \
         else outcome_tables(tables) if "guiding_catalog" in tables else {}
-    adjustments = tables["industry_adjustments"].drop("source_row", strict=False)
-    if as_of is not None:
-        adjustments = in_force(adjustments, as_of)
+    adjustments = adjustments_in_force(tables, as_of)
     quality = tables.get("forecast_quality")
     return {name: _stable(df) for name, df in {
         "industry_adjustments": adjustments,
-        "industry_list_changes": list_changes(adjustments, (previous or {}).get("industry_adjustments"),
-                                              tables["industries"]),
+        "industry_list_changes": tables["industry_list_changes"] if "industry_list_changes" in tables
+        else list_changes(adjustments, (previous or {}).get("industry_adjustments"), tables["industries"]),
         "forecast_quality": quality if quality is not None else pl.DataFrame(
             schema={"level": pl.String, "usable": pl.Boolean, "n_series": pl.Int64, "relative_mase": pl.Float64}),
         **figures, **outcomes, **{n: tables[n] for n in CHANNEL_TABLES if n in tables},
         **({TRACK_TABLE: tables[TRACK_TABLE]} if TRACK_TABLE in tables else {}),
     }.items()}
+
+
+def adjustments_in_force(tables: dict[str, pl.DataFrame], as_of: date | None) -> pl.DataFrame:
+    """The industry lists the edition publishes: with ``as_of``, the entries in force that day."""
+    adjustments = tables["industry_adjustments"].drop("source_row", strict=False)
+    return in_force(adjustments, as_of) if as_of is not None else adjustments
+
+
+def comparison_tables(tables: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame] | None, edition: str,
+                      as_of: date, state: str) -> dict[str, pl.DataFrame]:
+    """What an edition tells against the edition before it (``previous``: its Parquet tables by name, None for a
+    first edition): the industry lists' changes and the majors by warning level in each year's edition. ``tables``:
+    industry_adjustments, industries and edition_counts; ``edition``: the id it is published under."""
+    previous = previous or {}
+    return {"industry_list_changes": _stable(list_changes(adjustments_in_force(tables, as_of),
+                                                          previous.get("industry_adjustments"), tables["industries"])),
+            "edition_history": _stable(edition_history(tables["edition_counts"], previous.get("edition_history"),
+                                                       edition, as_of.year, state))}
 
 
 def _stable(df: pl.DataFrame) -> pl.DataFrame:
@@ -142,7 +161,7 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
     edition's Parquet files by name (None for a first edition)."""
     folder = Path(folder)
     report = report_tables(tables, previous_tables, info.issued)
-    report["edition_history"] = _stable(edition_history(
+    report["edition_history"] = tables["edition_history"] if "edition_history" in tables else _stable(edition_history(
         report["edition_counts"], (previous_tables or {}).get("edition_history"), info.edition, info.issued.year,
         info.state))
     written = []

@@ -60,7 +60,15 @@ def test_signatures_carry_the_lineage():
     assert parents["guiding_catalog"] == {"majors", "major_risk_scores"}
     # publishing reads the tables it writes out, the edition's facts and the provenance; it computes none of them
     assert {"input_files", "contract_results", "edition_facts", "guiding_catalog", "restriction_list",
-            "school_major_scores", "watch_list", "edition_counts", "matching_scores"} <= parents["published_edition"]
+            "school_major_scores", "watch_list", "edition_counts", "matching_scores", "edition_changes",
+            "industry_list_changes", "edition_history"} <= parents["published_edition"]
+    # what reads the published editions says so: a new edition makes it stale
+    assert parents["edition_changes"] == {"published_editions", "edition_facts", "guiding_catalog", "restriction_list",
+                                          "major_risk_scores", "school_major_scores"}
+    assert parents["edition_history"] == {"published_editions", "edition_facts", "edition_counts"}
+    assert parents["industry_list_changes"] == {"published_editions", "edition_facts", "industries",
+                                                "industry_adjustments"}
+    assert "published_editions" in parents["warning_track_record"] & parents["backtest_verdicts"]
     # as_of and the edition id come from edition_facts alone, not from the data again
     assert {"edition_facts"} <= parents["major_industry_exposure"] & parents["major_risk_scores"]
     assert "school_majors" not in parents["major_industry_exposure"] | parents["major_risk_scores"]
@@ -159,7 +167,8 @@ def test_inbox_sensor_observes_the_files_and_requests_the_stale_assets_once_per_
     assert set(first.asset_selection) == dg.AssetSelection.all().resolve(graph)   # nothing materialized yet
     versions = {e.asset_key.to_user_string(): e.tags["dagster/data_version"] for e in result.asset_events}
     assert versions["inbox/majors"] == hashlib.sha256((inbox / "majors.csv").read_bytes()).hexdigest()
-    assert versions["inbox/labor_market"] == "absent" and len(versions) == len(load_contracts())
+    assert versions["inbox/labor_market"] == "absent" and len(versions) == len(load_contracts()) + 1
+    assert versions["published_editions"] == "absent"  # observed with the files: none published yet
     with dg.build_sensor_context(cursor=first.run_key, resources=resources, instance=instance) as ctx:
         assert isinstance(sensor(ctx), dg.SkipReason)
 

@@ -8,6 +8,7 @@ A second rerun with nothing changed launches nothing.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +18,7 @@ from data_contracts.spec import load_contracts
 from inbox.readers import find_input
 from pipelines.instance import open_instance
 from tests.shared_homes import copy_run, isolated_run
+from warehouse.current import list_editions
 
 CHANGED = dg.AssetKey("labor_market")
 
@@ -35,6 +37,13 @@ def _new_bytes(inbox: Path) -> Path:
     return path
 
 
+def _readers(graph) -> set[dg.AssetKey]:
+    """What reads the published editions, and what is built on it."""
+    from assets.ingest.sources import PUBLISHED_EDITIONS
+
+    return dg.AssetSelection.assets(PUBLISHED_EDITIONS).downstream().resolve(graph) - {PUBLISHED_EDITIONS}
+
+
 def _runs_and_materialized(home: Path) -> tuple[list[str], dict[str, set[str]]]:
     """The main job's run ids, oldest first, and what each materialized (read from the event log)."""
     with open_instance(home / "dagster") as instance:
@@ -51,10 +60,14 @@ def test_a_rerun_with_only_labor_market_changed_materializes_its_downstream_alon
 
     graph = defs.resolve_asset_graph()
     every = dg.AssetSelection.all().resolve(graph)
-    depends = {key.to_user_string() for key in every if CHANGED in dg.AssetSelection.assets(key).upstream().resolve(graph)}
+    # what reads the published editions is stale too: the sample's run published its edition after observing none
+    readers = {key.to_user_string() for key in _readers(graph)}
+    depends = {key.to_user_string() for key in every
+               if CHANGED in dg.AssetSelection.assets(key).upstream().resolve(graph)} | readers
     independent = {key.to_user_string() for key in every} - depends
     run = copy_run(sample_published, tmp_path)
     before, _ = _runs_and_materialized(run.home)
+    editions = list_editions(run.home / "published")
     _new_bytes(run.inbox)
 
     assert isolated_run(["run", "--inbox", str(run.inbox), "--home", str(run.home)]) == 0
@@ -66,6 +79,8 @@ def test_a_rerun_with_only_labor_market_changed_materializes_its_downstream_alon
     out = capsys.readouterr().out
     assert f"只重新生成过期的 {len(depends)} 个资产" in out and "inbox/labor_market 有新的数据版本" in out
     assert (run.home / "published" / "CURRENT").exists()
+    # the same catalogs: nothing newly published, so the editions' version stays the one the readers just read
+    assert list_editions(run.home / "published") == editions
 
     assert isolated_run(["run", "--inbox", str(run.inbox), "--home", str(run.home)]) == 0
     assert _runs_and_materialized(run.home)[0] == runs  # nothing changed: no run launched, nothing materialized
@@ -121,4 +136,68 @@ def test_an_input_its_contract_refused_stays_stale_with_everything_after_it(samp
     # it read the bytes now in the inbox: by its versions alone it would be up to date
     assert read[dg.AssetKey(["inbox", "labor_market"])] == dg.DataVersion(hashlib.sha256(path.read_bytes()).hexdigest())
     assert stale[CHANGED] == "上次生成时未通过阻断性检查"
-    assert set(stale) == dg.AssetSelection.assets(CHANGED).downstream().resolve(graph)
+    assert set(stale) == dg.AssetSelection.assets(CHANGED).downstream().resolve(graph) | _readers(graph)
+
+
+def test_a_published_edition_makes_what_reads_the_editions_stale(sample_published, tmp_path):
+    """The run observed the editions before it published its own (none: ``absent``); the edition it published is a
+    new data version of published_editions, so what reads the editions (the back-test, the track record) is stale.
+    Another edition, or CURRENT moved, is a new version again."""
+    from assets.ingest.sources import ABSENT, PUBLISHED_EDITIONS, inbox_versions, published_version
+    from pipelines.definitions import defs
+    from pipelines.stale import stale_assets
+    from warehouse.current import current_edition, make_current
+    from warehouse.home import Home
+
+    graph = defs.resolve_asset_graph()
+    home = Home(copy_run(sample_published, tmp_path).home)
+    with open_instance(home.dagster_home) as instance:
+        partition = next(iter(instance.get_dynamic_partitions("edition")))
+        recorded = instance.get_latest_data_version_record(PUBLISHED_EDITIONS, is_source=True)
+        observed = inbox_versions(home, tmp_path / "inbox")
+        stale = stale_assets(graph, instance, partition, observed=observed)
+    assert _version_tag(recorded) == ABSENT and observed[PUBLISHED_EDITIONS] not in (ABSENT, None)
+    readers = _readers(graph)
+    assert {dg.AssetKey("warning_track_record"), dg.AssetKey("backtest_verdicts")} <= readers
+    assert set(stale) == readers
+    for name in ("backtest_verdicts", "industry_list_changes"):  # the others: their upstream is stale first
+        assert stale[dg.AssetKey(name)] == "published_editions 有新的数据版本"
+
+    first = published_version(home)
+    edition = current_edition(home.published)
+    shutil.copytree(home.published / edition, home.published / f"{edition}-r2")  # a revision published beside it
+    second = published_version(home)
+    make_current(home.published, f"{edition}-r2")  # and put in force
+    assert len({first, second, published_version(home)}) == 3
+    assert published_version(home) == published_version(home)  # the same folders, the same version
+
+
+def _version_tag(record) -> str | None:
+    return (record.event_log_entry.tags or {}).get("dagster/data_version") if record is not None else None
+
+
+def test_the_edition_publishes_the_comparison_assets_it_was_computed_with(sample_published):
+    """industry_list_changes, edition_history and edition_changes are warehouse tables computed against the edition
+    in force (none for the sample's first edition); the publication writes those very rows out."""
+    import json
+
+    from assets.publish.comparisons import COMPARED, comparison_basis
+    from warehouse.current import current_edition
+    from warehouse.hashing import rows_hash
+    from warehouse.home import Home
+    from warehouse.table import WarehouseTable
+
+    home = Home(sample_published.home)
+    edition = current_edition(home.published)
+    folder = home.published / edition
+    tables = {name: WarehouseTable(home.warehouse, name).read() for name in COMPARED}
+    with open_instance(home.dagster_home) as instance:
+        partition = next(iter(instance.get_dynamic_partitions("edition")))
+        assert comparison_basis(instance, partition) == (edition, None)
+    for name in ("industry_list_changes", "edition_history"):
+        assert pl.read_parquet(folder / f"{name}.parquet").equals(tables[name]), name
+    assert tables["edition_history"]["edition"].unique().to_list() == [edition]
+    manifest = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    listed = next(r for r in manifest["resources"] if r["path"] == "changes.csv")
+    assert listed["rows"] == tables["edition_changes"].height == 0  # a first edition: nothing moved
+    assert listed["rows_hash"] == rows_hash(tables["edition_changes"])

@@ -375,6 +375,25 @@ def test_changes_list_exactly_the_majors_that_moved(first: publish.EditionResult
     assert manifest["previous_edition"] == "2026"
 
 
+def test_changes_computed_before_are_written_only_for_the_id_and_previous_edition_they_were_computed_for(
+        first: publish.EditionResult, published: Path) -> None:
+    """changes.csv takes the rows computed before publication (the edition_changes asset) when they compare this
+    id with the edition in force; computed against another edition they are computed again."""
+    moved = tables([("610105", *MAJORS[0][1:4], "重点建设", *MAJORS[0][5:]), *MAJORS[1:]])
+    old = {n: pl.read_parquet(first.folder / f"{n}.parquet") for n in ("guiding_catalog", "restriction_list")}
+    rows = publish.compute_changes(old, moved)  # 2027 against 2026: 610105 moved
+    assert rows.height == 1
+    stale = publish.Comparison("2027", "2025", {"edition_changes": rows.clear()})  # against another edition
+    second = publish_edition(published, "2027", moved, HEADERS, PACKAGE, created=CREATED, compared=stale)
+    assert second.changes == 1 and read_csv(second.folder / "changes.csv")[1][0] == "610105"
+    # 2028 has 2027's catalog: nothing moved, yet rows given for its very id and previous edition are taken as given
+    given = publish.Comparison("2028", "2027", {"edition_changes": rows})
+    third = publish_edition(published, "2028", moved, HEADERS, PACKAGE, created=CREATED, compared=given)
+    assert third.changes == 1 and read_csv(third.folder / "changes.csv")[1:] == read_csv(second.folder / "changes.csv")[1:]
+    unasked = publish_edition(published, "2029", moved, HEADERS, PACKAGE, created=CREATED, compared=given)
+    assert unasked.changes == 0  # another id: computed at publication
+
+
 def test_changes_mark_overridden_majors_even_when_nothing_else_moved(
         first: publish.EditionResult, published: Path) -> None:
     moved = [("610105", *MAJORS[0][1:4], "重点建设", *MAJORS[0][5:]), *MAJORS[1:]]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 
-from warehouse.current import current_edition, list_editions, make_current, takes_force
+from warehouse.current import (
+    CURRENT,
+    current_edition,
+    edition_state,
+    list_editions,
+    make_current,
+    takes_force,
+)
 from warehouse.publish import EditionExistsError, EditionResult, publish_edition
 
 MAX_REVISIONS = 99
@@ -28,6 +36,31 @@ def final_edition_id(draft: str) -> str:
     return draft[: -len(DRAFT_SUFFIX)]
 
 
+VERSIONED_FILES = ("guiding_catalog.parquet", "restriction_list.parquet")  # what later editions and back-tests read
+
+
+def editions_version(published: Path) -> str | None:
+    """The published editions' data version (None before the first edition): SHA-256 over each complete edition
+    folder's name, state and its catalog's and restriction list's SHA-256 (as its SHA256SUMS lists them), and
+    the edition CURRENT names. An edition folder is never changed, so this changes exactly when an edition is
+    published, put in force or removed; no table is read."""
+    entries = []
+    for name in list_editions(published):
+        sums = dict(reversed(line.split("  ", 1)) for line in _lines(published / name / "SHA256SUMS"))
+        entries.append("\t".join([name, edition_state(published, name) or "", *(sums.get(f, "") for f in VERSIONED_FILES)]))
+    if not entries:
+        return None
+    entries.append(f"{CURRENT}\t{current_edition(published) or ''}")
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return [line for line in path.read_text(encoding="utf-8").splitlines() if "  " in line]
+    except FileNotFoundError:
+        return []
+
+
 class OlderEditionError(RuntimeError):
     """An automatically chosen edition would be older than the one in force (CURRENT never moves back)."""
 
@@ -35,6 +68,12 @@ class OlderEditionError(RuntimeError):
 def _year(edition: str) -> int | None:
     head = edition[:4]
     return int(head) if head.isdigit() else None
+
+
+def publication_id(edition: str, suffix: str = "") -> str:
+    """The id ``publish_next`` publishes an edition under first (2026 → 2026-draft for a draft); it moves on to
+    ``-rN`` only when that id holds other content."""
+    return edition if edition.endswith(suffix) else edition + suffix
 
 
 def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str = "", **kwargs) -> EditionResult:
@@ -48,7 +87,7 @@ def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str =
     content, put back in force (a roll-back); different content under it is refused.
     """
     if explicit:
-        result = publish_edition(published, edition + suffix if not edition.endswith(suffix) else edition, **kwargs)
+        result = publish_edition(published, publication_id(edition, suffix), **kwargs)
         if (current_edition(published) != result.edition and kwargs.get("put_in_force", True)
                 and takes_force(published, kwargs["package"].get("state"))):
             make_current(published, result.edition)
@@ -59,7 +98,7 @@ def publish_next(published: Path, edition: str, *, explicit: bool, suffix: str =
         raise OlderEditionError(
             f"收件箱的数据只到 {int(edition) - 1 if edition.isdigit() else edition} 年，对应版本 {edition}，"
             f"早于现行版本 {current}：未发布，现行版本保持不变。如确需发布旧版，请用 --edition 明确指定版本号")
-    for candidate in [f"{edition}{suffix}", *(f"{edition}-r{n}{suffix}" for n in range(2, MAX_REVISIONS + 1))]:
+    for candidate in [publication_id(edition, suffix), *(f"{edition}-r{n}{suffix}" for n in range(2, MAX_REVISIONS + 1))]:
         if (published / candidate).exists() and candidate != current and not _never_in_force(published, candidate):
             continue
         try:

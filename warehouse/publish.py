@@ -43,7 +43,7 @@ from warehouse.pause_points import pause_point
 # The changes computation is re-exported: callers (and tests) read it from here.
 __all__ = [
     "CHANGE_HEADERS", "CURRENT", "REMOVED_REASON", "TABLES", "EditionExistsError", "EditionResult",
-    "PublishedFile", "TableSpec", "canonical", "compute_changes", "current_edition", "list_editions",
+    "Comparison", "PublishedFile", "TableSpec", "canonical", "compute_changes", "current_edition", "list_editions",
     "REQUIRED_TABLES", "publish_edition", "rows_hash", "validate_edition",
 ]
 
@@ -84,6 +84,30 @@ REQUIRED_TABLES = tuple(name for name, spec in TABLES.items() if spec.required)
 # Writes an edition's documents into the temporary folder: (folder, edition id, published frames, the
 # previous edition's Parquet tables by name or None) -> files written. It replaces the tables' plain XLSX.
 DocumentWriter = Callable[[Path, str, dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None], Iterable[Path]]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What an edition tells against the edition before it, computed before the publication (assets/publish/
+    comparisons.py): ``tables`` (edition_changes, the rows of changes.csv, and the documents' industry_list_changes
+    and edition_history) for the edition id ``edition`` against ``previous`` (None: a first edition). The
+    publication uses them when it publishes that id against that previous edition, else computes them itself
+    with the same functions (a revision -rN, or an edition put in force since)."""
+
+    edition: str
+    previous: str | None
+    tables: dict[str, pl.DataFrame]
+
+
+def previous_tables(root: Path, previous: str | None, names: Iterable[str] | None = None
+                    ) -> dict[str, pl.DataFrame] | None:
+    """The previous edition's Parquet tables by name (``names``, or all it has); None for a first edition."""
+    if not previous:
+        return None
+    folder = Path(root) / previous
+    files = sorted(p.name for p in folder.glob("*.parquet")) if names is None else [
+        f"{n}.parquet" for n in names if (folder / f"{n}.parquet").is_file()]
+    return {Path(n).stem: pl.read_parquet(folder / n) for n in files}
 
 
 class EditionExistsError(RuntimeError):
@@ -152,6 +176,7 @@ def publish_edition(
     documents: DocumentWriter | None = None,
     overridden: Collection[str] = (),
     put_in_force: bool = True,
+    compared: Comparison | None = None,
 ) -> EditionResult:
     """Write ``published_dir/<edition>`` (catalog, restriction list, school scores, changes, manifest)
     and make it the edition in force unless it is a draft and a final edition is in force
@@ -159,7 +184,8 @@ def publish_edition(
     itself, in one transaction with the review store). ``package`` adds the caller's provenance to datapackage.json.
     ``documents`` writes the edition's documents (print-ready XLSX, lists, bulletin, matching report)
     into the folder before datapackage.json and SHA256SUMS, so they are listed in both; ``overridden``
-    (major codes whose verdict an override set) are marked in changes.csv."""
+    (major codes whose verdict an override set) are marked in changes.csv; ``compared``: changes.csv's rows and
+    the documents' comparisons as computed before, used when they compare with the edition this one follows."""
     validate_edition(edition)
     if not set(REQUIRED_TABLES) <= set(tables) <= set(TABLES):
         optional = [n for n in TABLES if n not in REQUIRED_TABLES]
@@ -181,7 +207,7 @@ def publish_edition(
         try:
             tmp.chmod(0o755)  # mkdtemp's 0700 would hide the edition from a portal run as another user
             _write_folder(tmp, root, edition, frames, headers, package, created, previous, documents,
-                          overridden)
+                          overridden, compared)
             pause_point("publication")  # test-only: a kill here leaves a complete .tmp- folder behind
             os.rename(tmp, target)
         except BaseException:
@@ -196,7 +222,7 @@ def publish_edition(
 def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.DataFrame],
                   headers: dict[str, dict[str, str]], package: dict, created: datetime,
                   previous: str | None, documents: DocumentWriter | None = None,
-                  overridden: Collection[str] = ()) -> None:
+                  overridden: Collection[str] = (), compared: Comparison | None = None) -> None:
     if previous and not (root / previous / "datapackage.json").is_file():
         raise FileNotFoundError(f"CURRENT 指向的版次 {previous} 不存在或不完整，无法计算变化；请人工检查 {root}")
     # The tables' row hashes are polars work that leaves Python's lock free: on a thread they take the other
@@ -207,28 +233,33 @@ def _write_folder(tmp: Path, root: Path, edition: str, frames: dict[str, pl.Data
         hashes = {name: hashing.submit(rows_hash, df).result if df.estimated_size() <= IN_MEMORY_BYTES
                   else partial(rows_hash, df) for name, df in frames.items()}
         _write_tables_and_documents(tmp, root, edition, frames, headers, package, created, previous, documents,
-                                    overridden, hashes)
+                                    overridden, hashes, compared)
 
 
 def _write_tables_and_documents(tmp: Path, root: Path, edition: str, frames: dict[str, pl.DataFrame],
                                 headers: dict[str, dict[str, str]], package: dict, created: datetime,
                                 previous: str | None, documents: DocumentWriter | None,
-                                overridden: Collection[str], hashed: dict[str, Callable[[], str]]) -> None:
+                                overridden: Collection[str], hashed: dict[str, Callable[[], str]],
+                                compared: Comparison | None = None) -> None:
     for name, df in frames.items():
         if TABLES[name].sheet:
             spreadsheet.write_csv(tmp / f"{name}.csv", df, headers.get(name, {}))
             if documents is None:
                 spreadsheet.write_xlsx(tmp / f"{name}.xlsx", df, headers.get(name, {}), TABLES[name].sheet, created)
         df.write_parquet(tmp / f"{name}.parquet")
-    compared = ("guiding_catalog", "restriction_list")  # what changes.csv compares (not the school scores)
-    old = {n: pl.read_parquet(root / previous / f"{n}.parquet") for n in compared} if previous else None
-    changes = compute_changes(old, frames, overridden)
-    spreadsheet.write_csv(tmp / "changes.csv", changes if old is not None else first_edition_changes(), CHANGE_HEADERS)
+    # what was computed before against this very edition id and previous edition (else computed here, alike)
+    ready = dict(compared.tables) if compared is not None and (compared.edition, compared.previous) == (
+        edition, previous) else {}
+    if "edition_changes" in ready:
+        changes = ready.pop("edition_changes")
+    else:  # what changes.csv compares: the catalogs (not the school scores)
+        changes = compute_changes(previous_tables(root, previous, ("guiding_catalog", "restriction_list")), frames,
+                                  overridden)
+    spreadsheet.write_csv(tmp / "changes.csv", changes if previous else first_edition_changes(), CHANGE_HEADERS)
     extra: set[str] = set()
     if documents is not None:
-        before = {p.name for p in root.joinpath(previous).glob("*.parquet")} if previous else set()
-        prior = {Path(n).stem: pl.read_parquet(root / previous / n) for n in sorted(before)} if previous else None
-        extra = {Path(p).name for p in documents(tmp, edition, dict(frames), prior)}
+        prior = previous_tables(root, previous)
+        extra = {Path(p).name for p in documents(tmp, edition, {**frames, **ready}, prior)}
         lacking = [f"{n}.xlsx" for n in frames if TABLES[n].sheet and not (tmp / f"{n}.xlsx").exists()]
         if lacking:
             raise RuntimeError(f"文档生成没有写出 {', '.join(lacking)}")

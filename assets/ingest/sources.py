@@ -21,10 +21,16 @@ from data_contracts.spec import Contract, load_contracts
 from inbox.ingest import INBOX_SOURCES, inbox_sources
 from inbox.raw_store import sha256_of
 from inbox.readers import find_input
+from warehouse.editions import editions_version
 from warehouse.errors import InputError
 
 SOURCE_PREFIX = "inbox"
 ABSENT = "absent"
+# The editions published so far: what a new edition compares with and what the back-tests take as issued. Observed
+# with the inbox's files, so a newly published (or finalized) edition makes the assets that read them stale; that
+# includes the edition a run publishes itself: the next run recomputes those readers once (publishing the same
+# catalogs again is a no-op, which leaves the version as it is) and the run after it launches nothing.
+PUBLISHED_EDITIONS = dg.AssetKey("published_editions")
 
 
 def source_key(name: str) -> dg.AssetKey:
@@ -32,7 +38,13 @@ def source_key(name: str) -> dg.AssetKey:
 
 
 def source_keys() -> list[dg.AssetKey]:
-    return [source_key(name) for name in load_contracts()]
+    """Every observable source: the inbox's inputs and the published editions."""
+    return [*(source_key(name) for name in load_contracts()), PUBLISHED_EDITIONS]
+
+
+def published_version(home) -> str:
+    """The published editions' data version (``warehouse.editions.editions_version``), ``absent`` before the first."""
+    return editions_version(home.published) or ABSENT
 
 
 def input_folder(name: str, home, inbox_folder: Path) -> Path:
@@ -63,8 +75,8 @@ def file_version(folder: Path, contract: Contract) -> str:
 
 def inbox_versions(home, inbox_folder: Path) -> dict[dg.AssetKey, str]:
     """Every input's data version now (what observing the inbox records), by source asset key."""
-    return {source_key(name): file_version(input_folder(name, home, inbox_folder), contract)
-            for name, contract in load_contracts().items()}
+    return {**{source_key(name): file_version(input_folder(name, home, inbox_folder), contract)
+               for name, contract in load_contracts().items()}, PUBLISHED_EDITIONS: published_version(home)}
 
 
 def build_sources() -> dg.AssetsDefinition:
@@ -74,6 +86,9 @@ def build_sources() -> dg.AssetsDefinition:
                           description=f"{'复核库导出' if name == 'overrides' else '收件箱中'}的「{c.title}」文件（未入库）："
                           "数据版本为文件字节的 SHA-256，变化时其入库资产过期。")
              for name, c in contracts.items()]
+    specs.append(dg.AssetSpec(PUBLISHED_EDITIONS, group_name=SOURCE_PREFIX, owners=["team:data"], kinds={"parquet"},
+                              description="已发布的各版次（published/ 下的版次文件夹与 CURRENT）：数据版本为各版次的名称、状态与"
+                              "目录、禁限目录的 SHA-256，发布或定稿新版次时，与上一版比较的表和往年预警回溯随之过期。"))
     with warnings.catch_warnings():  # multi_observable_source_asset is marked beta in Dagster 1.13: said once, here
         warnings.simplefilter("ignore", dg.BetaWarning)
 
@@ -82,8 +97,11 @@ def build_sources() -> dg.AssetsDefinition:
         def observe_inbox_files(context):
             home, inbox = context.resources.warehouse.paths, context.resources.inbox.folder()
             for key in context.selected_asset_keys:
-                contract = contracts[key.path[-1]]
-                version = file_version(input_folder(contract.name, home, inbox), contract)
+                if key == PUBLISHED_EDITIONS:
+                    version = published_version(home)
+                else:
+                    contract = contracts[key.path[-1]]
+                    version = file_version(input_folder(contract.name, home, inbox), contract)
                 yield dg.ObserveResult(asset_key=key, data_version=dg.DataVersion(version),
                                        metadata={"sha256_or_state": version})
 

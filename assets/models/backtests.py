@@ -15,6 +15,7 @@ import polars as pl
 
 import scoring
 from assets.charts import bar_chart_md, preview_md
+from assets.ingest.sources import PUBLISHED_EDITIONS
 from assets.resources import PolicyFile, Warehouse
 from scoring.calibration import backtest_warnings, calibration_table, reliability_table
 from warehouse.db import WRITER_POOL
@@ -49,6 +50,7 @@ def _md(frame: pl.DataFrame, columns: dict[str, str]) -> str:
             "提升度，与 majorwatch evaluate 所报相同。")),
     },
     pool=WRITER_POOL,
+    deps=[PUBLISHED_EDITIONS],  # the flags the earlier editions issued
 )
 def warning_backtest(context: dg.AssetExecutionContext, config: BacktestConfig, warehouse: Warehouse,
                      policy: PolicyFile, majors: pl.DataFrame,

@@ -1,7 +1,7 @@
 """Publish: write the edition's tables and documents out as one immutable edition (CURRENT last).
 
 Nothing is computed here: the catalogs, the figures, the watch list and the counts are assets
-(assets/publish/figures.py) and the edition's facts are ``edition_facts``; their blocking checks
+(assets/publish/figures.py), and so is what the edition tells against the one before it (comparisons.py) and the edition's facts are ``edition_facts``; their blocking checks
 (assets/checks/outputs.py) run before this step, so a broken table never reaches an edition.
 """
 
@@ -10,6 +10,7 @@ import polars as pl
 
 from assets.charts import preview_md
 from assets.partitions import EDITIONS
+from assets.publish.comparisons import COMPARED, comparison
 from assets.publish.facts import issuance
 from assets.resources import PolicyFile, Warehouse
 from documents import CHANNEL_TABLES, FIGURE_TABLES, OUTCOME_TABLES, TRACK_TABLE, EditionInfo, publish_hook
@@ -63,7 +64,7 @@ def _changes_md(folder) -> str:
     ins={name: dg.AssetIn() for name in (
         "edition_facts", "guiding_catalog", "restriction_list", "school_major_scores", "major_risk_scores",
         "policy_comparisons", "action_plan", "backbone_candidates",
-        "input_files", "contract_results", *DOCUMENT_SOURCES)},
+        "input_files", "contract_results", *DOCUMENT_SOURCES, *COMPARED)},
     partitions_def=EDITIONS,
     pool=WRITER_POOL,
     can_subset=False,
@@ -95,6 +96,7 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
         overridden=overridden_notes(tables["major_risk_scores"], tables["school_major_scores"]),
         tables=published, headers=CHINESE_HEADERS, package=package,
         documents=publish_hook(sources, rules, package, info), put_in_force=config.put_in_force,
+        compared=comparison(context.instance, context.partition_key, tables),
     )
     done = f"内容未变，沿用版本 {result.edition}" if result.unchanged else f"已发布版本 {result.edition}"
     outcome = f"{done}（{facts.state}）"

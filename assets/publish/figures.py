@@ -9,6 +9,7 @@ import dagster as dg
 import polars as pl
 
 from assets.charts import PALETTE, bar_chart_md, preview_md
+from assets.ingest.sources import PUBLISHED_EDITIONS
 from assets.partitions import EDITIONS
 from assets.resources import PolicyFile, Warehouse
 from documents import FIGURE_TABLES, figure_tables, outcome_tables
@@ -111,7 +112,7 @@ def edition_outcomes(policy: PolicyFile, guiding_catalog: pl.DataFrame, restrict
     })
 
 
-@dg.asset(**TABLE)
+@dg.asset(**TABLE, deps=[PUBLISHED_EDITIONS])  # reads the verdicts the earlier editions published
 def warning_track_record(context: dg.AssetExecutionContext, warehouse: Warehouse, policy: PolicyFile,
                          school_majors: WarehouseTable, backtest_verdicts: pl.DataFrame,
                          guiding_catalog: pl.DataFrame) -> pl.DataFrame:
