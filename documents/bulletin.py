@@ -177,7 +177,7 @@ def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame]
         text.append("本版为首版，没有上一版可比较，专业变化从下一版起列出。")
     else:
         moved = compute_changes({k: previous[k] for k in ("guiding_catalog", "restriction_list")},
-                                {k: t[k] for k in ("guiding_catalog", "restriction_list")})
+                                {k: t[k] for k in ("guiding_catalog", "restriction_list", "code_history") if k in t})
         text.append(f"与上一版相比，{moved.height} 个专业的指导类别、预警等级或限制发生变化。")
         tables.append(table("与上一版相比变化的专业", ["专业代码", "专业名称", "变化", "指导类别", "预警等级", "依据"],
                             [[r["major_code"], r["major_name"], r["change"],

@@ -13,6 +13,7 @@ from assets.models.postings import posting_industry_proposals
 from assets.publish.catalogs import publish_catalogs
 from assets.publish.channels import channel_figures
 from assets.publish.figures import (
+    code_history,
     edition_outcomes,
     guiding_catalog,
     report_figures,
@@ -36,8 +37,8 @@ ASSETS = [build_sources(), *with_code_versions([
     proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
     warning_backtest, posting_demand, posting_openings, major_industry_exposure, major_market_signals,
     major_risk_scores, school_major_scores, policy_comparisons, edition_facts, guiding_catalog, restriction_list,
-    report_figures, edition_outcomes, channel_figures, warning_track_record, posting_terms, posting_districts,
-    action_plan, backbone_candidates, publish_catalogs,
+    code_history, report_figures, edition_outcomes, channel_figures, warning_track_record, posting_terms,
+    posting_districts, action_plan, backbone_candidates, publish_catalogs,
 ])]
 defs = dg.Definitions(
     assets=ASSETS,

@@ -77,6 +77,9 @@ TABLES = {
     # issue 28: the action plan (专业调整行动清单) and the backbone candidates (骨干专业推荐名单)
     "actions": TableSpec(("school_code", "major_code", "action"), None, required=False),
     "backbone_candidates": TableSpec(("rank", "school_code", "major_code"), None, required=False),
+    # issue 27: the earlier codes of the catalog's majors (published when there is one): changes.csv, the bulletin
+    # and the portal's trends follow a renumbered major from the previous editions' code to its own
+    "code_history": TableSpec(("new_code", "old_code"), None, required=False),
 }
 REQUIRED_TABLES = tuple(name for name, spec in TABLES.items() if spec.required)
 
@@ -222,7 +225,7 @@ def _write_tables_and_documents(tmp: Path, root: Path, edition: str, frames: dic
         df.write_parquet(tmp / f"{name}.parquet")
     compared = ("guiding_catalog", "restriction_list")  # what changes.csv compares (not the school scores)
     old = {n: pl.read_parquet(root / previous / f"{n}.parquet") for n in compared} if previous else None
-    changes = compute_changes(old, frames, overridden)
+    changes = compute_changes(old, frames, overridden)  # frames' code_history: the majors renumbered since
     spreadsheet.write_csv(tmp / "changes.csv", changes if old is not None else first_edition_changes(), CHANGE_HEADERS)
     extra: set[str] = set()
     if documents is not None:
