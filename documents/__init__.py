@@ -168,7 +168,8 @@ def write_edition_documents(folder: Path, tables: dict[str, pl.DataFrame], polic
     for name, df in report.items():
         df.write_parquet(folder / f"{name}.parquet")
         written.append(folder / f"{name}.parquet")
-    edition = {**{n: tables[n] for n in ("guiding_catalog", "restriction_list", "school_major_scores")}, **report}
+    edition = {**{n: tables[n] for n in ("guiding_catalog", "restriction_list", "school_major_scores",
+                                         "code_history") if n in tables}, **report}
     sections = [b.list_section(edition, previous_tables), b.labour_section(edition),
                 b.majors_section(edition, previous_tables, list(policy.guidance_precedence)),
                 b.watch_section(edition, policy), b.district_section(edition), b.matching_section(edition)]

@@ -202,8 +202,11 @@ def majors_section(t: dict[str, pl.DataFrame], previous: dict[str, pl.DataFrame]
         text.append("本版为首版，没有上一版可比较，专业变化从下一版起列出。")
     else:
         moved = compute_changes({k: previous[k] for k in ("guiding_catalog", "restriction_list")},
-                                {k: t[k] for k in ("guiding_catalog", "restriction_list")})
-        text.append(f"与上一版相比，{moved.height} 个专业的指导类别、预警等级或限制发生变化。")
+                                {k: t[k] for k in ("guiding_catalog", "restriction_list", "code_history") if k in t})
+        renumbered = rulebook.entry("major.renumbered")
+        recoded = moved.filter(pl.col("change") == renumbered.text("change")).height
+        text.append(f"与上一版相比，{moved.height} 个专业的指导类别、预警等级或限制发生变化"
+                    + (f"（其中{renumbered.term} {recoded} 个，按原专业代码对比）" if recoded else "") + "。")
         tables.append(table("与上一版相比变化的专业", ["专业代码", "专业名称", "变化", "指导类别", "预警等级", "依据"],
                             [[r["major_code"], r["major_name"], r["change"],
                               f"{r['guidance_old'] or '—'} → {r['guidance_new'] or '—'}",

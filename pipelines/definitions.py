@@ -14,6 +14,7 @@ from assets.publish.catalogs import publish_catalogs
 from assets.publish.channels import channel_figures
 from assets.publish.comparisons import edition_comparisons
 from assets.publish.figures import (
+    code_history,
     edition_outcomes,
     guiding_catalog,
     report_figures,
@@ -37,8 +38,8 @@ ASSETS = [build_sources(), *with_code_versions([
     proposed_major_industries, proposed_major_occupations, labor_forecasts, posting_industry_proposals,
     warning_backtest, posting_demand, posting_openings, major_industry_exposure, major_market_signals,
     major_risk_scores, school_major_scores, policy_comparisons, edition_facts, guiding_catalog, restriction_list,
-    report_figures, edition_outcomes, edition_comparisons, channel_figures, warning_track_record, posting_terms, posting_districts,
-    action_plan, backbone_candidates, publish_catalogs,
+    code_history, report_figures, edition_outcomes, edition_comparisons, channel_figures, warning_track_record,
+    posting_terms, posting_districts, action_plan, backbone_candidates, publish_catalogs,
 ])]
 defs = dg.Definitions(
     assets=ASSETS,

@@ -44,6 +44,7 @@ FRAMES = {
                                                 "warning_level", "guidance", "reasons")),
 }
 CODE_COLUMNS = ("school_code", "major_code")
+CODE_HISTORY = "code_history.parquet"
 
 @dataclass(frozen=True)
 class EditionFile:
@@ -69,6 +70,8 @@ class Edition:
     changes: pl.DataFrame | None = None
     meta: dict = field(default_factory=dict)
     comparisons: pl.DataFrame | None = None  # the commission's what-if (None when the edition has none)
+    former: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Major code → its earlier codes (code_history.parquet): a trend shows the years it had them."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,20 @@ def load_edition(folder: Path) -> Edition:
         scores=scores, by_school={str(k[0]): v for k, v in parts.items()},
         changes=_read_changes(folder / "changes.csv"), meta=meta,
         comparisons=read_frame(folder, *COMPARISONS) if (folder / COMPARISONS[0]).is_file() else None,
+        former=former_codes(folder),
     )
+
+
+def former_codes(folder: Path) -> dict[str, tuple[str, ...]]:
+    """Major code → the codes it had in earlier catalogs (the edition's code_history; none when it has none)."""
+    if not (folder / CODE_HISTORY).is_file():
+        return {}
+    pairs = read_frame(folder, CODE_HISTORY, ("new_code", "old_code")).select(
+        pl.col("new_code").cast(pl.Utf8), pl.col("old_code").cast(pl.Utf8)).sort("new_code", "old_code")
+    found: dict[str, tuple[str, ...]] = {}
+    for new, old in pairs.iter_rows():
+        found[new] = (*found.get(new, ()), old)
+    return found
 
 
 def _read_changes(path: Path) -> pl.DataFrame | None:

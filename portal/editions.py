@@ -57,15 +57,28 @@ class Snapshot:
     def trend_editions(self) -> tuple[str, ...]:
         return self.years or self.editions
 
+    def codes(self, major_code: str) -> tuple[str, ...]:
+        """The major's code and the codes it had before a renumbering (the current edition's code_history): an
+        earlier edition lists it under one of them."""
+        return (major_code, *self.current.former.get(major_code, ()))
+
     def trend(self, school_code: str, major_code: str) -> list[tuple[str, float]]:
         """The offering's own score (专业点风险分值; the major's score where an edition has none) in each year's
-        edition that has the offering, oldest first."""
-        key = (school_code, major_code)
-        return [(e, self.history[e].offerings[key]) for e in self.trend_editions if key in self.history[e].offerings]
+        edition that has the offering (under its code then), oldest first."""
+        found = []
+        for e in self.trend_editions:
+            scores = self.history[e].offerings
+            score = next((scores[(school_code, c)] for c in self.codes(major_code) if (school_code, c) in scores),
+                         None)
+            if score is not None:
+                found.append((e, score))
+        return found
 
     def major_trend(self, major_code: str) -> list[tuple[str, float | None]]:
-        """The major's risk score in each year's edition (None where it does not list it), oldest first."""
-        return [(e, self.history[e].majors.get(major_code)) for e in self.trend_editions]
+        """The major's risk score in each year's edition, under the code it had then (None where it does not
+        list it), oldest first."""
+        return [(e, next((self.history[e].majors[c] for c in self.codes(major_code) if c in self.history[e].majors),
+                         None)) for e in self.trend_editions]
 
 
 def year_editions(editions: tuple[str, ...], current: str, finals: set[str]) -> tuple[str, ...]:

@@ -6,8 +6,9 @@ catalog moves as real ones do: every year after the first brings the revisions o
 and an inbox keeps every revision since its first year:
 
 - a major renumbered (moved to another 专业类): the catalog lists it under its new code with the old one in
-  ``原专业代码`` (``majors.former_codes``), its rows in every other file carry the new code (the school
-  reporting system keys its records by the catalog in force), and ``code_changes.csv`` records old → new;
+  ``原专业代码`` (``majors.former_codes``), ``code_changes.csv`` records old → new, the mappings carry the new
+  code, and its school_majors rows are as the schools reported them: the years before the change under the old
+  code, the change year and after under the new one (the pipeline follows the old rows to the new code);
 - a supplement major (增补专业, ``majors.added_in`` = that year), first enrolled that year by a few of the
   schools offering its sibling major, with no graduates yet;
 - where given, a school that moved district (``school_districts.csv``) and a list's next version (the old
@@ -100,7 +101,7 @@ def year_frames(world: dict[str, pl.DataFrame], first: int, year: int
         frames["majors"] = frames["majors"].with_columns(原专业代码=pl.lit(None, pl.String),
                                                          增补年份=pl.lit(None, pl.Int64))
     for when, revision in revisions:
-        old, new = _renumber(frames, revision.renumber)
+        old, new = _renumber(frames, revision.renumber, when)
         changes.append({"类型": "专业", "原代码": old, "新代码": new, "变更年份": when})
         _supplement(frames, revision.supplement, when, year)
         if revision.school_move:
@@ -130,7 +131,7 @@ def _in_catalog_order(majors: pl.DataFrame) -> pl.DataFrame:
     return majors.sort(pl.col("层次").replace_strict(levels), "专业代码")
 
 
-def _renumber(frames: dict[str, pl.DataFrame], renumber: tuple[str, str]) -> tuple[str, str]:
+def _renumber(frames: dict[str, pl.DataFrame], renumber: tuple[str, str], when: int) -> tuple[str, str]:
     old, class_code = renumber
     majors = frames["majors"]
     new = _next_free(majors, class_code)
@@ -139,8 +140,11 @@ def _renumber(frames: dict[str, pl.DataFrame], renumber: tuple[str, str]) -> tup
         pl.when(code == old).then(pl.lit(CLASS_NAMES[class_code])).otherwise(pl.col("专业类")).alias("专业类"),
         pl.when(code == old).then(pl.lit(old)).otherwise(pl.col("原专业代码")).alias("原专业代码"),
         pl.when(code == old).then(pl.lit(new)).otherwise(code).alias("专业代码")))
-    for name in ("school_majors", "major_industry_map", "major_occupation_map"):
+    for name in ("major_industry_map", "major_occupation_map"):
         frames[name] = frames[name].with_columns(pl.col("major_code").replace(old, new))
+    reported = pl.when((pl.col("major_code") == old) & (pl.col("year") >= when)).then(pl.lit(new))
+    frames["school_majors"] = frames["school_majors"].with_columns(reported.otherwise(pl.col("major_code"))
+                                                                   .alias("major_code"))
     return old, new
 
 

@@ -71,7 +71,7 @@ def test_two_provinces_run_at_once_each_writing_only_its_own_warehouse(tmp_path)
     from pipelines.national import NATIONAL_JOB, national_definitions, national_instance_yaml
 
     job = national_definitions("multiprocess").resolve_job_def(NATIONAL_JOB)
-    assert len(job.graph.nodes) == 32  # ingest, the data gaps, 5 models (the back-test too), 20 score and publish steps (4 of the action plan, 2 of the demand channels, the track record, the comparisons with the previous edition), 5 checks
+    assert len(job.graph.nodes) == 33  # ingest, the data gaps, 5 models (the back-test too), 21 score and publish steps (4 of the action plan, 2 of the demand channels, the track record, the comparisons with the previous edition, the code history), 5 checks
     root, inbox = tmp_path / "national", tmp_path / "inbox"
     dagster_home = root / "dagster"
     dagster_home.mkdir(parents=True)

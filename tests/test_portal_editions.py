@@ -150,6 +150,30 @@ def test_trend_and_school_index(tmp_path):
     assert snap.current.by_school[SCHOOL_A]["school_code"].dtype.is_(snap.current.scores["major_code"].dtype)
 
 
+def test_a_renumbered_major_s_trend_takes_its_old_code_s_editions(tmp_path):
+    """An edition whose code_history says 460199 was 460101 draws 460199's trend (the major's and a school's
+    offering) through the earlier editions' 460101 rows: one major, one history."""
+    import polars as pl
+
+    from tests.portal_fixtures import MAJORS
+
+    home = build_home(tmp_path).root
+    majors = {("460199" if c == "460101" else c): v for c, v in MAJORS.items()}
+    offerings = {s: [("460199" if c == "460101" else c) for c in codes] for s, codes in OFFERINGS.items()}
+    folder = write_edition(home, "2027", 3, offerings=offerings, majors=majors)
+    pl.DataFrame({"new_code": ["460199"], "old_code": ["460101"], "share": [1.0], "year": [2027]}).write_parquet(
+        folder / "code_history.parquet")
+    set_current(home, "2027")
+    snap = EditionStore(home).snapshot()
+    assert snap.current.former == {"460199": ("460101",)}
+    major = snap.major_trend("460199")
+    assert [e for e, _ in major] == list(EDITION_INDEX) and major[:3] == [
+        (e, major_risk(i, "460101")) for e, i in EDITION_INDEX.items() if i <= 2]
+    assert major[3][1] == major_risk(3, "460199")
+    assert [e for e, _ in snap.trend(SCHOOL_A, "460199")] == list(EDITION_INDEX)
+    assert snap.trend(SCHOOL_A, "460199")[0] == ("2024", own_risk(0, SCHOOL_A, "460101"))
+
+
 def test_natural_edition_order():
     ids = ["2026-r2", "2025", "2026", "2027", "2026-r10"]
     assert sorted(ids, key=edition_sort_key) == ["2025", "2026", "2026-r2", "2026-r10", "2027"]

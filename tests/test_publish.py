@@ -431,6 +431,37 @@ def test_an_offering_adjusted_after_review_marks_its_major_in_changes_without_na
     assert got["0101"]["reasons"] == "理由甲"
 
 
+def test_a_renumbered_major_is_one_change_naming_its_old_code() -> None:
+    """A major renumbered since the previous edition (code_history names its old code) is one 代码变更 row
+    comparing the old code's verdict with the new code's, not 移除 of the old code and 新增 of the new; a split
+    old code (two new codes) stays 移除 and 新增, and without code_history a renumbering is 移除 and 新增."""
+    from warehouse.changes import compute_changes
+
+    def frames(codes, levels, reasons):
+        return {"guiding_catalog": pl.DataFrame({"major_code": codes, "major_name": ["甲", "乙", "丙"][:len(codes)],
+                                                 "guidance": ["正常"] * len(codes), "warning_level": levels,
+                                                 "reasons": reasons}),
+                "restriction_list": pl.DataFrame(schema={"major_code": pl.String, "restriction": pl.String,
+                                                         "scope": pl.String, "reasons": pl.String})}
+
+    old = frames(["510210", "520903"], ["黄", "绿"], ["理由甲", "理由乙"])
+    new = frames(["510111", "520101", "520102"], ["红", "绿", "绿"], ["理由甲", "理由乙", "理由丙"])
+    history = pl.DataFrame({"new_code": ["510111", "520101", "520102"], "old_code": ["510210", "520903", "520903"]})
+    got = compute_changes(old, {**new, "code_history": history})
+    rows = {r["major_code"]: r for r in got.to_dicts()}
+    assert rows["510111"]["change"] == "代码变更" and "510210" not in rows
+    assert (rows["510111"]["warning_level_old"], rows["510111"]["warning_level_new"]) == ("黄", "红")
+    assert rows["510111"]["reasons"] == "原专业代码 510210，历史数据已并入；理由甲"
+    assert {c: rows[c]["change"] for c in ("520903", "520101", "520102")} == {
+        "520903": "移除", "520101": "新增", "520102": "新增"}
+    # the same verdict under the new code is still told: the code itself changed
+    same = compute_changes(old, {**frames(["510111", "520903"], ["黄", "绿"], ["原专业代码 510210，历史数据已并入", "理由乙"]),
+                                 "code_history": history.head(1)})
+    assert same.select("major_code", "change", "reasons").rows() == [
+        ("510111", "代码变更", "原专业代码 510210，历史数据已并入")]
+    assert sorted(compute_changes(old, new)["change"].to_list()) == ["新增", "新增", "新增", "移除", "移除"]
+
+
 # ---------------------------------------------------------------- validation, listing, hashing
 
 @pytest.mark.parametrize("edition", ["CURRENT", "CURRENT.tmp", "", "../x", "2026/1", "a b", ".tmp-x", "二〇二六"])

@@ -154,3 +154,25 @@ def test_a_short_reason_names_the_gap_of_the_figure_it_rests_on():
     assert _gap_signals({"cause": LISTS, "employment_rate": floor - 0.1, "warning_level": "红"}, p) == ()
     assert _gap_signals({"cause": LISTS, "employment_rate": floor + 0.1, "warning_level": "黄"}, p) == ()
     assert _gap_signals({"cause": None, "employment_rate": None}, p) == ()
+
+
+def test_the_bulletin_tells_a_renumbered_major_as_one_change_naming_its_old_code():
+    from documents.bulletin import majors_section
+
+    def catalog(codes: list[str], levels: list[str]) -> pl.DataFrame:
+        return pl.DataFrame({"major_code": codes, "major_name": ["甲", "乙"], "guidance": ["正常", "正常"],
+                             "warning_level": levels, "risk_score": [1.0, 2.0], "reasons": ["—", "—"],
+                             "new_major": ["否", "否"]})
+
+    empty = pl.DataFrame({"x": []})
+    lists = pl.DataFrame(schema={"major_code": pl.String, "restriction": pl.String, "scope": pl.String,
+                                 "reasons": pl.String})
+    now = catalog(["510111", "520101"], ["黄", "绿"])
+    t = {"guiding_catalog": now, "restriction_list": lists, "edition_counts": edition_counts(now, empty, empty),
+         "code_history": pl.DataFrame({"new_code": ["510111"], "old_code": ["510210"]})}
+    previous = {"guiding_catalog": catalog(["510210", "520101"], ["绿", "绿"]), "restriction_list": lists}
+    section = majors_section(t, previous, ["正常"])
+    rows = section["tables"][0]["rows"]
+    assert [r[:3] for r in rows] == [["510111", "甲", "代码变更"]] and "原专业代码 510210" in rows[0][-1]
+    assert "与上一版相比，1 个专业的指导类别、预警等级或限制发生变化（其中专业代码变更 1 个，按原专业代码对比）。" in section[
+        "paragraphs"]

@@ -108,8 +108,15 @@ def test_three_years_in_one_home(tmp_path, monkeypatch, capsys):
         added = majors.filter(pl.col("增补年份") == str(year))["专业代码"].to_list()
         assert len(added) == 1
         assert changes[added[0]]["变化类型"] == "新增"
-        assert new in changes and (old in changes or old in changes[new]["依据"])
-        for code in (new, added[0], *([old] if old in changes else [])):
+        # the renumbered major is one row (代码变更) naming its old code; its old code is not 移除
+        assert changes[new]["变化类型"] == "代码变更" and old not in changes, (edition, old, new)
+        assert f"原专业代码 {old}" in changes[new]["依据"]
+        assert changes[new]["原预警等级"] and changes[new]["新预警等级"]
+        bulletin = (published / edition / "bulletin.html").read_text(encoding="utf-8")
+        row = re.search(rf"<tr><td[^>]*>{new}</td>.*?</tr>", bulletin)  # 与上一版相比变化的专业
+        assert row and "<td>代码变更</td>" in row[0] and f"原专业代码 {old}" in row[0], (edition, new)
+        assert not re.search(rf"<tr><td[^>]*>{old}</td>", bulletin), (edition, old)
+        for code in (new, added[0]):
             reason = changes[code]["依据"]
             assert CJK.search(reason) and not re.search(r"[A-Za-z_]", reason), (edition, code, reason)
     # the accepted objection is in the second final and stays a decision of the commission after it
@@ -174,6 +181,14 @@ def test_three_years_in_one_home(tmp_path, monkeypatch, capsys):
     assert [e for e, v in snap.major_trend(steady) if v is not None] == [first, second, third]
     assert [e for e, _ in snap.trend(school, steady)] == [first, second, third]
     _school_page_trend(home, school, steady, (first, second, third))
+    # the major renumbered in the second year: one history, its first year's point under the old code
+    codes = pl.read_csv(inboxes / str(years[1]) / "code_changes.csv", infer_schema=False)
+    old, new = codes.select("原代码", "新代码").row(0)
+    told = [(e, v) for e, v in snap.major_trend(new) if v is not None]
+    assert [e for e, _ in told] == [first, second, third]
+    was = pl.read_parquet(published / first / "guiding_catalog.parquet").filter(pl.col("major_code") == old)
+    assert told[0][1] == was["risk_score"][0]
+    assert not [v for _, v in snap.major_trend(old) if v is not None][1:]  # the old code is no major of its own
 
 
 def _school_page_trend(home, school: str, code: str, expected: tuple[str, ...]) -> None:

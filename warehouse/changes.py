@@ -1,7 +1,10 @@
 """What moved between two editions: the rows of an edition's ``changes.csv``.
 
 A major is listed when it newly appears in the catalog or the restriction list (新增), is in neither
-any more (移除), or is still listed but its guidance, warning level or restriction changed (变化). ``CHANGE_HEADERS`` gives the
+any more (移除), or is still listed but its guidance, warning level or restriction changed (变化). A major
+renumbered since the previous edition (the new edition's ``code_history``: the code it had there) is one row
+(代码变更, the rulebook's ``major.renumbered``) comparing its old code's verdict with its new one's, never 移除 of
+the old code and 新增 of the new. ``CHANGE_HEADERS`` gives the
 Chinese header of each column as a person reads the file. Majors whose verdict the commission set by
 an override are marked 是 in 复核调整, and listed (变化类型 复核调整) even when nothing else moved.
 """
@@ -12,6 +15,8 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import polars as pl
+
+from scoring import rulebook as rb
 
 CHANGE_HEADERS = {
     "major_code": "专业代码", "major_name": "专业名称", "change": "变化类型",
@@ -46,8 +51,9 @@ def overridden_notes(majors: pl.DataFrame, school_scores: pl.DataFrame) -> dict[
 
 def compute_changes(old: dict[str, pl.DataFrame] | None, new: dict[str, pl.DataFrame],
                     overridden: Collection[str] | Mapping[str, str] = ()) -> pl.DataFrame:
-    """One row per major added (新增), removed (移除) or whose guidance, warning level or restriction
-    changed (变化) since the previous edition, or whose verdict an override set (`overridden`, major
+    """One row per major added (新增), removed (移除), renumbered (代码变更: ``new["code_history"]`` names its
+    old code) or whose guidance, warning level or restriction changed (变化) since the previous edition, or
+    whose verdict an override set (`overridden`, major
     codes, or codes → a note appended to the row's reasons: ``overridden_notes``); empty (header only)
     when there is none."""
     notes = dict(overridden) if isinstance(overridden, Mapping) else dict.fromkeys(overridden, "")
@@ -55,14 +61,22 @@ def compute_changes(old: dict[str, pl.DataFrame] | None, new: dict[str, pl.DataF
     rows: list[dict[str, str]] = []
     if old is not None:
         before, after = _major_view(old), _major_view(new)
+        former = renumbered(new.get("code_history"), before.keys(), after.keys())
+        for code, was_code in former.items():
+            before[code] = before.pop(was_code)
+        entry = rb.entry("major.renumbered")
         for code in sorted(before.keys() | after.keys()):
             was, now = before.get(code), after.get(code)
             same = was and now and all(was[k] == now[k] for k in ("guidance", "warning_level", "restriction"))
-            if same and code not in overridden:
+            if same and code not in overridden and code not in former:
                 continue
-            change = "新增" if was is None else "移除" if now is None else OVERRIDDEN if same else "变化"
+            change = ("新增" if was is None else "移除" if now is None else entry.text("change") if code in former
+                      else OVERRIDDEN if same else "变化")
             was, now = was or {}, now or {}
             reasons = now.get("reasons", REMOVED_REASON)
+            said = entry.text("renumbered", old=former.get(code, ""))
+            if code in former and said not in reasons:
+                reasons = "；".join(p for p in (said, reasons) if p)
             if notes.get(code) and now:
                 reasons = "；".join(p for p in (reasons, notes[code]) if p)
             row = {"major_code": code, "major_name": now.get("major_name") or was.get("major_name", ""),
@@ -72,6 +86,19 @@ def compute_changes(old: dict[str, pl.DataFrame] | None, new: dict[str, pl.DataF
                 row[f"{key}_old"], row[f"{key}_new"] = was.get(key, ""), now.get(key, "")
             rows.append(row)
     return pl.DataFrame(rows, schema={c: pl.String for c in CHANGE_HEADERS}).select(list(CHANGE_HEADERS))
+
+
+def renumbered(code_history: pl.DataFrame | None, before: Collection[str], after: Collection[str]) -> dict[str, str]:
+    """New code → the one code it had in the previous edition: a pair of ``code_history`` (old_code, new_code)
+    whose old code was listed before and is not now, whose new code is listed now and was not before, each code
+    in one such pair only (a split or a merge stays 移除 and 新增: no one row could tell it)."""
+    if code_history is None or code_history.height == 0:
+        return {}
+    pairs = [(o, n) for o, n in code_history.select("old_code", "new_code").iter_rows()
+             if o in before and o not in after and n in after and n not in before]
+    olds = [o for o, _ in pairs]
+    news = [n for _, n in pairs]
+    return {n: o for o, n in pairs if olds.count(o) == 1 and news.count(n) == 1}
 
 
 def _major_view(frames: dict[str, pl.DataFrame]) -> dict[str, dict[str, str]]:

@@ -77,6 +77,9 @@ TABLES = {
     # issue 28: the action plan (专业调整行动清单) and the backbone candidates (骨干专业推荐名单)
     "actions": TableSpec(("school_code", "major_code", "action"), None, required=False),
     "backbone_candidates": TableSpec(("rank", "school_code", "major_code"), None, required=False),
+    # issue 27: the earlier codes of the catalog's majors (published when there is one): changes.csv, the bulletin
+    # and the portal's trends follow a renumbered major from the previous editions' code to its own
+    "code_history": TableSpec(("new_code", "old_code"), None, required=False),
 }
 REQUIRED_TABLES = tuple(name for name, spec in TABLES.items() if spec.required)
 

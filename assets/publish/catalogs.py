@@ -63,7 +63,7 @@ def _changes_md(folder) -> str:
     },
     ins={name: dg.AssetIn() for name in (
         "edition_facts", "guiding_catalog", "restriction_list", "school_major_scores", "major_risk_scores",
-        "policy_comparisons", "action_plan", "backbone_candidates",
+        "policy_comparisons", "action_plan", "backbone_candidates", "code_history",
         "input_files", "contract_results", *DOCUMENT_SOURCES, *COMPARED)},
     partitions_def=EDITIONS,
     pool=WRITER_POOL,
@@ -88,6 +88,8 @@ def publish_catalogs(context: dg.AssetExecutionContext, config: PublishConfig, w
                         ("backbone_candidates", "backbone_candidates")):
         if tables[table].width:
             published[name] = tables[table]
+    if tables["code_history"].height:  # issue 27: only a catalog with earlier codes publishes them
+        published["code_history"] = tables["code_history"]
     # the track record is told when this run (or an earlier one) made it: a table with no columns was never made
     sources = {name: tables[name] for name in DOCUMENT_SOURCES if name != TRACK_TABLE or tables[name].width}
     result = publish_next(

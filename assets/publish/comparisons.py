@@ -29,7 +29,8 @@ COMPARED = {
 }
 # what each reads besides edition_facts and the edition it compares with
 READS = {"industry_list_changes": ("industries", "industry_adjustments"), "edition_history": ("edition_counts",),
-         "edition_changes": ("guiding_catalog", "restriction_list", "major_risk_scores", "school_major_scores")}
+         "edition_changes": ("guiding_catalog", "restriction_list", "code_history", "major_risk_scores",
+                             "school_major_scores")}
 # what the publication reads of the previous edition for them
 PREVIOUS_TABLES = ("guiding_catalog", "restriction_list", "industry_adjustments", "edition_history")
 
@@ -61,7 +62,8 @@ def comparison_basis(instance: dg.DagsterInstance, partition: str) -> tuple[str,
 def edition_comparisons(warehouse: Warehouse, edition_facts: pl.DataFrame, industries: pl.DataFrame,
                         industry_adjustments: pl.DataFrame, edition_counts: pl.DataFrame,
                         guiding_catalog: pl.DataFrame, restriction_list: pl.DataFrame,
-                        major_risk_scores: pl.DataFrame, school_major_scores: pl.DataFrame):
+                        code_history: pl.DataFrame, major_risk_scores: pl.DataFrame,
+                        school_major_scores: pl.DataFrame):
     """The edition against the edition in force (none: a first edition, nothing moved), as publish_edition compares."""
     facts = EditionFacts.from_frame(edition_facts)
     root = warehouse.paths.published
@@ -71,7 +73,8 @@ def edition_comparisons(warehouse: Warehouse, edition_facts: pl.DataFrame, indus
     tables = {**comparison_tables({"industries": industries, "industry_adjustments": industry_adjustments,
                                    "edition_counts": edition_counts}, prior, edition, facts.as_of, facts.state),
               "edition_changes": compute_changes(prior, {"guiding_catalog": guiding_catalog,
-                                                         "restriction_list": restriction_list},
+                                                         "restriction_list": restriction_list,
+                                                         "code_history": code_history},
                                                  overridden_notes(major_risk_scores, school_major_scores))}
     for name in COMPARED:  # the basis the publication checks (comparison_basis); the warehouse adds the preview
         yield dg.Output(tables[name], output_name=name, metadata={"edition": edition, "previous_edition": previous or ""})

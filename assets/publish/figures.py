@@ -45,6 +45,12 @@ def guiding_catalog(majors: pl.DataFrame, major_risk_scores: pl.DataFrame) -> pl
 
 
 @dg.asset(**TABLE)
+def code_history(majors: pl.DataFrame, code_changes: pl.DataFrame) -> pl.DataFrame:
+    """专业代码变更：目录中每个专业的原专业代码（代码变更、合并或拆分），变化对比和历年趋势据此把原代码接续到现代码。"""
+    return major_revisions(majors, code_changes).select("new_code", "old_code", "share", "year")
+
+
+@dg.asset(**TABLE)
 def restriction_list(majors: pl.DataFrame, major_risk_scores: pl.DataFrame) -> pl.DataFrame:
     """禁限目录：停止新设或限制招生的专业，含适用区域与依据。"""
     return build_restrictions(major_risk_scores, majors)

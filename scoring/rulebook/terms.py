@@ -62,7 +62,8 @@ RENUMBERED = Entry(
     texts=Texts({"renumbered": "原专业代码 {old}，历史数据已并入",
                  "merged": "原专业代码 {old} 合并为本专业，历史数据已并入",
                  "split": "{since}原专业代码 {old} 按 {share:pct} 比例拆分，历史数据已按比例并入",
-                 "split_equal": "原专业代码 {old} 拆分为多个专业，未给出本专业的拆分比例，历史数据按 {share:pct} 并入"}))
+                 "split_equal": "原专业代码 {old} 拆分为多个专业，未给出本专业的拆分比例，历史数据按 {share:pct} 并入",
+                 "change": "代码变更"}))
 CITYWIDE = Entry("scope.city", "适用区域", "全市", "在本市所有区的学校适用。")
 ZONE = Entry("scope.zone", "适用区域", "{zone}", "功能区，仅对位于 {districts:list} 的学校适用。", policy_keys=("zones",))
 DISTRICT = Entry("scope.district", "适用区域", "区名（如 朝阳区）", "仅对位于该区的学校适用。",
