@@ -64,7 +64,7 @@ def test_signatures_carry_the_lineage():
             "industry_list_changes", "edition_history"} <= parents["published_edition"]
     # what reads the published editions says so: a new edition makes it stale
     assert parents["edition_changes"] == {"published_editions", "edition_facts", "guiding_catalog", "restriction_list",
-                                          "major_risk_scores", "school_major_scores"}
+                                          "code_history", "major_risk_scores", "school_major_scores"}
     assert parents["edition_history"] == {"published_editions", "edition_facts", "edition_counts"}
     assert parents["industry_list_changes"] == {"published_editions", "edition_facts", "industries",
                                                 "industry_adjustments"}
