@@ -28,7 +28,7 @@ import polars as pl
 from scoring.evidence import wilson
 from scoring.exposure import industry_exposure
 from scoring.policy import Policy
-from scoring.revisions import with_revisions
+from scoring.revisions import major_revisions, with_revisions
 from scoring.risk import score_majors
 from scoring.rulebook.terms import DECLINE_EMPLOYMENT, DECLINE_ENROLMENT
 from scoring.signals import market_signals
@@ -60,15 +60,14 @@ def outcomes(sm: pl.DataFrame, year: int, horizon: int, min_graduates: int, enro
         closed=pl.col("enrolled_after").fill_null(0) <= 0)
 
 
-def _followed(flags: pl.DataFrame, majors: pl.DataFrame) -> pl.DataFrame:
-    """Published flags with each former code replaced by the major's code now (``majors.former_codes``)."""
-    if "former_codes" not in majors.columns:
-        return flags
-    pairs = majors.select("major_code", old=pl.col("former_codes").cast(pl.String).str.split("、")).explode(
-        "old").with_columns(pl.col("old").str.split(";")).explode("old").with_columns(
-        pl.col("old").str.strip_chars()).filter(pl.col("old").is_not_null() & (pl.col("old") != ""))
-    renamed = dict(zip(pairs["old"], pairs["major_code"], strict=True))
-    return flags.with_columns(pl.col("major_code").replace(renamed)) if renamed else flags
+def _followed(flags: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Published flags under each code a revision renumbered since moved to the current code(s) it became
+    (``scoring.revisions.major_revisions``: ``majors.former_codes`` and ``code_changes``; a split old code's flag goes
+    to every major it became)."""
+    revisions = major_revisions(frames["majors"], frames.get("code_changes")).select("old_code", "new_code")
+    moved = flags.join(revisions, left_on="major_code", right_on="old_code", how="left").with_columns(
+        major_code=pl.coalesce("new_code", "major_code")).drop("new_code")
+    return moved.select(flags.columns)
 
 
 def scored_at(frames: dict[str, pl.DataFrame], p: Policy, year: int) -> pl.DataFrame:
@@ -108,7 +107,7 @@ def flags_and_outcomes(frames: dict[str, pl.DataFrame], p: Policy, horizon: int 
     frames = with_revisions(frames)
     sm = frames["school_majors"]
     years = sorted(sm["year"].unique().to_list())
-    issued = _followed(published, frames["majors"]) if published is not None else None
+    issued = _followed(published, frames) if published is not None else None
     issued_years = set() if issued is None else set(issued["origin"].to_list())
     rows = []
     for y in [y for y in years if (y - 1 >= years[0] or y in issued_years) and y + horizon <= years[-1]]:
