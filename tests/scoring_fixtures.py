@@ -192,6 +192,17 @@ def policy_with(tmp_path, changes: dict[str, object]):
     return load_policy(out)
 
 
+def confirmed_policy(tmp_path, edit=lambda text: text):
+    """The default policy with every value confirmed by the commission (no 待市教委确认 left), after ``edit`` of its
+    text: the policy a final edition is issued under."""
+    from scoring.policy import DEFAULT_PATH, load_policy
+
+    text = edit(DEFAULT_PATH.read_text(encoding="utf-8")).replace("待市教委确认", "已确认")
+    out = tmp_path / "policy.yaml"
+    out.write_text(text, encoding="utf-8")
+    return load_policy(out)
+
+
 def history_frames(majors: pl.DataFrame, school_majors: pl.DataFrame) -> dict[str, pl.DataFrame | None]:
     """The back-test's inputs for a planted school_majors history: no industry map, no lists, no labour rows."""
     return {"majors": majors, "industries": industries_frame(),

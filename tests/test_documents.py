@@ -92,11 +92,9 @@ def test_catalog_is_a_printable_document(tmp_path: Path, policy, info) -> None:
 
 
 def test_notes_state_the_thresholds_in_force(tmp_path: Path, policy) -> None:
-    text = Path(policy.path).read_text(encoding="utf-8").replace("value: 0.60", "value: 0.65").replace(
-        "待市教委确认", "已确认")
-    changed = tmp_path / "policy.yaml"
-    changed.write_text(text, encoding="utf-8")
-    other = load_policy(changed)
+    from tests.scoring_fixtures import confirmed_policy
+
+    other = confirmed_policy(tmp_path, lambda text: text.replace("value: 0.60", "value: 0.65"))
     notes = {(r["kind"], r["term"]): r for r in definitions(other).iter_rows(named=True)}
     assert "连续两年低于 65%" in notes[("指导类别", "限制")]["threshold"]
     assert f"超过 {other.rules.prohibited_share * 100:.0f}%" in notes[("指导类别", "停止新设")]["threshold"]

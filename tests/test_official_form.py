@@ -38,11 +38,9 @@ def test_the_scan_finds_each_kind_of_internal_text() -> None:
 
 
 def test_a_final_edition_names_its_doc_number_and_date_and_a_draft_has_none(tmp_path: Path) -> None:
-    from scoring.policy import load_policy
+    from tests.scoring_fixtures import confirmed_policy
 
-    text = Path(load_policy().path).read_text(encoding="utf-8").replace("待市教委确认", "已确认")
-    (tmp_path / "policy.yaml").write_text(text, encoding="utf-8")
-    policy = load_policy(tmp_path / "policy.yaml")
+    policy = confirmed_policy(tmp_path)
     final = EditionInfo.build("2026", date(2025, 12, 31), policy, state="正式", doc_number="京教职成〔2026〕3号",
                               issued_on="2026-01-15")
     assert final.label == "2026年版" and "京教职成〔2026〕3号" in final.subtitle()

@@ -119,9 +119,9 @@ def test_bulletin_names_issuer_and_date_and_has_no_half_blank_page(tmp_path: Pat
 
 @pytest.mark.slow
 def test_a_final_bulletin_carries_its_doc_number_and_issue_date(tmp_path: Path) -> None:
-    text = Path(load_policy().path).read_text(encoding="utf-8").replace("待市教委确认", "已确认")
-    (tmp_path / "policy.yaml").write_text(text, encoding="utf-8")
-    policy = load_policy(tmp_path / "policy.yaml")
+    from tests.scoring_fixtures import confirmed_policy
+
+    policy = confirmed_policy(tmp_path)
     final = EditionInfo.build("2026", date(2025, 12, 31), policy, state="正式", doc_number="京教职成〔2026〕3号",
                               issued_on="2026-01-15")
     out = tmp_path / "edition"

@@ -16,13 +16,17 @@ TERMS_EMPTY = {"industry_code": pl.String, "year": pl.Int32, "term": pl.String, 
                "total": pl.Int64}
 DISTRICTS_EMPTY = {"district": pl.String, "industry_code": pl.String, "openings": pl.Int64}
 
-POSTING_TERMS_SQL = """
+# The postings with a year, under their own industry code or the one the classifier proposed (both queries read it)
+CODED_POSTINGS = """
     WITH coded AS (
         SELECT p.posting_id, coalesce(p.industry_code, x.proposed_industry_code) AS industry_code,
                CAST(year(p.posted_on) AS INTEGER) AS year, p.description, p.district, p.openings
         FROM job_postings p LEFT JOIN posting_industry_proposals x ON x.posting_id = p.posting_id
         WHERE p.posted_on IS NOT NULL
     ),
+"""
+
+POSTING_TERMS_SQL = CODED_POSTINGS + """
     totals AS (SELECT industry_code, year, count(*) AS total FROM coded WHERE industry_code IS NOT NULL GROUP BY 1, 2),
     split AS (
         SELECT posting_id, industry_code, year,
@@ -40,18 +44,12 @@ POSTING_TERMS_SQL = """
     WHERE length(p.term) BETWEEN 2 AND 12
     GROUP BY 1, 2, 3 HAVING count(*) >= 3
     ORDER BY 1, 2, 3
-"""
+"""  # noqa: S608 - fixed SQL texts joined, no values
 
-POSTING_DISTRICTS_SQL = """
-    WITH coded AS (
-        SELECT p.posting_id, coalesce(p.industry_code, x.proposed_industry_code) AS industry_code,
-               CAST(year(p.posted_on) AS INTEGER) AS year, p.description, p.district, p.openings
-        FROM job_postings p LEFT JOIN posting_industry_proposals x ON x.posting_id = p.posting_id
-        WHERE p.posted_on IS NOT NULL
-    ),
+POSTING_DISTRICTS_SQL = CODED_POSTINGS + """
     latest AS (SELECT max(year) AS y FROM coded)
     SELECT district, industry_code, CAST(sum(coalesce(openings, 1)) AS BIGINT) AS openings
     FROM coded, latest
     WHERE year = latest.y AND district IS NOT NULL AND industry_code IS NOT NULL
     GROUP BY 1, 2 ORDER BY 1, 2
-"""
+"""  # noqa: S608 - fixed SQL texts joined, no values
